@@ -1,1 +1,95 @@
-/* placeholder: being written */
+#include "util/buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void vmir_buf_init(vmir_buf *b) { memset(b, 0, sizeof *b); }
+
+void vmir_buf_free(vmir_buf *b) {
+  free(b->data);
+  vmir_buf_init(b);
+}
+
+bool vmir_buf_reserve(vmir_buf *b, size_t extra) {
+  if (b->failed) return false;
+  if (extra <= b->cap - b->len) return true;
+  if (extra > SIZE_MAX / 2 - b->len) { b->failed = true; return false; }
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap - b->len < extra + 1) cap *= 2; /* +1 keeps room for take()'s NUL */
+  uint8_t *data = realloc(b->data, cap);
+  if (!data) { b->failed = true; return false; }
+  b->data = data;
+  b->cap = cap;
+  return true;
+}
+
+void vmir_buf_append(vmir_buf *b, const void *p, size_t n) {
+  if (n == 0 || !vmir_buf_reserve(b, n)) return;
+  memcpy(b->data + b->len, p, n);
+  b->len += n;
+}
+
+void vmir_buf_putc(vmir_buf *b, char c) {
+  if (!vmir_buf_reserve(b, 1)) return;
+  b->data[b->len++] = (uint8_t)c;
+}
+
+void vmir_buf_puts(vmir_buf *b, const char *s) { vmir_buf_append(b, s, strlen(s)); }
+
+void vmir_buf_printf(vmir_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char small[128];
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (n < 0) { b->failed = true; return; }
+  if ((size_t)n < sizeof small) { vmir_buf_append(b, small, (size_t)n); return; }
+  if (!vmir_buf_reserve(b, (size_t)n + 1)) return;
+  va_start(ap, fmt);
+  vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+void vmir_buf_put_json_string(vmir_buf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  vmir_buf_putc(b, '"');
+  size_t run = 0; /* bytes copied through unchanged, flushed in one append */
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    const char *esc = NULL;
+    char u[6];
+    switch (c) {
+      case '"': esc = "\\\""; break;
+      case '\\': esc = "\\\\"; break;
+      case '\n': esc = "\\n"; break;
+      case '\r': esc = "\\r"; break;
+      case '\t': esc = "\\t"; break;
+      case '\b': esc = "\\b"; break;
+      case '\f': esc = "\\f"; break;
+      default:
+        if (c < 0x20) {
+          u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+          u[4] = hex[c >> 4]; u[5] = hex[c & 15];
+        }
+    }
+    if (!esc && c >= 0x20) { run++; continue; }
+    vmir_buf_append(b, s + i - run, run);
+    run = 0;
+    if (esc) vmir_buf_puts(b, esc);
+    else vmir_buf_append(b, u, 6);
+  }
+  vmir_buf_append(b, s + n - run, run);
+  vmir_buf_putc(b, '"');
+}
+
+char *vmir_buf_take(vmir_buf *b, size_t *len_out) {
+  if (!vmir_buf_reserve(b, 1)) { vmir_buf_free(b); return NULL; }
+  b->data[b->len] = 0;
+  char *out = (char *)b->data;
+  if (len_out) *len_out = b->len;
+  vmir_buf_init(b);
+  return out;
+}
