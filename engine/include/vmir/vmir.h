@@ -8,5 +8,8 @@
 #include "vmir/program.h"
 #include "vmir/text.h"
 #include "vmir/verify.h"
+#include "vmir/sink.h"
+#include "vmir/compile.h"
+#include "vmir/exec.h"
 
 #endif

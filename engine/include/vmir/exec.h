@@ -1,0 +1,60 @@
+/* vmir execution: an executable is a verified program bound to its root
+ * shape, pre-decoded into the interpreter's compact form, with a hotness
+ * counter. The interpreter is the reference semantics for every tier. */
+#ifndef VMIR_EXEC_H
+#define VMIR_EXEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmir/error.h"
+#include "vmir/program.h"
+#include "vmir/shape.h"
+#include "vmir/sink.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a host predicate sees of a value: a copy, never its address. */
+typedef struct vmir_value_view {
+  vmir_kind kind;
+  vmir_scalar scalar;    /* scalar kinds */
+  uint64_t length;       /* string, bytes, list, array, map */
+  bool present;          /* option */
+} vmir_value_view;
+
+/* Host predicate hook: sets *result; returns VMIR_OK or an error status. */
+typedef vmir_status (*vmir_host_predicate_fn)(void *ctx, uint32_t host_id,
+                                              const vmir_value_view *value,
+                                              bool *result);
+
+/* Runtime capabilities an execution provides. */
+typedef struct vmir_exec_env {
+  vmir_host_predicate_fn host_predicate;   /* NULL: no host predicates */
+  void *host_ctx;
+  uint32_t max_depth;                      /* path stack bound; 0 = default */
+} vmir_exec_env;
+
+typedef struct vmir_executable vmir_executable;
+
+/* Verifies `program` against `root` and pre-decodes it. The program must
+ * outlive the executable. */
+vmir_executable *vmir_executable_new(const vmir_program *program,
+                                     const vmir_shape *root, vmir_error *err);
+void vmir_executable_free(vmir_executable *exe);
+const vmir_program *vmir_executable_program(const vmir_executable *exe);
+/* Executions started on this instance (the tiering counter). */
+uint64_t vmir_executable_hotness(const vmir_executable *exe);
+
+/* Runs an encode program over `value`, whose shape is `shape` (checked
+ * against the program's root shape id before any instruction runs). */
+vmir_status vmir_encode(vmir_executable *exe, const void *value,
+                        const vmir_shape *shape, vmir_sink *sink,
+                        const vmir_exec_env *env, vmir_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
