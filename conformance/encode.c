@@ -1,0 +1,715 @@
+/* Encode path, end to end: shape -> compiler -> interpreter -> writers, with
+ * the output parsed by independent libraries (json-c, msgpack-c). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "encode_types.h"
+#include "harness.h"
+#include "peers.h"
+
+/* ---- helpers ------------------------------------------------------------- */
+
+typedef struct run {
+  vmir_status status;
+  vmir_error err;
+  char *out;       /* malloc'd output bytes (NUL-terminated) */
+  size_t len;
+} run;
+
+static vmir_exec_env no_env;
+
+static run encode_with(const vmir_shape *shape, const void *value, vmir_format format,
+                       const vmir_exec_env *env) {
+  run r = {0};
+  vmir_compile_options opt = vmir_compile_options_default(format);
+  vmir_program *prog = vmir_compile_encode(shape, &opt, &r.err);
+  ck_assert_msg(prog, "compile failed: %s", r.err.message);
+  vmir_executable *exe = vmir_executable_new(prog, shape, &r.err);
+  ck_assert_msg(exe, "executable failed: %s", r.err.message);
+  const uint8_t *data = NULL;
+  if (format == VMIR_FORMAT_JSON) {
+    vmir_json_writer *w = vmir_json_writer_new(NULL);
+    r.status = vmir_encode(exe, value, shape, vmir_json_writer_sink(w), env, &r.err);
+    data = vmir_json_writer_data(w, &r.len);
+    r.out = malloc(r.len + 1);
+    memcpy(r.out, data, r.len);
+    vmir_json_writer_free(w);
+  } else {
+    vmir_msgpack_writer *w = vmir_msgpack_writer_new();
+    r.status = vmir_encode(exe, value, shape, vmir_msgpack_writer_sink(w), env, &r.err);
+    data = vmir_msgpack_writer_data(w, &r.len);
+    r.out = malloc(r.len + 1);
+    memcpy(r.out, data, r.len);
+    vmir_msgpack_writer_free(w);
+  }
+  r.out[r.len] = 0;
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+  return r;
+}
+
+static vmir_status host_keep_odd(void *ctx, uint32_t host_id, const vmir_value_view *v, bool *skip) {
+  (void)ctx;
+  if (host_id != 7) return VMIR_E_PREDICATE;
+  *skip = v->scalar.type == VMIR_SCALAR_UINT && v->scalar.as.u64 % 2 == 0;
+  return VMIR_OK;
+}
+
+static const vmir_exec_env host_env = {.host_predicate = host_keep_odd};
+
+/* Encodes through both writers and checks both outputs, parsed by json-c
+ * and msgpack-c, equal the expected JSON (member order included). */
+static void expect_both_env(const vmir_shape *shape, const void *value, const char *expected,
+                            const vmir_exec_env *env) {
+  char why[256], diff[512];
+  json_object *want = peer_parse_json(expected, strlen(expected), why, sizeof why);
+  ck_assert_msg(!why[0], "bad expected JSON %s: %s", expected, why);
+  for (int f = 0; f < VMIR_FORMAT_COUNT; f++) {
+    run r = encode_with(shape, value, (vmir_format)f, env);
+    ck_assert_msg(r.status == VMIR_OK, "%s encode failed: %s", vmir_format_name((vmir_format)f),
+                  r.err.message);
+    json_object *got = f == VMIR_FORMAT_JSON
+                           ? peer_parse_json(r.out, r.len, why, sizeof why)
+                           : peer_parse_msgpack((const uint8_t *)r.out, r.len, why, sizeof why);
+    ck_assert_msg(!why[0], "%s output rejected by the peer: %s (output %s)",
+                  vmir_format_name((vmir_format)f), why, f == VMIR_FORMAT_JSON ? r.out : "(binary)");
+    ck_assert_msg(peer_tree_equal(got, want, true, diff, sizeof diff), "%s: %s; output %s",
+                  vmir_format_name((vmir_format)f), diff, f == VMIR_FORMAT_JSON ? r.out : "(binary)");
+    json_object_put(got);
+    free(r.out);
+  }
+  json_object_put(want);
+}
+
+static void expect_both(const vmir_shape *shape, const void *value, const char *expected) {
+  expect_both_env(shape, value, expected, &no_env);
+}
+
+static char *json_of(const vmir_shape *shape, const void *value) {
+  run r = encode_with(shape, value, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_msg(r.status == VMIR_OK, "encode failed: %s", r.err.message);
+  return r.out;
+}
+
+#define S(lit) ((vmir_str){lit, sizeof(lit) - 1})
+
+/* ---- the spec's minimal example ----------------------------------------- */
+
+/* The minimal example of vm-ir.md, bound to our two-field struct by its
+ * real shape id, runs and yields {"id":...,"name":...}.
+ * t[verify format.ir.proc-cfg-only] */
+START_TEST(minimal_example_runs) {
+  size_t len;
+  char *text = vmir_test_read_file(vmir_test_data_path("ir/minimal.vmir"), &len);
+  ck_assert_msg(text, "conformance/data/ir/minimal.vmir is missing");
+  char *at = strstr(text, "(shape-id 42)");
+  ck_assert_ptr_nonnull(at);
+  char id[32];
+  snprintf(id, sizeof id, "%llu", (unsigned long long)vmir_shape_id(&user_shape));
+  size_t cap = len + 64;
+  char *bound = malloc(cap);
+  snprintf(bound, cap, "%.*s(shape-id %s)%s", (int)(at - text), text, id, at + strlen("(shape-id 42)"));
+  vmir_error err;
+  vmir_program *prog = vmir_program_parse_text(bound, strlen(bound), "minimal.vmir", &err);
+  ck_assert_msg(prog, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(prog, &user_shape, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  user u = {.id = 42, .name = S("ada")};
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  ck_assert_int_eq(vmir_encode(exe, &u, &user_shape, vmir_json_writer_sink(w), NULL, &err), VMIR_OK);
+  size_t n;
+  const uint8_t *out = vmir_json_writer_data(w, &n);
+  ck_assert_str_eq((const char *)out, "{\"id\":42,\"name\":\"ada\"}");
+  vmir_json_writer_free(w);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+  free(bound);
+  free(text);
+}
+END_TEST
+
+/* ---- every shape kind ------------------------------------------------------ */
+
+static const int32_t seven = 7;
+static const uint64_t big = 18446744073709551615ull;
+static const uint16_t shorts[] = {1, 2, 65535};
+static f64_entry entries[] = {{{"a", 1}, 0.5}, {{"b\"q", 3}, -2.25}};
+static vmir_value dyn_items[2];
+static vmir_member dyn_members[2];
+
+static all_kinds make_all_kinds(void) {
+  all_kinds v;
+  memset(&v, 0, sizeof v);
+  v.b = true;
+  v.u8 = 255;
+  v.u16 = 65535;
+  v.u32 = 4294967295u;
+  v.u64 = 18446744073709551615ull;
+  v.i8 = -128;
+  v.i16 = -32768;
+  v.i32 = INT32_MIN;
+  v.i64 = INT64_MIN;
+  v.f32 = 0.5f;
+  v.f64 = -1.25;
+  v.s = S("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80 \"q\" \\ \n\t\x01");
+  static const uint8_t raw[] = {0, 1, 255};
+  v.bytes = (vmir_bytes){raw, 3};
+  v.opt = (opt_i32){true, -5};
+  v.nullable = &seven;
+  v.pointer = &big;
+  v.list.ptr = (uint16_t *)shorts;
+  v.list.len = 3;
+  v.array[0] = 1; v.array[1] = 2; v.array[2] = 3;
+  v.map.ptr = entries;
+  v.map.len = 2;
+  v.tuple = (pair){-1, 200};
+  dyn_items[0] = (vmir_value){.type = VMIR_VALUE_STRING, .as.string = S("x")};
+  dyn_items[1] = (vmir_value){.type = VMIR_VALUE_FLOAT, .as.f64 = 2.5};
+  dyn_members[0] = (vmir_member){S("k"), {.type = VMIR_VALUE_ARRAY, .as.array = {dyn_items, 2}}};
+  dyn_members[1] = (vmir_member){S("n"), {.type = VMIR_VALUE_NULL}};
+  v.dynamic = (vmir_value){.type = VMIR_VALUE_OBJECT, .as.object = {dyn_members, 2}};
+  return v;
+}
+
+/* Both formats lower into the one dialect and run on the one interpreter;
+ * the format is only a compile-time input; delimiters come from IR.
+ * t[verify format.vm.single-vm-dialect]
+ * t[verify format.vm.format-is-compile-time-input]
+ * t[verify format.vm.delimiters-are-ir] */
+START_TEST(every_kind_both_formats) {
+  all_kinds v = make_all_kinds();
+  expect_both(&all_kinds_shape, &v,
+              "{\"b\":true,\"u8\":255,\"u16\":65535,\"u32\":4294967295,"
+              "\"u64\":18446744073709551615,\"i8\":-128,\"i16\":-32768,\"i32\":-2147483648,"
+              "\"i64\":-9223372036854775808,\"f32\":0.5,\"f64\":-1.25,"
+              "\"s\":\"h\\u00e9llo \\u20ac \\ud83d\\ude00 \\\"q\\\" \\\\ \\n\\t\\u0001\","
+              "\"bytes\":[0,1,255],\"opt\":-5,\"nullable\":7,\"pointer\":18446744073709551615,"
+              "\"list\":[1,2,65535],\"array\":[1,2,3],\"map\":{\"a\":0.5,\"b\\\"q\":-2.25},"
+              "\"tuple\":[-1,200],\"dynamic\":{\"k\":[\"x\",2.5],\"n\":null},\"nothing\":null}");
+  /* Absent options encode as null; empty containers stay empty. */
+  v.opt.present = false;
+  v.nullable = NULL;
+  v.list.len = 0;
+  v.map.len = 0;
+  v.s = S("");
+  v.bytes.len = 0;
+  v.dynamic = (vmir_value){.type = VMIR_VALUE_ARRAY};
+  expect_both(&all_kinds_shape, &v,
+              "{\"b\":true,\"u8\":255,\"u16\":65535,\"u32\":4294967295,"
+              "\"u64\":18446744073709551615,\"i8\":-128,\"i16\":-32768,\"i32\":-2147483648,"
+              "\"i64\":-9223372036854775808,\"f32\":0.5,\"f64\":-1.25,\"s\":\"\",\"bytes\":[],"
+              "\"opt\":null,\"nullable\":null,\"pointer\":18446744073709551615,\"list\":[],"
+              "\"array\":[1,2,3],\"map\":{},\"tuple\":[-1,200],\"dynamic\":[],\"nothing\":null}");
+}
+END_TEST
+
+/* Extreme integers and floats survive both formats bit for bit. */
+START_TEST(extreme_numbers_round_trip) {
+  static const double doubles[] = {0.1, 1.0 / 3, 5e-324, 1.7976931348623157e308, -0.0,
+                                   2.2250738585072014e-308, 9007199254740993.0, 1e23, 123456789.125};
+  all_kinds v = make_all_kinds();
+  for (size_t i = 0; i < sizeof doubles / sizeof doubles[0]; i++) {
+    v.f64 = doubles[i];
+    v.f32 = (float)doubles[i];
+    if (isinf(v.f32)) v.f32 = 3.4028235e38f;
+    run r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+    ck_assert_msg(r.status == VMIR_OK, "%s", r.err.message);
+    char why[128];
+    json_object *got = peer_parse_json(r.out, r.len, why, sizeof why);
+    ck_assert_msg(!why[0], "%s", why);
+    json_object *f64;
+    ck_assert(json_object_object_get_ex(got, "f64", &f64));
+    /* Compare our text with strtod's reading: shortest round-trip form. */
+    const char *num = strstr(r.out, "\"f64\":") + 6;
+    double back = strtod(num, NULL);
+    ck_assert_msg(memcmp(&back, &doubles[i], sizeof back) == 0, "f64 %.17g printed as %.30s",
+                  doubles[i], num);
+    const char *num32 = strstr(r.out, "\"f32\":") + 6;
+    float back32 = strtof(num32, NULL);
+    ck_assert_msg(back32 == v.f32 && signbit(back32) == signbit(v.f32), "f32 %.9g printed as %.20s",
+                  (double)v.f32, num32);
+    json_object_put(got);
+    free(r.out);
+  }
+}
+END_TEST
+
+/* JSON has no spelling for NaN or infinity: the writer refuses, and the
+ * error carries the pc and the path of the value; MessagePack writes them. */
+START_TEST(non_finite_floats) {
+  all_kinds v = make_all_kinds();
+  v.f64 = NAN;
+  run r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_SINK);
+  ck_assert_str_eq(r.err.path, ".f64");
+  ck_assert_int_ge(r.err.insn, 0);
+  free(r.out);
+  r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_MSGPACK, &no_env);
+  ck_assert_int_eq(r.status, VMIR_OK);
+  free(r.out);
+}
+END_TEST
+
+/* Large containers: 100000 list elements, and the output's element count. */
+START_TEST(large_containers) {
+  enum { N = 100000 };
+  uint16_t *many = malloc(N * sizeof *many);
+  for (int i = 0; i < N; i++) many[i] = (uint16_t)i;
+  all_kinds v = make_all_kinds();
+  v.list.ptr = many;
+  v.list.len = N;
+  for (int f = 0; f < VMIR_FORMAT_COUNT; f++) {
+    run r = encode_with(&all_kinds_shape, &v, (vmir_format)f, &no_env);
+    ck_assert_int_eq(r.status, VMIR_OK);
+    char why[128];
+    json_object *got = f == VMIR_FORMAT_JSON ? peer_parse_json(r.out, r.len, why, sizeof why)
+                                             : peer_parse_msgpack((const uint8_t *)r.out, r.len, why, sizeof why);
+    ck_assert_msg(!why[0], "%s", why);
+    json_object *list;
+    ck_assert(json_object_object_get_ex(got, "list", &list));
+    ck_assert_uint_eq(json_object_array_length(list), N);
+    ck_assert_int_eq(json_object_get_int(json_object_array_get_idx(list, N - 1)), (N - 1) & 0xffff);
+    json_object_put(got);
+    free(r.out);
+  }
+  free(many);
+}
+END_TEST
+
+/* ---- policies ---------------------------------------------------------- */
+
+/* t[verify format.ir.compile-static-skip]
+ * t[verify format.ir.compile-rename-resolution]
+ * t[verify format.ir.compile-flatten-lowering]
+ * t[verify format.ir.compile-predicate-binding]
+ * t[verify format.ir.compile-policy-owner] */
+START_TEST(field_policies) {
+  int32_t items[] = {4, 5};
+  policies p = {.kept = 1, .secret = 99, .renamed = 2, .flat = {3, -3},
+                .maybe = {true, 6}, .items = {items, 2}, .zero = 8, .hosted = 9};
+  expect_both_env(&policies_shape, &p,
+                  "{\"kept\":1,\"newName\":2,\"x\":3,\"y\":-3,\"maybe\":6,\"items\":[4,5],"
+                  "\"zero\":8,\"hosted\":9}",
+                  &host_env);
+  /* Every skip-if holds: is-none, is-empty, is-default and the host hook. */
+  policies q = {.kept = 1, .renamed = 2, .flat = {0, 0}, .hosted = 10};
+  expect_both_env(&policies_shape, &q, "{\"kept\":1,\"newName\":2,\"x\":0,\"y\":0}", &host_env);
+  /* The skipped field's value never reaches the output, nor its name. */
+  run r = encode_with(&policies_shape, &p, VMIR_FORMAT_JSON, &host_env);
+  ck_assert_ptr_null(strstr(r.out, "secret"));
+  ck_assert_ptr_null(strstr(r.out, "99"));
+  ck_assert_ptr_null(strstr(r.out, "\"renamed\""));
+  free(r.out);
+}
+END_TEST
+
+/* A host predicate without a hook fails with the predicate id and the field
+ * it guards; other failures carry no predicate.
+ * t[verify format.ir.error-predicate-context]
+ * t[verify format.ir.exec-predicate-in-engine] */
+START_TEST(predicate_failure_context) {
+  policies p = {.kept = 1, .hosted = 3};
+  run r = encode_with(&policies_shape, &p, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_PREDICATE);
+  ck_assert_int_ge(r.err.predicate, 0);
+  ck_assert_str_eq(r.err.predicate_field, "hosted");
+  ck_assert_str_eq(r.err.path, ".hosted");
+  ck_assert_int_ge(r.err.block, 0);
+  free(r.out);
+  all_kinds v = make_all_kinds();
+  v.f64 = INFINITY;
+  r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_SINK);
+  ck_assert_int_eq(r.err.predicate, -1);
+  free(r.out);
+}
+END_TEST
+
+/* ---- enums --------------------------------------------------------------- */
+
+static void expect_figure(const vmir_shape *shape, figure f, const char *expected) {
+  expect_both(shape, &f, expected);
+}
+
+static figure circle(double r) { figure f = {.tag = FIGURE_CIRCLE}; f.u.radius = r; return f; }
+static figure rect(double w, double h) { figure f = {.tag = FIGURE_RECT}; f.u.rect.w = w; f.u.rect.h = h; return f; }
+static figure point(int32_t x, int32_t y) { figure f = {.tag = FIGURE_POINT}; f.u.point.x = x; f.u.point.y = y; return f; }
+static figure empty(void) { figure f = {.tag = FIGURE_EMPTY}; return f; }
+
+/* Each tagging style, each variant style.
+ * t[verify format.ir.enum-tagging-policy]
+ * t[verify format.ir.enum-payload-control-flow]
+ * t[verify format.ir.enum-active-variant] */
+START_TEST(enum_tagging_styles) {
+  expect_figure(&figure_external_shape, circle(1.5), "{\"circle\":1.5}");
+  expect_figure(&figure_external_shape, rect(1.5, 2.5), "{\"rect\":{\"w\":1.5,\"h\":2.5}}");
+  expect_figure(&figure_external_shape, point(-1, 2), "{\"point\":[-1,2]}");
+  expect_figure(&figure_external_shape, empty(), "\"empty\"");
+  expect_figure(&figure_external_unit_shape, empty(), "{\"empty\":null}");
+  expect_figure(&figure_adjacent_shape, circle(1.5), "{\"t\":\"circle\",\"c\":1.5}");
+  expect_figure(&figure_adjacent_shape, rect(1.5, 2.5), "{\"t\":\"rect\",\"c\":{\"w\":1.5,\"h\":2.5}}");
+  expect_figure(&figure_adjacent_shape, point(3, 4), "{\"t\":\"point\",\"c\":[3,4]}");
+  expect_figure(&figure_adjacent_shape, empty(), "{\"t\":\"empty\"}");
+  expect_figure(&figure_untagged_shape, circle(1.5), "1.5");
+  expect_figure(&figure_untagged_shape, rect(1.5, 2.5), "{\"w\":1.5,\"h\":2.5}");
+  expect_figure(&figure_untagged_shape, point(3, 4), "[3,4]");
+  expect_figure(&figure_untagged_shape, empty(), "null");
+  expect_figure(&figure_internal_shape, rect(1.5, 2.5), "{\"type\":\"rect\",\"w\":1.5,\"h\":2.5}");
+  expect_figure(&figure_internal_shape, empty(), "{\"type\":\"empty\"}");
+}
+END_TEST
+
+/* A tag naming no variant is an execution error at the switch, with a path;
+ * the variant is resolved at run time, not assumed.
+ * t[verify format.ir.enum-active-variant]
+ * t[verify format.ir.error-carries-pc]
+ * t[verify format.ir.error-carries-path]
+ * t[verify format.exec.error-context] */
+START_TEST(enum_unknown_tag_is_an_error) {
+  figure f = {.tag = 12345};
+  run r = encode_with(&figure_external_shape, &f, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_EXEC);
+  ck_assert_ptr_nonnull(strstr(r.err.message, "12345"));
+  ck_assert_int_ge(r.err.proc, 0);
+  ck_assert_int_ge(r.err.block, 0);
+  ck_assert_int_ge(r.err.insn, 0);
+  char line[512];
+  vmir_error_format(&r.err, line, sizeof line);
+  ck_assert_ptr_nonnull(strstr(line, "at pc f"));
+  free(r.out);
+}
+END_TEST
+
+/* ---- recursion, paths --------------------------------------------------- */
+
+/* t[verify format.ir.proc-call-explicit] */
+START_TEST(recursive_type) {
+  node leaf2 = {.value = 3};
+  node kids[2] = {{.value = 4}, {.value = 5, .next = &leaf2}};
+  node leaf = {.value = 2, .next = NULL};
+  node root = {.value = 1, .next = &leaf, .children = {kids, 2}};
+  expect_both(&node_shape, &root,
+              "{\"value\":1,\"next\":{\"value\":2,\"next\":null,\"children\":[]},"
+              "\"children\":[{\"value\":4,\"next\":null,\"children\":[]},"
+              "{\"value\":5,\"next\":{\"value\":3,\"next\":null,\"children\":[]},\"children\":[]}]}");
+}
+END_TEST
+
+/* The path names fields, list indexes and map keys down to the failure.
+ * t[verify format.ir.error-carries-path] */
+START_TEST(error_path_through_containers) {
+  node bad = {.value = 9, .children = {NULL, 3}}; /* NULL data with length 3 */
+  node kids[3] = {{.value = 1}, {.value = 2}, {.value = 3, .next = &bad}};
+  node root = {.value = 0, .children = {kids, 3}};
+  run r = encode_with(&node_shape, &root, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_EXEC);
+  ck_assert_str_eq(r.err.path, ".children[2].next.children");
+  free(r.out);
+  all_kinds v = make_all_kinds();
+  v.f32 = 0.5f;
+  v.map.ptr[1].value = NAN;
+  r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_SINK);
+  ck_assert_str_eq(r.err.path, ".map[\"b\"q\"]");
+  v.map.ptr[1].value = -2.25;
+  free(r.out);
+}
+END_TEST
+
+/* ---- sinks ---------------------------------------------------------------- */
+
+/* A sink failure stops execution and surfaces as an execution error at the
+ * emitting instruction; nothing is emitted after it.
+ * t[verify format.ir.sink-error-propagation]
+ * t[verify format.exec.error-propagation] */
+START_TEST(sink_error_stops_execution) {
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_error err;
+  vmir_program *prog = vmir_compile_encode(&user_shape, &opt, &err);
+  vmir_executable *exe = vmir_executable_new(prog, &user_shape, &err);
+  user u = {.id = 1, .name = S("x")};
+  vmir_recorder *rec = vmir_recorder_new();
+  ck_assert_int_eq(vmir_encode(exe, &u, &user_shape, vmir_recorder_sink(rec), NULL, &err), VMIR_OK);
+  size_t all = vmir_recorder_event_count(rec);
+  ck_assert_uint_eq(all, 6);
+  for (uint64_t nth = 1; nth <= all; nth++) {
+    vmir_recorder_reset(rec);
+    vmir_recorder_fail_at(rec, nth);
+    ck_assert_int_eq(vmir_encode(exe, &u, &user_shape, vmir_recorder_sink(rec), NULL, &err), VMIR_E_SINK);
+    ck_assert_ptr_nonnull(strstr(err.message, "injected failure"));
+    ck_assert_int_ge(err.insn, 0);
+    ck_assert_uint_eq(vmir_recorder_event_count(rec), nth - 1);
+  }
+  vmir_recorder_free(rec);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
+static int count_lines_starting(const char *text, const char *prefix) {
+  int n = 0;
+  for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+    if (strncmp(line, prefix, strlen(prefix)) == 0) n++;
+  return n;
+}
+
+/* Every begin has its end, and each field name comes directly before the
+ * value it names (the next event is a value, never another name or end).
+ * t[verify format.ir.sink-struct-balance]
+ * t[verify format.ir.sink-field-name-order] */
+START_TEST(event_stream_shape) {
+  all_kinds v = make_all_kinds();
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_error err;
+  vmir_program *prog = vmir_compile_encode(&all_kinds_shape, &opt, &err);
+  vmir_executable *exe = vmir_executable_new(prog, &all_kinds_shape, &err);
+  vmir_recorder *rec = vmir_recorder_new();
+  ck_assert_int_eq(vmir_encode(exe, &v, &all_kinds_shape, vmir_recorder_sink(rec), NULL, &err), VMIR_OK);
+  const char *t = vmir_recorder_text(rec);
+  int begins = count_lines_starting(t, "begin-");
+  ck_assert_int_gt(begins, 5);
+  ck_assert_int_eq(begins, count_lines_starting(t, "end"));
+  for (const char *line = strstr(t, "field-name"); line; line = strstr(line + 1, "\nfield-name")) {
+    const char *next = strchr(line + 1, '\n');
+    ck_assert_ptr_nonnull(next);
+    ck_assert_msg(strncmp(next + 1, "scalar", 6) == 0 || strncmp(next + 1, "begin-", 6) == 0,
+                  "field name not followed by its value: %.60s", line);
+  }
+  vmir_recorder_free(rec);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
+/* ---- executor contract ---------------------------------------------------- */
+
+/* The shape guard runs before the first instruction: a value of another
+ * shape gets an error and the sink sees nothing; an equal shape described by
+ * another object (same id) is accepted.
+ * t[verify format.ir.exec-shape-guard]
+ * t[verify format.ir.program-root-shape] */
+START_TEST(shape_guard_before_first_instruction) {
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_error err;
+  vmir_program *prog = vmir_compile_encode(&user_shape, &opt, &err);
+  ck_assert_uint_eq(prog->shape_id, vmir_shape_id(&user_shape));
+  vmir_executable *exe = vmir_executable_new(prog, &user_shape, &err);
+  vmir_recorder *rec = vmir_recorder_new();
+  node n = {0};
+  ck_assert_int_eq(vmir_encode(exe, &n, &node_shape, vmir_recorder_sink(rec), NULL, &err), VMIR_E_SHAPE_ID);
+  ck_assert_uint_eq(vmir_recorder_event_count(rec), 0);
+  static const vmir_field copy_fields[] = {
+      VMIR_FIELD(user, id, &vmir_shape_u64),
+      VMIR_FIELD(user, name, &vmir_shape_string),
+  };
+  static const vmir_shape user_copy = VMIR_STRUCT(user, copy_fields);
+  user u = {.id = 5, .name = S("b")};
+  ck_assert_int_eq(vmir_encode(exe, &u, &user_copy, vmir_recorder_sink(rec), NULL, &err), VMIR_OK);
+  ck_assert_uint_eq(vmir_recorder_event_count(rec), 6);
+  vmir_recorder_free(rec);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
+static vmir_program *program_from_text(const char *text) {
+  vmir_error err;
+  vmir_program *p = vmir_program_parse_text(text, strlen(text), "test", &err);
+  ck_assert_msg(p, "%s", err.message);
+  return p;
+}
+
+static char *user_program_text(unsigned abi, const char *procs, unsigned entry) {
+  char *t = malloc(4096);
+  snprintf(t, 4096,
+           "(vmir\n  (abi %u)\n  (kind encode)\n  (shape-id %llu)\n  (consts\n"
+           "    (strings (\"id\" \"name\"))\n    (predicates ()))\n  (code\n    (procs\n      (%s))\n"
+           "    (entry-proc f%u)))\n",
+           abi, (unsigned long long)vmir_shape_id(&user_shape), procs, entry);
+  return t;
+}
+
+#define PROC_NAME_ONLY                                                                    \
+  "(f%d (entry b0) (blocks ((b0 (emit-begin-struct (fields 1)) (emit-field-name (string 1)) " \
+  "(enter-field (index 1)) (emit-scalar) (leave) (emit-end) (ret)))))"
+#define PROC_ID_ONLY                                                                      \
+  "(f%d (entry b0) (blocks ((b0 (emit-begin-struct (fields 1)) (emit-field-name (string 0)) " \
+  "(enter-field (index 0)) (emit-scalar) (leave) (emit-end) (ret)))))"
+
+static char *run_text_program(const char *text, const void *value, vmir_status *st, vmir_error *err) {
+  vmir_program *p = program_from_text(text);
+  vmir_executable *exe = vmir_executable_new(p, &user_shape, err);
+  char *out = NULL;
+  if (!exe) {
+    *st = err->code;
+  } else {
+    vmir_json_writer *w = vmir_json_writer_new(NULL);
+    *st = vmir_encode(exe, value, &user_shape, vmir_json_writer_sink(w), NULL, err);
+    size_t n;
+    const uint8_t *d = vmir_json_writer_data(w, &n);
+    out = strndup((const char *)d, n);
+    vmir_json_writer_free(w);
+    vmir_executable_free(exe);
+  }
+  vmir_program_free(p);
+  return out;
+}
+
+/* Execution starts at entry-proc, wherever it is in the table.
+ * t[verify format.ir.exec-entry-proc] */
+START_TEST(execution_starts_at_entry_proc) {
+  char procs[1024];
+  snprintf(procs, sizeof procs, PROC_ID_ONLY "\n       " PROC_NAME_ONLY, 0, 1);
+  user u = {.id = 3, .name = S("z")};
+  vmir_status st;
+  vmir_error err;
+  char *t1 = user_program_text(1, procs, 1);
+  char *out = run_text_program(t1, &u, &st, &err);
+  ck_assert_int_eq(st, VMIR_OK);
+  ck_assert_str_eq(out, "{\"name\":\"z\"}");
+  free(out);
+  char *t0 = user_program_text(1, procs, 0);
+  out = run_text_program(t0, &u, &st, &err);
+  ck_assert_str_eq(out, "{\"id\":3}");
+  free(out);
+  free(t0);
+  free(t1);
+}
+END_TEST
+
+/* A program of another ABI is refused by the executor.
+ * t[verify format.ir.program-abi-version] */
+START_TEST(executor_rejects_other_abi) {
+  char procs[512];
+  snprintf(procs, sizeof procs, PROC_ID_ONLY, 0);
+  user u = {.id = 3, .name = S("z")};
+  vmir_status st;
+  vmir_error err;
+  char *t = user_program_text(2, procs, 0);
+  char *out = run_text_program(t, &u, &st, &err);
+  ck_assert_int_eq(st, VMIR_E_ABI);
+  ck_assert_ptr_null(out);
+  free(t);
+  t = user_program_text(1, procs, 0);
+  out = run_text_program(t, &u, &st, &err);
+  ck_assert_int_eq(st, VMIR_OK);
+  free(out);
+  free(t);
+}
+END_TEST
+
+/* Traversal follows the IR: a program that emits the fields in reverse
+ * order produces them in reverse, whatever the shape's order.
+ * t[verify format.ir.exec-control-flow-only-from-ir] */
+START_TEST(traversal_follows_the_ir) {
+  const char *procs =
+      "(f0 (entry b0) (blocks ((b0 (emit-begin-struct (fields 2)) (emit-field-name (string 1)) "
+      "(enter-field (index 1)) (emit-scalar) (leave) (jump (to b1))) "
+      "(b1 (emit-field-name (string 0)) (enter-field (index 0)) (emit-scalar) (leave) (emit-end) (ret)))))";
+  user u = {.id = 8, .name = S("r")};
+  vmir_status st;
+  vmir_error err;
+  char *t = user_program_text(1, procs, 0);
+  char *out = run_text_program(t, &u, &st, &err);
+  ck_assert_int_eq(st, VMIR_OK);
+  ck_assert_str_eq(out, "{\"name\":\"r\",\"id\":8}");
+  free(out);
+  free(t);
+}
+END_TEST
+
+/* Running a program leaves it unchanged (binary form identical), and the
+ * binary form alone reproduces the same output: the program is
+ * self-contained.
+ * t[verify format.ir.program-immutable]
+ * t[verify format.ir.program-self-contained] */
+START_TEST(program_immutable_and_self_contained) {
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_error err;
+  vmir_program *prog = vmir_compile_encode(&node_shape, &opt, &err);
+  size_t before_len, after_len;
+  uint8_t *before = vmir_program_encode_binary(prog, &before_len);
+  vmir_executable *exe = vmir_executable_new(prog, &node_shape, &err);
+  node leaf = {.value = 2};
+  node root = {.value = 1, .next = &leaf};
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  for (int i = 0; i < 100; i++) {
+    vmir_json_writer_reset(w);
+    ck_assert_int_eq(vmir_encode(exe, &root, &node_shape, vmir_json_writer_sink(w), NULL, &err), VMIR_OK);
+  }
+  size_t n;
+  char *first = strndup((const char *)vmir_json_writer_data(w, &n), n);
+  uint8_t *after = vmir_program_encode_binary(prog, &after_len);
+  ck_assert_uint_eq(before_len, after_len);
+  ck_assert_mem_eq(before, after, before_len);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+  /* Only the bytes and the shape: same output. */
+  vmir_program *again = vmir_program_decode_binary(before, before_len, &err);
+  ck_assert_msg(again, "%s", err.message);
+  exe = vmir_executable_new(again, &node_shape, &err);
+  vmir_json_writer_reset(w);
+  ck_assert_int_eq(vmir_encode(exe, &root, &node_shape, vmir_json_writer_sink(w), NULL, &err), VMIR_OK);
+  ck_assert_str_eq((const char *)vmir_json_writer_data(w, &n), first);
+  vmir_executable_free(exe);
+  vmir_program_free(again);
+  vmir_json_writer_free(w);
+  free(first);
+  free(before);
+  free(after);
+}
+END_TEST
+
+/* Each run of an executable instance counts toward its hotness; a fresh
+ * instance of the same program starts at zero.
+ * t[verify format.exec.hotness-counter] */
+START_TEST(hotness_counts_executions) {
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_error err;
+  vmir_program *prog = vmir_compile_encode(&user_shape, &opt, &err);
+  vmir_executable *a = vmir_executable_new(prog, &user_shape, &err);
+  vmir_executable *b = vmir_executable_new(prog, &user_shape, &err);
+  vmir_recorder *rec = vmir_recorder_new();
+  user u = {.id = 1, .name = S("h")};
+  for (int i = 0; i < 5; i++)
+    ck_assert_int_eq(vmir_encode(a, &u, &user_shape, vmir_recorder_sink(rec), NULL, &err), VMIR_OK);
+  ck_assert_uint_eq(vmir_executable_hotness(a), 5);
+  ck_assert_uint_eq(vmir_executable_hotness(b), 0);
+  vmir_recorder_free(rec);
+  vmir_executable_free(a);
+  vmir_executable_free(b);
+  vmir_program_free(prog);
+}
+END_TEST
+
+static Suite *encode_suite(void) {
+  Suite *s = suite_create("encode");
+  TCase *tc = tcase_create("encode path");
+  tcase_add_test(tc, minimal_example_runs);
+  tcase_add_test(tc, every_kind_both_formats);
+  tcase_add_test(tc, extreme_numbers_round_trip);
+  tcase_add_test(tc, non_finite_floats);
+  tcase_add_test(tc, large_containers);
+  tcase_add_test(tc, field_policies);
+  tcase_add_test(tc, predicate_failure_context);
+  tcase_add_test(tc, enum_tagging_styles);
+  tcase_add_test(tc, enum_unknown_tag_is_an_error);
+  tcase_add_test(tc, recursive_type);
+  tcase_add_test(tc, error_path_through_containers);
+  tcase_add_test(tc, sink_error_stops_execution);
+  tcase_add_test(tc, event_stream_shape);
+  suite_add_tcase(s, tc);
+  TCase *exec = tcase_create("executor contract");
+  tcase_add_test(exec, shape_guard_before_first_instruction);
+  tcase_add_test(exec, execution_starts_at_entry_proc);
+  tcase_add_test(exec, executor_rejects_other_abi);
+  tcase_add_test(exec, traversal_follows_the_ir);
+  tcase_add_test(exec, program_immutable_and_self_contained);
+  tcase_add_test(exec, hotness_counts_executions);
+  suite_add_tcase(s, exec);
+  return s;
+}
+
+int main(void) { return vmir_test_run(encode_suite(), "encode"); }
