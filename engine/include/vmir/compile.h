@@ -47,6 +47,20 @@ vmir_program *vmir_compile_encode(const vmir_shape *shape,
                                   const vmir_compile_options *options,
                                   vmir_error *err);
 
+/* Decode programs for values of `shape`, verified before they are returned:
+ * fused (kind fused: format lexing and build actions in one program), or the
+ * unfused pair: a ParseProgram (kind decode: format lexing that emits build
+ * events) and a BuildProgram (kind build: consumes the events). */
+vmir_program *vmir_compile_decode_fused(const vmir_shape *shape,
+                                        const vmir_compile_options *options,
+                                        vmir_error *err);
+vmir_program *vmir_compile_decode_parse(const vmir_shape *shape,
+                                        const vmir_compile_options *options,
+                                        vmir_error *err);
+vmir_program *vmir_compile_decode_build(const vmir_shape *shape,
+                                        const vmir_compile_options *options,
+                                        vmir_error *err);
+
 /* ---- Program cache --------------------------------------------------------
  * In-process only. Key: (shape id, compile options, direction, ABI). An
  * entry compiled under another ABI is dropped and recompiled. */
