@@ -1,6 +1,7 @@
 #include "exec/executable.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,4 +121,33 @@ const vmir_program *vmir_executable_program(const vmir_executable *exe) {
 
 uint64_t vmir_executable_hotness(const vmir_executable *exe) {
   return atomic_load_explicit(&((vmir_executable *)exe)->hotness, memory_order_relaxed);
+}
+
+vmir_status vmir_exec_check_entry(const vmir_executable *exe, const vmir_shape *shape,
+                                  vmir_program_kind kind, vmir_error *err) {
+  const vmir_program *p = exe->program;
+  /* t[impl format.ir.program-abi-version] t[impl format.parse.program-abi-version] */
+  if (p->abi != VMIR_ABI_VERSION) {
+    err->code = VMIR_E_ABI;
+    snprintf(err->message, sizeof err->message, "program ABI %u, executor ABI %u", p->abi,
+             VMIR_ABI_VERSION);
+    return err->code;
+  }
+  /* The executable was verified against `exe->root`; another shape object
+   * is accepted only when its id is the program's root shape id.
+   * t[impl format.ir.exec-shape-guard] */
+  if (shape != exe->root && vmir_shape_id(shape) != p->shape_id) {
+    err->code = VMIR_E_SHAPE_ID;
+    snprintf(err->message, sizeof err->message,
+             "value shape id %llu is not the program's root shape id %llu",
+             (unsigned long long)vmir_shape_id(shape), (unsigned long long)p->shape_id);
+    return err->code;
+  }
+  if (p->kind != kind) {
+    err->code = VMIR_E_USAGE;
+    snprintf(err->message, sizeof err->message, "expected a %s program, not %s",
+             vmir_program_kind_name(kind), vmir_program_kind_name(p->kind));
+    return err->code;
+  }
+  return VMIR_OK;
 }

@@ -35,6 +35,11 @@ struct vmir_executable {
   _Atomic uint64_t hotness;
 };
 
+/* Checks before the first instruction: program ABI, root shape id of the
+ * value's shape, program kind. Fills err (not NULL) on failure. */
+vmir_status vmir_exec_check_entry(const vmir_executable *exe, const vmir_shape *shape,
+                                  vmir_program_kind kind, vmir_error *err);
+
 /* Fills the path of the current value (".a[3].b") into `out`. */
 struct vmir_vm_state;
 void vmir_format_path(const struct vmir_vm_state *vm, char *out, size_t cap);

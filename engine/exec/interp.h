@@ -7,6 +7,6 @@
 #include "exec/executable.h"
 #include "exec/vm_state.h"
 
-vmir_status vmir_interp_encode(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err);
+vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err);
 
 #endif

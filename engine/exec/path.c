@@ -59,6 +59,9 @@ void vmir_format_path(const vmir_vm_state *vm, char *out, size_t cap) {
         append_key(out, cap, &n, vmir_read_str(entry));
         break;
       }
+      case VMIR_SEG_MAP_KEY:
+        append_key(out, cap, &n, e->key);
+        break;
       case VMIR_SEG_ROOT:
       case VMIR_SEG_SOME:
       case VMIR_SEG_POINTEE:

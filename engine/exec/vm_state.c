@@ -14,6 +14,7 @@ void vmir_vm_state_init(vmir_vm_state *vm, vmir_sink *sink, const vmir_exec_env 
   vm->max_depth = (env && env->max_depth) ? env->max_depth : VMIR_DEFAULT_MAX_DEPTH;
   vm->sink = sink;
   vm->env = env;
+  vm->dec = NULL;
 }
 
 void vmir_vm_state_release(vmir_vm_state *vm) {

@@ -19,7 +19,8 @@ typedef enum vmir_segment {
   VMIR_SEG_ELEMENT,        /* index = element index */
   VMIR_SEG_MAP_VALUE,      /* index = entry index */
   VMIR_SEG_SOME,
-  VMIR_SEG_POINTEE
+  VMIR_SEG_POINTEE,
+  VMIR_SEG_MAP_KEY         /* decode: map value under construction, key kept */
 } vmir_segment;
 
 typedef struct vmir_path_entry {
@@ -28,6 +29,7 @@ typedef struct vmir_path_entry {
   uint32_t segment;        /* vmir_segment */
   uint32_t variant;
   uint64_t index;
+  vmir_str key;            /* VMIR_SEG_MAP_KEY */
 } vmir_path_entry;
 
 typedef struct vmir_loop_entry {
@@ -61,6 +63,7 @@ typedef struct vmir_vm_state {
 
   vmir_sink *sink;
   const vmir_exec_env *env;
+  struct vmir_decode_state *dec;   /* decode programs only */
 
   vmir_path_entry path_inline[VMIR_INLINE_DEPTH];
   vmir_loop_entry loops_inline[VMIR_INLINE_DEPTH];

@@ -54,6 +54,41 @@ vmir_status vmir_encode(vmir_executable *exe, const void *value,
                         const vmir_shape *shape, vmir_sink *sink,
                         const vmir_exec_env *env, vmir_error *err);
 
+/* ---- decode ---------------------------------------------------------------
+ * A decoder owns the arena that decoded containers, strings and pointees
+ * live in, and the scratch a decode needs; it is reused across calls, so a
+ * steady state allocates nothing. Decoded values stay valid until
+ * vmir_decoder_reset or vmir_decoder_free. */
+
+typedef struct vmir_decode_limits {
+  uint32_t max_depth;     /* nesting of the value being built; 0 = 512 */
+  size_t max_input;       /* input bytes; 0 = 1 GiB */
+  size_t max_string;      /* bytes of one string, key or bin; 0 = 64 MiB */
+  size_t max_arena;       /* bytes the arena may hold; 0 = 4 GiB */
+} vmir_decode_limits;
+
+typedef struct vmir_decoder vmir_decoder;
+
+vmir_decoder *vmir_decoder_new(const vmir_decode_limits *limits);
+void vmir_decoder_free(vmir_decoder *dec);
+/* Releases every value decoded so far (keeps the memory for reuse). */
+void vmir_decoder_reset(vmir_decoder *dec);
+
+/* Decodes `input` with a fused program into *dest (a value of `shape`).
+ * On success *dest is fully written; on failure it is left exactly as it
+ * was and the arena memory of the attempt is released. */
+vmir_status vmir_decode(vmir_executable *fused, const void *input, size_t len,
+                        void *dest, const vmir_shape *shape, vmir_decoder *dec,
+                        const vmir_exec_env *env, vmir_error *err);
+
+/* The same through the unfused pair: the parse program emits build events
+ * in batches, the build program consumes them. Equal results to vmir_decode
+ * for programs compiled from the same shape and options. */
+vmir_status vmir_decode_unfused(vmir_executable *parse, vmir_executable *build,
+                                const void *input, size_t len, void *dest,
+                                const vmir_shape *shape, vmir_decoder *dec,
+                                const vmir_exec_env *env, vmir_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,6 @@
-/* The reference interpreter for encode programs (SerProgram).
+/* The reference interpreter: one dispatch loop for every program kind
+ * (encode, decode, build, fused). Lexing builtins and build actions are
+ * delegated to lex_ops.c and build.c.
  * t[impl format.exec.interpreter-is-reference]
  * Dispatch follows only the program's instructions: traversal order, loops,
  * branches and calls all come from the IR, never from the shape.
@@ -7,34 +9,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "exec/decode_ops.h"
+#include "exec/exec_error.h"
+#include "exec/lex_ops.h"
 #include "exec/executable.h"
 #include "exec/interp.h"
 #include "exec/value_access.h"
 #include "exec/vm_state.h"
 
-/* Stops execution with an error carrying the pc and the logical path. */
-static vmir_status fail(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err,
-                        vmir_status code, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static vmir_status fail(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err,
-                        vmir_status code, const char *fmt, ...) {
-  if (!err) return code;
-  vmir_error_clear(err);
-  err->code = code;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
-  va_end(ap);
-  /* t[impl format.ir.error-carries-pc] */
-  const vmir_pc *pc = &exe->pcs[vm->pc];
-  err->proc = (int32_t)pc->proc;
-  err->block = (int32_t)pc->block;
-  err->insn = (int32_t)pc->insn;
-  /* t[impl format.ir.error-carries-path] */
-  vmir_format_path(vm, err->path, sizeof err->path);
-  return code;
-}
+#define fail vmir_exec_fail
 
 /* A sink failure becomes an execution error naming the sink's reason.
  * t[impl format.ir.sink-error-propagation] t[impl format.exec.error-propagation] */
@@ -200,8 +183,7 @@ static bool view_ok(const vmir_scalar *sc) {
   return fail(exe, vm, err, VMIR_E_EXEC, "%s on a %s value", what,                 \
               vmir_kind_name(CUR->shape->kind))
 
-vmir_status vmir_interp_encode(const vmir_executable *exe, vmir_vm_state *vm,
-                               vmir_error *err) {
+vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
   const vmir_xinsn *code = exe->code;
   vmir_sink *sink = vm->sink;
   for (;;) {
@@ -465,9 +447,43 @@ vmir_status vmir_interp_encode(const vmir_executable *exe, vmir_vm_state *vm,
         vm->pc = result ? in->b : in->c;
         continue;
       }
-      default:
-        return fail(exe, vm, err, VMIR_E_UNSUPPORTED, "%s is not an encode instruction",
-                    vmir_op_info_of(in->op)->name);
+      case VMIR_OP_EMIT_BEGIN_SEQ_DYNAMIC:
+        SINK(sink->ops->begin_seq(sink, VMIR_LEN_UNKNOWN));
+        vm->pc++;
+        continue;
+      case VMIR_OP_EMIT_KEY:
+      case VMIR_OP_EMIT_TOKEN: {
+        vmir_decode_state *d = vm->dec;
+        if (!d) return fail(exe, vm, err, VMIR_E_EXEC, "emit-key/emit-token outside decode");
+        bool key = in->op == VMIR_OP_EMIT_KEY;
+        vmir_scalar sc = d->scalar;
+        if (key) sc = (vmir_scalar){.type = VMIR_SCALAR_STRING, .as.string = d->key};
+        if (!vmir_event_append(d->dec, key ? VMIR_EVENT_KEY : VMIR_EVENT_SCALAR, &sc,
+                               key ? d->key_offset : d->scalar_offset))
+          return fail(exe, vm, err, VMIR_E_NOMEM, "out of memory for the event batch");
+        vm->pc++;
+        continue;
+      }
+      default: {
+        const vmir_op_info *info = vmir_op_info_of(in->op);
+        if (!vm->dec)
+          return fail(exe, vm, err, VMIR_E_UNSUPPORTED, "%s needs a decode state", info->name);
+        if (info->family == VMIR_FAMILY_BUILD) {
+          vmir_status st = vmir_build_action(exe, vm, in, err);
+          if (st != VMIR_OK) return st;
+          vm->pc++;
+          continue;
+        }
+        if (info->family == VMIR_FAMILY_LEXING) {
+          uint32_t next = vm->pc + 1;
+          vmir_status st = vmir_lex_op(exe, vm, in, &next, err);
+          if (st != VMIR_OK) return st;
+          vm->pc = next;
+          continue;
+        }
+        return fail(exe, vm, err, VMIR_E_UNSUPPORTED, "%s is not supported by the interpreter",
+                    info->name);
+      }
     }
   }
 }
@@ -482,30 +498,9 @@ vmir_status vmir_encode(vmir_executable *exe, const void *value, const vmir_shap
     strcpy(err->message, "vmir_encode needs an executable, a shape and a sink");
     return err->code;
   }
+  vmir_status st = vmir_exec_check_entry(exe, shape, VMIR_PROGRAM_ENCODE, err);
+  if (st != VMIR_OK) return st;
   const vmir_program *p = exe->program;
-  /* t[impl format.ir.program-abi-version] */
-  if (p->abi != VMIR_ABI_VERSION) {
-    err->code = VMIR_E_ABI;
-    snprintf(err->message, sizeof err->message, "program ABI %u, executor ABI %u", p->abi,
-             VMIR_ABI_VERSION);
-    return err->code;
-  }
-  /* The executable was verified against `exe->root`; another shape object
-   * is accepted only when its id is the program's root shape id.
-   * t[impl format.ir.exec-shape-guard] */
-  if (shape != exe->root && vmir_shape_id(shape) != p->shape_id) {
-    err->code = VMIR_E_SHAPE_ID;
-    snprintf(err->message, sizeof err->message,
-             "value shape id %llu is not the program's root shape id %llu",
-             (unsigned long long)vmir_shape_id(shape), (unsigned long long)p->shape_id);
-    return err->code;
-  }
-  if (p->kind != VMIR_PROGRAM_ENCODE) {
-    err->code = VMIR_E_USAGE;
-    snprintf(err->message, sizeof err->message, "vmir_encode needs an encode program, not %s",
-             vmir_program_kind_name(p->kind));
-    return err->code;
-  }
   if (!value) {
     err->code = VMIR_E_USAGE;
     strcpy(err->message, "vmir_encode: value is NULL");
@@ -520,7 +515,7 @@ vmir_status vmir_encode(vmir_executable *exe, const void *value, const vmir_shap
   vm.pc = exe->proc_entry[p->entry_proc];
   vm.path[0] = (vmir_path_entry){.addr = value, .shape = shape, .segment = VMIR_SEG_ROOT};
   vm.path_depth = 1;
-  vmir_status st = vmir_interp_encode(exe, &vm, err);
+  st = vmir_interp_run(exe, &vm, err);
   vmir_vm_state_release(&vm);
   return st;
 }

@@ -1,0 +1,539 @@
+/* Build actions: every write into a value being decoded happens here,
+ * inside the engine; format builtins only fill registers. The root is built
+ * in a zeroed shadow in the arena and copied to the caller's destination by
+ * build-commit alone, so a failed decode leaves the destination untouched.
+ * t[impl format.parse.unsafe-contained]
+ * t[impl format.parse.apply-through-runtime]
+ * t[impl format.parse.no-direct-pointer-write-in-format]
+ * t[impl format.parse.build-state-machine-preserved] */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/decode_ops.h"
+#include "exec/exec_error.h"
+#include "exec/value_access.h"
+
+#define CUR (&vm->path[vm->path_depth - 1])
+/* The build state owns the destination: its addresses are writable. */
+#define CUR_W ((uint8_t *)(uintptr_t)CUR->addr)
+
+void *vmir_decoder_grow(void *items, size_t item_size, size_t len, size_t *cap) {
+  if (len < *cap) return items;
+  size_t ncap = *cap ? *cap * 2 : 16;
+  void *grown = realloc(items, ncap * item_size);
+  if (grown) *cap = ncap;
+  return grown;
+}
+
+static vmir_status arena_failed(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  vmir_decode_state *d = vm->dec;
+  vmir_status code = vmir_arena_failure(&d->dec->arena);
+  return vmir_exec_fail(exe, vm, err, code, "%s while building the value",
+                        code == VMIR_E_LIMIT ? "arena limit reached" : "out of memory");
+}
+
+static vmir_status nomem(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  return vmir_exec_fail(exe, vm, err, VMIR_E_NOMEM, "out of memory for the build state");
+}
+
+/* A failure tied to an input position: the offset, line/column and excerpt
+ * come from the source, the pc and path from the executor. */
+static vmir_status fail_at(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err,
+                           vmir_status code, size_t offset, const char *what) {
+  vmir_source_fail(&vm->dec->src, err, code, offset, "%s", what);
+  return vmir_exec_annotate(exe, vm, err);
+}
+
+static void *zalloc(vmir_arena *a, size_t size, size_t align) {
+  void *p = vmir_arena_alloc(a, size ? size : 1, align ? align : 1);
+  if (p) memset(p, 0, size);
+  return p;
+}
+
+static const char *scalar_class(const vmir_scalar *s) {
+  switch (s->type) {
+    case VMIR_SCALAR_NULL: return "null";
+    case VMIR_SCALAR_BOOL: return "a boolean";
+    case VMIR_SCALAR_INT:
+    case VMIR_SCALAR_UINT: return "an integer";
+    case VMIR_SCALAR_FLOAT: return "a float";
+    case VMIR_SCALAR_STRING: return "a string";
+    case VMIR_SCALAR_BYTES: return "bytes";
+  }
+  return "a value";
+}
+
+static const char *kind_class(vmir_kind k) {
+  switch (k) {
+    case VMIR_KIND_BOOL: return "a boolean";
+    case VMIR_KIND_F32: case VMIR_KIND_F64: return "a number";
+    case VMIR_KIND_UNIT: return "null";
+    case VMIR_KIND_STRING: return "a string";
+    case VMIR_KIND_BYTES: return "bytes";
+    default: return "an integer";
+  }
+}
+
+static vmir_status mismatch(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  char what[128];
+  snprintf(what, sizeof what, "expected %s for %s, found %s", kind_class(CUR->shape->kind),
+           vmir_kind_name(CUR->shape->kind), scalar_class(&vm->dec->scalar));
+  return fail_at(exe, vm, err, VMIR_E_DECODE, vm->dec->scalar_offset, what);
+}
+
+static vmir_status out_of_range(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  const vmir_scalar *s = &vm->dec->scalar;
+  char what[128];
+  if (s->type == VMIR_SCALAR_INT)
+    snprintf(what, sizeof what, "%lld is out of range for %s", (long long)s->as.i64,
+             vmir_kind_name(CUR->shape->kind));
+  else if (s->type == VMIR_SCALAR_UINT)
+    snprintf(what, sizeof what, "%llu is out of range for %s", (unsigned long long)s->as.u64,
+             vmir_kind_name(CUR->shape->kind));
+  else
+    snprintf(what, sizeof what, "%.17g is out of range for %s", s->as.f64,
+             vmir_kind_name(CUR->shape->kind));
+  return fail_at(exe, vm, err, VMIR_E_BUILD, vm->dec->scalar_offset, what);
+}
+
+static void write_uint(uint8_t *p, uint32_t width, uint64_t v) {
+  switch (width) {
+    case 1: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
+    case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+    case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+    default: memcpy(p, &v, 8); break;
+  }
+}
+
+static vmir_status store_scalar(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  vmir_decode_state *d = vm->dec;
+  const vmir_scalar *s = &d->scalar;
+  const vmir_shape *shape = CUR->shape;
+  uint8_t *p = CUR_W;
+  switch (shape->kind) {
+    case VMIR_KIND_BOOL:
+      if (s->type != VMIR_SCALAR_BOOL) return mismatch(exe, vm, err);
+      p[0] = s->as.boolean ? 1 : 0;
+      return VMIR_OK;
+    case VMIR_KIND_U8: case VMIR_KIND_U16: case VMIR_KIND_U32: case VMIR_KIND_U64: {
+      uint64_t max = shape->size == 8 ? UINT64_MAX : (UINT64_C(1) << (8 * shape->size)) - 1;
+      if (s->type == VMIR_SCALAR_INT) return out_of_range(exe, vm, err);
+      if (s->type != VMIR_SCALAR_UINT) return mismatch(exe, vm, err);
+      if (s->as.u64 > max) return out_of_range(exe, vm, err);
+      write_uint(p, shape->size, s->as.u64);
+      return VMIR_OK;
+    }
+    case VMIR_KIND_I8: case VMIR_KIND_I16: case VMIR_KIND_I32: case VMIR_KIND_I64: {
+      int64_t max = shape->size == 8 ? INT64_MAX : (INT64_C(1) << (8 * shape->size - 1)) - 1;
+      int64_t min = -max - 1;
+      int64_t v;
+      if (s->type == VMIR_SCALAR_UINT) {
+        if (s->as.u64 > (uint64_t)max) return out_of_range(exe, vm, err);
+        v = (int64_t)s->as.u64;
+      } else if (s->type == VMIR_SCALAR_INT) {
+        if (s->as.i64 < min || s->as.i64 > max) return out_of_range(exe, vm, err);
+        v = s->as.i64;
+      } else {
+        return mismatch(exe, vm, err);
+      }
+      write_uint(p, shape->size, (uint64_t)v);
+      return VMIR_OK;
+    }
+    case VMIR_KIND_F32:
+    case VMIR_KIND_F64: {
+      double v;
+      if (s->type == VMIR_SCALAR_FLOAT) v = s->as.f64;
+      else if (s->type == VMIR_SCALAR_UINT) v = (double)s->as.u64;
+      else if (s->type == VMIR_SCALAR_INT) v = (double)s->as.i64;
+      else return mismatch(exe, vm, err);
+      if (shape->kind == VMIR_KIND_F64) {
+        memcpy(p, &v, 8);
+      } else {
+        if (isfinite(v) && fabs(v) > FLT_MAX) return out_of_range(exe, vm, err);
+        float f = (float)v;
+        memcpy(p, &f, 4);
+      }
+      return VMIR_OK;
+    }
+    case VMIR_KIND_UNIT:
+      return s->type == VMIR_SCALAR_NULL ? VMIR_OK : mismatch(exe, vm, err);
+    case VMIR_KIND_STRING:
+    case VMIR_KIND_BYTES: {
+      bool str = shape->kind == VMIR_KIND_STRING;
+      if (s->type != (str ? VMIR_SCALAR_STRING : VMIR_SCALAR_BYTES)) return mismatch(exe, vm, err);
+      /* Copied into the arena: the value never points into the input. */
+      vmir_str view = str ? s->as.string : (vmir_str){(const char *)s->as.bytes.ptr, s->as.bytes.len};
+      void *copy = vmir_arena_dup(&d->dec->arena, view.ptr ? view.ptr : "", view.len);
+      if (!copy) return arena_failed(exe, vm, err);
+      view.ptr = copy;
+      memcpy(p, &view, sizeof view);
+      return VMIR_OK;
+    }
+    default:
+      return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-store on a %s value",
+                            vmir_kind_name(shape->kind));
+  }
+}
+
+/* build-store-value: a dynamic tree into a `value`, or an array of byte
+ * numbers into `bytes` (how JSON spells bytes). */
+static vmir_status store_value(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  vmir_decode_state *d = vm->dec;
+  const vmir_value *v = &d->value;
+  if (CUR->shape->kind == VMIR_KIND_VALUE) {
+    memcpy(CUR_W, v, sizeof *v);
+    return VMIR_OK;
+  }
+  if (CUR->shape->kind != VMIR_KIND_BYTES)
+    return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-store-value on a %s value",
+                          vmir_kind_name(CUR->shape->kind));
+  if (v->type != VMIR_VALUE_ARRAY)
+    return fail_at(exe, vm, err, VMIR_E_DECODE, d->value_offset,
+                   "expected an array of byte values (0..255) for bytes");
+  uint8_t *bytes = vmir_arena_alloc(&d->dec->arena, v->as.array.len ? v->as.array.len : 1, 1);
+  if (!bytes) return arena_failed(exe, vm, err);
+  for (size_t i = 0; i < v->as.array.len; i++) {
+    const vmir_value *item = &v->as.array.items[i];
+    if (item->type != VMIR_VALUE_UINT || item->as.u64 > 255)
+      return fail_at(exe, vm, err, VMIR_E_DECODE, d->value_offset,
+                     "expected an array of byte values (0..255) for bytes");
+    bytes[i] = (uint8_t)item->as.u64;
+  }
+  vmir_bytes b = {bytes, v->as.array.len};
+  memcpy(CUR_W, &b, sizeof b);
+  return VMIR_OK;
+}
+
+/* ---- struct field tracking ----------------------------------------------- */
+
+static vmir_track_frame *find_track(vmir_vm_state *vm) {
+  vmir_decoder *dec = vm->dec->dec;
+  for (uint32_t i = dec->track_len; i-- > 0;)
+    if (dec->tracks[i].addr == CUR_W && dec->tracks[i].shape == CUR->shape) return &dec->tracks[i];
+  return NULL;
+}
+
+static bool bit_get(vmir_decoder *dec, const vmir_track_frame *f, uint32_t i) {
+  return (dec->bits[f->bits + i / 64] >> (i % 64)) & 1;
+}
+
+static vmir_status begin_struct(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  vmir_decoder *dec = vm->dec->dec;
+  const vmir_shape *s = CUR->shape;
+  const vmir_field *fields;
+  uint32_t count;
+  if (s->kind == VMIR_KIND_STRUCT || s->kind == VMIR_KIND_TUPLE) {
+    fields = s->u.fields.fields;
+    count = s->u.fields.count;
+  } else if (s->kind == VMIR_KIND_ENUM) {
+    int64_t v = vmir_enum_variant(s, CUR->addr, NULL);
+    if (v < 0)
+      return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-begin-struct before a variant is selected");
+    fields = s->u.enumeration.variants[v].fields;
+    count = s->u.enumeration.variants[v].field_count;
+  } else {
+    return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-begin-struct on a %s value",
+                          vmir_kind_name(s->kind));
+  }
+  size_t words = (count + 63) / 64;
+  size_t tcap = dec->track_cap;
+  vmir_track_frame *tracks = vmir_decoder_grow(dec->tracks, sizeof *tracks, dec->track_len, &tcap);
+  if (!tracks) return nomem(exe, vm, err);
+  dec->tracks = tracks;
+  dec->track_cap = (uint32_t)tcap;
+  while (dec->bits_len + words > dec->bits_cap) {
+    uint64_t *bits = vmir_decoder_grow(dec->bits, sizeof *bits, dec->bits_cap, &dec->bits_cap);
+    if (!bits) return nomem(exe, vm, err);
+    dec->bits = bits;
+  }
+  memset(dec->bits + dec->bits_len, 0, words * sizeof *dec->bits);
+  dec->tracks[dec->track_len++] = (vmir_track_frame){CUR_W, s, fields, count, dec->bits_len};
+  dec->bits_len += words;
+  return VMIR_OK;
+}
+
+static vmir_status build_field(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
+                               vmir_error *err) {
+  vmir_decoder *dec = vm->dec->dec;
+  vmir_track_frame *f = find_track(vm);
+  if (!f || in->a >= f->count)
+    return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-field %u without a tracked struct", in->a);
+  const vmir_field *field = &f->fields[in->a];
+  if (bit_get(dec, f, in->a)) {
+    if (!in->b) {
+      char what[160];
+      snprintf(what, sizeof what, "duplicate key '%s'", vmir_field_wire_name(field));
+      return fail_at(exe, vm, err, VMIR_E_BUILD, vm->dec->key_offset, what);
+    }
+    /* last-wins: the earlier value is dropped before the new one is built */
+    memset(f->addr + field->offset, 0, field->shape->size);
+  }
+  dec->bits[f->bits + in->a / 64] |= UINT64_C(1) << (in->a % 64);
+  return VMIR_OK;
+}
+
+static bool field_optional(const vmir_field *f) {
+  return (f->flags & (VMIR_FIELD_SKIP | VMIR_FIELD_DEFAULT)) || f->shape->kind == VMIR_KIND_OPTION;
+}
+
+static vmir_status end_struct(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  vmir_decoder *dec = vm->dec->dec;
+  vmir_track_frame *f = find_track(vm);
+  if (!f || f != &dec->tracks[dec->track_len - 1])
+    return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-end-struct does not close the innermost struct");
+  /* Strict completion: absent fields are zero (options none, defaults),
+   * unless required. */
+  for (uint32_t i = 0; i < f->count; i++) {
+    if (bit_get(dec, f, i) || field_optional(&f->fields[i])) continue;
+    return vmir_exec_fail(exe, vm, err, VMIR_E_BUILD, "missing required field '%s'",
+                          vmir_field_wire_name(&f->fields[i]));
+  }
+  dec->bits_len = f->bits;
+  dec->track_len--;
+  return VMIR_OK;
+}
+
+/* ---- unknown fields -------------------------------------------------------- */
+
+static vmir_status collect_unknown(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
+                                   vmir_error *err) {
+  vmir_decode_state *d = vm->dec;
+  vmir_arena *arena = &d->dec->arena;
+  const vmir_shape *s = CUR->shape;
+  if (s->kind != VMIR_KIND_STRUCT || in->a >= s->u.fields.count)
+    return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-collect-unknown needs a struct field");
+  const vmir_field *f = &s->u.fields.fields[in->a];
+  uint8_t *at = CUR_W + f->offset;
+  char *key = vmir_arena_dup(arena, d->key.ptr ? d->key.ptr : "", d->key.len);
+  if (!key) return arena_failed(exe, vm, err);
+  vmir_str k = {key, d->key.len};
+  if (f->shape->kind == VMIR_KIND_VALUE) {
+    vmir_value obj;
+    memcpy(&obj, at, sizeof obj);
+    if (obj.type != VMIR_VALUE_OBJECT) obj = (vmir_value){.type = VMIR_VALUE_OBJECT};
+    /* Rare path: the member array is copied on each append. */
+    vmir_member *m = VMIR_ARENA_NEW_ARRAY(arena, vmir_member, obj.as.object.len + 1);
+    if (!m) return arena_failed(exe, vm, err);
+    if (obj.as.object.len) memcpy(m, obj.as.object.members, obj.as.object.len * sizeof *m);
+    m[obj.as.object.len] = (vmir_member){k, d->value};
+    obj.as.object.members = m;
+    obj.as.object.len++;
+    memcpy(at, &obj, sizeof obj);
+    return VMIR_OK;
+  }
+  if (f->shape->kind == VMIR_KIND_MAP && f->shape->u.map.value->kind == VMIR_KIND_VALUE) {
+    vmir_list l = vmir_read_list(at);
+    uint32_t es = f->shape->u.map.entry_size;
+    uint8_t *items = vmir_arena_alloc(arena, (l.len + 1) * es, f->shape->align);
+    if (!items) return arena_failed(exe, vm, err);
+    if (l.len) memcpy(items, l.ptr, l.len * es);
+    memset(items + l.len * es, 0, es);
+    memcpy(items + l.len * es, &k, sizeof k);
+    memcpy(items + l.len * es + f->shape->u.map.value_offset, &d->value, sizeof d->value);
+    l.ptr = items;
+    l.len++;
+    memcpy(at, &l, sizeof l);
+    return VMIR_OK;
+  }
+  return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-collect-unknown target is a %s",
+                        vmir_kind_name(f->shape->kind));
+}
+
+/* ---- options, pointers, variants ------------------------------------------ */
+
+static vmir_status set_option(const vmir_executable *exe, vmir_vm_state *vm, bool some,
+                              vmir_error *err) {
+  const vmir_shape *s = CUR->shape;
+  uint8_t *p = CUR_W;
+  if (s->kind != VMIR_KIND_OPTION)
+    return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "option action on a %s value", vmir_kind_name(s->kind));
+  if (s->u.option.repr == VMIR_OPTION_FLAG) {
+    memset(p + s->u.option.payload_offset, 0, s->u.option.payload->size);
+    p[s->u.option.flag_offset] = some ? 1 : 0;
+    return VMIR_OK;
+  }
+  void *payload = NULL;
+  if (some) {
+    payload = zalloc(&vm->dec->dec->arena, s->u.option.payload->size, s->u.option.payload->align);
+    if (!payload) return arena_failed(exe, vm, err);
+  }
+  memcpy(p, &payload, sizeof payload);
+  return VMIR_OK;
+}
+
+static vmir_status alloc_pointee(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  const vmir_shape *s = CUR->shape;
+  if (s->kind != VMIR_KIND_POINTER)
+    return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-alloc-pointee on a %s value", vmir_kind_name(s->kind));
+  void *target = zalloc(&vm->dec->dec->arena, s->u.pointer.target->size, s->u.pointer.target->align);
+  if (!target) return arena_failed(exe, vm, err);
+  memcpy(CUR_W, &target, sizeof target);
+  return VMIR_OK;
+}
+
+static vmir_status select_variant(const vmir_executable *exe, vmir_vm_state *vm, uint32_t v,
+                                  vmir_error *err) {
+  const vmir_shape *s = CUR->shape;
+  if (s->kind != VMIR_KIND_ENUM || v >= s->u.enumeration.count)
+    return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-select-variant %u invalid here", v);
+  write_uint(CUR_W + s->u.enumeration.tag_offset, s->u.enumeration.tag_width,
+             (uint64_t)s->u.enumeration.variants[v].discriminant);
+  return VMIR_OK;
+}
+
+/* ---- lists, arrays, maps -------------------------------------------------- */
+
+static vmir_status begin_container(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  vmir_decoder *dec = vm->dec->dec;
+  const vmir_shape *s = CUR->shape;
+  vmir_build_frame f = {.dest = CUR_W, .shape = s};
+  if (s->kind == VMIR_KIND_LIST) {
+    f.stride = s->u.sequence.element->size;
+  } else if (s->kind == VMIR_KIND_ARRAY) {
+    f.stride = s->u.sequence.element->size;
+    f.items = CUR_W;
+    f.cap = s->u.sequence.count;
+  } else if (s->kind == VMIR_KIND_MAP) {
+    f.stride = s->u.map.entry_size;
+  } else {
+    return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "container action on a %s value", vmir_kind_name(s->kind));
+  }
+  size_t cap = dec->build_cap;
+  vmir_build_frame *builds = vmir_decoder_grow(dec->builds, sizeof *builds, dec->build_len, &cap);
+  if (!builds) return nomem(exe, vm, err);
+  dec->builds = builds;
+  dec->build_cap = (uint32_t)cap;
+  dec->builds[dec->build_len++] = f;
+  return VMIR_OK;
+}
+
+static vmir_build_frame *top_build(vmir_vm_state *vm) {
+  vmir_decoder *dec = vm->dec->dec;
+  if (dec->build_len == 0) return NULL;
+  vmir_build_frame *f = &dec->builds[dec->build_len - 1];
+  return f->dest == CUR_W && f->shape == CUR->shape ? f : NULL;
+}
+
+/* Makes room for one more list or map item (arena, doubling). */
+static bool reserve_item(vmir_vm_state *vm, vmir_build_frame *f) {
+  if (f->len < f->cap) return true;
+  uint64_t ncap = f->cap ? f->cap * 2 : 8;
+  if (ncap > SIZE_MAX / (f->stride ? f->stride : 1)) return false;
+  uint8_t *items = vmir_arena_alloc(&vm->dec->dec->arena, (size_t)ncap * f->stride, f->shape->align);
+  if (!items) return false;
+  if (f->len) memcpy(items, f->items, (size_t)f->len * f->stride);
+  f->items = items;
+  f->cap = ncap;
+  return true;
+}
+
+static vmir_status enter_item(const vmir_executable *exe, vmir_vm_state *vm, uint8_t *addr,
+                              const vmir_shape *shape, vmir_segment seg, uint64_t index, vmir_str key,
+                              vmir_error *err) {
+  if (vm->path_depth == vm->path_cap && !vmir_vm_grow_path(vm))
+    return vmir_exec_fail(exe, vm, err, VMIR_E_LIMIT, "value nesting deeper than %u", vm->max_depth);
+  vm->path[vm->path_depth++] = (vmir_path_entry){.addr = addr, .shape = shape, .segment = seg,
+                                                 .index = index, .key = key};
+  return VMIR_OK;
+}
+
+static vmir_status push_element(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  vmir_build_frame *f = top_build(vm);
+  if (!f || f->shape->kind == VMIR_KIND_MAP)
+    return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-push-element outside a list being built");
+  if (f->shape->kind == VMIR_KIND_ARRAY && f->len == f->cap)
+    return vmir_exec_fail(exe, vm, err, VMIR_E_BUILD, "more than %llu elements for a fixed array",
+                          (unsigned long long)f->cap);
+  if (!reserve_item(vm, f)) return arena_failed(exe, vm, err);
+  uint8_t *item = f->items + f->len * f->stride;
+  memset(item, 0, f->stride);
+  uint64_t index = f->len++;
+  return enter_item(exe, vm, item, f->shape->u.sequence.element, VMIR_SEG_ELEMENT, index,
+                    (vmir_str){0}, err);
+}
+
+static vmir_status push_entry(const vmir_executable *exe, vmir_vm_state *vm, bool last_wins,
+                              vmir_error *err) {
+  vmir_decode_state *d = vm->dec;
+  vmir_build_frame *f = top_build(vm);
+  if (!f || f->shape->kind != VMIR_KIND_MAP)
+    return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-push-entry outside a map being built");
+  const vmir_shape *vs = f->shape->u.map.value;
+  /* Duplicate keys: linear scan over the entries built so far. */
+  for (uint64_t i = 0; i < f->len; i++) {
+    uint8_t *entry = f->items + i * f->stride;
+    vmir_str k = vmir_read_str(entry);
+    if (k.len != d->key.len || memcmp(k.ptr, d->key.ptr, k.len) != 0) continue;
+    if (!last_wins) {
+      char what[160];
+      snprintf(what, sizeof what, "duplicate map key \"%.*s\"", (int)(k.len > 60 ? 60 : k.len), k.ptr);
+      return fail_at(exe, vm, err, VMIR_E_BUILD, d->key_offset, what);
+    }
+    memset(entry + f->shape->u.map.value_offset, 0, vs->size);
+    return enter_item(exe, vm, entry + f->shape->u.map.value_offset, vs, VMIR_SEG_MAP_KEY, i, k, err);
+  }
+  if (!reserve_item(vm, f)) return arena_failed(exe, vm, err);
+  uint8_t *entry = f->items + f->len * f->stride;
+  memset(entry, 0, f->stride);
+  char *key = vmir_arena_dup(&d->dec->arena, d->key.ptr ? d->key.ptr : "", d->key.len);
+  if (!key) return arena_failed(exe, vm, err);
+  vmir_str k = {key, d->key.len};
+  memcpy(entry, &k, sizeof k);
+  uint64_t index = f->len++;
+  return enter_item(exe, vm, entry + f->shape->u.map.value_offset, vs, VMIR_SEG_MAP_KEY, index, k, err);
+}
+
+static vmir_status end_container(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  vmir_build_frame *f = top_build(vm);
+  if (!f) return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "container end without its begin");
+  if (f->shape->kind == VMIR_KIND_ARRAY) {
+    if (f->len != f->cap)
+      return vmir_exec_fail(exe, vm, err, VMIR_E_BUILD, "expected %llu elements for a fixed array, found %llu",
+                            (unsigned long long)f->cap, (unsigned long long)f->len);
+  } else {
+    vmir_list l = {f->len ? f->items : NULL, (size_t)f->len};
+    memcpy(f->dest, &l, sizeof l);
+  }
+  vm->dec->dec->build_len--;
+  return VMIR_OK;
+}
+
+vmir_status vmir_build_action(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
+                              vmir_error *err) {
+  vmir_decode_state *d = vm->dec;
+  switch ((vmir_opcode)in->op) {
+    case VMIR_OP_BUILD_BEGIN_STRUCT: return begin_struct(exe, vm, err);
+    case VMIR_OP_BUILD_FIELD: return build_field(exe, vm, in, err);
+    case VMIR_OP_BUILD_END_STRUCT: return end_struct(exe, vm, err);
+    case VMIR_OP_BUILD_DENY_UNKNOWN: {
+      char what[160];
+      snprintf(what, sizeof what, "unknown field \"%.*s\"", (int)(d->key.len > 60 ? 60 : d->key.len),
+               d->key.ptr ? d->key.ptr : "");
+      return fail_at(exe, vm, err, VMIR_E_BUILD, d->key_offset, what);
+    }
+    case VMIR_OP_BUILD_COLLECT_UNKNOWN: return collect_unknown(exe, vm, in, err);
+    case VMIR_OP_BUILD_STORE: return store_scalar(exe, vm, err);
+    case VMIR_OP_BUILD_STORE_VALUE: return store_value(exe, vm, err);
+    case VMIR_OP_BUILD_SET_NONE: return set_option(exe, vm, false, err);
+    case VMIR_OP_BUILD_SET_SOME: return set_option(exe, vm, true, err);
+    case VMIR_OP_BUILD_ALLOC_POINTEE: return alloc_pointee(exe, vm, err);
+    case VMIR_OP_BUILD_BEGIN_LIST:
+    case VMIR_OP_BUILD_BEGIN_MAP: return begin_container(exe, vm, err);
+    case VMIR_OP_BUILD_PUSH_ELEMENT: return push_element(exe, vm, err);
+    case VMIR_OP_BUILD_PUSH_ENTRY: return push_entry(exe, vm, in->a != 0, err);
+    case VMIR_OP_BUILD_END_LIST:
+    case VMIR_OP_BUILD_END_MAP: return end_container(exe, vm, err);
+    case VMIR_OP_BUILD_SELECT_VARIANT: return select_variant(exe, vm, in->a, err);
+    case VMIR_OP_BUILD_COMMIT:
+      /* The only write into the caller's destination. */
+      if (!d->commit_blocked) memcpy(d->dest, d->shadow, d->root_size);
+      d->committed = true;
+      return VMIR_OK;
+    default:
+      return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "%s is not a build action",
+                            vmir_op_info_of(in->op)->name);
+  }
+}

@@ -1,0 +1,88 @@
+/* Decode-side VM state: the byte source and cursor, the registers the
+ * lexing builtins fill (key, scalar, count, value), the build state that
+ * owns every destination write, and the event batch of unfused decode.
+ * Reusable storage lives in the decoder, so a steady state allocates
+ * nothing. */
+#ifndef VMIR_EXEC_DECODE_STATE_H
+#define VMIR_EXEC_DECODE_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format/source.h"
+#include "util/arena.h"
+#include "vmir/exec.h"
+
+typedef enum vmir_event_kind {
+  VMIR_EVENT_BEGIN_OBJECT = 0,
+  VMIR_EVENT_BEGIN_ARRAY,
+  VMIR_EVENT_KEY,
+  VMIR_EVENT_SCALAR,
+  VMIR_EVENT_END
+} vmir_event_kind;
+
+/* One build event; KEY carries the key in scalar.as.string. `offset` is
+ * where its token starts in the input, so unfused errors name the same
+ * place as fused ones. */
+typedef struct vmir_event {
+  uint32_t kind;
+  size_t offset;
+  vmir_scalar scalar;
+} vmir_event;
+
+/* Field tracking of one struct (or active enum variant) being built. */
+typedef struct vmir_track_frame {
+  uint8_t *addr;
+  const vmir_shape *shape;      /* the struct, or the enum */
+  const vmir_field *fields;
+  uint32_t count;
+  size_t bits;                  /* first word in decoder->bits */
+} vmir_track_frame;
+
+/* A list, fixed array or map under construction. */
+typedef struct vmir_build_frame {
+  uint8_t *dest;                /* the list/array/map value itself */
+  const vmir_shape *shape;
+  uint8_t *items;               /* arena storage (arrays: dest itself) */
+  uint64_t len, cap;
+  uint32_t stride;
+} vmir_build_frame;
+
+struct vmir_decoder {
+  vmir_arena arena;
+  vmir_decode_limits limits;
+  vmir_track_frame *tracks;
+  uint32_t track_len, track_cap;
+  uint64_t *bits;
+  size_t bits_len, bits_cap;
+  vmir_build_frame *builds;
+  uint32_t build_len, build_cap;
+  vmir_event *events;
+  size_t event_len, event_cap;
+  size_t *saves;
+  uint32_t save_len, save_cap;
+};
+
+typedef struct vmir_decode_state {
+  vmir_decoder *dec;
+  vmir_source src;
+  void *dest;                   /* the caller's destination */
+  uint8_t *shadow;              /* the root being built (arena) */
+  uint32_t root_size;
+  /* registers */
+  vmir_str key;
+  size_t key_offset;
+  vmir_scalar scalar;
+  size_t scalar_offset;
+  uint64_t count;
+  vmir_value value;
+  size_t value_offset;
+  /* build programs read events from here */
+  size_t event_pos;
+  bool events_exhausted;        /* a build op needed an event past the batch */
+  bool committed;
+  bool commit_blocked;          /* unfused: parsing failed, never commit */
+} vmir_decode_state;
+
+#endif

@@ -1,0 +1,301 @@
+/* The event batch of unfused decode. A parse program's emission ops append
+ * build events here (one growable batch reused across calls, no call per
+ * token into the build side); the build program then reads them with the
+ * event-* ops, which mirror the JSON builtins' branch structure. Every
+ * event keeps the input offset of its token so errors name the same place
+ * as fused decode. t[impl format.parse.batch-friendly-execution] */
+#include <stdio.h>
+#include <string.h>
+
+#include "exec/decode_ops.h"
+#include "exec/exec_error.h"
+
+/* The offset of the next token: JSON whitespace is skipped (not consumed). */
+static size_t token_offset(const vmir_source *src) {
+  size_t p = src->pos;
+  if (src->format == VMIR_SOURCE_TEXT)
+    while (p < src->len && (src->data[p] == ' ' || src->data[p] == '\n' || src->data[p] == '\r' ||
+                            src->data[p] == '\t'))
+      p++;
+  return p;
+}
+
+bool vmir_event_append(vmir_decoder *dec, vmir_event_kind kind, const vmir_scalar *scalar,
+                       size_t offset) {
+  vmir_event *events = vmir_decoder_grow(dec->events, sizeof *events, dec->event_len, &dec->event_cap);
+  if (!events) return false;
+  dec->events = events;
+  vmir_event *e = &events[dec->event_len++];
+  e->kind = kind;
+  e->offset = offset;
+  if (scalar) e->scalar = *scalar;
+  else memset(&e->scalar, 0, sizeof e->scalar);
+  return true;
+}
+
+/* ---- the event batch as the parse program's sink -------------------------- */
+
+static vmir_status batch_push(vmir_sink *sink, vmir_event_kind kind) {
+  vmir_decode_state *d = sink->ctx;
+  if (vmir_event_append(d->dec, kind, NULL, token_offset(&d->src))) return VMIR_OK;
+  snprintf(sink->error, sizeof sink->error, "out of memory for the event batch");
+  return VMIR_E_NOMEM;
+}
+
+static vmir_status batch_begin_struct(vmir_sink *s, uint64_t len) { (void)len; return batch_push(s, VMIR_EVENT_BEGIN_OBJECT); }
+static vmir_status batch_begin_seq(vmir_sink *s, uint64_t len) { (void)len; return batch_push(s, VMIR_EVENT_BEGIN_ARRAY); }
+static vmir_status batch_end(vmir_sink *s) { return batch_push(s, VMIR_EVENT_END); }
+
+static vmir_status batch_field_name(vmir_sink *sink, vmir_str name) {
+  vmir_decode_state *d = sink->ctx;
+  vmir_scalar sc = {.type = VMIR_SCALAR_STRING, .as.string = name};
+  if (vmir_event_append(d->dec, VMIR_EVENT_KEY, &sc, token_offset(&d->src))) return VMIR_OK;
+  snprintf(sink->error, sizeof sink->error, "out of memory for the event batch");
+  return VMIR_E_NOMEM;
+}
+
+static vmir_status batch_scalar(vmir_sink *sink, const vmir_scalar *value) {
+  vmir_decode_state *d = sink->ctx;
+  if (vmir_event_append(d->dec, VMIR_EVENT_SCALAR, value, token_offset(&d->src))) return VMIR_OK;
+  snprintf(sink->error, sizeof sink->error, "out of memory for the event batch");
+  return VMIR_E_NOMEM;
+}
+
+static const vmir_sink_ops batch_ops = {
+    .begin_struct = batch_begin_struct,
+    .begin_seq = batch_begin_seq,
+    .begin_map = batch_begin_struct,
+    .field_name = batch_field_name,
+    .scalar = batch_scalar,
+    .end = batch_end,
+};
+
+void vmir_event_sink_init(vmir_sink *sink, vmir_decode_state *d) {
+  memset(sink, 0, sizeof *sink);
+  sink->kind = VMIR_SINK_EVENT_BATCH;
+  sink->ops = &batch_ops;
+  sink->ctx = d;
+}
+
+/* ---- reading events (build programs) -------------------------------------- */
+
+static const char *event_name(const vmir_event *e) {
+  switch ((vmir_event_kind)e->kind) {
+    case VMIR_EVENT_BEGIN_OBJECT: return "an object";
+    case VMIR_EVENT_BEGIN_ARRAY: return "an array";
+    case VMIR_EVENT_KEY: return "a member name";
+    case VMIR_EVENT_END: return "the end of the container";
+    case VMIR_EVENT_SCALAR:
+      switch (e->scalar.type) {
+        case VMIR_SCALAR_NULL: return "null";
+        case VMIR_SCALAR_BOOL: return "a boolean";
+        case VMIR_SCALAR_INT:
+        case VMIR_SCALAR_UINT:
+        case VMIR_SCALAR_FLOAT: return "a number";
+        case VMIR_SCALAR_STRING: return "a string";
+        case VMIR_SCALAR_BYTES: return "bytes";
+      }
+  }
+  return "an event";
+}
+
+static vmir_status unexpected(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err,
+                              const char *expected) {
+  vmir_decode_state *d = vm->dec;
+  vmir_decoder *dec = d->dec;
+  if (d->event_pos >= dec->event_len) {
+    d->events_exhausted = true;
+    vmir_source_fail(&d->src, err, VMIR_E_DECODE, d->src.len, "expected %s, found end of input", expected);
+  } else
+    vmir_source_fail(&d->src, err, VMIR_E_DECODE, dec->events[d->event_pos].offset,
+                     "expected %s, found %s", expected, event_name(&dec->events[d->event_pos]));
+  return vmir_exec_annotate(exe, vm, err);
+}
+
+static const vmir_event *peek(vmir_vm_state *vm) {
+  vmir_decode_state *d = vm->dec;
+  return d->event_pos < d->dec->event_len ? &d->dec->events[d->event_pos] : NULL;
+}
+
+static vmir_token_class class_of(const vmir_event *e) {
+  if (e->kind == VMIR_EVENT_BEGIN_OBJECT) return VMIR_TOKEN_OBJECT;
+  if (e->kind == VMIR_EVENT_BEGIN_ARRAY) return VMIR_TOKEN_ARRAY;
+  switch (e->scalar.type) {
+    case VMIR_SCALAR_NULL: return VMIR_TOKEN_NULL;
+    case VMIR_SCALAR_BOOL: return VMIR_TOKEN_BOOL;
+    case VMIR_SCALAR_STRING: return VMIR_TOKEN_STRING;
+    case VMIR_SCALAR_BYTES: return VMIR_TOKEN_BYTES;
+    default: return VMIR_TOKEN_NUMBER;
+  }
+}
+
+/* Index just past the value starting at `pos` (balanced begin/end). */
+static bool value_end(const vmir_decoder *dec, size_t pos, size_t *end) {
+  size_t depth = 0;
+  do {
+    if (pos >= dec->event_len) return false;
+    uint32_t k = dec->events[pos++].kind;
+    if (k == VMIR_EVENT_BEGIN_OBJECT || k == VMIR_EVENT_BEGIN_ARRAY) depth++;
+    else if (k == VMIR_EVENT_END) {
+      if (depth == 0) return false;
+      depth--;
+    }
+  } while (depth > 0);
+  *end = pos;
+  return true;
+}
+
+/* Builds the dynamic value starting at *pos in the arena; the events are
+ * well formed (our parse program emitted them), depth bounded by the
+ * decoder's limit. */
+static bool build_value(vmir_decoder *dec, size_t *pos, vmir_value *out, uint32_t depth) {
+  if (depth > dec->limits.max_depth || *pos >= dec->event_len) return false;
+  const vmir_event *e = &dec->events[(*pos)++];
+  memset(out, 0, sizeof *out);
+  if (e->kind == VMIR_EVENT_SCALAR) {
+    const vmir_scalar *s = &e->scalar;
+    switch (s->type) {
+      case VMIR_SCALAR_NULL: out->type = VMIR_VALUE_NULL; break;
+      case VMIR_SCALAR_BOOL: out->type = VMIR_VALUE_BOOL; out->as.boolean = s->as.boolean; break;
+      case VMIR_SCALAR_INT: out->type = VMIR_VALUE_INT; out->as.i64 = s->as.i64; break;
+      case VMIR_SCALAR_UINT: out->type = VMIR_VALUE_UINT; out->as.u64 = s->as.u64; break;
+      case VMIR_SCALAR_FLOAT: out->type = VMIR_VALUE_FLOAT; out->as.f64 = s->as.f64; break;
+      case VMIR_SCALAR_STRING: {
+        out->type = VMIR_VALUE_STRING;
+        char *copy = vmir_arena_dup(&dec->arena, s->as.string.ptr ? s->as.string.ptr : "", s->as.string.len);
+        if (!copy) return false;
+        out->as.string = (vmir_str){copy, s->as.string.len};
+        break;
+      }
+      case VMIR_SCALAR_BYTES: {
+        out->type = VMIR_VALUE_BYTES;
+        uint8_t *copy = vmir_arena_dup(&dec->arena, s->as.bytes.ptr ? (const void *)s->as.bytes.ptr : "",
+                                       s->as.bytes.len);
+        if (!copy) return false;
+        out->as.bytes = (vmir_bytes){copy, s->as.bytes.len};
+        break;
+      }
+    }
+    return true;
+  }
+  bool object = e->kind == VMIR_EVENT_BEGIN_OBJECT;
+  if (!object && e->kind != VMIR_EVENT_BEGIN_ARRAY) return false;
+  /* Count the direct children first, then fill them in place. */
+  size_t n = 0, p = *pos;
+  while (p < dec->event_len && dec->events[p].kind != VMIR_EVENT_END) {
+    if (object && dec->events[p++].kind != VMIR_EVENT_KEY) return false;
+    if (!value_end(dec, p, &p)) return false;
+    n++;
+  }
+  if (p >= dec->event_len) return false;
+  if (object) {
+    vmir_member *m = n ? VMIR_ARENA_NEW_ARRAY(&dec->arena, vmir_member, n) : NULL;
+    if (n && !m) return false;
+    for (size_t i = 0; i < n; i++) {
+      const vmir_event *k = &dec->events[(*pos)++];
+      char *key = vmir_arena_dup(&dec->arena, k->scalar.as.string.ptr ? k->scalar.as.string.ptr : "",
+                                 k->scalar.as.string.len);
+      if (!key) return false;
+      m[i].key = (vmir_str){key, k->scalar.as.string.len};
+      if (!build_value(dec, pos, &m[i].value, depth + 1)) return false;
+    }
+    out->type = VMIR_VALUE_OBJECT;
+    out->as.object.members = m;
+    out->as.object.len = n;
+  } else {
+    vmir_value *items = n ? VMIR_ARENA_NEW_ARRAY(&dec->arena, vmir_value, n) : NULL;
+    if (n && !items) return false;
+    for (size_t i = 0; i < n; i++)
+      if (!build_value(dec, pos, &items[i], depth + 1)) return false;
+    out->type = VMIR_VALUE_ARRAY;
+    out->as.array.items = items;
+    out->as.array.len = n;
+  }
+  (*pos)++; /* END */
+  return true;
+}
+
+vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
+                          uint32_t *next, vmir_error *err) {
+  vmir_decode_state *d = vm->dec;
+  vmir_decoder *dec = d->dec;
+  const vmir_event *e = peek(vm);
+  switch ((vmir_opcode)in->op) {
+    case VMIR_OP_EVENT_BEGIN_OBJECT:
+    case VMIR_OP_EVENT_BEGIN_ARRAY: {
+      bool object = in->op == VMIR_OP_EVENT_BEGIN_OBJECT;
+      if (!e || e->kind != (object ? VMIR_EVENT_BEGIN_OBJECT : VMIR_EVENT_BEGIN_ARRAY))
+        return unexpected(exe, vm, err, object ? "an object" : "an array");
+      d->event_pos++;
+      e = peek(vm);
+      if (e && e->kind == VMIR_EVENT_END) {
+        d->event_pos++;
+        *next = in->b;
+      } else {
+        *next = in->a;
+      }
+      return VMIR_OK;
+    }
+    case VMIR_OP_EVENT_READ_KEY:
+      if (!e || e->kind != VMIR_EVENT_KEY) return unexpected(exe, vm, err, "a member name");
+      d->key = e->scalar.as.string;
+      d->key_offset = e->offset;
+      d->event_pos++;
+      return VMIR_OK;
+    case VMIR_OP_EVENT_NEXT_MEMBER:
+    case VMIR_OP_EVENT_NEXT_ELEMENT:
+      if (!e) return unexpected(exe, vm, err, "the rest of the container");
+      if (e->kind == VMIR_EVENT_END) {
+        d->event_pos++;
+        *next = in->b;
+      } else {
+        *next = in->a;
+      }
+      return VMIR_OK;
+    case VMIR_OP_EVENT_PEEK_NULL:
+      if (e && e->kind == VMIR_EVENT_SCALAR && e->scalar.type == VMIR_SCALAR_NULL) {
+        d->event_pos++;
+        *next = in->a;
+      } else {
+        *next = in->b;
+      }
+      return VMIR_OK;
+    case VMIR_OP_EVENT_PEEK_TOKEN:
+      if (!e || e->kind == VMIR_EVENT_KEY || e->kind == VMIR_EVENT_END)
+        return unexpected(exe, vm, err, "a value");
+      *next = in->targets[class_of(e)];
+      return VMIR_OK;
+    case VMIR_OP_EVENT_READ_SCALAR:
+      if (!e || e->kind != VMIR_EVENT_SCALAR) return unexpected(exe, vm, err, "a scalar");
+      d->scalar = e->scalar;
+      d->scalar_offset = e->offset;
+      d->event_pos++;
+      return VMIR_OK;
+    case VMIR_OP_EVENT_READ_VALUE: {
+      if (!e || e->kind == VMIR_EVENT_KEY || e->kind == VMIR_EVENT_END)
+        return unexpected(exe, vm, err, "a value");
+      d->value_offset = e->offset;
+      size_t pos = d->event_pos;
+      if (!build_value(dec, &pos, &d->value, 0)) {
+        vmir_status code = vmir_arena_failure(&dec->arena) ? vmir_arena_failure(&dec->arena) : VMIR_E_LIMIT;
+        vmir_source_fail(&d->src, err, code, e->offset, "value too deep or too large to build");
+        return vmir_exec_annotate(exe, vm, err);
+      }
+      d->event_pos = pos;
+      return VMIR_OK;
+    }
+    case VMIR_OP_EVENT_SKIP_VALUE: {
+      size_t end;
+      if (!e || e->kind == VMIR_EVENT_KEY || !value_end(dec, d->event_pos, &end))
+        return unexpected(exe, vm, err, "a value");
+      d->event_pos = end;
+      return VMIR_OK;
+    }
+    case VMIR_OP_EVENT_EXPECT_END:
+      if (e) return unexpected(exe, vm, err, "the end of input");
+      return VMIR_OK;
+    default:
+      return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "%s is not an event instruction",
+                            vmir_op_info_of(in->op)->name);
+  }
+}

@@ -1,0 +1,19 @@
+/* Execution errors: every one carries the pc (proc, block, instruction)
+ * and the logical path of the current value. */
+#ifndef VMIR_EXEC_EXEC_ERROR_H
+#define VMIR_EXEC_EXEC_ERROR_H
+
+#include "exec/executable.h"
+#include "exec/vm_state.h"
+
+/* Fills err (when not NULL) with code, message, pc and path; returns code. */
+vmir_status vmir_exec_fail(const vmir_executable *exe, const vmir_vm_state *vm,
+                           vmir_error *err, vmir_status code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Adds the pc and the path to an error a builtin already filled (its code,
+ * message and input position are kept); returns err->code. */
+vmir_status vmir_exec_annotate(const vmir_executable *exe, const vmir_vm_state *vm,
+                               vmir_error *err);
+
+#endif
