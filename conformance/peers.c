@@ -12,6 +12,11 @@ json_object *peer_parse_json(const char *text, size_t len, char *why, size_t why
   json_object *obj = json_tokener_parse_ex(tok, text, (int)len);
   enum json_tokener_error e = json_tokener_get_error(tok);
   size_t used = json_tokener_get_parse_end(tok);
+  if (!obj && e == json_tokener_continue && used == len) {
+    /* A top-level number ends only at the end of input: say so. */
+    obj = json_tokener_parse_ex(tok, "", 1);
+    e = json_tokener_get_error(tok);
+  }
   json_tokener_free(tok);
   if (!obj && e != json_tokener_success) {
     snprintf(why, why_cap, "json-c: %s", json_tokener_error_desc(e));

@@ -183,19 +183,20 @@ static bool view_ok(const vmir_scalar *sc) {
   return fail(exe, vm, err, VMIR_E_EXEC, "%s on a %s value", what,                 \
               vmir_kind_name(CUR->shape->kind))
 
-vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
-  const vmir_xinsn *code = exe->code;
+/* Executes the instruction at vm->pc and moves the pc. VMIR_OK: go on;
+ * VMIR_STEP_DONE: the entry proc returned; anything else: an error. */
+static inline vmir_status step(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
   vmir_sink *sink = vm->sink;
-  for (;;) {
-    const vmir_xinsn *in = &code[vm->pc];
+  {
+    const vmir_xinsn *in = &exe->code[vm->pc];
     switch ((vmir_opcode)in->op) {
       case VMIR_OP_JUMP:
         vm->pc = in->a;
-        continue;
+        return VMIR_OK;
       case VMIR_OP_BRANCH_SOME:
         if (CUR->shape->kind != VMIR_KIND_OPTION) WRONG_KIND("branch-some");
         vm->pc = vmir_option_present(CUR->shape, CUR->addr) ? in->a : in->b;
-        continue;
+        return VMIR_OK;
       case VMIR_OP_SWITCH_VARIANT: {
         if (CUR->shape->kind != VMIR_KIND_ENUM) WRONG_KIND("switch-variant");
         int64_t tag;
@@ -205,7 +206,7 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
           return fail(exe, vm, err, VMIR_E_EXEC, "enum %s has tag %lld, which names no variant",
                       CUR->shape->name ? CUR->shape->name : "(anonymous)", (long long)tag);
         vm->pc = in->targets[v];
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_CALL: {
         if (vm->frame_depth == vm->frame_cap && !vmir_vm_grow_frames(vm))
@@ -217,16 +218,16 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
         f->proc = vm->proc;
         vm->proc = in->a;
         vm->pc = exe->proc_entry[in->a];
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_RET: {
-        if (vm->frame_depth == 0) return VMIR_OK;
+        if (vm->frame_depth == 0) return VMIR_STEP_DONE;
         vmir_frame *f = &vm->frames[--vm->frame_depth];
         if (f->path_depth != vm->path_depth || f->loop_depth != vm->loop_depth)
           return fail(exe, vm, err, VMIR_E_EXEC, "ret with unbalanced navigation");
         vm->proc = f->proc;
         vm->pc = f->return_pc;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_FAIL: {
         const vmir_str *m = &exe->strings[in->a];
@@ -253,7 +254,7 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
           return fail(exe, vm, err, VMIR_E_LIMIT, "loop nesting deeper than %u", vm->max_depth);
         vm->loops[vm->loop_depth++] = (vmir_loop_entry){0, len};
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_LOOP_NEXT: {
         if (vm->loop_depth == 0) return fail(exe, vm, err, VMIR_E_EXEC, "loop-next without a loop");
@@ -264,13 +265,13 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
           vm->loop_depth--;
           vm->pc = in->b;
         }
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_LOOP_STEP:
         if (vm->loop_depth == 0) return fail(exe, vm, err, VMIR_E_EXEC, "loop-step without a loop");
         vm->loops[vm->loop_depth - 1].index++;
         vm->pc++;
-        continue;
+        return VMIR_OK;
 
       /* ---- navigation: t[impl format.ir.exec-stack-balance] ---- */
       case VMIR_OP_ENTER_FIELD: {
@@ -282,7 +283,7 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
         vmir_status st = push(exe, vm, err, CUR->addr + f->offset, f->shape, VMIR_SEG_FIELD, in->a, 0);
         if (st != VMIR_OK) return st;
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_ENTER_VARIANT_FIELD: {
         const vmir_shape *s = CUR->shape;
@@ -297,7 +298,7 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
                               VMIR_SEG_VARIANT_FIELD, in->b, in->a);
         if (st != VMIR_OK) return st;
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_ENTER_SOME: {
         const vmir_shape *s = CUR->shape;
@@ -308,7 +309,7 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
                               VMIR_SEG_SOME, 0, 0);
         if (st != VMIR_OK) return st;
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_ENTER_POINTEE: {
         const vmir_shape *s = CUR->shape;
@@ -318,7 +319,7 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
         vmir_status st = push(exe, vm, err, target, s->u.pointer.target, VMIR_SEG_POINTEE, 0, 0);
         if (st != VMIR_OK) return st;
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_ENTER_ELEMENT: {
         const vmir_shape *s = CUR->shape;
@@ -333,7 +334,7 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
         vmir_status st = push(exe, vm, err, base + i * es->size, es, VMIR_SEG_ELEMENT, i, 0);
         if (st != VMIR_OK) return st;
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_ENTER_MAP_VALUE: {
         const vmir_shape *s = CUR->shape;
@@ -347,25 +348,25 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
                               VMIR_SEG_MAP_VALUE, i, 0);
         if (st != VMIR_OK) return st;
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_LEAVE:
         if (vm->path_depth <= 1)
           return fail(exe, vm, err, VMIR_E_EXEC, "leave would leave the root scope");
         vm->path_depth--;
         vm->pc++;
-        continue;
+        return VMIR_OK;
 
       /* ---- emission: sinks get copies and views, never addresses.
        * t[impl format.ir.exec-no-raw-pointer-to-sink] t[impl format.ir.exec-safe-scalar-interface] */
       case VMIR_OP_EMIT_BEGIN_STRUCT:
         SINK(sink->ops->begin_struct(sink, in->a));
         vm->pc++;
-        continue;
+        return VMIR_OK;
       case VMIR_OP_EMIT_BEGIN_STRUCT_DYNAMIC:
         SINK(sink->ops->begin_struct(sink, VMIR_LEN_UNKNOWN));
         vm->pc++;
-        continue;
+        return VMIR_OK;
       case VMIR_OP_EMIT_BEGIN_SEQ: {
         uint64_t len;
         const vmir_shape *s = CUR->shape;
@@ -373,22 +374,22 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
         vmir_read_length(s, CUR->addr, &len);
         SINK(sink->ops->begin_seq(sink, len));
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_EMIT_BEGIN_TUPLE:
         SINK(sink->ops->begin_seq(sink, in->a));
         vm->pc++;
-        continue;
+        return VMIR_OK;
       case VMIR_OP_EMIT_BEGIN_MAP: {
         if (CUR->shape->kind != VMIR_KIND_MAP) WRONG_KIND("emit-begin-map");
         SINK(sink->ops->begin_map(sink, vmir_read_list(CUR->addr).len));
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_EMIT_FIELD_NAME:
         SINK(sink->ops->field_name(sink, exe->strings[in->a]));
         vm->pc++;
-        continue;
+        return VMIR_OK;
       case VMIR_OP_EMIT_MAP_KEY: {
         const vmir_shape *s = CUR->shape;
         if (s->kind != VMIR_KIND_MAP) WRONG_KIND("emit-map-key");
@@ -401,7 +402,7 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
           return fail(exe, vm, err, VMIR_E_EXEC, "map key with NULL data and length %zu", key.len);
         SINK(sink->ops->field_name(sink, key));
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_EMIT_SCALAR: {
         vmir_scalar sc;
@@ -411,20 +412,20 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
                       vmir_kind_name(CUR->shape->kind));
         SINK(sink->ops->scalar(sink, &sc));
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_EMIT_NULL: {
         vmir_scalar sc = {.type = VMIR_SCALAR_NULL};
         SINK(sink->ops->scalar(sink, &sc));
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_EMIT_STRING: {
         vmir_scalar sc = {.type = VMIR_SCALAR_STRING};
         sc.as.string = exe->strings[in->a];
         SINK(sink->ops->scalar(sink, &sc));
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_EMIT_VALUE: {
         if (CUR->shape->kind != VMIR_KIND_VALUE) WRONG_KIND("emit-value");
@@ -433,24 +434,24 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
         vmir_status st = emit_value_tree(exe, vm, err, &v, 0);
         if (st != VMIR_OK) return st;
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_EMIT_END:
         SINK(sink->ops->end(sink));
         vm->pc++;
-        continue;
+        return VMIR_OK;
 
       case VMIR_OP_BRANCH_PRED: {
         bool result = false;
         vmir_status st = eval_predicate(exe, vm, err, in->a, &result);
         if (st != VMIR_OK) return st;
         vm->pc = result ? in->b : in->c;
-        continue;
+        return VMIR_OK;
       }
       case VMIR_OP_EMIT_BEGIN_SEQ_DYNAMIC:
         SINK(sink->ops->begin_seq(sink, VMIR_LEN_UNKNOWN));
         vm->pc++;
-        continue;
+        return VMIR_OK;
       case VMIR_OP_EMIT_KEY:
       case VMIR_OP_EMIT_TOKEN: {
         vmir_decode_state *d = vm->dec;
@@ -462,7 +463,7 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
                                key ? d->key_offset : d->scalar_offset))
           return fail(exe, vm, err, VMIR_E_NOMEM, "out of memory for the event batch");
         vm->pc++;
-        continue;
+        return VMIR_OK;
       }
       default: {
         const vmir_op_info *info = vmir_op_info_of(in->op);
@@ -472,20 +473,32 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
           vmir_status st = vmir_build_action(exe, vm, in, err);
           if (st != VMIR_OK) return st;
           vm->pc++;
-          continue;
+          return VMIR_OK;
         }
         if (info->family == VMIR_FAMILY_LEXING) {
           uint32_t next = vm->pc + 1;
           vmir_status st = vmir_lex_op(exe, vm, in, &next, err);
           if (st != VMIR_OK) return st;
           vm->pc = next;
-          continue;
+          return VMIR_OK;
         }
         return fail(exe, vm, err, VMIR_E_UNSUPPORTED, "%s is not supported by the interpreter",
                     info->name);
       }
     }
   }
+}
+
+
+vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  for (;;) {
+    vmir_status st = step(exe, vm, err);
+    if (st != VMIR_OK) return st == VMIR_STEP_DONE ? VMIR_OK : st;
+  }
+}
+
+vmir_status vmir_interp_step(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  return step(exe, vm, err);
 }
 
 vmir_status vmir_encode(vmir_executable *exe, const void *value, const vmir_shape *shape,
