@@ -190,6 +190,11 @@ static vmir_status store_value(const vmir_executable *exe, vmir_vm_state *vm, vm
   if (CUR->shape->kind != VMIR_KIND_BYTES)
     return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-store-value on a %s value",
                           vmir_kind_name(CUR->shape->kind));
+  if (v->type == VMIR_VALUE_BYTES) {
+    /* MessagePack bin reaching a build program as a dynamic value */
+    memcpy(CUR_W, &v->as.bytes, sizeof v->as.bytes);
+    return VMIR_OK;
+  }
   if (v->type != VMIR_VALUE_ARRAY)
     return fail_at(exe, vm, err, VMIR_E_DECODE, d->value_offset,
                    "expected an array of byte values (0..255) for bytes");

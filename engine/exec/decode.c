@@ -36,6 +36,10 @@ void vmir_decoder_reset(vmir_decoder *dec) {
   if (dec) vmir_arena_reset(&dec->arena);
 }
 
+size_t vmir_decoder_bytes_held(const vmir_decoder *dec) {
+  return dec ? vmir_arena_held(&dec->arena) : 0;
+}
+
 static void clear_stacks(vmir_decoder *dec) {
   dec->track_len = 0;
   dec->bits_len = 0;

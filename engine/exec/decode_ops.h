@@ -18,6 +18,11 @@ vmir_status vmir_build_action(const vmir_executable *exe, vmir_vm_state *vm,
 vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm,
                           const vmir_xinsn *in, uint32_t *next, vmir_error *err);
 
+/* The `fail` instruction in a decode program: a decode error at the
+ * current input position. */
+vmir_status vmir_decode_fail(const vmir_executable *exe, vmir_vm_state *vm, const vmir_str *message,
+                             vmir_error *err);
+
 /* Appends an event to the decoder's batch; false when out of memory. */
 bool vmir_event_append(vmir_decoder *dec, vmir_event_kind kind, const vmir_scalar *scalar,
                        size_t offset);

@@ -145,11 +145,14 @@ static bool value_end(const vmir_decoder *dec, size_t pos, size_t *end) {
   return true;
 }
 
-/* Builds the dynamic value starting at *pos in the arena; the events are
- * well formed (our parse program emitted them), depth bounded by the
- * decoder's limit. */
-static bool build_value(vmir_decoder *dec, size_t *pos, vmir_value *out, uint32_t depth) {
-  if (depth > dec->limits.max_depth || *pos >= dec->event_len) return false;
+typedef enum build_result { BUILT = 0, EXHAUSTED, TOO_DEEP, NO_MEMORY } build_result;
+
+/* Builds the dynamic value starting at *pos in the arena. The events came
+ * from our parse program, so they are well formed, but a failed parse
+ * leaves them cut short: EXHAUSTED. Depth is bounded by the decoder. */
+static build_result build_value(vmir_decoder *dec, size_t *pos, vmir_value *out, uint32_t depth) {
+  if (*pos >= dec->event_len) return EXHAUSTED;
+  if (depth > dec->limits.max_depth) return TOO_DEEP;
   const vmir_event *e = &dec->events[(*pos)++];
   memset(out, 0, sizeof *out);
   if (e->kind == VMIR_EVENT_SCALAR) {
@@ -163,7 +166,7 @@ static bool build_value(vmir_decoder *dec, size_t *pos, vmir_value *out, uint32_
       case VMIR_SCALAR_STRING: {
         out->type = VMIR_VALUE_STRING;
         char *copy = vmir_arena_dup(&dec->arena, s->as.string.ptr ? s->as.string.ptr : "", s->as.string.len);
-        if (!copy) return false;
+        if (!copy) return NO_MEMORY;
         out->as.string = (vmir_str){copy, s->as.string.len};
         break;
       }
@@ -171,48 +174,48 @@ static bool build_value(vmir_decoder *dec, size_t *pos, vmir_value *out, uint32_
         out->type = VMIR_VALUE_BYTES;
         uint8_t *copy = vmir_arena_dup(&dec->arena, s->as.bytes.ptr ? (const void *)s->as.bytes.ptr : "",
                                        s->as.bytes.len);
-        if (!copy) return false;
+        if (!copy) return NO_MEMORY;
         out->as.bytes = (vmir_bytes){copy, s->as.bytes.len};
         break;
       }
     }
-    return true;
+    return BUILT;
   }
   bool object = e->kind == VMIR_EVENT_BEGIN_OBJECT;
-  if (!object && e->kind != VMIR_EVENT_BEGIN_ARRAY) return false;
   /* Count the direct children first, then fill them in place. */
   size_t n = 0, p = *pos;
   while (p < dec->event_len && dec->events[p].kind != VMIR_EVENT_END) {
-    if (object && dec->events[p++].kind != VMIR_EVENT_KEY) return false;
-    if (!value_end(dec, p, &p)) return false;
+    if (object) p++; /* the key */
+    if (!value_end(dec, p, &p)) return EXHAUSTED;
     n++;
   }
-  if (p >= dec->event_len) return false;
+  if (p >= dec->event_len) return EXHAUSTED;
+  build_result r;
   if (object) {
     vmir_member *m = n ? VMIR_ARENA_NEW_ARRAY(&dec->arena, vmir_member, n) : NULL;
-    if (n && !m) return false;
+    if (n && !m) return NO_MEMORY;
     for (size_t i = 0; i < n; i++) {
       const vmir_event *k = &dec->events[(*pos)++];
       char *key = vmir_arena_dup(&dec->arena, k->scalar.as.string.ptr ? k->scalar.as.string.ptr : "",
                                  k->scalar.as.string.len);
-      if (!key) return false;
+      if (!key) return NO_MEMORY;
       m[i].key = (vmir_str){key, k->scalar.as.string.len};
-      if (!build_value(dec, pos, &m[i].value, depth + 1)) return false;
+      if ((r = build_value(dec, pos, &m[i].value, depth + 1)) != BUILT) return r;
     }
     out->type = VMIR_VALUE_OBJECT;
     out->as.object.members = m;
     out->as.object.len = n;
   } else {
     vmir_value *items = n ? VMIR_ARENA_NEW_ARRAY(&dec->arena, vmir_value, n) : NULL;
-    if (n && !items) return false;
+    if (n && !items) return NO_MEMORY;
     for (size_t i = 0; i < n; i++)
-      if (!build_value(dec, pos, &items[i], depth + 1)) return false;
+      if ((r = build_value(dec, pos, &items[i], depth + 1)) != BUILT) return r;
     out->type = VMIR_VALUE_ARRAY;
     out->as.array.items = items;
     out->as.array.len = n;
   }
   (*pos)++; /* END */
-  return true;
+  return BUILT;
 }
 
 vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
@@ -276,9 +279,17 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
         return unexpected(exe, vm, err, "a value");
       d->value_offset = e->offset;
       size_t pos = d->event_pos;
-      if (!build_value(dec, &pos, &d->value, 0)) {
-        vmir_status code = vmir_arena_failure(&dec->arena) ? vmir_arena_failure(&dec->arena) : VMIR_E_LIMIT;
-        vmir_source_fail(&d->src, err, code, e->offset, "value too deep or too large to build");
+      build_result r = build_value(dec, &pos, &d->value, 0);
+      if (r == EXHAUSTED) {
+        d->events_exhausted = true;
+        vmir_source_fail(&d->src, err, VMIR_E_DECODE, d->src.len, "unexpected end of input in a value");
+        return vmir_exec_annotate(exe, vm, err);
+      }
+      if (r != BUILT) {
+        vmir_status code = r == TOO_DEEP ? VMIR_E_LIMIT : vmir_arena_failure(&dec->arena);
+        vmir_source_fail(&d->src, err, code, e->offset, "%s",
+                         r == TOO_DEEP ? "value nested deeper than the decoder's depth limit"
+                                       : "cannot allocate the value");
         return vmir_exec_annotate(exe, vm, err);
       }
       d->event_pos = pos;
@@ -286,8 +297,12 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
     }
     case VMIR_OP_EVENT_SKIP_VALUE: {
       size_t end;
-      if (!e || e->kind == VMIR_EVENT_KEY || !value_end(dec, d->event_pos, &end))
-        return unexpected(exe, vm, err, "a value");
+      if (!e || e->kind == VMIR_EVENT_KEY) return unexpected(exe, vm, err, "a value");
+      if (!value_end(dec, d->event_pos, &end)) {
+        d->events_exhausted = true;
+        vmir_source_fail(&d->src, err, VMIR_E_DECODE, d->src.len, "unexpected end of input in a value");
+        return vmir_exec_annotate(exe, vm, err);
+      }
       d->event_pos = end;
       return VMIR_OK;
     }
@@ -298,4 +313,20 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
       return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "%s is not an event instruction",
                             vmir_op_info_of(in->op)->name);
   }
+}
+
+vmir_status vmir_decode_fail(const vmir_executable *exe, vmir_vm_state *vm, const vmir_str *message,
+                             vmir_error *err) {
+  /* A decode program's `fail` names the input where decoding stands: the
+   * next token (fused) or the next event's token (build programs), the same
+   * place in both. */
+  vmir_decode_state *d = vm->dec;
+  size_t offset;
+  if (exe->program->kind == VMIR_PROGRAM_BUILD)
+    offset = d->event_pos < d->dec->event_len ? d->dec->events[d->event_pos].offset : d->src.len;
+  else
+    offset = token_offset(&d->src);
+  vmir_source_fail(&d->src, err, VMIR_E_DECODE, offset, "%.*s",
+                   (int)(message->len > 160 ? 160 : message->len), message->ptr);
+  return vmir_exec_annotate(exe, vm, err);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "exec/decode_ops.h"
+#include "exec/decode_state.h"
 #include "exec/exec_error.h"
 #include "exec/lex_ops.h"
 #include "exec/executable.h"
@@ -231,6 +232,7 @@ static inline vmir_status step(const vmir_executable *exe, vmir_vm_state *vm, vm
       }
       case VMIR_OP_FAIL: {
         const vmir_str *m = &exe->strings[in->a];
+        if (vm->dec) return vmir_decode_fail(exe, vm, m, err);
         return fail(exe, vm, err, VMIR_E_EXEC, "%.*s", (int)(m->len > 200 ? 200 : m->len), m->ptr);
       }
       case VMIR_OP_LOOP_BEGIN: {
@@ -256,6 +258,13 @@ static inline vmir_status step(const vmir_executable *exe, vmir_vm_state *vm, vm
         vm->pc++;
         return VMIR_OK;
       }
+      case VMIR_OP_LOOP_BEGIN_COUNT:
+        if (!vm->dec) return fail(exe, vm, err, VMIR_E_EXEC, "loop-begin-count outside decode");
+        if (vm->loop_depth == vm->loop_cap && !vmir_vm_grow_loops(vm))
+          return fail(exe, vm, err, VMIR_E_LIMIT, "loop nesting deeper than %u", vm->max_depth);
+        vm->loops[vm->loop_depth++] = (vmir_loop_entry){0, vm->dec->count};
+        vm->pc++;
+        return VMIR_OK;
       case VMIR_OP_LOOP_NEXT: {
         if (vm->loop_depth == 0) return fail(exe, vm, err, VMIR_E_EXEC, "loop-next without a loop");
         vmir_loop_entry *l = &vm->loops[vm->loop_depth - 1];

@@ -73,6 +73,8 @@ vmir_decoder *vmir_decoder_new(const vmir_decode_limits *limits);
 void vmir_decoder_free(vmir_decoder *dec);
 /* Releases every value decoded so far (keeps the memory for reuse). */
 void vmir_decoder_reset(vmir_decoder *dec);
+/* Bytes the decoder's arena holds (for memory accounting and tests). */
+size_t vmir_decoder_bytes_held(const vmir_decoder *dec);
 
 /* Decodes `input` with a fused program into *dest (a value of `shape`).
  * On success *dest is fully written; on failure it is left exactly as it

@@ -1,0 +1,638 @@
+/* Decode path, end to end: shape -> decode compiler -> interpreter (fused
+ * and unfused) -> typed C value, checked against our encoder and against
+ * independent parsers, with hostile input and the JSONTestSuite. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canada_model.h"
+#include "citm_model.h"
+#include "encode_types.h"
+#include "harness.h"
+#include <msgpack.h>
+#include "peers.h"
+#include "twitter_model.h"
+
+/* ---- helpers ------------------------------------------------------------- */
+
+/* Compiled fused, parse and build programs plus an encoder for a shape. */
+typedef struct codec {
+  const vmir_shape *shape;
+  vmir_format format;
+  vmir_program *fused_p, *parse_p, *build_p, *encode_json_p, *encode_msgpack_p;
+  vmir_executable *fused, *parse, *build, *encode_json, *encode_msgpack;
+} codec;
+
+static vmir_executable *exe_of(vmir_program *p, const vmir_shape *shape) {
+  vmir_error err;
+  ck_assert_msg(p, "compile failed");
+  vmir_executable *e = vmir_executable_new(p, shape, &err);
+  ck_assert_msg(e, "executable: %s", err.message);
+  return e;
+}
+
+static codec codec_new(const vmir_shape *shape, vmir_format format, vmir_compile_options opt) {
+  codec c = {.shape = shape, .format = format};
+  vmir_error err;
+  opt.format = format;
+  c.fused_p = vmir_compile_decode_fused(shape, &opt, &err);
+  ck_assert_msg(c.fused_p, "fused: %s", err.message);
+  c.parse_p = vmir_compile_decode_parse(shape, &opt, &err);
+  ck_assert_msg(c.parse_p, "parse: %s", err.message);
+  c.build_p = vmir_compile_decode_build(shape, &opt, &err);
+  ck_assert_msg(c.build_p, "build: %s", err.message);
+  vmir_compile_options eo = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  c.encode_json_p = vmir_compile_encode(shape, &eo, &err);
+  eo.format = VMIR_FORMAT_MSGPACK;
+  c.encode_msgpack_p = vmir_compile_encode(shape, &eo, &err);
+  c.fused = exe_of(c.fused_p, shape);
+  c.parse = exe_of(c.parse_p, shape);
+  c.build = exe_of(c.build_p, shape);
+  c.encode_json = exe_of(c.encode_json_p, shape);
+  c.encode_msgpack = exe_of(c.encode_msgpack_p, shape);
+  return c;
+}
+
+static codec codec_default(const vmir_shape *shape, vmir_format format) {
+  return codec_new(shape, format, vmir_compile_options_default(format));
+}
+
+static void codec_free(codec *c) {
+  vmir_executable_free(c->fused);
+  vmir_executable_free(c->parse);
+  vmir_executable_free(c->build);
+  vmir_executable_free(c->encode_json);
+  vmir_executable_free(c->encode_msgpack);
+  vmir_program_free(c->fused_p);
+  vmir_program_free(c->parse_p);
+  vmir_program_free(c->build_p);
+  vmir_program_free(c->encode_json_p);
+  vmir_program_free(c->encode_msgpack_p);
+}
+
+/* Encodes a value with our writer; malloc'd bytes. */
+static char *encode(const codec *c, const void *value, vmir_format f, size_t *len) {
+  vmir_error err;
+  char *out = NULL;
+  if (f == VMIR_FORMAT_JSON) {
+    vmir_json_writer *w = vmir_json_writer_new(NULL);
+    ck_assert_msg(vmir_encode(c->encode_json, value, c->shape, vmir_json_writer_sink(w), NULL, &err) == VMIR_OK,
+                  "encode: %s", err.message);
+    const uint8_t *d = vmir_json_writer_data(w, len);
+    out = malloc(*len + 1);
+    memcpy(out, d, *len);
+    out[*len] = 0;
+    vmir_json_writer_free(w);
+  } else {
+    vmir_msgpack_writer *w = vmir_msgpack_writer_new();
+    ck_assert_msg(vmir_encode(c->encode_msgpack, value, c->shape, vmir_msgpack_writer_sink(w), NULL, &err) == VMIR_OK,
+                  "encode: %s", err.message);
+    const uint8_t *d = vmir_msgpack_writer_data(w, len);
+    out = malloc(*len + 1);
+    memcpy(out, d, *len);
+    out[*len] = 0;
+    vmir_msgpack_writer_free(w);
+  }
+  return out;
+}
+
+typedef struct outcome {
+  vmir_status status;
+  vmir_error err;
+  char *json;   /* the decoded value re-encoded as JSON, on success */
+} outcome;
+
+/* Decodes `in` fused and unfused (separate decoders and destinations),
+ * asserts both agree (same value, or same error code, offset and path),
+ * and returns the fused outcome. */
+static outcome decode_both(const codec *c, const void *in, size_t len) {
+  outcome o[2];
+  for (int mode = 0; mode < 2; mode++) {
+    vmir_decoder *dec = vmir_decoder_new(NULL);
+    void *dest = calloc(1, c->shape->size ? c->shape->size : 1);
+    memset(&o[mode], 0, sizeof o[mode]);
+    o[mode].status = mode == 0
+        ? vmir_decode(c->fused, in, len, dest, c->shape, dec, NULL, &o[mode].err)
+        : vmir_decode_unfused(c->parse, c->build, in, len, dest, c->shape, dec, NULL, &o[mode].err);
+    if (o[mode].status == VMIR_OK) {
+      size_t n;
+      o[mode].json = encode(c, dest, VMIR_FORMAT_JSON, &n);
+    }
+    free(dest);
+    vmir_decoder_free(dec);
+  }
+  ck_assert_msg(o[0].status == o[1].status, "fused %s (%s) vs unfused %s (%s)",
+                vmir_status_name(o[0].status), o[0].err.message, vmir_status_name(o[1].status),
+                o[1].err.message);
+  if (o[0].status == VMIR_OK) {
+    ck_assert_str_eq(o[0].json, o[1].json);
+  } else if (o[0].status != VMIR_E_LIMIT) {
+    /* Limits are enforced by different mechanisms (the value reader's depth
+     * bound, the VM's call depth), so only the code must agree for them. */
+    ck_assert_msg(o[0].err.offset == o[1].err.offset, "offsets differ: fused %s / unfused %s",
+                  o[0].err.message, o[1].err.message);
+    ck_assert_str_eq(o[0].err.path, o[1].err.path);
+  }
+  free(o[1].json);
+  return o[0];
+}
+
+static void expect_decoded(const codec *c, const char *input, const char *expected_json) {
+  outcome o = decode_both(c, input, strlen(input));
+  ck_assert_msg(o.status == VMIR_OK, "decode of %s failed: %s", input, o.err.message);
+  ck_assert_str_eq(o.json, expected_json);
+  free(o.json);
+}
+
+static outcome expect_failure(const codec *c, const char *input, vmir_status code) {
+  outcome o = decode_both(c, input, strlen(input));
+  ck_assert_msg(o.status == code, "decode of %s: expected %s, got %s (%s)", input,
+                vmir_status_name(code), vmir_status_name(o.status), o.err.message);
+  return o;
+}
+
+#define S(lit) ((vmir_str){lit, sizeof(lit) - 1})
+
+/* ---- every kind, both formats ----------------------------------------------- */
+
+static const char all_kinds_json[] =
+    "{\"b\":true,\"u8\":255,\"u16\":65535,\"u32\":4294967295,\"u64\":18446744073709551615,"
+    "\"i8\":-128,\"i16\":-32768,\"i32\":-2147483648,\"i64\":-9223372036854775808,\"f32\":0.5,"
+    "\"f64\":-1.25,\"s\":\"h\xc3\xa9llo \\\"q\\\" \\\\ \\n\\t\\u0001\",\"bytes\":[0,1,255],\"opt\":-5,"
+    "\"nullable\":7,\"pointer\":18446744073709551615,\"list\":[1,2,65535],\"array\":[1,2,3],"
+    "\"map\":{\"a\":0.5,\"b\\\"q\":-2.25},\"tuple\":[-1,200],\"dynamic\":{\"k\":[\"x\",2.5],\"n\":null},"
+    "\"nothing\":null}";
+
+/* JSON -> value -> JSON is the identity on our canonical output, fused and
+ * unfused agree, and the same holds through MessagePack.
+ * t[verify format.parse.fusion-semantic-equivalence]
+ * t[verify format.parse.fusion-optional]
+ * t[verify format.parse.build-ops-equivalence] */
+START_TEST(every_kind_round_trip) {
+  codec json = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+  codec mp = codec_default(&all_kinds_shape, VMIR_FORMAT_MSGPACK);
+  expect_decoded(&json, all_kinds_json, all_kinds_json);
+  /* JSON -> value -> MessagePack -> value -> JSON */
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  all_kinds v;
+  vmir_error err;
+  ck_assert_int_eq(vmir_decode(json.fused, all_kinds_json, strlen(all_kinds_json), &v, &all_kinds_shape, dec, NULL, &err), VMIR_OK);
+  size_t n;
+  char *packed = encode(&mp, &v, VMIR_FORMAT_MSGPACK, &n);
+  outcome o = decode_both(&mp, packed, n);
+  ck_assert_msg(o.status == VMIR_OK, "%s", o.err.message);
+  ck_assert_str_eq(o.json, all_kinds_json);
+  free(o.json);
+  free(packed);
+  vmir_decoder_free(dec);
+  /* Whitespace anywhere between tokens. */
+  expect_decoded(&json, " {\n\t\"b\" : true , \"u8\":255,\"u16\":65535,\"u32\":4294967295,\"u64\":18446744073709551615,"
+                 "\"i8\":-128,\"i16\":-32768,\"i32\":-2147483648,\"i64\":-9223372036854775808,\"f32\":0.5,"
+                 "\"f64\":-1.25,\"s\":\"\",\"bytes\":[ ],\"opt\":null,\"nullable\":null,\"pointer\":1,"
+                 "\"list\":[],\"array\":[1 ,2, 3],\"map\":{},\"tuple\":[-1,200],\"dynamic\":[],\"nothing\":null }\r\n",
+                 "{\"b\":true,\"u8\":255,\"u16\":65535,\"u32\":4294967295,\"u64\":18446744073709551615,"
+                 "\"i8\":-128,\"i16\":-32768,\"i32\":-2147483648,\"i64\":-9223372036854775808,\"f32\":0.5,"
+                 "\"f64\":-1.25,\"s\":\"\",\"bytes\":[],\"opt\":null,\"nullable\":null,\"pointer\":1,"
+                 "\"list\":[],\"array\":[1,2,3],\"map\":{},\"tuple\":[-1,200],\"dynamic\":[],\"nothing\":null}");
+  codec_free(&json);
+  codec_free(&mp);
+}
+END_TEST
+
+/* ---- enums ------------------------------------------------------------------- */
+
+/* t[verify format.ir.enum-tagging-policy] */
+START_TEST(enum_tagging_decode) {
+  struct { const vmir_shape *shape; const char *in, *out; } cases[] = {
+      {&figure_external_shape, "{\"circle\":1.5}", "{\"circle\":1.5}"},
+      {&figure_external_shape, "{\"rect\":{\"h\":2.5,\"w\":1.5}}", "{\"rect\":{\"w\":1.5,\"h\":2.5}}"},
+      {&figure_external_shape, "{\"point\":[-1,2]}", "{\"point\":[-1,2]}"},
+      {&figure_external_shape, "\"empty\"", "\"empty\""},
+      {&figure_external_unit_shape, "{\"empty\":null}", "{\"empty\":null}"},
+      {&figure_adjacent_shape, "{\"t\":\"circle\",\"c\":1.5}", "{\"t\":\"circle\",\"c\":1.5}"},
+      {&figure_adjacent_shape, "{\"c\":[3,4],\"t\":\"point\"}", "{\"t\":\"point\",\"c\":[3,4]}"},
+      {&figure_adjacent_shape, "{\"t\":\"empty\"}", "{\"t\":\"empty\"}"},
+      {&figure_internal_shape, "{\"w\":1.5,\"type\":\"rect\",\"h\":2.5}", "{\"type\":\"rect\",\"w\":1.5,\"h\":2.5}"},
+      {&figure_internal_shape, "{\"type\":\"empty\"}", "{\"type\":\"empty\"}"},
+      {&figure_untagged_shape, "1.5", "1.5"},
+      {&figure_untagged_shape, "{\"w\":1.5,\"h\":2.5}", "{\"w\":1.5,\"h\":2.5}"},
+      {&figure_untagged_shape, "[3,4]", "[3,4]"},
+      {&figure_untagged_shape, "null", "null"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (int f = 0; f < VMIR_FORMAT_COUNT; f++) {
+      codec jc = codec_default(cases[i].shape, VMIR_FORMAT_JSON);
+      if (f == VMIR_FORMAT_JSON) {
+        expect_decoded(&jc, cases[i].in, cases[i].out);
+      } else {
+        /* Through MessagePack: decode the JSON, pack it, decode the pack. */
+        codec mc = codec_default(cases[i].shape, VMIR_FORMAT_MSGPACK);
+        vmir_decoder *dec = vmir_decoder_new(NULL);
+        figure fig;
+        vmir_error err;
+        ck_assert_int_eq(vmir_decode(jc.fused, cases[i].in, strlen(cases[i].in), &fig, cases[i].shape, dec, NULL, &err), VMIR_OK);
+        size_t n;
+        char *packed = encode(&mc, &fig, VMIR_FORMAT_MSGPACK, &n);
+        outcome o = decode_both(&mc, packed, n);
+        ck_assert_msg(o.status == VMIR_OK, "%s: %s", cases[i].in, o.err.message);
+        ck_assert_str_eq(o.json, cases[i].out);
+        free(o.json);
+        free(packed);
+        vmir_decoder_free(dec);
+        codec_free(&mc);
+      }
+      codec_free(&jc);
+    }
+  }
+  codec c = codec_default(&figure_external_shape, VMIR_FORMAT_JSON);
+  outcome o = expect_failure(&c, "{\"hexagon\":1}", VMIR_E_DECODE);
+  ck_assert_uint_eq(o.err.offset, 11);
+  codec_free(&c);
+}
+END_TEST
+
+/* ---- build state machine ----------------------------------------------------- */
+
+/* Options absent or null become none; a missing required field is a build
+ * error that names it; duplicates are rejected unless last-wins.
+ * t[verify format.parse.build-state-machine-preserved]
+ * t[verify format.parse.error-build-context] */
+START_TEST(strict_completion_and_duplicates) {
+  codec c = codec_default(&user_shape, VMIR_FORMAT_JSON);
+  expect_decoded(&c, "{\"name\":\"a\",\"id\":1}", "{\"id\":1,\"name\":\"a\"}");
+  outcome o = expect_failure(&c, "{\"id\":1}", VMIR_E_BUILD);
+  ck_assert_ptr_nonnull(strstr(o.err.message, "name"));
+  o = expect_failure(&c, "{\"id\":1,\"name\":\"a\",\"id\":2}", VMIR_E_BUILD);
+  ck_assert_ptr_nonnull(strstr(o.err.message, "duplicate"));
+  ck_assert_uint_eq(o.err.offset, 19);
+  codec_free(&c);
+  vmir_compile_options lw = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  lw.duplicate_last_wins = true;
+  c = codec_new(&user_shape, VMIR_FORMAT_JSON, lw);
+  expect_decoded(&c, "{\"id\":1,\"name\":\"a\",\"id\":2}", "{\"id\":2,\"name\":\"a\"}");
+  codec_free(&c);
+  codec n = codec_default(&node_shape, VMIR_FORMAT_JSON);
+  expect_decoded(&n, "{\"value\":1,\"next\":null,\"children\":[{\"value\":2,\"next\":{\"value\":3,\"next\":null,\"children\":[]},\"children\":[]}]}",
+                 "{\"value\":1,\"next\":null,\"children\":[{\"value\":2,\"next\":{\"value\":3,\"next\":null,\"children\":[]},\"children\":[]}]}");
+  /* `next` is an option: absent is none. */
+  expect_decoded(&n, "{\"value\":1,\"children\":[]}", "{\"value\":1,\"next\":null,\"children\":[]}");
+  codec_free(&n);
+}
+END_TEST
+
+typedef struct open_record {
+  uint32_t a;
+  vmir_value rest;
+} open_record;
+
+static const vmir_field open_fields[] = {
+    VMIR_FIELD(open_record, a, &vmir_shape_u32),
+    VMIR_FIELD(open_record, rest, &vmir_shape_value, .flags = VMIR_FIELD_DEFAULT),
+};
+static const vmir_shape open_shape = VMIR_STRUCT(open_record, open_fields);
+
+/* Unknown fields: denied by default (naming the key and where it is),
+ * skipped, or collected. */
+START_TEST(unknown_field_policies) {
+  codec deny = codec_default(&user_shape, VMIR_FORMAT_JSON);
+  outcome o = expect_failure(&deny, "{\"id\":1,\n \"zzz\":[1,{}],\"name\":\"a\"}", VMIR_E_BUILD);
+  ck_assert_ptr_nonnull(strstr(o.err.message, "zzz"));
+  ck_assert_uint_eq(o.err.line, 2);
+  ck_assert_uint_eq(o.err.column, 2);
+  codec_free(&deny);
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  opt.unknown_fields = VMIR_UNKNOWN_SKIP;
+  codec skip = codec_new(&user_shape, VMIR_FORMAT_JSON, opt);
+  expect_decoded(&skip, "{\"id\":1,\"zzz\":[1,{\"q\":[]}],\"name\":\"a\"}", "{\"id\":1,\"name\":\"a\"}");
+  codec_free(&skip);
+  opt.unknown_fields = VMIR_UNKNOWN_COLLECT;
+  codec collect = codec_new(&open_shape, VMIR_FORMAT_JSON, opt);
+  expect_decoded(&collect, "{\"x\":true,\"a\":5,\"y\":[1]}", "{\"a\":5,\"rest\":{\"x\":true,\"y\":[1]}}");
+  codec_free(&collect);
+}
+END_TEST
+
+/* ---- errors and failure semantics -------------------------------------------- */
+
+/* Decode errors carry offset, line, column, an excerpt, expected vs found,
+ * and the value path.
+ * t[verify format.parse.error-token-context]
+ * t[verify format.parse.error-build-context] */
+START_TEST(error_context) {
+  codec c = codec_default(&node_shape, VMIR_FORMAT_JSON);
+  const char *in = "{\"value\":1,\n  \"children\":[{\"value\":2,\"children\":[]},\n   {\"value\":\"x\"}]}";
+  outcome o = expect_failure(&c, in, VMIR_E_DECODE);
+  ck_assert_uint_eq(o.err.line, 3);
+  ck_assert_uint_eq(o.err.column, 13);
+  ck_assert_uint_eq(o.err.offset, (size_t)(strstr(in, "\"x\"") - in));
+  ck_assert_str_eq(o.err.path, ".children[1].value");
+  ck_assert_ptr_nonnull(strstr(o.err.message, "line 3, column 13"));
+  ck_assert_ptr_nonnull(strstr(o.err.message, "\"x\""));
+  ck_assert_int_ge(o.err.insn, 0);
+  /* Syntax errors name the token found. */
+  o = expect_failure(&c, "{\"value\":1 \"children\":[]}", VMIR_E_DECODE);
+  ck_assert_uint_eq(o.err.column, 12);
+  /* Out of range for the width. */
+  codec u = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+  char *big = strdup(all_kinds_json);
+  memcpy(strstr(big, "\"u8\":255") + 5, "256", 3);
+  o = decode_both(&u, big, strlen(big));
+  ck_assert_int_eq(o.status, VMIR_E_BUILD);
+  ck_assert_str_eq(o.err.path, ".u8");
+  ck_assert_ptr_nonnull(strstr(o.err.message, "out of range"));
+  free(big);
+  codec_free(&u);
+  codec_free(&c);
+}
+END_TEST
+
+/* A failed decode leaves the destination exactly as it was and gives back
+ * the arena memory of the attempt.
+ * t[verify format.parse.error-stop-on-failure] */
+START_TEST(failure_leaves_destination_untouched) {
+  codec c = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+  all_kinds dest, before;
+  memset(&dest, 0xab, sizeof dest);
+  memcpy(&before, &dest, sizeof dest);
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  vmir_error err;
+  size_t len = strlen(all_kinds_json);
+  /* Fail at every position: truncated prefixes of a valid document. */
+  for (size_t cut = 0; cut < len; cut++) {
+    ck_assert_int_ne(vmir_decode(c.fused, all_kinds_json, cut, &dest, &all_kinds_shape, dec, NULL, &err), VMIR_OK);
+    ck_assert_mem_eq(&dest, &before, sizeof dest);
+    ck_assert_int_ne(vmir_decode_unfused(c.parse, c.build, all_kinds_json, cut, &dest, &all_kinds_shape, dec, NULL, &err), VMIR_OK);
+    ck_assert_mem_eq(&dest, &before, sizeof dest);
+  }
+  /* Failing attempts do not accumulate memory. */
+  char *late = strdup(all_kinds_json);
+  late[len - 2] = 'x';
+  ck_assert_int_ne(vmir_decode(c.fused, late, len, &dest, &all_kinds_shape, dec, NULL, &err), VMIR_OK);
+  size_t held = vmir_decoder_bytes_held(dec);
+  for (int i = 0; i < 300; i++)
+    ck_assert_int_ne(vmir_decode(c.fused, late, len, &dest, &all_kinds_shape, dec, NULL, &err), VMIR_OK);
+  ck_assert_uint_eq(vmir_decoder_bytes_held(dec), held);
+  ck_assert_mem_eq(&dest, &before, sizeof dest);
+  /* And success writes it. */
+  ck_assert_int_eq(vmir_decode(c.fused, all_kinds_json, len, &dest, &all_kinds_shape, dec, NULL, &err), VMIR_OK);
+  ck_assert_uint_eq(dest.u8, 255);
+  free(late);
+  vmir_decoder_free(dec);
+  codec_free(&c);
+}
+END_TEST
+
+/* Depth bombs, oversized input and strings are rejected with a limit
+ * error, never a crash and never stack growth. */
+START_TEST(limits) {
+  codec v = codec_default(&vmir_shape_value, VMIR_FORMAT_JSON);
+  size_t n = 100000;
+  char *bomb = malloc(n + 1);
+  memset(bomb, '[', n);
+  bomb[n] = 0;
+  outcome o = decode_both(&v, bomb, n);
+  ck_assert_int_ne(o.status, VMIR_OK);
+  free(bomb);
+  codec node = codec_default(&node_shape, VMIR_FORMAT_JSON);
+  /* A typed recursive value nested deeper than the limit. */
+  size_t depth = 3000;
+  char *deep = malloc(depth * 32 + 64);
+  size_t at = 0;
+  for (size_t i = 0; i < depth; i++) at += (size_t)sprintf(deep + at, "{\"value\":1,\"children\":[");
+  for (size_t i = 0; i < depth; i++) at += (size_t)sprintf(deep + at, "]}");
+  o = decode_both(&node, deep, at);
+  ck_assert_int_eq(o.status, VMIR_E_LIMIT);
+  free(deep);
+  vmir_decode_limits lim = {.max_input = 16, .max_string = 4};
+  vmir_decoder *dec = vmir_decoder_new(&lim);
+  user u;
+  vmir_error err;
+  codec uc = codec_default(&user_shape, VMIR_FORMAT_JSON);
+  const char *doc = "{\"id\":1,\"name\":\"abcdef\"}";
+  ck_assert_int_eq(vmir_decode(uc.fused, doc, strlen(doc), &u, &user_shape, dec, NULL, &err), VMIR_E_LIMIT);
+  vmir_decoder_free(dec);
+  lim.max_input = 1000;
+  dec = vmir_decoder_new(&lim);
+  ck_assert_int_ne(vmir_decode(uc.fused, doc, strlen(doc), &u, &user_shape, dec, NULL, &err), VMIR_OK);
+  ck_assert_ptr_nonnull(strstr(err.message, "4"));
+  vmir_decoder_free(dec);
+  codec_free(&uc);
+  codec_free(&node);
+  codec_free(&v);
+}
+END_TEST
+
+/* Integers are exact across the full u64 and i64 ranges, overflow is
+ * rejected, floats are correctly rounded. */
+START_TEST(numbers) {
+  codec c = codec_default(&vmir_shape_value, VMIR_FORMAT_JSON);
+  expect_decoded(&c, "[18446744073709551615,-9223372036854775808,0,-1]",
+                 "[18446744073709551615,-9223372036854775808,0,-1]");
+  expect_failure(&c, "18446744073709551616", VMIR_E_DECODE);
+  expect_failure(&c, "-9223372036854775809", VMIR_E_DECODE);
+  static const char *floats[] = {"0.1", "2.2250738585072011e-308", "9007199254740993.0", "1e23",
+                                 "1.7976931348623157e308", "5e-324", "0.30000000000000004"};
+  for (size_t i = 0; i < sizeof floats / sizeof floats[0]; i++) {
+    vmir_decoder *dec = vmir_decoder_new(NULL);
+    vmir_value v;
+    vmir_error err;
+    ck_assert_int_eq(vmir_decode(c.fused, floats[i], strlen(floats[i]), &v, &vmir_shape_value, dec, NULL, &err), VMIR_OK);
+    double want = strtod(floats[i], NULL);
+    ck_assert_int_eq(v.type, VMIR_VALUE_FLOAT);
+    ck_assert_mem_eq(&v.as.f64, &want, sizeof want);
+    vmir_decoder_free(dec);
+  }
+  codec_free(&c);
+}
+END_TEST
+
+/* ---- JSONTestSuite through decode programs -------------------------------- */
+
+/* Every file decoded into the dynamic `value` shape by the fused and the
+ * unfused programs: y_ accepted (and a re-encoded y_ value decodes equal),
+ * n_ rejected, i_ deterministic and identical in both modes. */
+START_TEST(json_test_suite) {
+  const char *shared = vmir_test_shared_dir();
+  if (!shared) return;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/conformance/json-test-suite/test_parsing", shared);
+  DIR *d = opendir(dir);
+  ck_assert_msg(d, "cannot open %s", dir);
+  codec c = codec_default(&vmir_shape_value, VMIR_FORMAT_JSON);
+  int y_ok = 0, y_total = 0, n_rejected = 0, n_total = 0, i_accepted = 0, i_total = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    size_t nl = strlen(e->d_name);
+    if (nl < 6 || strcmp(e->d_name + nl - 5, ".json") != 0) continue;
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    size_t len;
+    char *doc = vmir_test_read_file(path, &len);
+    ck_assert_ptr_nonnull(doc);
+    outcome o = decode_both(&c, doc, len);
+    if (e->d_name[0] == 'y') {
+      y_total++;
+      ck_assert_msg(o.status == VMIR_OK, "%s rejected: %s", e->d_name, o.err.message);
+      y_ok++;
+      /* Re-encoded and re-decoded: the same value. */
+      outcome again = decode_both(&c, o.json, strlen(o.json));
+      ck_assert_msg(again.status == VMIR_OK, "%s re-decode: %s", e->d_name, again.err.message);
+      ck_assert_str_eq(again.json, o.json);
+      free(again.json);
+    } else if (e->d_name[0] == 'n') {
+      n_total++;
+      ck_assert_msg(o.status != VMIR_OK, "%s accepted", e->d_name);
+      n_rejected++;
+    } else {
+      i_total++;
+      if (o.status == VMIR_OK) i_accepted++;
+    }
+    free(o.json);
+    free(doc);
+  }
+  closedir(d);
+  printf("JSONTestSuite via decode programs: y_ %d/%d accepted, n_ %d/%d rejected, i_ %d/%d accepted\n",
+         y_ok, y_total, n_rejected, n_total, i_accepted, i_total);
+  ck_assert_int_eq(y_total, 95);
+  ck_assert_int_eq(n_total, 188);
+  codec_free(&c);
+}
+END_TEST
+
+/* ---- MessagePack against msgpack-c ------------------------------------------ */
+
+/* Values packed by msgpack-c decode equal to msgpack-c's own reading;
+ * truncated input is rejected at every length. */
+START_TEST(msgpack_from_peer) {
+  msgpack_sbuffer sb;
+  msgpack_sbuffer_init(&sb);
+  msgpack_packer pk;
+  msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+  msgpack_pack_map(&pk, 6);
+  msgpack_pack_str_with_body(&pk, "ints", 4);
+  msgpack_pack_array(&pk, 6);
+  msgpack_pack_uint64(&pk, UINT64_MAX);
+  msgpack_pack_int64(&pk, INT64_MIN);
+  msgpack_pack_int8(&pk, -32);
+  msgpack_pack_uint16(&pk, 300);
+  msgpack_pack_int32(&pk, -70000);
+  msgpack_pack_fix_uint8(&pk, 7);
+  msgpack_pack_str_with_body(&pk, "floats", 6);
+  msgpack_pack_array(&pk, 2);
+  msgpack_pack_double(&pk, 0.1);
+  msgpack_pack_float(&pk, 0.5f);
+  msgpack_pack_str_with_body(&pk, "str", 3);
+  msgpack_pack_str_with_body(&pk, "h\xc3\xa9", 3);
+  msgpack_pack_str_with_body(&pk, "nil", 3);
+  msgpack_pack_nil(&pk);
+  msgpack_pack_str_with_body(&pk, "bool", 4);
+  msgpack_pack_true(&pk);
+  msgpack_pack_str_with_body(&pk, "nested", 6);
+  msgpack_pack_map(&pk, 1);
+  msgpack_pack_str_with_body(&pk, "k", 1);
+  msgpack_pack_array(&pk, 0);
+  codec c = codec_default(&vmir_shape_value, VMIR_FORMAT_MSGPACK);
+  outcome o = decode_both(&c, sb.data, sb.size);
+  ck_assert_msg(o.status == VMIR_OK, "%s", o.err.message);
+  char why[128], diff[256];
+  json_object *ours = peer_parse_json(o.json, strlen(o.json), why, sizeof why);
+  ck_assert(!why[0]);
+  json_object *theirs = peer_parse_msgpack((const uint8_t *)sb.data, sb.size, why, sizeof why);
+  ck_assert(!why[0]);
+  ck_assert_msg(peer_tree_equal(ours, theirs, true, diff, sizeof diff), "%s", diff);
+  json_object_put(ours);
+  json_object_put(theirs);
+  free(o.json);
+  for (size_t cut = 0; cut < sb.size; cut++) {
+    o = decode_both(&c, sb.data, cut);
+    ck_assert_int_ne(o.status, VMIR_OK);
+  }
+  static const uint8_t malformed[][6] = {{0xc1}, {0xd4, 0x01, 0x00}, {0x81, 0x01, 0x02}, {0xdd, 0xff, 0xff, 0xff, 0xff}};
+  static const size_t malformed_len[] = {1, 3, 3, 5};
+  for (size_t i = 0; i < 4; i++) {
+    o = decode_both(&c, malformed[i], malformed_len[i]);
+    ck_assert_int_ne(o.status, VMIR_OK);
+  }
+  msgpack_sbuffer_destroy(&sb);
+  codec_free(&c);
+}
+END_TEST
+
+/* ---- the corpora ------------------------------------------------------------ */
+
+/* A corpus decodes into its typed model with unknown fields denied, encodes
+ * back to a tree equal (json-c) to the original, and survives
+ * JSON -> value -> MessagePack -> value -> JSON. */
+static void corpus_round_trip(const char *file, const vmir_shape *shape) {
+  const char *shared = vmir_test_shared_dir();
+  if (!shared) return;
+  char path[4096];
+  snprintf(path, sizeof path, "%s/corpora/%s", shared, file);
+  size_t len;
+  char *doc = vmir_test_read_file(path, &len);
+  ck_assert_msg(doc, "cannot read %s", path);
+  codec jc = codec_default(shape, VMIR_FORMAT_JSON);
+  codec mc = codec_default(shape, VMIR_FORMAT_MSGPACK);
+  outcome o = decode_both(&jc, doc, len);
+  ck_assert_msg(o.status == VMIR_OK, "%s: %s", file, o.err.message);
+  char why[256], diff[1024];
+  json_object *original = peer_parse_json(doc, len, why, sizeof why);
+  ck_assert_msg(!why[0], "%s", why);
+  json_object *ours = peer_parse_json(o.json, strlen(o.json), why, sizeof why);
+  ck_assert_msg(!why[0], "%s", why);
+  ck_assert_msg(peer_tree_equal(ours, original, false, diff, sizeof diff), "%s: %s", file, diff);
+  /* Through MessagePack. */
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  void *value = calloc(1, shape->size);
+  vmir_error err;
+  ck_assert_int_eq(vmir_decode(jc.fused, doc, len, value, shape, dec, NULL, &err), VMIR_OK);
+  size_t n;
+  char *packed = encode(&mc, value, VMIR_FORMAT_MSGPACK, &n);
+  outcome m = decode_both(&mc, packed, n);
+  ck_assert_msg(m.status == VMIR_OK, "%s via msgpack: %s", file, m.err.message);
+  ck_assert_str_eq(m.json, o.json);
+  free(m.json);
+  free(packed);
+  free(value);
+  vmir_decoder_free(dec);
+  json_object_put(original);
+  json_object_put(ours);
+  free(o.json);
+  free(doc);
+  codec_free(&jc);
+  codec_free(&mc);
+}
+
+START_TEST(corpus_twitter) { corpus_round_trip("twitter.json", &twitter_shape); }
+END_TEST
+START_TEST(corpus_citm) { corpus_round_trip("citm_catalog.json", &citm_shape); }
+END_TEST
+START_TEST(corpus_canada) { corpus_round_trip("canada.json", &canada_shape); }
+END_TEST
+
+static Suite *decode_suite(void) {
+  Suite *s = suite_create("decode");
+  TCase *tc = tcase_create("decode path");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, every_kind_round_trip);
+  tcase_add_test(tc, enum_tagging_decode);
+  tcase_add_test(tc, strict_completion_and_duplicates);
+  tcase_add_test(tc, unknown_field_policies);
+  tcase_add_test(tc, error_context);
+  tcase_add_test(tc, failure_leaves_destination_untouched);
+  tcase_add_test(tc, limits);
+  tcase_add_test(tc, numbers);
+  tcase_add_test(tc, msgpack_from_peer);
+  suite_add_tcase(s, tc);
+  TCase *suites = tcase_create("external suites");
+  tcase_set_timeout(suites, 300);
+  tcase_add_test(suites, json_test_suite);
+  tcase_add_test(suites, corpus_twitter);
+  tcase_add_test(suites, corpus_citm);
+  tcase_add_test(suites, corpus_canada);
+  suite_add_tcase(s, suites);
+  return s;
+}
+
+int main(void) { return vmir_test_run(decode_suite(), "decode"); }
