@@ -39,7 +39,7 @@ static void print_usage(FILE *out) {
 }
 
 static int help(int argc, char **argv) {
-  if (argc < 2) {
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
     print_usage(stdout);
     return CLI_EXIT_OK;
   }

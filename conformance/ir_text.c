@@ -207,10 +207,12 @@ START_TEST(test_root_key_order) {
   const char *code = strstr(base, "  (code");
   ck_assert(consts && code);
   char swapped[4096];
-  snprintf(swapped, sizeof swapped, "%.*s%.*s)\n%.*s)", (int)(consts - base),
+  /* header, then code without the root's closing paren, then consts */
+  snprintf(swapped, sizeof swapped, "%.*s%.*s\n%.*s)\n", (int)(consts - base),
            base, (int)(strlen(code) - 2), code, (int)(code - consts - 1),
            consts);
-  reject(swapped, VMIR_E_SYNTAX, "out of order");
+  reject(swapped, VMIR_E_SYNTAX,
+         "root key `code` out of order: expected `consts`");
   free(base);
   /* a key missing, a key repeated, an unknown key */
   reject_minimal("  (shape-id 42)\n", "", VMIR_E_SYNTAX,
@@ -412,7 +414,8 @@ START_TEST(test_int_format) {
   reject_minimal("(fields 2)", "(fields 02)", VMIR_E_SYNTAX, "leading zero");
   reject_minimal("(fields 2)", "(fields 00)", VMIR_E_SYNTAX, "leading zero");
   reject_minimal("(fields 2)", "(fields -0)", VMIR_E_SYNTAX, "-0");
-  reject_minimal("(fields 2)", "(fields 0x2)", VMIR_E_SYNTAX,
+  reject_minimal("(fields 2)", "(fields 0x2)", VMIR_E_SYNTAX, "leading zero");
+  reject_minimal("(fields 2)", "(fields 2x)", VMIR_E_SYNTAX,
                  "malformed integer");
   reject_minimal("(fields 2)", "(fields 2.0)", VMIR_E_SYNTAX,
                  "malformed integer");
@@ -473,13 +476,18 @@ START_TEST(test_bool_format) {
   ck_assert_int_eq(p->insns[0].operand[1], 1);
   ck_assert_int_eq(p->insns[1].operand[1], 0);
   vmir_program_free(p);
-  static const char *const bad[] = {"True", "FALSE", "1", "0", "#t", "\"true\"",
-                                    "yes", "t", "nil", "()"};
+  static const struct { const char *spelling, *needle; } bad[] = {
+      {"True", "expected a boolean"},  {"FALSE", "expected a boolean"},
+      {"1", "expected a boolean"},     {"0", "expected a boolean"},
+      {"\"true\"", "expected a boolean"}, {"yes", "expected a boolean"},
+      {"t", "expected a boolean"},     {"nil", "expected a boolean"},
+      {"()", "expected a boolean"},    {"#t", "'#x'"},
+  };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     char with[64];
-    snprintf(with, sizeof with, "(last-wins %s)", bad[i]);
+    snprintf(with, sizeof with, "(last-wins %s)", bad[i].spelling);
     char *text = subst(bool_program, "(last-wins true)", with);
-    reject(text, VMIR_E_SYNTAX, "expected a boolean `true` or `false`");
+    reject(text, VMIR_E_SYNTAX, bad[i].needle);
     free(text);
   }
 }
@@ -570,7 +578,7 @@ START_TEST(test_bytes_format) {
       {"#x00FF7FAB", "not lowercase hex"}, {"#xAB", "not lowercase hex"},
       {"#xabc", "odd number"},             {"#x0", "odd number"},
       {"#xg0", "not lowercase hex"},       {"#b0101", "'#x'"},
-      {"0x00ff7fab", "malformed integer"}, {"\"\\u0000\"", "a #x byte literal"},
+      {"0x00ff7fab", "leading zero"}, {"\"\\u0000\"", "a #x byte literal"},
       {"(0 255)", "a #x byte literal"},    {"#X00", "'#x'"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -614,7 +622,7 @@ static const char *const labels_program =
     "          ((b0\n"
     "            (ret))\n"
     "           (b1\n"
-    "            (branch-pred (pred p0) (then b0) (else b0)))))))\n"
+    "            (branch-pred (pred p0) (then b0) (else b0))))))))\n"
     "    (entry-proc f0)))\n";
 
 static void reject_labels(const char *from, const char *to, vmir_status code,
@@ -733,3 +741,651 @@ START_TEST(test_predicate_labels) {
   free(text);
 }
 END_TEST
+
+/* t[verify format.vm.sexp-proc-labels] */
+/* t[verify format.ir.compile-validate-proc-targets] */
+START_TEST(test_proc_labels) {
+  vmir_program *p = parse_ok(labels_program);
+  ck_assert_int_eq(p->insns[1].op, VMIR_OP_CALL);
+  ck_assert_int_eq(p->insns[1].operand[0], 1);
+  vmir_program_free(p);
+  reject_labels("(call (proc f1))", "(call (proc proc1))", VMIR_E_SYNTAX,
+                "expected proc label fN, found symbol `proc1`");
+  reject_labels("(call (proc f1))", "(call (proc F1))", VMIR_E_SYNTAX,
+                "not lowercase kebab-case");
+  reject_labels("(call (proc f1))", "(call (proc f01))", VMIR_E_SYNTAX,
+                "expected proc label fN");
+  reject_labels("(call (proc f1))", "(call (proc 1))", VMIR_E_SYNTAX,
+                "expected proc label fN");
+  reject_labels("(entry-proc f0)", "(entry-proc b0)", VMIR_E_SYNTAX,
+                "expected proc label fN");
+  reject_labels("(entry-proc f0)", "(entry-proc main)", VMIR_E_SYNTAX,
+                "expected proc label fN");
+  /* definitions in order */
+  reject_labels("(f1\n", "(f2\n", VMIR_E_SYNTAX, "expected f1, found f2");
+  reject_labels("((f0\n", "((f1\n", VMIR_E_SYNTAX, "expected f0, found f1");
+  reject_labels("((f0\n", "((proc0\n", VMIR_E_SYNTAX, "expected proc label fN");
+  /* dangling targets */
+  reject_labels("(call (proc f1))", "(call (proc f2))", VMIR_E_VERIFY,
+                "f0:b1:0: proc target f2 out of range (program has 2 procs)");
+  reject_labels("(entry-proc f0)", "(entry-proc f2)", VMIR_E_VERIFY,
+                "entry proc f2 out of range (program has 2 procs)");
+}
+END_TEST
+
+/* ---- whitespace and comments --------------------------------------------------------- */
+
+/* Rewrites the whitespace between tokens of `text` (none inside strings):
+ * every newline becomes `nl`, every space becomes `sp`. */
+static char *respace(const char *text, const char *nl, const char *sp) {
+  size_t cap = strlen(text) * (strlen(nl) + strlen(sp) + 1) + 1;
+  char *out = malloc(cap);
+  ck_assert_ptr_nonnull(out);
+  size_t o = 0;
+  bool in_string = false;
+  for (const char *c = text; *c; c++) {
+    const char *rep = NULL;
+    if (in_string && *c == '\\') {
+      out[o++] = *c++;
+    } else if (*c == '"') {
+      in_string = !in_string;
+    } else if (!in_string && *c == '\n') {
+      rep = nl;
+    } else if (!in_string && *c == ' ') {
+      rep = sp;
+    }
+    if (rep) {
+      memcpy(out + o, rep, strlen(rep));
+      o += strlen(rep);
+    } else {
+      out[o++] = *c;
+    }
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* t[verify format.vm.sexp-parser-whitespace] */
+START_TEST(test_whitespace_anywhere) {
+  for (size_t i = 0; i < CANONICAL_FILES; i++) {
+    char *canon = load(canonical_files[i]);
+    /* every ASCII whitespace character, in runs */
+    char *wide = respace(canon, "\r\n\f\v\t \n", "\t \v\f\r\n  ");
+    assert_prints_as(wide, canon);
+    /* CRLF line ends and tab indentation */
+    char *crlf = respace(canon, "\r\n", "\t");
+    assert_prints_as(crlf, canon);
+    /* everything on one line, single spaces */
+    char *flat = respace(canon, " ", " ");
+    assert_prints_as(flat, canon);
+    /* leading and trailing whitespace around the form */
+    size_t n = strlen(canon) + 16;
+    char *padded = malloc(n);
+    ck_assert_ptr_nonnull(padded);
+    strcpy(padded, "\n\t \f");
+    strcat(padded, canon);
+    strcat(padded, "\v\r\n  ");
+    assert_prints_as(padded, canon);
+    free(padded);
+    free(flat);
+    free(crlf);
+    free(wide);
+    free(canon);
+  }
+  /* no whitespace at all where parens separate tokens */
+  char *minimal = load("ir/minimal.vmir");
+  assert_prints_as(
+      "(vmir(abi 1)(kind encode)(shape-id 42)(consts(strings(\"id\"\"name\"))"
+      "(predicates()))(code(procs((f0(entry b0)(blocks((b0(emit-begin-struct"
+      "(fields 2))(emit-field-name(string 0))(enter-field(index 0))"
+      "(emit-scalar)(leave)(emit-field-name(string 1))(enter-field(index 1))"
+      "(emit-scalar)(leave)(emit-end)(ret)))))))(entry-proc f0)))",
+      minimal);
+  free(minimal);
+  /* whitespace is ASCII whitespace: NUL and non-breaking spaces are not */
+  reject_minimal("(abi 1)\n  (kind", "(abi 1)\xc2\xa0(kind", VMIR_E_SYNTAX,
+                 "unexpected character");
+  char *base = load("ir/minimal.vmir");
+  size_t n = strlen(base);
+  base[strstr(base, "\n  (kind") - base] = '\0';
+  vmir_error err;
+  ck_assert_ptr_null(vmir_program_parse_text(base, n, "nul", &err));
+  ck_assert_int_eq(err.code, VMIR_E_SYNTAX);
+  free(base);
+}
+END_TEST
+
+/* Adds a comment line before every line and a comment after each line. */
+static char *comment_every_line(const char *text) {
+  static const char before[] = "; comment: (vmir (abi 2)) \"unclosed ;;\n";
+  static const char after[] = " ;; trailing ( ) b0 f0 #xZZ";
+  size_t lines = 1;
+  for (const char *c = text; *c; c++) lines += *c == '\n';
+  size_t cap = strlen(text) + lines * (sizeof before + sizeof after) + 1;
+  char *out = malloc(cap);
+  ck_assert_ptr_nonnull(out);
+  size_t o = 0;
+  memcpy(out, before, sizeof before - 1);
+  o += sizeof before - 1;
+  for (const char *c = text; *c; c++) {
+    if (*c == '\n') {
+      memcpy(out + o, after, sizeof after - 1);
+      o += sizeof after - 1;
+      out[o++] = '\n';
+      memcpy(out + o, before, sizeof before - 1);
+      o += sizeof before - 1;
+    } else {
+      out[o++] = *c;
+    }
+  }
+  /* a comment at the very end, without a final newline */
+  memcpy(out + o, after, sizeof after - 1);
+  o += sizeof after - 1;
+  out[o] = '\0';
+  return out;
+}
+
+/* t[verify format.vm.sexp-parser-comments] */
+/* t[verify format.vm.sexp-canonical-no-comments] */
+START_TEST(test_comments_accepted_never_printed) {
+  for (size_t i = 0; i < CANONICAL_FILES; i++) {
+    char *canon = load(canonical_files[i]);
+    char *commented = comment_every_line(canon);
+    ck_assert(has_comment(commented));
+    assert_prints_as(commented, canon);
+    ck_assert(!has_comment(canon));
+    free(commented);
+    free(canon);
+  }
+  /* only ';' starts a comment */
+  reject_minimal("(abi 1)", "// c\n  (abi 1)", VMIR_E_SYNTAX,
+                 "unexpected character");
+  reject_minimal("(abi 1)", "#| c |# (abi 1)", VMIR_E_SYNTAX, "'#x'");
+  /* ';' inside a string is text, not a comment, and is printed as such */
+  char *base = load("ir/minimal.vmir");
+  char *text = subst(base, "\"name\"", "\"a;b ; c\"");
+  assert_prints_as(text, text);
+  ck_assert(!has_comment(text));
+  free(text);
+  free(base);
+}
+END_TEST
+
+/* ---- determinism ------------------------------------------------------------------------ */
+
+/* One program, built in two different orders: strings, lists and blobs are
+ * added in another order and shared in one build, separate in the other,
+ * blocks are filled out of order. The result must be the same program. */
+static vmir_program *build_variant(bool reverse) {
+  vmir_builder *b = vmir_builder_new(VMIR_PROGRAM_DECODE, 77);
+  uint32_t id = vmir_builder_add_string(b, "id", 2);
+  uint32_t name = vmir_builder_add_string(b, "name", 4);
+  ck_assert_uint_eq(vmir_builder_intern_string(b, "name", 4), name);
+  vmir_predicate pr = {VMIR_PRED_IS_EMPTY, 0, name};
+  vmir_builder_add_predicate(b, pr);
+  uint32_t f0 = vmir_builder_add_proc(b);
+  for (int k = 0; k < 4; k++) vmir_builder_add_block(b, f0);
+  uint32_t keys[] = {id, name}, cases[] = {1, 2};
+  uint8_t magic[] = {0xde, 0xad};
+  uint32_t lk, lc, lc2, blob;
+  if (reverse) {
+    blob = vmir_builder_add_blob(b, magic, 2);
+    lc = vmir_builder_add_list(b, cases, 2);
+    lk = vmir_builder_add_list(b, keys, 2);
+    lc2 = lc;  /* shared by two instructions */
+    vmir_builder_add_list(b, keys, 1);  /* never used */
+  } else {
+    lk = vmir_builder_add_list(b, keys, 2);
+    lc = vmir_builder_add_list(b, cases, 2);
+    lc2 = vmir_builder_add_list(b, cases, 2);
+    blob = vmir_builder_add_blob(b, magic, 2);
+  }
+  if (reverse) {
+    vmir_builder_emit(b, f0, 3, VMIR_OP_RET, 0, 0, 0);
+    vmir_builder_emit(b, f0, 2, VMIR_OP_JSON_PEEK_TOKEN, lc2, 0, 0);
+  }
+  vmir_builder_emit(b, f0, 0, VMIR_OP_EXPECT_BYTES, blob, 0, 0);
+  vmir_builder_emit(b, f0, 0, VMIR_OP_SWITCH_KEY, lk, lc, 3);
+  vmir_builder_emit(b, f0, 1, VMIR_OP_BRANCH_PRED, 0, 2, 3);
+  if (!reverse) {
+    vmir_builder_emit(b, f0, 2, VMIR_OP_JSON_PEEK_TOKEN, lc2, 0, 0);
+    vmir_builder_emit(b, f0, 3, VMIR_OP_RET, 0, 0, 0);
+  }
+  vmir_builder_set_entry_proc(b, f0);
+  vmir_error err;
+  vmir_program *p = vmir_builder_finish(b, &err);
+  ck_assert_msg(p != NULL, "%s", err.message);
+  return p;
+}
+
+/* t[verify format.vm.sexp-canonical-print] */
+START_TEST(test_printer_deterministic) {
+  vmir_program *a = build_variant(false), *b = build_variant(true);
+  ck_assert(vmir_program_equal(a, b));
+  char *ta = print(a), *tb = print(b), *ta2 = print(a);
+  ck_assert_str_eq(ta, tb);
+  ck_assert_str_eq(ta, ta2);
+  /* The printed program reads back to the same program. */
+  vmir_program *c = parse_ok(ta);
+  ck_assert(vmir_program_equal(a, c));
+  ck_assert(strstr(ta, "(switch-key (keys (0 1)) (cases (b1 b2)) (unknown b3))"));
+  ck_assert(strstr(ta, "(json-peek-token (cases (b1 b2)))"));
+  ck_assert(strstr(ta, "(expect-bytes (bytes #xdead))"));
+  /* Pools are laid out one entry per use, in instruction order. */
+  ck_assert_uint_eq(a->list_count, 3);
+  ck_assert_uint_eq(a->insns[1].operand[0], 0);
+  ck_assert_uint_eq(a->insns[1].operand[1], 1);
+  ck_assert_uint_eq(a->insns[3].operand[0], 2);
+  free(ta);
+  free(tb);
+  free(ta2);
+  vmir_program_free(a);
+  vmir_program_free(b);
+  vmir_program_free(c);
+}
+END_TEST
+
+/* t[verify format.vm.sexp-canonical-print] */
+START_TEST(test_program_equal_distinguishes) {
+  char *base = load("ir/encode_policies.vmir");
+  vmir_program *ref = parse_ok(base);
+  ck_assert(vmir_program_equal(ref, ref));
+  ck_assert(!vmir_program_equal(ref, NULL));
+  static const char *const edits[][2] = {
+      {"(shape-id 12345678901234567890)", "(shape-id 12345678901234567891)"},
+      {"(kind encode)", "(kind fused)"},
+      {"\"kind\"", "\"kinds\""},
+      {"(host-id 7)", "(host-id 8)"},
+      {"(test is-empty)", "(test is-none)"},
+      {"(index 3)", "(index 4)"},
+      {"(cases (b5 b6))", "(cases (b6 b5))"},
+      {"(emit-scalar)", "(emit-value)"},
+      {"(entry-proc f0)", "(entry-proc f1)"},
+  };
+  for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+    char *text = subst(base, edits[i][0], edits[i][1]);
+    vmir_program *p = parse_ok(text);
+    ck_assert_msg(!vmir_program_equal(ref, p), "edit %zu not seen", i);
+    char *out = print(p);
+    ck_assert_str_ne(out, base);
+    free(out);
+    vmir_program_free(p);
+    free(text);
+  }
+  vmir_program_free(ref);
+  free(base);
+}
+END_TEST
+
+/* ---- constant tables, code, entry ------------------------------------------------------ */
+
+/* t[verify format.vm.sexp-consts-not-logic] */
+START_TEST(test_consts_hold_no_logic) {
+  reject_minimal("(strings (\"id\" \"name\"))",
+                 "(strings (\"id\" (jump (to b0)) \"name\"))", VMIR_E_SYNTAX,
+                 "constant table `strings` holds no logic: found instruction "
+                 "`jump`");
+  reject_minimal("(strings (\"id\" \"name\"))", "(strings (\"id\" (ret)))",
+                 VMIR_E_SYNTAX, "holds no logic");
+  reject_minimal("(strings (\"id\" \"name\"))", "(strings (\"id\" 3))",
+                 VMIR_E_SYNTAX, "expected a string literal, found integer 3");
+  reject_minimal("(predicates ())", "(predicates ((branch-pred (pred p0) "
+                 "(then b0) (else b0))))", VMIR_E_SYNTAX,
+                 "constant table `predicates` holds no logic: found "
+                 "instruction `branch-pred`");
+  reject_minimal("(predicates ())", "(predicates ((p0 (test is-none) "
+                 "(field (string 0)) (jump (to b0)))))", VMIR_E_SYNTAX,
+                 "holds no logic: found instruction `jump`");
+  reject_minimal("(predicates ())", "(predicates ((p0 (call (proc f0)) "
+                 "(field (string 0)))))", VMIR_E_SYNTAX,
+                 "holds no logic: found instruction `call`");
+  reject_minimal("(strings (\"id\" \"name\"))", "(ret)", VMIR_E_SYNTAX,
+                 "expected (strings ...), found form (ret ...)");
+  /* The tables hold descriptors: strings, and predicates printed one per
+   * line. */
+  char *text = load("ir/encode_policies.vmir");
+  vmir_program *p = parse_ok(text);
+  ck_assert_uint_eq(p->predicate_count, 4);
+  ck_assert_int_eq(p->predicates[0].test, VMIR_PRED_IS_NONE);
+  ck_assert_int_eq(p->predicates[3].test, VMIR_PRED_IS_DEFAULT);
+  char *out = print(p);
+  ck_assert(strstr(out, "\n      ((p0 (test is-none) (field (string 1)))\n"
+                        "       (p1 (test host) (host-id 7) (field (string 6)))\n"));
+  free(out);
+  vmir_program_free(p);
+  free(text);
+}
+END_TEST
+
+/* t[verify format.vm.sexp-entry-proc] */
+START_TEST(test_exactly_one_entry_proc) {
+  vmir_program *p = parse_ok(labels_program);
+  ck_assert_uint_eq(p->entry_proc, 0);
+  vmir_program_free(p);
+  reject_labels("\n    (entry-proc f0)", "", VMIR_E_SYNTAX,
+                "needs (entry-proc fN)");
+  reject_labels("(entry-proc f0)", "(entry-proc f0)\n    (entry-proc f1)",
+                VMIR_E_SYNTAX, "exactly one entry-proc");
+  reject_labels("(entry-proc f0)", "(entry-proc f0)\n    (entry-proc f0)",
+                VMIR_E_SYNTAX, "exactly one entry-proc");
+  reject_labels("(entry-proc f0)", "(entry-proc f0 f1)", VMIR_E_SYNTAX,
+                "(entry-proc ...) takes 1 item");
+  reject_labels("(entry-proc f0)", "(entry-proc)", VMIR_E_SYNTAX,
+                "(entry-proc ...) needs 1 item");
+  /* The builder holds to the same rule. */
+  vmir_builder *b = vmir_builder_new(VMIR_PROGRAM_ENCODE, 1);
+  uint32_t f = vmir_builder_add_proc(b);
+  vmir_builder_add_block(b, f);
+  vmir_builder_emit(b, f, 0, VMIR_OP_RET, 0, 0, 0);
+  vmir_error err;
+  ck_assert_ptr_null(vmir_builder_finish(b, &err));
+  ck_assert_int_eq(err.code, VMIR_E_VERIFY);
+  ck_assert_str_eq(err.message, "program has no entry proc");
+  b = vmir_builder_new(VMIR_PROGRAM_ENCODE, 1);
+  f = vmir_builder_add_proc(b);
+  vmir_builder_add_block(b, f);
+  vmir_builder_emit(b, f, 0, VMIR_OP_RET, 0, 0, 0);
+  vmir_builder_set_entry_proc(b, f);
+  vmir_builder_set_entry_proc(b, f);
+  ck_assert_ptr_null(vmir_builder_finish(b, &err));
+  ck_assert_int_eq(err.code, VMIR_E_VERIFY);
+  ck_assert(strstr(err.message, "exactly one entry proc"));
+}
+END_TEST
+
+/* t[verify format.vm.sexp-code-is-logic] */
+/* t[verify format.ir.proc-cfg-only] */
+START_TEST(test_code_is_blocks_with_terminators) {
+  /* a block must end in exactly one terminator */
+  reject_minimal("            (ret)", "            (emit-scalar)", VMIR_E_VERIFY,
+                 "f0:b0:10: block does not end in a terminator (last "
+                 "instruction is emit-scalar)");
+  reject_minimal("(emit-end)", "(ret)", VMIR_E_VERIFY,
+                 "f0:b0:9: terminator ret before the end of the block");
+  reject_labels("(b0\n            (ret))", "(b0)", VMIR_E_VERIFY,
+                "f1:b0: block is empty");
+  reject_labels("(blocks\n          ((b0\n            (ret))\n"
+                "           (b1\n            (branch-pred (pred p0) "
+                "(then b0) (else b0)))))",
+                "(blocks ())", VMIR_E_VERIFY, "f1: proc has no blocks");
+  reject_minimal("(procs\n      ((f0", "(procs\n      ((f0 (ret)", VMIR_E_SYNTAX,
+                 "proc f0 needs exactly (entry bK) and (blocks (...))");
+  /* instructions: declared operands only, in order, with their keys */
+  reject_minimal("(enter-field (index 0))", "(enter-field)", VMIR_E_SYNTAX,
+                 "instruction `enter-field` needs operand (index ...)");
+  reject_minimal("(enter-field (index 0))", "(enter-field (field 0))",
+                 VMIR_E_SYNTAX, "expected (index ...), found form (field ...)");
+  reject_minimal("(enter-field (index 0))", "(enter-field (index 0) (index 1))",
+                 VMIR_E_SYNTAX, "takes 1 operand; unexpected extra item");
+  reject_minimal("(enter-field (index 0))", "(enter-field (index 0 1))",
+                 VMIR_E_SYNTAX, "(index ...) takes 1 item");
+  reject_minimal("(enter-field (index 0))", "(enter-field 0)", VMIR_E_SYNTAX,
+                 "expected (index ...), found integer 0");
+  reject_minimal("(emit-scalar)", "(emit-scalar (index 0))", VMIR_E_SYNTAX,
+                 "takes 0 operands");
+  reject_minimal("(emit-scalar)", "emit-scalar", VMIR_E_SYNTAX,
+                 "expected an instruction");
+  reject_minimal("(emit-scalar)", "()", VMIR_E_SYNTAX,
+                 "expected an instruction");
+  /* string operands index the table */
+  reject_minimal("(string 1)", "(string 2)", VMIR_E_VERIFY,
+                 "f0:b0:5: string 2 out of range (table has 2 strings)");
+}
+END_TEST
+
+/* t[verify format.vm.text-form-sexp] */
+START_TEST(test_errors_name_position) {
+  char *base = load("ir/minimal.vmir");
+  char *text = subst(base, "(emit-scalar)", "(emit-scalr)");
+  vmir_error e = reject(text, VMIR_E_SYNTAX, "unknown instruction");
+  ck_assert_str_eq(e.message, "test:17:14: unknown instruction `emit-scalr`");
+  ck_assert_uint_eq(e.line, 17);
+  ck_assert_uint_eq(e.column, 14);
+  ck_assert_uint_eq(e.offset, (size_t)(strstr(text, "emit-scalr") - text));
+  free(text);
+  text = subst(base, "(kind encode)", "(kind 3)");
+  e = reject(text, VMIR_E_SYNTAX, "expected a program kind");
+  ck_assert_str_eq(e.message, "test:3:9: expected a program kind, found "
+                   "integer 3");
+  free(text);
+  /* a structural error found by the builder points at the instruction */
+  text = subst(base, "(ret)", "(jump (to b3))");
+  e = reject(text, VMIR_E_VERIFY, "block target b3 out of range");
+  ck_assert_str_eq(e.message, "test:24:13: f0:b0:10: block target b3 out of "
+                   "range (proc has 1 block)");
+  ck_assert_int_eq(e.insn, 10);
+  free(text);
+  /* reader errors carry the position too */
+  reject("(vmir (abi 1)", VMIR_E_SYNTAX, "missing ')'");
+  reject("(vmir) (vmir)", VMIR_E_SYNTAX, "after the top-level form");
+  vmir_error err;
+  ck_assert_ptr_null(vmir_program_parse_text("", 0, NULL, &err));
+  ck_assert_int_eq(err.code, VMIR_E_SYNTAX);
+  ck_assert_ptr_null(vmir_program_parse_text(base, strlen(base) - 3, "cut", &err));
+  ck_assert(strncmp(err.message, "cut:", 4) == 0);
+  /* only `len` bytes are read: a prefix of a valid program is not one */
+  ck_assert_ptr_null(vmir_program_parse_text(base, 10, "cut", &err));
+  free(base);
+}
+END_TEST
+
+/* ---- limits ------------------------------------------------------------------------------ */
+
+/* t[verify format.vm.text-form-sexp] */
+START_TEST(test_limits) {
+  /* nesting deeper than VMIR_TEXT_MAX_DEPTH */
+  char deep[4 * VMIR_TEXT_MAX_DEPTH + 64];
+  size_t o = 0;
+  o += (size_t)snprintf(deep, sizeof deep, "(vmir (abi 1) ");
+  for (unsigned i = 0; i < VMIR_TEXT_MAX_DEPTH + 1; i++) deep[o++] = '(';
+  for (unsigned i = 0; i < VMIR_TEXT_MAX_DEPTH + 1; i++) deep[o++] = ')';
+  deep[o++] = ')';
+  deep[o] = '\0';
+  reject(deep, VMIR_E_LIMIT, "nesting deeper than");
+  /* larger than VMIR_TEXT_MAX_BYTES: refused before reading */
+  size_t big = (size_t)VMIR_TEXT_MAX_BYTES + 1;
+  char *huge = malloc(big);
+  ck_assert_ptr_nonnull(huge);
+  memset(huge, ' ', big);
+  vmir_error err;
+  ck_assert_ptr_null(vmir_program_parse_text(huge, big, "huge", &err));
+  ck_assert_int_eq(err.code, VMIR_E_LIMIT);
+  ck_assert(strstr(err.message, "limit"));
+  free(huge);
+}
+END_TEST
+
+/* ---- the builder's structural checks ---------------------------------------------------- */
+
+/* A builder for one proc of four blocks, each ending in `ret`, except that
+ * the caller adds the terminators itself when `open` is set. */
+static vmir_builder *four_blocks(uint32_t *f) {
+  vmir_builder *b = vmir_builder_new(VMIR_PROGRAM_FUSED, 5);
+  vmir_builder_add_string(b, "s", 1);
+  vmir_builder_add_predicate(b, (vmir_predicate){VMIR_PRED_IS_NONE, 0, 0});
+  *f = vmir_builder_add_proc(b);
+  for (int k = 0; k < 4; k++) ck_assert_uint_eq(vmir_builder_add_block(b, *f), (uint32_t)k);
+  vmir_builder_set_entry_proc(b, *f);
+  return b;
+}
+
+static void finish_ret_blocks(vmir_builder *b, uint32_t f, uint32_t except) {
+  for (uint32_t k = 0; k < 4; k++)
+    if (k != except) vmir_builder_emit(b, f, k, VMIR_OP_RET, 0, 0, 0);
+}
+
+/* Builds with one bad instruction at f0:b2:3 and checks the message. */
+static void expect_bad_insn(vmir_opcode op, int64_t a0, int64_t a1, int64_t a2,
+                            const char *message) {
+  uint32_t f;
+  vmir_builder *b = four_blocks(&f);
+  uint32_t items[] = {0, 9};
+  vmir_builder_add_list(b, items, 2);  /* list 0: a bad block list */
+  vmir_builder_add_blob(b, (const uint8_t *)"x", 1);
+  finish_ret_blocks(b, f, 2);
+  for (int i = 0; i < 3; i++) vmir_builder_emit(b, f, 2, VMIR_OP_EMIT_SCALAR, 0, 0, 0);
+  vmir_builder_emit(b, f, 2, op, a0, a1, a2);
+  if (!vmir_op_info_of(op)->terminator) vmir_builder_emit(b, f, 2, VMIR_OP_RET, 0, 0, 0);
+  vmir_error err;
+  ck_assert_ptr_null(vmir_builder_finish(b, &err));
+  ck_assert_int_eq(err.code, VMIR_E_VERIFY);
+  ck_assert_str_eq(err.message, message);
+  ck_assert_int_eq(err.proc, 0);
+  ck_assert_int_eq(err.block, 2);
+  ck_assert_int_eq(err.insn, 3);
+}
+
+/* t[verify format.ir.compile-validate-block-targets] */
+/* t[verify format.ir.compile-validate-proc-targets] */
+/* t[verify format.vm.sexp-code-is-logic] */
+START_TEST(test_builder_operand_checks) {
+  expect_bad_insn(VMIR_OP_JUMP, 9, 0, 0,
+                  "f0:b2:3: block target b9 out of range (proc has 4 blocks)");
+  expect_bad_insn(VMIR_OP_JUMP, -1, 0, 0,
+                  "f0:b2:3: block target b-1 out of range (proc has 4 blocks)");
+  expect_bad_insn(VMIR_OP_CALL, 1, 0, 0,
+                  "f0:b2:3: proc target f1 out of range (program has 1 proc)");
+  expect_bad_insn(VMIR_OP_EMIT_STRING, 1, 0, 0,
+                  "f0:b2:3: string 1 out of range (table has 1 string)");
+  expect_bad_insn(VMIR_OP_BRANCH_PRED, 1, 0, 0,
+                  "f0:b2:3: predicate p1 out of range (table has 1 predicate)");
+  expect_bad_insn(VMIR_OP_EXPECT_BYTES, 1, 0, 0,
+                  "f0:b2:3: blob 1 out of range (pool has 1 blob)");
+  expect_bad_insn(VMIR_OP_SWITCH_VARIANT, 1, 0, 0,
+                  "f0:b2:3: list 1 out of range (pool has 1 list)");
+  expect_bad_insn(VMIR_OP_SWITCH_VARIANT, 0, 0, 0,
+                  "f0:b2:3: cases item 1: block target b9 out of range (proc "
+                  "has 4 blocks)");
+  expect_bad_insn(VMIR_OP_SWITCH_KEY, 0, 0, 0,
+                  "f0:b2:3: keys item 1: string 9 out of range (table has 1 "
+                  "string)");
+  expect_bad_insn(VMIR_OP_BUILD_FIELD, 0, 2, 0,
+                  "f0:b2:3: operand last-wins must be 0 or 1, got 2");
+  expect_bad_insn(VMIR_OP_ENTER_FIELD, -3, 0, 0,
+                  "f0:b2:3: operand index must be >= 0, got -3");
+  expect_bad_insn(VMIR_OP_ENTER_FIELD, 1, 5, 0,
+                  "f0:b2:3: unused operand 1 must be 0, got 5");
+}
+END_TEST
+
+/* t[verify format.vm.sexp-code-is-logic] */
+/* t[verify format.vm.sexp-consts-not-logic] */
+START_TEST(test_builder_table_and_usage_checks) {
+  vmir_error err;
+  uint32_t f;
+  /* predicate descriptors */
+  static const struct { vmir_predicate pred; const char *message; } preds[] = {
+      {{VMIR_PRED_NONE, 0, 0}, "p1: invalid test 0"},
+      {{VMIR_PRED_IS_EMPTY, 4, 0}, "p1: host id 4 on a builtin test (only host "
+                                   "tests have one)"},
+      {{VMIR_PRED_HOST, 4, 1}, "p1: field string 1 out of range (table has 1 "
+                               "string)"},
+  };
+  for (size_t i = 0; i < sizeof preds / sizeof preds[0]; i++) {
+    vmir_builder *b = four_blocks(&f);
+    finish_ret_blocks(b, f, 99);
+    vmir_builder_add_predicate(b, preds[i].pred);
+    ck_assert_ptr_null(vmir_builder_finish(b, &err));
+    ck_assert_int_eq(err.code, VMIR_E_VERIFY);
+    ck_assert_str_eq(err.message, preds[i].message);
+    ck_assert_int_eq(err.predicate, 1);
+  }
+  /* strings are UTF-8 */
+  vmir_builder *b = four_blocks(&f);
+  finish_ret_blocks(b, f, 99);
+  vmir_builder_add_string(b, "\xff", 1);
+  ck_assert_ptr_null(vmir_builder_finish(b, &err));
+  ck_assert_str_eq(err.message, "string 1 is not valid UTF-8");
+  /* entry block, kind, ABI 0, empty program */
+  b = four_blocks(&f);
+  finish_ret_blocks(b, f, 99);
+  vmir_builder_set_proc_entry(b, f, 4);
+  ck_assert_ptr_null(vmir_builder_finish(b, &err));
+  ck_assert_str_eq(err.message, "f0: entry block b4 out of range (proc has 4 "
+                   "blocks)");
+  ck_assert_int_eq(err.proc, 0);
+  b = vmir_builder_new(VMIR_PROGRAM_KIND_COUNT, 0);
+  ck_assert_ptr_null(vmir_builder_finish(b, &err));
+  ck_assert_str_eq(err.message, "invalid program kind 4");
+  b = four_blocks(&f);
+  finish_ret_blocks(b, f, 99);
+  vmir_builder_set_abi(b, 0);
+  ck_assert_ptr_null(vmir_builder_finish(b, &err));
+  ck_assert_str_eq(err.message, "ABI version 0 is not valid");
+  b = vmir_builder_new(VMIR_PROGRAM_ENCODE, 0);
+  ck_assert_ptr_null(vmir_builder_finish(b, &err));
+  ck_assert_str_eq(err.message, "program has no procs");
+  /* misuse is recorded once and reported by finish */
+  b = four_blocks(&f);
+  finish_ret_blocks(b, f, 99);
+  vmir_builder_emit(b, f, 7, VMIR_OP_RET, 0, 0, 0);
+  vmir_builder_emit(b, 3, 0, VMIR_OP_RET, 0, 0, 0);
+  ck_assert_ptr_null(vmir_builder_finish(b, &err));
+  ck_assert_int_eq(err.code, VMIR_E_USAGE);
+  ck_assert(strstr(err.message, "block f0:b7 does not exist"));
+  b = four_blocks(&f);
+  ck_assert_uint_eq(vmir_builder_add_block(b, 5), UINT32_MAX);
+  ck_assert_ptr_null(vmir_builder_finish(b, &err));
+  ck_assert_int_eq(err.code, VMIR_E_USAGE);
+  ck_assert(strstr(err.message, "proc f5 does not exist"));
+  b = four_blocks(&f);
+  vmir_builder_emit(b, f, 0, VMIR_OP_COUNT, 0, 0, 0);
+  ck_assert_ptr_null(vmir_builder_finish(b, &err));
+  ck_assert(strstr(err.message, "unknown opcode"));
+  b = four_blocks(&f);
+  ck_assert_uint_eq(vmir_builder_add_string(b, NULL, 3), UINT32_MAX);
+  ck_assert_ptr_null(vmir_builder_finish(b, &err));
+  ck_assert_int_eq(err.code, VMIR_E_USAGE);
+  /* a NULL builder (failed allocation) is reported, not dereferenced */
+  ck_assert_ptr_null(vmir_builder_finish(NULL, &err));
+  ck_assert_int_eq(err.code, VMIR_E_NOMEM);
+  vmir_builder_free(NULL);
+  vmir_program_free(NULL);
+  /* a good build: the defaults (ABI, entry block b0) and a valid program */
+  b = four_blocks(&f);
+  finish_ret_blocks(b, f, 99);
+  vmir_program *p = vmir_builder_finish(b, &err);
+  ck_assert_ptr_nonnull(p);
+  ck_assert_int_eq(err.code, VMIR_OK);
+  ck_assert_uint_eq(p->abi, VMIR_ABI_VERSION);
+  ck_assert_uint_eq(p->procs[0].entry_block, 0);
+  ck_assert_str_eq(p->string_bytes + p->strings[0].start, "s");
+  vmir_program_free(p);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("ir_text");
+  TCase *tc = tcase_create("text");
+  tcase_add_test(tc, test_minimal_example_byte_exact);
+  tcase_add_test(tc, test_data_files_print_back);
+  tcase_add_test(tc, test_rough_files_print_canonically);
+  tcase_add_test(tc, test_root_tag);
+  tcase_add_test(tc, test_root_key_order);
+  tcase_add_test(tc, test_profile_key_rejected);
+  tcase_add_test(tc, test_format_key_rejected);
+  tcase_add_test(tc, test_one_dialect_for_every_kind);
+  tcase_add_test(tc, test_opcode_table);
+  tcase_add_test(tc, test_abi_is_explicit);
+  tcase_add_test(tc, test_symbol_style);
+  tcase_add_test(tc, test_int_format);
+  tcase_add_test(tc, test_bool_format);
+  tcase_add_test(tc, test_string_format);
+  tcase_add_test(tc, test_bytes_format);
+  tcase_add_test(tc, test_block_labels);
+  tcase_add_test(tc, test_predicate_labels);
+  tcase_add_test(tc, test_proc_labels);
+  tcase_add_test(tc, test_whitespace_anywhere);
+  tcase_add_test(tc, test_comments_accepted_never_printed);
+  tcase_add_test(tc, test_printer_deterministic);
+  tcase_add_test(tc, test_program_equal_distinguishes);
+  tcase_add_test(tc, test_consts_hold_no_logic);
+  tcase_add_test(tc, test_exactly_one_entry_proc);
+  tcase_add_test(tc, test_code_is_blocks_with_terminators);
+  tcase_add_test(tc, test_errors_name_position);
+  tcase_add_test(tc, test_limits);
+  tcase_add_test(tc, test_builder_operand_checks);
+  tcase_add_test(tc, test_builder_table_and_usage_checks);
+  suite_add_tcase(s, tc);
+  return vmir_test_run(s, "ir_text");
+}

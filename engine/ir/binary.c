@@ -393,6 +393,8 @@ static bool read_header(reader *r, size_t len, header *h) {
   r->pos = MAGIC_LEN;
   uint64_t abi, kind;
   if (!read_varint(r, &abi)) return false;
+  /* t[impl format.ir.program-abi-version] */
+  /* t[impl format.parse.program-abi-version] */
   if (abi != VMIR_ABI_VERSION)
     return fail_at(r, VMIR_E_ABI, MAGIC_LEN, "header: program ABI %llu is "
                    "not supported (this library reads ABI %u)",
@@ -422,6 +424,80 @@ static bool read_header(reader *r, size_t len, header *h) {
     return fail(r, r->pos + need, "%zu trailing bytes after the code section",
                 (size_t)(left - need));
   return true;
+}
+
+/* ---- builder errors back to offsets ---- */
+
+/* Skips one instruction that the first pass already read successfully. */
+static void skip_insn(reader *r) {
+  uint64_t op, v;
+  read_varint(r, &op);
+  const vmir_op_info *info = vmir_op_info_of((uint32_t)op);
+  for (uint32_t s = 0; info && s < info->operand_count; s++) read_varint(r, &v);
+}
+
+/* The offset of the instruction, block or proc a builder error's pc names,
+ * found by walking the (already validated) code section again. Only runs on
+ * the error path, so decoding keeps no offset tables. */
+static size_t code_offset(reader *r, const vmir_error *e) {
+  uint64_t procs, entry, blocks, insns;
+  size_t start = r->pos;
+  read_varint(r, &procs);
+  read_varint(r, &entry);
+  for (uint64_t f = 0; f < procs; f++) {
+    size_t proc_at = r->pos;
+    read_varint(r, &blocks);
+    read_varint(r, &entry);
+    if ((int64_t)f == e->proc && e->block < 0) return proc_at;
+    for (uint64_t k = 0; k < blocks; k++) {
+      size_t block_at = r->pos;
+      read_varint(r, &insns);
+      bool here = (int64_t)f == e->proc && (int64_t)k == e->block;
+      if (here && (e->insn < 0 || (uint64_t)e->insn >= insns)) return block_at;
+      for (uint64_t i = 0; i < insns; i++) {
+        if (here && (int64_t)i == e->insn) return r->pos;
+        skip_insn(r);
+      }
+    }
+  }
+  return start;
+}
+
+static size_t predicate_offset(reader *r, int32_t index) {
+  uint64_t count, v;
+  read_varint(r, &count);
+  for (int32_t i = 0; i < index && (uint64_t)i < count; i++)
+    for (int k = 0; k < 3; k++) read_varint(r, &v);
+  return r->pos;
+}
+
+/* Gives a structural (builder) error the byte offset of what it names: an
+ * instruction, block or proc by its pc, a predicate by its index, else the
+ * section it comes from. */
+static void locate_builder_error(const uint8_t *bytes, const header *h,
+                                 const size_t section_at[SECTIONS],
+                                 vmir_error *err) {
+  vmir_error scratch;
+  size_t at;
+  if (err->predicate >= 0) {
+    reader r = {bytes, section_at[1], section_at[1] + h->section_len[1],
+                "predicates", &scratch};
+    at = predicate_offset(&r, err->predicate);
+  } else if (err->proc >= 0) {
+    reader r = {bytes, section_at[4], section_at[4] + h->section_len[4],
+                "code", &scratch};
+    at = code_offset(&r, err);
+  } else if (strncmp(err->message, "string ", 7) == 0) {
+    at = section_at[0];
+  } else {
+    at = section_at[4];
+  }
+  char message[sizeof err->message];
+  memcpy(message, err->message, sizeof message);
+  snprintf(err->message, sizeof err->message, "binary offset %zu: %.200s", at,
+           message);
+  err->offset = at;
+  err->has_offset = 1;
 }
 
 /* Re-encodes the decoded program and demands the input back byte for byte:
@@ -467,7 +543,9 @@ vmir_program *vmir_program_decode_binary(const uint8_t *bytes, size_t len,
   }
   bool (*const readers[SECTIONS])(reader *, vmir_builder *) = {
       read_strings, read_predicates, read_lists, read_blobs, read_code};
+  size_t section_at[SECTIONS];
   for (uint32_t i = 0; i < SECTIONS; i++) {
+    section_at[i] = r.pos;
     enter_section(&r, i, (size_t)h.section_len[i]);
     if (!readers[i](&r, b)) {
       vmir_builder_free(b);
@@ -475,6 +553,7 @@ vmir_program *vmir_program_decode_binary(const uint8_t *bytes, size_t len,
     }
   }
   vmir_program *prog = vmir_builder_finish(b, err);
+  if (!prog) locate_builder_error(bytes, &h, section_at, err);
   if (prog && !check_canonical(&r, prog, bytes, len)) {
     vmir_program_free(prog);
     return NULL;

@@ -72,6 +72,9 @@ typedef struct vmir_builder {
 #define MAX_COUNT (UINT32_MAX - 1u)
 #define FAILED_INDEX UINT32_MAX
 
+/* "1 block", "4 blocks": counts in messages. */
+static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
+
 /* ---- errors ---------------------------------------------------------------- */
 
 static void set_error_v(vmir_error *err, vmir_status code, int32_t proc,
@@ -288,8 +291,8 @@ uint32_t vmir_builder_add_proc(vmir_builder *b) {
 
 static bool proc_exists(vmir_builder *b, uint32_t proc, const char *call) {
   if (proc < b->proc_count) return true;
-  misuse(b, VMIR_E_USAGE, "builder: %s: proc f%u does not exist (%u procs)",
-         call, proc, b->proc_count);
+  misuse(b, VMIR_E_USAGE, "builder: %s: proc f%u does not exist (%u proc%s)",
+         call, proc, b->proc_count, plural(b->proc_count));
   return false;
 }
 
@@ -333,7 +336,7 @@ void vmir_builder_emit(vmir_builder *b, uint32_t proc, uint32_t block,
   bproc *p = &b->procs[proc];
   if (block >= p->count) {
     misuse(b, VMIR_E_USAGE, "builder: emit: block f%u:b%u does not exist "
-           "(proc has %u blocks)", proc, block, p->count);
+           "(proc has %u block%s)", proc, block, p->count, plural(p->count));
     return;
   }
   if ((uint32_t)op >= VMIR_OP_COUNT) {
@@ -393,8 +396,8 @@ static bool check_header(const vmir_builder *b, vmir_error *err) {
   }
   if (b->entry_proc >= b->proc_count) {
     set_error(err, VMIR_E_VERIFY, -1, -1, -1,
-              "entry proc f%u out of range (program has %u procs)",
-              b->entry_proc, b->proc_count);
+              "entry proc f%u out of range (program has %u proc%s)",
+              b->entry_proc, b->proc_count, plural(b->proc_count));
     return false;
   }
   return true;
@@ -431,8 +434,8 @@ static bool check_predicates(const vmir_builder *b, vmir_error *err) {
       why = detail;
     } else if (p.field_name >= b->string_count) {
       snprintf(detail, sizeof detail,
-               "field string %u out of range (table has %u strings)",
-               p.field_name, b->string_count);
+               "field string %u out of range (table has %u string%s)",
+               p.field_name, b->string_count, plural(b->string_count));
       why = detail;
     }
     if (why) {
@@ -443,8 +446,6 @@ static bool check_predicates(const vmir_builder *b, vmir_error *err) {
   }
   return true;
 }
-
-static const char *plural(uint32_t n) { return n == 1 ? "" : "s"; }
 
 /* Where the instruction under check sits, for messages and err's pc. */
 typedef struct pc {
@@ -475,13 +476,17 @@ static bool check_list_items(const vmir_builder *b, pc at, const char *key,
                           "(proc has %u block%s)", key, k, item, limit,
                           plural(limit));
       return insn_error(err, at, "%s item %u: string %u out of range "
-                        "(table has %u strings)", key, k, item, limit);
+                        "(table has %u string%s)", key, k, item, limit,
+                        plural(limit));
     }
   }
   return true;
 }
 
-/* Range checks for one operand, by its declared type. */
+/* Range checks for one operand, by its declared type: no dangling block,
+ * proc, string, predicate or pool reference survives finish.
+ * t[impl format.ir.compile-validate-block-targets] */
+/* t[impl format.ir.compile-validate-proc-targets] */
 static bool check_operand(const vmir_builder *b, pc at, vmir_operand_info info,
                           uint32_t slot, int64_t v, vmir_error *err) {
   uint32_t blocks = b->procs[at.proc].count;
@@ -507,7 +512,8 @@ static bool check_operand(const vmir_builder *b, pc at, vmir_operand_info info,
     case VMIR_OPERAND_STRING:
       if (v < 0 || v >= b->string_count)
         return insn_error(err, at, "string %lld out of range (table has %u "
-                          "strings)", (long long)v, b->string_count);
+                          "string%s)", (long long)v, b->string_count,
+                          plural(b->string_count));
       return true;
     case VMIR_OPERAND_BLOCK:
       if (v < 0 || v >= blocks)
@@ -517,23 +523,27 @@ static bool check_operand(const vmir_builder *b, pc at, vmir_operand_info info,
     case VMIR_OPERAND_PROC:
       if (v < 0 || v >= b->proc_count)
         return insn_error(err, at, "proc target f%lld out of range (program "
-                          "has %u procs)", (long long)v, b->proc_count);
+                          "has %u proc%s)", (long long)v, b->proc_count,
+                          plural(b->proc_count));
       return true;
     case VMIR_OPERAND_PRED:
       if (v < 0 || v >= b->predicate_count)
         return insn_error(err, at, "predicate p%lld out of range (table has "
-                          "%u predicates)", (long long)v, b->predicate_count);
+                          "%u predicate%s)", (long long)v, b->predicate_count,
+                          plural(b->predicate_count));
       return true;
     case VMIR_OPERAND_BYTES:
       if (v < 0 || v >= b->blob_count)
         return insn_error(err, at, "blob %lld out of range (pool has %u "
-                          "blobs)", (long long)v, b->blob_count);
+                          "blob%s)", (long long)v, b->blob_count,
+                          plural(b->blob_count));
       return true;
     case VMIR_OPERAND_BLOCKS:
     case VMIR_OPERAND_STRINGS:
       if (v < 0 || v >= b->list_count)
         return insn_error(err, at, "list %lld out of range (pool has %u "
-                          "lists)", (long long)v, b->list_count);
+                          "list%s)", (long long)v, b->list_count,
+                          plural(b->list_count));
       if (info.type == VMIR_OPERAND_BLOCKS)
         return check_list_items(b, at, info.key, b->lists[v], blocks, "block",
                                 err);
@@ -543,6 +553,10 @@ static bool check_operand(const vmir_builder *b, pc at, vmir_operand_info info,
   return insn_error(err, at, "operand %s has an unknown type", info.key);
 }
 
+/* A basic block: instructions, then exactly one terminator at the end, so
+ * control flow between blocks is always an explicit edge.
+ * t[impl format.vm.sexp-code-is-logic] */
+/* t[impl format.ir.proc-cfg-only] */
 static bool check_block(const vmir_builder *b, uint32_t proc, uint32_t local,
                         vmir_error *err) {
   const bblock *bb = &b->blocks[b->procs[proc].blocks[local]];

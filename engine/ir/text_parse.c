@@ -261,7 +261,8 @@ static bool parse_abi(parser *ps, const sexp_node *n) {
   if (!expect_form(ps, n, "abi", 1) || !read_u32(ps, &n->items[1], &abi))
     return false;
   /* The text grammar is the one of VMIR_ABI_VERSION; other versions are
-   * other grammars. */
+   * other grammars.
+   * t[impl format.ir.program-abi-version] */
   if (abi != VMIR_ABI_VERSION)
     return fail_code(ps, VMIR_E_ABI, &n->items[1],
                      "program ABI %u is not supported (this library reads "
@@ -290,6 +291,8 @@ static bool parse_shape_id(parser *ps, const sexp_node *n, uint64_t *out) {
 
 /* ---- consts ---------------------------------------------------------------------- */
 
+/* The reader has decoded the JSON escapes and checked the UTF-8.
+ * t[impl format.vm.sexp-string-format] */
 static bool parse_strings(parser *ps, const sexp_node *n) {
   if (!expect_form(ps, n, "strings", 1)) return false;
   const sexp_node *list = &n->items[1];

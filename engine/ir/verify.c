@@ -4,7 +4,7 @@
  * proc); the verifier re-checks the ranges it relies on so that it never
  * reads out of bounds even for a program assembled by hand, then checks that
  * every opcode belongs to the program's kind and that navigation is typed and
- * balanced for the bound root shape.
+ * balanced for the bound root shape. The rules: docs/verify.md.
  *
  * Navigation is checked by abstract interpretation: the state at a program
  * point is the stack of shapes on the path stack (relative to the base of
@@ -113,7 +113,8 @@ static const char *describe(const vmir_shape *s, char *buf, size_t cap) {
   }
   const char *kind = (unsigned)s->kind < VMIR_KIND_COUNT ? vmir_kind_name(s->kind) : NULL;
   if (!kind) kind = "?";
-  if (s->name && s->name[0])
+  /* Leaf shapes are named after their kind: say "u32", not "u32 u32". */
+  if (s->name && s->name[0] && strcmp(s->name, kind) != 0)
     snprintf(buf, cap, "%s %.48s", kind, s->name);
   else
     snprintf(buf, cap, "%s", kind);
@@ -264,7 +265,7 @@ static lex_class lexing_class(const vmir_op_info *info) {
   return LEX_NEUTRAL;
 }
 
-/* Which opcodes a program of each kind may hold (docs/ir.md, "Program
+/* Which opcodes a program of each kind may hold (docs/verify.md, "Program
  * kinds"): encode reads a value and emits; decode lexes bytes and emits
  * build events; build reads events and builds; fused lexes and builds. */
 static bool op_allowed(vmir_program_kind kind, uint32_t op, const vmir_op_info *info) {
@@ -309,7 +310,7 @@ static vmir_status check_families(verifier *v) {
         const vmir_op_info *info = op_of(in);
         if (!op_allowed(p->kind, in->op, info))
           return fail_at(v, VMIR_E_VERIFY, pi, bi, ii,
-                         "%s (%s) is not allowed in a %s program", info->name,
+                         "%s (%s) is not allowed in %s programs", info->name,
                          vmir_op_family_name(info->family), kind_name);
         if (info->family != VMIR_FAMILY_LEXING) continue;
         lex_class c = lexing_class(info);
@@ -464,6 +465,22 @@ static vmir_status variant_index(verifier *v, pc at, const char *op, const vmir_
   return VMIR_OK;
 }
 
+/* build-field on an enum marks a field of the active variant: the index
+ * must fit at least one variant (the executor checks the active one). */
+static vmir_status variant_field_index(verifier *v, pc at, const char *op,
+                                       const vmir_shape *cur, int64_t index) {
+  uint32_t most = 0;
+  for (uint32_t k = 0; k < cur->u.enumeration.count && cur->u.enumeration.variants; k++)
+    if (cur->u.enumeration.variants[k].field_count > most)
+      most = cur->u.enumeration.variants[k].field_count;
+  if (idx_ok(index, most)) return VMIR_OK;
+  char d[80];
+  /* t[impl format.ir.compile-validate-indices] */
+  return fail_at(v, VMIR_E_VERIFY, at.proc, at.block, at.insn,
+                 "%s index %lld out of range: no variant of %s has more than %u fields",
+                 op, (long long)index, describe(cur, d, sizeof d), most);
+}
+
 /* The callee's entry shape: set by the first call that reaches it; every
  * other call must enter with the same current shape. */
 static vmir_status enter_proc(verifier *v, pc at, uint32_t callee, const vmir_shape *cur) {
@@ -608,18 +625,26 @@ static vmir_status step(verifier *v, pc at, const vmir_insn *in, vstate *s) {
     case VMIR_OP_BUILD_END_MAP:
       return need(v, at, op, cur, is_kind(cur, VMIR_KIND_MAP), "a map");
     case VMIR_OP_EMIT_VALUE:
-    case VMIR_OP_BUILD_STORE_VALUE:
       return need(v, at, op, cur, is_kind(cur, VMIR_KIND_VALUE), "a dynamic value");
+    case VMIR_OP_BUILD_STORE_VALUE:
+      /* bytes from formats without a bytes type arrive as a value (a JSON
+       * array of numbers) and are converted on store */
+      return need(v, at, op, cur, is_kind(cur, VMIR_KIND_VALUE) || is_kind(cur, VMIR_KIND_BYTES),
+                  "a dynamic value or bytes");
 
     /* build actions */
     case VMIR_OP_BUILD_ALLOC_POINTEE:
       return need(v, at, op, cur, is_kind(cur, VMIR_KIND_POINTER), "a pointer");
     case VMIR_OP_BUILD_SELECT_VARIANT:
       return variant_index(v, at, op, cur, in->operand[0]);
+    /* Field tracking works on a struct, a tuple, or the fields of the
+     * active variant of an enum (which variant is a run-time matter). */
     case VMIR_OP_BUILD_BEGIN_STRUCT:
     case VMIR_OP_BUILD_END_STRUCT:
-      return need(v, at, op, cur, is_fields(cur), "a struct or tuple");
+      return need(v, at, op, cur, is_fields(cur) || is_kind(cur, VMIR_KIND_ENUM),
+                  "a struct, tuple or enum");
     case VMIR_OP_BUILD_FIELD:
+      if (is_kind(cur, VMIR_KIND_ENUM)) return variant_field_index(v, at, op, cur, in->operand[0]);
       return field_index(v, at, op, cur, in->operand[0], &field);
     case VMIR_OP_BUILD_COLLECT_UNKNOWN: {
       st = need(v, at, op, cur, is_kind(cur, VMIR_KIND_STRUCT), "a struct");

@@ -279,48 +279,261 @@ static uint32_t intern(interner *t, const uint8_t *key, size_t len) {
   return t->count++;
 }
 
-/* Fills class[] so that equal classes mean equivalent shapes. */
-static bool refine(idctx *c, uint32_t *cls) {
-  interner t = {0};
+/* The partition being refined: class c holds elems[start[c] .. end[c]). */
+typedef struct partition {
+  uint32_t *elems, *pos;       /* nodes grouped by class; node -> index */
+  uint32_t *start, *end;       /* per class */
+  uint32_t *cls;               /* node -> class */
+  uint32_t count;              /* classes so far */
+} partition;
+
+/* Moves the `k` listed members of class `c` into a new class; returns it. */
+static uint32_t split_off(partition *pt, uint32_t c, const uint32_t *nodes,
+                          size_t k) {
+  uint32_t nc = pt->count++;
+  uint32_t old_end = pt->end[c];
+  for (size_t i = 0; i < k; i++) {
+    uint32_t x = nodes[i], last = pt->end[c] - 1, y = pt->elems[last];
+    pt->elems[pt->pos[x]] = y;
+    pt->pos[y] = pt->pos[x];
+    pt->elems[last] = x;
+    pt->pos[x] = last;
+    pt->end[c]--;
+  }
+  pt->start[nc] = pt->end[c];
+  pt->end[nc] = old_end;
+  for (uint32_t i = pt->start[nc]; i < old_end; i++) pt->cls[pt->elems[i]] = nc;
+  return nc;
+}
+
+typedef struct dirty_entry {
+  uint32_t cls, key, node;
+} dirty_entry;
+
+static int dirty_cmp(const void *a, const void *b) {
+  const dirty_entry *x = a, *y = b;
+  if (x->cls != y->cls) return x->cls < y->cls ? -1 : 1;
+  if (x->key != y->key) return x->key < y->key ? -1 : 1;
+  return (x->node > y->node) - (x->node < y->node);
+}
+
+/* Growable uint32 vector. */
+typedef struct u32vec {
+  uint32_t *v;
+  size_t len, cap;
+} u32vec;
+
+static bool u32_push(u32vec *a, uint32_t x) {
+  if (a->len == a->cap) {
+    size_t cap = a->cap ? a->cap * 2 : 64;
+    uint32_t *grown = realloc(a->v, cap * sizeof *grown);
+    if (!grown) return false;
+    a->v = grown;
+    a->cap = cap;
+  }
+  a->v[a->len++] = x;
+  return true;
+}
+
+typedef struct refiner {
+  idctx *c;
+  partition pt;
+  uint32_t *parent_first, *parents;  /* reverse edges, CSR */
+  uint32_t *stamp;                   /* per node: round it was last dirtied */
+  interner keys;
   vmir_buf key;
-  vmir_buf_init(&key);
-  vmir_buf_init(&t.keys);
-  uint32_t *next = malloc(c->len * sizeof *next);
-  bool ok = next && interner_reset(&t, c->len);
-  /* Start from the records alone (hole positions included, so records that
-   * differ only in where a hole sits stay apart). */
-  for (size_t i = 0; ok && i < c->len; i++) {
-    const inode *n = &c->nodes[i];
-    key.len = 0;
-    vmir_buf_append(&key, c->records.data + n->off, n->len);
-    for (uint32_t h = 0; h < n->hole_count; h++)
-      put_uleb(&key, c->holes[n->hole_first + h].pos);
-    ok = !key.failed;
-    if (ok) cls[i] = intern(&t, key.data, key.len);
-  }
-  uint32_t classes = t.count;
-  /* Each round splits classes whose members point at different classes; the
-   * class count only grows, so an unchanged count means a fixed point. */
-  while (ok) {
-    ok = interner_reset(&t, c->len);
-    for (size_t i = 0; ok && i < c->len; i++) {
-      const inode *n = &c->nodes[i];
-      key.len = 0;
-      put_uleb(&key, cls[i]);
-      for (uint32_t h = 0; h < n->hole_count; h++)
-        put_uleb(&key, cls[c->holes[n->hole_first + h].child]);
-      ok = !key.failed && !t.keys.failed;
-      if (ok) next[i] = intern(&t, key.data, key.len);
+  u32vec changed, next;
+  dirty_entry *dirty;
+} refiner;
+
+/* One class's dirty members, sorted by key, in d[0..n): split the class so
+ * members with different keys part. The largest part keeps the class id and
+ * every other part is relabelled (each node is relabelled in at most
+ * log2(n) rounds, since its new class is at most half of the old one). */
+static bool split_class(refiner *r, uint32_t c, const dirty_entry *d,
+                        size_t n) {
+  partition *pt = &r->pt;
+  size_t total = pt->end[c] - pt->start[c], rest = total - n;
+  size_t groups = 0, best = 0, best_len = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && d[j].key == d[i].key) j++;
+    if (j - i > best_len) {
+      best_len = j - i;
+      best = i;
     }
-    if (!ok || t.count == classes) break;
-    classes = t.count;
-    memcpy(cls, next, c->len * sizeof *cls);
+    groups++;
+    i = j;
   }
-  ok = ok && !t.keys.failed;
-  free(next);
-  free(t.slots);
-  vmir_buf_free(&t.keys);
-  vmir_buf_free(&key);
+  if (groups == 1 && rest == 0) return true; /* all alike: no split */
+  bool rest_keeps = rest >= best_len;
+  uint32_t *tmp = malloc(n * sizeof *tmp);
+  if (!tmp) return false;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && d[j].key == d[i].key) j++;
+    if (rest_keeps || i != best) {
+      for (size_t k = i; k < j; k++) tmp[k - i] = d[k].node;
+      split_off(pt, c, tmp, j - i);
+      for (size_t k = i; k < j; k++)
+        if (!u32_push(&r->next, d[k].node)) goto fail;
+    }
+    i = j;
+  }
+  if (!rest_keeps && rest > 0) {
+    /* Class c now holds the keeper group and the clean rest: move the
+     * keepers to the front, then relabel the rest (it is the smaller). */
+    for (size_t k = 0; k < best_len; k++) {
+      uint32_t x = d[best + k].node, at = pt->start[c] + (uint32_t)k;
+      uint32_t y = pt->elems[at];
+      pt->elems[pt->pos[x]] = y;
+      pt->pos[y] = pt->pos[x];
+      pt->elems[at] = x;
+      pt->pos[x] = at;
+    }
+    uint32_t nc = pt->count++;
+    pt->start[nc] = pt->start[c] + (uint32_t)best_len;
+    pt->end[nc] = pt->end[c];
+    pt->end[c] = pt->start[nc];
+    for (uint32_t i = pt->start[nc]; i < pt->end[nc]; i++) {
+      pt->cls[pt->elems[i]] = nc;
+      if (!u32_push(&r->next, pt->elems[i])) goto fail;
+    }
+  }
+  free(tmp);
+  return true;
+fail:
+  free(tmp);
+  return false;
+}
+
+/* One round: nodes are re-keyed by the classes they point at, and their
+ * classes split accordingly. The first round keys every node (classes from
+ * records alone are not yet uniform); later rounds key only the parents of
+ * nodes that were relabelled, which is enough: a class was uniform when it
+ * was formed, and a relabelled child gets a fresh class id, so exactly the
+ * parents of relabelled nodes can differ from their class mates. */
+static bool refine_round(refiner *r, uint32_t round, bool *done) {
+  idctx *c = r->c;
+  size_t nd = 0;
+  if (round == 1)
+    for (size_t i = 0; i < c->len; i++)
+      r->dirty[nd++] = (dirty_entry){.cls = r->pt.cls[i], .node = (uint32_t)i};
+  for (size_t i = 0; round > 1 && i < r->changed.len; i++) {
+    uint32_t x = r->changed.v[i];
+    for (uint32_t k = r->parent_first[x]; k < r->parent_first[x + 1]; k++) {
+      uint32_t p = r->parents[k];
+      if (r->stamp[p] == round) continue;
+      r->stamp[p] = round;
+      r->dirty[nd++] = (dirty_entry){.cls = r->pt.cls[p], .node = p};
+    }
+  }
+  *done = nd == 0;
+  if (*done) return true;
+  if (!interner_reset(&r->keys, nd)) return false;
+  for (size_t i = 0; i < nd; i++) {
+    const inode *n = &c->nodes[r->dirty[i].node];
+    r->key.len = 0;
+    for (uint32_t h = 0; h < n->hole_count; h++)
+      put_uleb(&r->key, r->pt.cls[c->holes[n->hole_first + h].child]);
+    if (r->key.failed) return false;
+    r->dirty[i].key = intern(&r->keys, r->key.data, r->key.len);
+    if (r->keys.keys.failed) return false;
+  }
+  qsort(r->dirty, nd, sizeof *r->dirty, dirty_cmp);
+  r->next.len = 0;
+  for (size_t i = 0; i < nd;) {
+    size_t j = i;
+    while (j < nd && r->dirty[j].cls == r->dirty[i].cls) j++;
+    if (!split_class(r, r->dirty[i].cls, r->dirty + i, j - i)) return false;
+    i = j;
+  }
+  u32vec t = r->changed;
+  r->changed = r->next;
+  r->next = t;
+  return true;
+}
+
+/* Initial classes: equal records (hole positions included). Also builds the
+ * reverse edges. */
+static bool refine_init(refiner *r) {
+  idctx *c = r->c;
+  size_t n = c->len;
+  partition *pt = &r->pt;
+  pt->elems = malloc(n * sizeof(uint32_t));
+  pt->pos = malloc(n * sizeof(uint32_t));
+  pt->start = calloc(n + 1, sizeof(uint32_t));
+  pt->end = calloc(n + 1, sizeof(uint32_t));
+  r->parent_first = calloc(n + 1, sizeof(uint32_t));
+  r->parents = malloc((c->hole_len ? c->hole_len : 1) * sizeof(uint32_t));
+  r->stamp = calloc(n, sizeof(uint32_t));
+  r->dirty = malloc((n ? n : 1) * sizeof *r->dirty);
+  if (!pt->elems || !pt->pos || !pt->start || !pt->end || !r->parent_first ||
+      !r->parents || !r->stamp || !r->dirty || !interner_reset(&r->keys, n))
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    const inode *nd = &c->nodes[i];
+    r->key.len = 0;
+    vmir_buf_append(&r->key, c->records.data + nd->off, nd->len);
+    for (uint32_t h = 0; h < nd->hole_count; h++)
+      put_uleb(&r->key, c->holes[nd->hole_first + h].pos);
+    if (r->key.failed) return false;
+    pt->cls[i] = intern(&r->keys, r->key.data, r->key.len);
+    if (r->keys.keys.failed) return false;
+  }
+  /* Counting sort of nodes by class gives the class ranges. */
+  pt->count = r->keys.count;
+  for (size_t i = 0; i < n; i++) pt->end[pt->cls[i]]++;
+  uint32_t at = 0;
+  for (uint32_t k = 0; k < pt->count; k++) {
+    pt->start[k] = at;
+    at += pt->end[k];
+    pt->end[k] = pt->start[k];
+  }
+  for (size_t i = 0; i < n; i++) {
+    uint32_t k = pt->cls[i];
+    pt->pos[i] = pt->end[k];
+    pt->elems[pt->end[k]++] = (uint32_t)i;
+  }
+  /* Reverse edges: parent_first[x] .. parent_first[x + 1] list x's parents. */
+  for (size_t h = 0; h < c->hole_len; h++) r->parent_first[c->holes[h].child + 1]++;
+  for (size_t i = 0; i < n; i++) r->parent_first[i + 1] += r->parent_first[i];
+  uint32_t *fill = malloc((n ? n : 1) * sizeof *fill);
+  if (!fill) return false;
+  memcpy(fill, r->parent_first, n * sizeof *fill);
+  for (size_t i = 0; i < n; i++) {
+    const inode *nd = &c->nodes[i];
+    for (uint32_t h = 0; h < nd->hole_count; h++)
+      r->parents[fill[c->holes[nd->hole_first + h].child]++] = (uint32_t)i;
+  }
+  free(fill);
+  return true;
+}
+
+/* Fills cls[] so that equal classes mean equivalent shapes: the coarsest
+ * partition, refined from equal records, in which members of a class point
+ * at equal classes hole by hole. */
+static bool refine(idctx *c, uint32_t *cls) {
+  refiner r = {.c = c};
+  r.pt.cls = cls;
+  vmir_buf_init(&r.key);
+  vmir_buf_init(&r.keys.keys);
+  bool ok = refine_init(&r), done = false;
+  for (uint32_t round = 1; ok && !done; round++)
+    ok = refine_round(&r, round, &done);
+  free(r.pt.elems);
+  free(r.pt.pos);
+  free(r.pt.start);
+  free(r.pt.end);
+  free(r.parent_first);
+  free(r.parents);
+  free(r.stamp);
+  free(r.dirty);
+  free(r.changed.v);
+  free(r.next.v);
+  free(r.keys.slots);
+  vmir_buf_free(&r.keys.keys);
+  vmir_buf_free(&r.key);
   return ok;
 }
 

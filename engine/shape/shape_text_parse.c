@@ -218,7 +218,7 @@ static vmir_status one_arg(parser *p, const sexp_node *slot,
 }
 
 static vmir_status read_u32(parser *p, const sexp_node *slot, uint32_t *out) {
-  const sexp_node *a;
+  const sexp_node *a = NULL;
   vmir_status st = one_arg(p, slot, &a);
   if (st) return st;
   uint64_t v;
@@ -232,7 +232,7 @@ static vmir_status read_u32(parser *p, const sexp_node *slot, uint32_t *out) {
 }
 
 static vmir_status read_i64(parser *p, const sexp_node *slot, int64_t *out) {
-  const sexp_node *a;
+  const sexp_node *a = NULL;
   vmir_status st = one_arg(p, slot, &a);
   if (st) return st;
   if (a->type != SEXP_INT || !sexp_to_i64(a, out))
@@ -244,7 +244,7 @@ static vmir_status read_i64(parser *p, const sexp_node *slot, int64_t *out) {
 }
 
 static vmir_status read_bool(parser *p, const sexp_node *slot, bool *out) {
-  const sexp_node *a;
+  const sexp_node *a = NULL;
   vmir_status st = one_arg(p, slot, &a);
   if (st) return st;
   if (sym_eq(a, "true")) *out = true;
@@ -269,7 +269,7 @@ static vmir_status copy_string(parser *p, const sexp_node *a, const char **out) 
 
 static vmir_status read_string(parser *p, const sexp_node *slot,
                                const char **out) {
-  const sexp_node *a;
+  const sexp_node *a = NULL;
   vmir_status st = one_arg(p, slot, &a);
   return st ? st : copy_string(p, a, out);
 }
@@ -356,7 +356,7 @@ static vmir_status parse_ref(parser *p, const sexp_node *n,
 
 static vmir_status read_shape_prop(parser *p, const sexp_node *slot,
                                    const vmir_shape **out) {
-  const sexp_node *a;
+  const sexp_node *a = NULL;
   vmir_status st = one_arg(p, slot, &a);
   return st ? st : parse_ref(p, a, out);
 }
@@ -401,7 +401,7 @@ static vmir_status read_flags(parser *p, const sexp_node *slot,
 /* (skip-if is-none | is-empty | is-default | (host N)) */
 static vmir_status read_skip_if(parser *p, const sexp_node *slot,
                                 vmir_field *f) {
-  const sexp_node *a;
+  const sexp_node *a = NULL;
   vmir_status st = one_arg(p, slot, &a);
   if (st) return st;
   f->flags |= VMIR_FIELD_SKIP_IF;
@@ -550,7 +550,7 @@ static vmir_status parse_variant(parser *p, const sexp_node *form,
   if (!st) st = require(p, form, sl[1], "style", "variant");
   if (!st) st = read_i64(p, sl[0], &v->discriminant);
   if (!st) {
-    const sexp_node *a;
+    const sexp_node *a = NULL;
     st = one_arg(p, sl[1], &a);
     int k = 0;
     while (!st && k < 4 && !sym_eq(a, styles[k])) k++;
@@ -656,8 +656,8 @@ static vmir_status parse_map(parser *p, vmir_shape *s, const sexp_node *form) {
 }
 
 /* (pointer S) and (list S): one shape, fixed layout. */
-static vmir_status parse_single(parser *p, vmir_shape *s,
-                                const sexp_node *form, const char *what,
+static vmir_status parse_single(parser *p, const sexp_node *form,
+                                const char *what,
                                 const vmir_shape **slot) {
   if (form->count != 2)
     return fail(p, form, VMIR_E_SYNTAX, "(%s S) takes exactly one shape",
@@ -691,13 +691,13 @@ static vmir_status fill_form(parser *p, vmir_shape *s, const sexp_node *form) {
     s->kind = VMIR_KIND_POINTER;
     s->size = (uint32_t)sizeof(void *);
     s->align = (uint32_t)_Alignof(void *);
-    return parse_single(p, s, form, "pointer", &s->u.pointer.target);
+    return parse_single(p, form, "pointer", &s->u.pointer.target);
   }
   if (sym_eq(h, "list")) {
     s->kind = VMIR_KIND_LIST;
     s->size = (uint32_t)sizeof(vmir_list);
     s->align = (uint32_t)_Alignof(vmir_list);
-    return parse_single(p, s, form, "list", &s->u.sequence.element);
+    return parse_single(p, form, "list", &s->u.sequence.element);
   }
   if (sym_eq(h, "array")) {
     s->kind = VMIR_KIND_ARRAY;

@@ -20,14 +20,21 @@
 #include "shape/shape_internal.h"
 
 #define NO_PARENT UINT32_MAX
-/* Work budget for flatten expansion (fields visited, over all structs). */
-#define FLATTEN_BUDGET (UINT64_C(1) << 24)
+/* Flatten bounds: nesting depth of flattened structs inside one object, and
+ * the fields visited while expanding flatten over the whole graph. Real
+ * schemas stay far below both; hostile ones would otherwise cost quadratic
+ * time (every struct of a long chain re-expands the rest of it). */
+#define MAX_FLATTEN_DEPTH 32u
+#define FLATTEN_BUDGET (UINT64_C(1) << 20)
 
 typedef struct vnode {
   const vmir_shape *shape;
   uint32_t parent;           /* node index it was first reached from */
   const char *edge;          /* field name or "element"/"value"/... */
   const char *variant;       /* variant name when reached through an enum */
+  bool object;               /* reached other than through flatten (or a
+                                root): its fields form an object of their
+                                own, whose names pass 4 checks */
 } vnode;
 
 typedef struct vctx {
@@ -99,8 +106,13 @@ fail_at(vctx *c, uint32_t idx, vmir_status code, const char *fmt, ...) {
 /* ---- Walk --------------------------------------------------------------- */
 
 static vmir_status add_node(vctx *c, const vmir_shape *s, uint32_t parent,
-                            const char *edge, const char *variant) {
-  if (vmir_ptrmap_get(&c->index, s, NULL)) return VMIR_OK;
+                            const char *edge, const char *variant,
+                            bool object) {
+  uint32_t seen;
+  if (vmir_ptrmap_get(&c->index, s, &seen)) {
+    c->nodes[seen].object |= object;
+    return VMIR_OK;
+  }
   if (c->len == UINT32_MAX - 1)
     return vmir_shape__fail(c->err, VMIR_E_LIMIT, "shape: graph too large");
   if (c->len == c->cap) {
@@ -112,7 +124,7 @@ static vmir_status add_node(vctx *c, const vmir_shape *s, uint32_t parent,
   }
   if (!vmir_ptrmap_put(&c->index, s, (uint32_t)c->len))
     return vmir_shape__fail(c->err, VMIR_E_NOMEM, "out of memory");
-  c->nodes[c->len++] = (vnode){s, parent, edge, variant};
+  c->nodes[c->len++] = (vnode){s, parent, edge, variant, object};
   return VMIR_OK;
 }
 
@@ -126,8 +138,10 @@ static uint32_t node_of(const vctx *c, const vmir_shape *s) {
 
 static bool is_pow2(uint32_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
-static const char *field_label(const vmir_field *f) {
-  return f->name ? f->name : "?";
+/* "variant 'Circle' of enum shape", bounded to fit the owner buffers. */
+static void variant_owner(char *buf, size_t cap, const vmir_variant *v,
+                          const char *what) {
+  snprintf(buf, cap, "variant '%.60s' of %.140s", v->name, what);
 }
 
 /* `owner` is e.g. "struct tw_user" or "variant 'Circle' of enum shape". */
@@ -240,8 +254,8 @@ static vmir_status check_enum_self(vctx *c, uint32_t idx, const char *what) {
       return FAIL(c, idx, VMIR_E_SHAPE,
                   "shape: variant '%s' of %s has unknown style %d", v->name,
                   what, (int)v->style);
-    char owner[200];
-    snprintf(owner, sizeof owner, "variant '%s' of %s", v->name, what);
+    char owner[224];
+    variant_owner(owner, sizeof owner, v, what);
     vmir_status st = check_fields_self(c, idx, owner, v->fields, v->field_count);
     if (st) return st;
   }
@@ -484,8 +498,8 @@ static vmir_status check_enum_rel(vctx *c, uint32_t idx, const char *what) {
   }
   for (uint32_t i = 0; i < s->u.enumeration.count; i++) {
     const vmir_variant *v = &s->u.enumeration.variants[i];
-    char owner[200];
-    snprintf(owner, sizeof owner, "variant '%s' of %s", v->name, what);
+    char owner[224];
+    variant_owner(owner, sizeof owner, v, what);
     if (v->discriminant < lo || v->discriminant > hi)
       return FAIL(c, idx, VMIR_E_SHAPE,
                   "shape: discriminant %lld of %s does not fit the signed "
@@ -744,6 +758,12 @@ static vmir_status collect_names(vctx *c, uint32_t idx, const char *owner,
       st = vmir_shape__fail(c->err, VMIR_E_NOMEM, "out of memory");
       break;
     }
+    if (depth > MAX_FLATTEN_DEPTH) {
+      st = FAIL(c, idx, VMIR_E_LIMIT,
+                "shape: %s flattens structs more than %u levels deep", owner,
+                MAX_FLATTEN_DEPTH);
+      break;
+    }
     if (depth == cap) {
       flat_frame *grown = realloc(stack, cap * 2 * sizeof *grown);
       if (!grown) {
@@ -793,7 +813,11 @@ static vmir_status check_object_names(vctx *c, uint32_t idx, const char *owner,
 static vmir_status check_names(vctx *c, uint32_t idx) {
   const vmir_shape *s = c->nodes[idx].shape;
   char what[200];
+  /* A struct reached only through flatten has its names checked inside each
+   * object that flattens it; checking it alone as well would cost quadratic
+   * time on long flatten chains. */
   if (s->kind == VMIR_KIND_STRUCT) {
+    if (!c->nodes[idx].object) return VMIR_OK;
     describe(c, idx, what, sizeof what);
     return check_object_names(c, idx, what, s->u.fields.fields,
                               s->u.fields.count, NULL);
@@ -803,8 +827,8 @@ static vmir_status check_names(vctx *c, uint32_t idx) {
   const char *tag = s->u.enumeration.tagging == VMIR_TAG_INTERNAL ? s->u.enumeration.tag_key : NULL;
   for (uint32_t i = 0; i < s->u.enumeration.count; i++) {
     const vmir_variant *v = &s->u.enumeration.variants[i];
-    char owner[200];
-    snprintf(owner, sizeof owner, "variant '%s' of %s", v->name, what);
+    char owner[224];
+    variant_owner(owner, sizeof owner, v, what);
     vmir_status st = VMIR_OK;
     if (v->style == VMIR_VARIANT_STRUCT) {
       st = check_object_names(c, idx, owner, v->fields, v->field_count, tag);
@@ -832,7 +856,7 @@ vmir_status vmir_shape__validate_roots(const vmir_shape *const *roots,
     if (!roots[r])
       st = vmir_shape__fail(err, VMIR_E_USAGE, "shape: no shape given");
     else
-      st = add_node(&c, roots[r], NO_PARENT, NULL, NULL);
+      st = add_node(&c, roots[r], NO_PARENT, NULL, NULL, true);
   }
   /* Pass 1 doubles as the breadth-first walk: a node's children are added
    * only after the node itself checked out, so NULL arrays are never read. */
@@ -843,7 +867,8 @@ vmir_status vmir_shape__validate_roots(const vmir_shape *const *roots,
     vmir_child_iter_init(&it, c.nodes[i].shape);
     while (!st && vmir_child_iter_next(&it, &ch))
       st = add_node(&c, ch.shape, (uint32_t)i, ch.edge,
-                    ch.variant ? ch.variant->name : NULL);
+                    ch.variant ? ch.variant->name : NULL,
+                    !ch.field || !(ch.field->flags & VMIR_FIELD_FLATTEN));
   }
   for (size_t i = 0; i < c.len && !st; i++) st = check_rel(&c, (uint32_t)i);
   if (!st) st = check_inline_cycles(&c);

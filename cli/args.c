@@ -1,0 +1,97 @@
+/* Command-line option parsing shared by every command: GNU-style long
+ * options, a few short ones, positional arguments, `--` to end options. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...) {
+  va_list ap;
+  if (cmd)
+    fprintf(stderr, "vmir %s: ", cmd->name);
+  else
+    fputs("vmir: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  if (cmd)
+    fprintf(stderr, "\nTry 'vmir %s --help' for usage.\n", cmd->name);
+  else
+    fputs("\nTry 'vmir --help' for usage.\n", stderr);
+  return CLI_EXIT_USAGE;
+}
+
+static const cli_option *find_long(const cli_option *opts, size_t n,
+                                   const char *name, size_t len) {
+  for (size_t i = 0; i < n; i++)
+    if (opts[i].long_name && strlen(opts[i].long_name) == len &&
+        memcmp(opts[i].long_name, name, len) == 0)
+      return &opts[i];
+  return NULL;
+}
+
+static const cli_option *find_short(const cli_option *opts, size_t n, char c) {
+  for (size_t i = 0; i < n; i++)
+    if (opts[i].short_name && opts[i].short_name == c) return &opts[i];
+  return NULL;
+}
+
+int cli_parse_args(const cli_command *cmd, int argc, char **argv,
+                   const cli_option *options, size_t option_count,
+                   const char **positional, size_t max_positional,
+                   size_t *positional_count) {
+  size_t npos = 0;
+  bool options_done = false;
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    bool is_option = !options_done && arg[0] == '-' && arg[1] != '\0';
+    if (!is_option) {
+      if (npos >= max_positional)
+        return cli_usage_error(cmd, "unexpected argument '%s'", arg);
+      positional[npos++] = arg;
+      continue;
+    }
+    if (strcmp(arg, "--") == 0) {
+      options_done = true;
+      continue;
+    }
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      fputs(cmd->help, stdout);
+      return CLI_HELP_SHOWN;
+    }
+    const cli_option *opt;
+    const char *inline_value = NULL;
+    char label[64];
+    if (arg[1] == '-') {
+      const char *name = arg + 2;
+      const char *eq = strchr(name, '=');
+      size_t len = eq ? (size_t)(eq - name) : strlen(name);
+      opt = find_long(options, option_count, name, len);
+      if (eq) inline_value = eq + 1;
+      snprintf(label, sizeof label, "--%.*s", (int)(len > 48 ? 48 : len), name);
+    } else {
+      if (arg[2] != '\0')
+        return cli_usage_error(cmd, "unknown option '%s'", arg);
+      opt = find_short(options, option_count, arg[1]);
+      snprintf(label, sizeof label, "-%c", arg[1]);
+    }
+    if (!opt) return cli_usage_error(cmd, "unknown option '%s'", arg);
+    if (opt->flag) {
+      if (inline_value)
+        return cli_usage_error(cmd, "option '%s' takes no value", label);
+      *opt->flag = true;
+      continue;
+    }
+    if (!inline_value) {
+      if (i + 1 >= argc)
+        return cli_usage_error(cmd, "option '%s' needs a value", label);
+      inline_value = argv[++i];
+    }
+    if (*opt->value)
+      return cli_usage_error(cmd, "option '%s' given twice", label);
+    *opt->value = inline_value;
+  }
+  if (positional_count) *positional_count = npos;
+  return CLI_EXIT_OK;
+}

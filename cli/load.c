@@ -1,0 +1,76 @@
+/* Loading programs (text or binary, told apart by the binary magic) and
+ * shape files, with every failure reported against the file it came from. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+bool cli_is_binary_program(const char *data, size_t len) {
+  return len >= 4 && memcmp(data, "VMIR", 4) == 0;
+}
+
+int cli_program_from_bytes(const char *name, const char *data, size_t len,
+                           int want, vmir_program **out) {
+  bool binary = cli_is_binary_program(data, len);
+  if (want == 't' && binary) {
+    fprintf(stderr, "%s: byte 0: invalid input: this is a binary program "
+            "(magic \"VMIR\"), expected text\n", name);
+    return CLI_EXIT_INVALID;
+  }
+  if (want == 'b' && !binary) {
+    fprintf(stderr, "%s: byte 0: invalid input: not a binary program "
+            "(no \"VMIR\" magic)\n", name);
+    return CLI_EXIT_INVALID;
+  }
+  vmir_error err;
+  vmir_error_clear(&err);
+  vmir_program *program =
+      binary ? vmir_program_decode_binary((const uint8_t *)data, len, &err)
+             : vmir_program_parse_text(data, len, name, &err);
+  if (!program) {
+    if (err.code == VMIR_OK) {
+      err.code = VMIR_E_NOMEM;
+      snprintf(err.message, sizeof err.message, "out of memory");
+    }
+    return cli_report(name, &err);
+  }
+  *out = program;
+  return CLI_EXIT_OK;
+}
+
+int cli_load_program(const char *path, int want, vmir_program **out) {
+  char *data = NULL;
+  size_t len = 0;
+  int rc = cli_read_input(path, &data, &len);
+  if (rc != CLI_EXIT_OK) return rc;
+  rc = cli_program_from_bytes(cli_display_name(path), data, len, want, out);
+  free(data);
+  return rc;
+}
+
+int cli_load_shapes(const char *path, vmir_shape_set **out) {
+  const char *name = cli_display_name(path);
+  char *data = NULL;
+  size_t len = 0;
+  int rc = cli_read_input(path, &data, &len);
+  if (rc != CLI_EXIT_OK) return rc;
+  vmir_error err;
+  vmir_error_clear(&err);
+  vmir_shape_set *set = vmir_shape_text_parse(data, len, name, &err);
+  free(data);
+  if (!set) {
+    if (err.code == VMIR_OK) {
+      err.code = VMIR_E_NOMEM;
+      snprintf(err.message, sizeof err.message, "out of memory");
+    }
+    return cli_report(name, &err);
+  }
+  if (!vmir_shape_set_root(set)) {
+    fprintf(stderr, "%s: shape error: the file names no (root NAME)\n", name);
+    vmir_shape_set_free(set);
+    return CLI_EXIT_INVALID;
+  }
+  *out = set;
+  return CLI_EXIT_OK;
+}

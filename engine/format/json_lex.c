@@ -1,0 +1,141 @@
+/* The JSON builtins of docs/ir.md that lex one token each. Together with
+ * json_string.c, json_number.c and json_value.c they are the whole JSON
+ * part of the closed builtin set: one function per json-* opcode, and
+ * nothing else in the engine knows JSON syntax.
+ * t[impl format.vm.builtins-extension-point] */
+#include "format/json_internal.h"
+
+vmir_status vmir_json_begin_object(vmir_source *src, bool *empty, vmir_error *err) {
+  vmir_json_skip_ws(src);
+  if (src->pos >= src->len || src->data[src->pos] != '{')
+    return vmir_source_expected(src, err, src->pos, "'{' to begin an object");
+  src->pos++;
+  vmir_json_skip_ws(src);
+  *empty = src->pos < src->len && src->data[src->pos] == '}';
+  if (*empty) src->pos++;
+  return VMIR_OK;
+}
+
+vmir_status vmir_json_read_key(vmir_source *src, vmir_arena *arena, vmir_str *key,
+                               vmir_error *err) {
+  vmir_json_skip_ws(src);
+  if (src->pos >= src->len || src->data[src->pos] != '"')
+    return vmir_source_expected(src, err, src->pos, "a string (object member name)");
+  vmir_status st = vmir_json_lex_string(src, arena, false, key, err);
+  if (st != VMIR_OK) return st;
+  vmir_json_skip_ws(src);
+  if (src->pos >= src->len || src->data[src->pos] != ':')
+    return vmir_source_expected(src, err, src->pos, "':' after object member name");
+  src->pos++;
+  return VMIR_OK;
+}
+
+/* ',' -> *end false, `close` -> *end true, both consumed. */
+static vmir_status next_in(vmir_source *src, uint8_t close, bool *end,
+                           const char *what, vmir_error *err) {
+  vmir_json_skip_ws(src);
+  if (src->pos < src->len) {
+    uint8_t c = src->data[src->pos];
+    if (c == ',' || c == close) {
+      src->pos++;
+      *end = c == close;
+      return VMIR_OK;
+    }
+  }
+  return vmir_source_expected(src, err, src->pos, what);
+}
+
+vmir_status vmir_json_next_member(vmir_source *src, bool *end, vmir_error *err) {
+  return next_in(src, '}', end, "',' or '}' after object member", err);
+}
+
+vmir_status vmir_json_begin_array(vmir_source *src, bool *empty, vmir_error *err) {
+  vmir_json_skip_ws(src);
+  if (src->pos >= src->len || src->data[src->pos] != '[')
+    return vmir_source_expected(src, err, src->pos, "'[' to begin an array");
+  src->pos++;
+  vmir_json_skip_ws(src);
+  *empty = src->pos < src->len && src->data[src->pos] == ']';
+  if (*empty) src->pos++;
+  return VMIR_OK;
+}
+
+vmir_status vmir_json_next_element(vmir_source *src, bool *end, vmir_error *err) {
+  return next_in(src, ']', end, "',' or ']' after array element", err);
+}
+
+bool vmir_json_peek_null(vmir_source *src) {
+  vmir_json_skip_ws(src);
+  if (!vmir_json_at_literal(src, "null", 4)) return false;
+  src->pos += 4;
+  return true;
+}
+
+vmir_status vmir_json_peek_token(vmir_source *src, vmir_token_class *cls,
+                                 vmir_error *err) {
+  vmir_json_skip_ws(src);
+  if (src->pos < src->len) {
+    switch (src->data[src->pos]) {
+      case 'n': *cls = VMIR_TOKEN_NULL; return VMIR_OK;
+      case 't': case 'f': *cls = VMIR_TOKEN_BOOL; return VMIR_OK;
+      case '"': *cls = VMIR_TOKEN_STRING; return VMIR_OK;
+      case '[': *cls = VMIR_TOKEN_ARRAY; return VMIR_OK;
+      case '{': *cls = VMIR_TOKEN_OBJECT; return VMIR_OK;
+      case '-': case '0': case '1': case '2': case '3': case '4':
+      case '5': case '6': case '7': case '8': case '9':
+        *cls = VMIR_TOKEN_NUMBER;
+        return VMIR_OK;
+      default: break;
+    }
+  }
+  return vmir_source_expected(src, err, src->pos, "a JSON value");
+}
+
+vmir_status vmir_json_read_bool(vmir_source *src, vmir_scalar *out, vmir_error *err) {
+  vmir_json_skip_ws(src);
+  out->is_f32 = false;
+  out->type = VMIR_SCALAR_BOOL;
+  if (vmir_json_at_literal(src, "true", 4)) {
+    src->pos += 4;
+    out->as.boolean = true;
+    return VMIR_OK;
+  }
+  if (vmir_json_at_literal(src, "false", 5)) {
+    src->pos += 5;
+    out->as.boolean = false;
+    return VMIR_OK;
+  }
+  return vmir_source_expected(src, err, src->pos, "true or false");
+}
+
+vmir_status vmir_json_read_number(vmir_source *src, vmir_arena *arena,
+                                  vmir_scalar *out, vmir_error *err) {
+  vmir_json_skip_ws(src);
+  return vmir_json_lex_number(src, arena, out, err);
+}
+
+vmir_status vmir_json_read_string(vmir_source *src, vmir_arena *arena,
+                                  vmir_scalar *out, vmir_error *err) {
+  vmir_json_skip_ws(src);
+  if (src->pos >= src->len || src->data[src->pos] != '"')
+    return vmir_source_expected(src, err, src->pos, "a string");
+  out->type = VMIR_SCALAR_STRING;
+  out->is_f32 = false;
+  return vmir_json_lex_string(src, arena, false, &out->as.string, err);
+}
+
+vmir_status vmir_json_read_null(vmir_source *src, vmir_scalar *out, vmir_error *err) {
+  vmir_json_skip_ws(src);
+  if (!vmir_json_at_literal(src, "null", 4))
+    return vmir_source_expected(src, err, src->pos, "null");
+  src->pos += 4;
+  out->type = VMIR_SCALAR_NULL;
+  out->is_f32 = false;
+  return VMIR_OK;
+}
+
+vmir_status vmir_json_expect_end(vmir_source *src, vmir_error *err) {
+  vmir_json_skip_ws(src);
+  if (src->pos == src->len) return VMIR_OK;
+  return vmir_source_expected(src, err, src->pos, "end of input after the document");
+}

@@ -1,0 +1,67 @@
+/* The JSON lexing builtins of docs/ir.md, one function per json-* opcode.
+ * The interpreter calls them (and JIT code may call them too); the loops
+ * over ',' and ']' stay in the IR, these only lex one token each.
+ *
+ * Every function first skips insignificant whitespace (space, \t, \n, \r)
+ * and fails with a vmir_error carrying the token context (offset, line,
+ * column, excerpt, expected/found; see format/source.h). On failure the
+ * cursor position is unspecified: decode stops at the first failure.
+ *
+ * Strings and keys come back as views into the input when they have no
+ * escapes, otherwise unescaped into the arena. read-value copies every
+ * string into the arena so the tree does not depend on the input buffer.
+ * Rules and limits: docs/decode-formats.md. */
+#ifndef VMIR_FORMAT_JSON_LEX_H
+#define VMIR_FORMAT_JSON_LEX_H
+
+#include <stdbool.h>
+
+#include "format/source.h"
+#include "util/arena.h"
+#include "vmir/shape.h"
+#include "vmir/sink.h"
+
+/* json-begin-object: consumes '{'; *empty when '}' follows (consumed too). */
+vmir_status vmir_json_begin_object(vmir_source *src, bool *empty, vmir_error *err);
+/* json-read-key: a member name string into *key, then consumes ':'. */
+vmir_status vmir_json_read_key(vmir_source *src, vmir_arena *arena, vmir_str *key,
+                               vmir_error *err);
+/* json-next-member: ',' -> *end false; '}' -> *end true. */
+vmir_status vmir_json_next_member(vmir_source *src, bool *end, vmir_error *err);
+/* json-begin-array: consumes '['; *empty when ']' follows (consumed too). */
+vmir_status vmir_json_begin_array(vmir_source *src, bool *empty, vmir_error *err);
+/* json-next-element: ',' -> *end false; ']' -> *end true. */
+vmir_status vmir_json_next_element(vmir_source *src, bool *end, vmir_error *err);
+/* json-peek-null: true (and consumed) when the next token is null; false
+ * leaves the cursor before the token. Never fails. */
+bool vmir_json_peek_null(vmir_source *src);
+/* json-peek-token: class of the next token, not consumed. Fails at end of
+ * input and on a byte that starts no JSON value. */
+vmir_status vmir_json_peek_token(vmir_source *src, vmir_token_class *cls,
+                                 vmir_error *err);
+/* json-read-bool: true/false into *out (VMIR_SCALAR_BOOL). */
+vmir_status vmir_json_read_bool(vmir_source *src, vmir_scalar *out, vmir_error *err);
+/* json-read-number: RFC 8259 number. Integers (no fraction, no exponent):
+ * VMIR_SCALAR_UINT when non-negative (including "-0"), VMIR_SCALAR_INT when
+ * negative; beyond u64/i64 -> error. Otherwise VMIR_SCALAR_FLOAT, correctly
+ * rounded; overflow to infinity -> error, underflow accepted. The arena
+ * holds long tokens briefly (released before returning). */
+vmir_status vmir_json_read_number(vmir_source *src, vmir_arena *arena,
+                                  vmir_scalar *out, vmir_error *err);
+/* json-read-string: VMIR_SCALAR_STRING, unescaped, validated UTF-8. */
+vmir_status vmir_json_read_string(vmir_source *src, vmir_arena *arena,
+                                  vmir_scalar *out, vmir_error *err);
+/* json-read-null: VMIR_SCALAR_NULL. */
+vmir_status vmir_json_read_null(vmir_source *src, vmir_scalar *out, vmir_error *err);
+/* json-read-value: any value into *out, built in the arena; iterative, at
+ * most src->depth_limit nested containers. On failure the arena is reset to
+ * where it was on entry. */
+vmir_status vmir_json_read_value(vmir_source *src, vmir_arena *arena, vmir_value *out,
+                                 vmir_error *err);
+/* json-skip-value: validates and skips any value (as read-value, without
+ * building). Uses the arena's scratch buffer for its nesting stack. */
+vmir_status vmir_json_skip_value(vmir_source *src, vmir_arena *arena, vmir_error *err);
+/* json-expect-end: only whitespace remains. */
+vmir_status vmir_json_expect_end(vmir_source *src, vmir_error *err);
+
+#endif

@@ -1,0 +1,61 @@
+/* MessagePack item decoding shared by the builtins and the value reader.
+ * Not part of the builtin API. */
+#ifndef VMIR_FORMAT_MSGPACK_INTERNAL_H
+#define VMIR_FORMAT_MSGPACK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format/msgpack_lex.h"
+
+/* What a leading byte starts. INT covers the signed formats (int 8..64 and
+ * negative fixint) whatever the value's sign. */
+typedef enum mp_kind {
+  MP_NIL,
+  MP_BOOL,
+  MP_UINT,
+  MP_INT,
+  MP_FLOAT,
+  MP_STR,
+  MP_BIN,
+  MP_ARRAY,
+  MP_MAP,
+  MP_EXT,       /* rejected */
+  MP_RESERVED   /* 0xc1, rejected */
+} mp_kind;
+
+mp_kind vmir_mp_kind_of(uint8_t b);
+/* The format's name in the MessagePack spec: "uint 8", "fixstr", ... */
+const char *vmir_mp_format_name(uint8_t b);
+
+/* One decoded item: a whole scalar (str and bin payloads included) or a
+ * container header. */
+typedef struct mp_item {
+  mp_kind kind;          /* never MP_EXT or MP_RESERVED */
+  bool is_f32;           /* MP_FLOAT came from float 32 */
+  union {
+    bool b;
+    uint64_t u;          /* MP_UINT, and MP_INT formats holding a value >= 0 */
+    int64_t i;           /* MP_INT with a negative value */
+    double f;
+  } v;
+  bool negative;         /* MP_INT: the value is < 0 (use v.i), else v.u */
+  uint64_t count;        /* str/bin byte length; array/map element count */
+  size_t data;           /* str/bin: offset of the payload */
+} mp_item;
+
+/* Reads the item at the cursor and moves past it (containers: past the
+ * header only). Checks truncation, declared lengths and counts against the
+ * remaining input, the string limit (str, bin) and UTF-8 (str). */
+vmir_status vmir_mp_read_item(vmir_source *src, mp_item *it, vmir_error *err);
+
+/* "expected <what>, found <format> (0xNN)" at the cursor, or the
+ * end-of-input message when nothing is left. */
+vmir_status vmir_mp_expected(const vmir_source *src, vmir_error *err, const char *what);
+
+/* "unexpected end of input: expected N more bytes for <what>". */
+vmir_status vmir_mp_truncated(const vmir_source *src, vmir_error *err, size_t missing,
+                              const char *what);
+
+#endif

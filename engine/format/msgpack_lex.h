@@ -1,0 +1,70 @@
+/* The MessagePack lexing builtins of docs/ir.md, one function per
+ * msgpack-* opcode. Each reads one token at the cursor and fails with a
+ * vmir_error carrying the offset, a hex excerpt and expected/found text
+ * (format/source.h); truncated input reads
+ *   "unexpected end of input: expected N more bytes for <what>".
+ *
+ * Declared lengths and counts are checked against the remaining input
+ * before anything is allocated: a str32/bin32 longer than what remains, an
+ * array header claiming more elements than remaining bytes, or a map header
+ * claiming more than half of them, are rejected outright (every element
+ * takes at least one byte), so no header can make the decoder allocate
+ * more than a small multiple of the input size.
+ *
+ * Strings are strict UTF-8. Ext types (fixext, ext 8/16/32) are not
+ * supported and rejected; 0xc1 (never used) is rejected. Strings and bins
+ * come back as views into the input; read-value copies them into the arena.
+ * Rules: docs/decode-formats.md. */
+#ifndef VMIR_FORMAT_MSGPACK_LEX_H
+#define VMIR_FORMAT_MSGPACK_LEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "format/source.h"
+#include "util/arena.h"
+#include "vmir/shape.h"
+#include "vmir/sink.h"
+
+/* msgpack-read-map-header: fixmap/map16/map32 entry count. */
+vmir_status vmir_msgpack_read_map_header(vmir_source *src, uint64_t *count,
+                                         vmir_error *err);
+/* msgpack-read-array-header: fixarray/array16/array32 element count. */
+vmir_status vmir_msgpack_read_array_header(vmir_source *src, uint64_t *count,
+                                           vmir_error *err);
+/* msgpack-peek-nil: *is_nil (and consumed) when the next byte is nil. Fails
+ * only at end of input. */
+vmir_status vmir_msgpack_peek_nil(vmir_source *src, bool *is_nil, vmir_error *err);
+/* msgpack-peek-token: class of the next value, not consumed: bin is BYTES;
+ * ext types and 0xc1 are errors. */
+vmir_status vmir_msgpack_peek_token(vmir_source *src, vmir_token_class *cls,
+                                    vmir_error *err);
+/* msgpack-read-key: a str (only) into *key, as a view into the input. */
+vmir_status vmir_msgpack_read_key(vmir_source *src, vmir_str *key, vmir_error *err);
+/* msgpack-read-bool. */
+vmir_status vmir_msgpack_read_bool(vmir_source *src, vmir_scalar *out, vmir_error *err);
+/* msgpack-read-number: every int format -> UINT when the value is
+ * non-negative (whatever the format), INT when negative; float 32 -> FLOAT
+ * with is_f32 (widened exactly); float 64 -> FLOAT. */
+vmir_status vmir_msgpack_read_number(vmir_source *src, vmir_scalar *out,
+                                     vmir_error *err);
+/* msgpack-read-string: fixstr/str8/16/32 -> STRING view. */
+vmir_status vmir_msgpack_read_string(vmir_source *src, vmir_scalar *out,
+                                     vmir_error *err);
+/* msgpack-read-bin: bin8/16/32 -> BYTES view. */
+vmir_status vmir_msgpack_read_bin(vmir_source *src, vmir_scalar *out, vmir_error *err);
+/* msgpack-read-nil: NULL scalar. */
+vmir_status vmir_msgpack_read_nil(vmir_source *src, vmir_scalar *out, vmir_error *err);
+/* msgpack-read-value: any value into a tree in the arena (strings and bins
+ * copied); map keys must be strings; iterative, at most src->depth_limit
+ * nested containers. On failure the arena is reset to where it was. */
+vmir_status vmir_msgpack_read_value(vmir_source *src, vmir_arena *arena,
+                                    vmir_value *out, vmir_error *err);
+/* msgpack-skip-value: the same validation without building; the nesting
+ * stack lives in the arena's scratch buffer. */
+vmir_status vmir_msgpack_skip_value(vmir_source *src, vmir_arena *arena,
+                                    vmir_error *err);
+/* msgpack-expect-end: the input is fully consumed. */
+vmir_status vmir_msgpack_expect_end(vmir_source *src, vmir_error *err);
+
+#endif

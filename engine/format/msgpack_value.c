@@ -1,0 +1,217 @@
+/* msgpack-read-value and msgpack-skip-value: any value, iteratively.
+ *
+ * MessagePack containers declare their counts up front, so read-value
+ * allocates each array or map once, at its header (the count was already
+ * checked against the remaining input), and fills it in place. The stack of
+ * open containers lives in the arena's scratch buffer: no recursion, no C
+ * stack growth with nesting.
+ *
+ * Map keys must be strings: the value model (vmir_value objects) and every
+ * shape map have string keys, and a JSON-like tree with other keys could
+ * not be re-encoded as JSON. A non-string key is rejected ("map key must be
+ * a string"). */
+#include <string.h>
+
+#include "format/msgpack_internal.h"
+
+typedef struct mp_frame {
+  vmir_value *items;      /* array elements, or NULL */
+  vmir_member *members;   /* map entries, or NULL */
+  uint64_t next, count;
+} mp_frame;
+
+static vmir_status too_deep(vmir_source *src, size_t at, vmir_error *err) {
+  return vmir_source_fail(src, err, VMIR_E_LIMIT, at, "nesting deeper than %zu levels",
+                          src->depth_limit);
+}
+
+/* Makes room for `depth` + 1 elements of `size` bytes in the scratch stack. */
+static void *stack_room(vmir_source *src, vmir_arena *arena, void *stack, size_t *cap,
+                        size_t depth, size_t size, vmir_error *err, vmir_status *st) {
+  if (depth < *cap) return stack;
+  size_t want = *cap ? *cap * 2 : 32;
+  void *grown = want <= SIZE_MAX / size ? vmir_arena_scratch(arena, want * size) : NULL;
+  if (!grown) {
+    *st = vmir_source_arena_failed(src, err, arena, src->pos);
+    return NULL;
+  }
+  *cap = want;
+  return grown;
+}
+
+static vmir_status key_not_string(const vmir_source *src, vmir_error *err) {
+  uint8_t b = src->data[src->pos];
+  return vmir_source_fail(src, err, VMIR_E_DECODE, src->pos,
+                          "map key must be a string, found %s (0x%02x)",
+                          vmir_mp_format_name(b), b);
+}
+
+/* A map key: a str, copied into the arena. */
+static vmir_status read_key(vmir_source *src, vmir_arena *arena, vmir_str *key,
+                            vmir_error *err) {
+  if (src->pos < src->len && vmir_mp_kind_of(src->data[src->pos]) != MP_STR)
+    return key_not_string(src, err);
+  mp_item it;
+  vmir_status st = vmir_mp_read_item(src, &it, err);
+  if (st != VMIR_OK) return st;
+  char *copy = vmir_arena_dup(arena, src->data + it.data, (size_t)it.count);
+  if (!copy) return vmir_source_arena_failed(src, err, arena, it.data);
+  key->ptr = copy;
+  key->len = (size_t)it.count;
+  return VMIR_OK;
+}
+
+/* The item at the cursor into *v; containers get their (uninitialised)
+ * element storage, which the caller fills. */
+static vmir_status read_one(vmir_source *src, vmir_arena *arena, vmir_value *v,
+                            mp_item *it, vmir_error *err) {
+  vmir_status st = vmir_mp_read_item(src, it, err);
+  if (st != VMIR_OK) return st;
+  switch (it->kind) {
+    case MP_NIL: v->type = VMIR_VALUE_NULL; break;
+    case MP_BOOL: v->type = VMIR_VALUE_BOOL; v->as.boolean = it->v.b; break;
+    case MP_UINT: v->type = VMIR_VALUE_UINT; v->as.u64 = it->v.u; break;
+    case MP_INT:
+      if (it->negative) {
+        v->type = VMIR_VALUE_INT;
+        v->as.i64 = it->v.i;
+      } else {
+        v->type = VMIR_VALUE_UINT;
+        v->as.u64 = it->v.u;
+      }
+      break;
+    case MP_FLOAT: v->type = VMIR_VALUE_FLOAT; v->as.f64 = it->v.f; break;
+    case MP_STR:
+    case MP_BIN: {
+      const uint8_t *copy = vmir_arena_dup(arena, src->data + it->data, (size_t)it->count);
+      if (!copy) return vmir_source_arena_failed(src, err, arena, it->data);
+      if (it->kind == MP_STR) {
+        v->type = VMIR_VALUE_STRING;
+        v->as.string.ptr = (const char *)copy;
+        v->as.string.len = (size_t)it->count;
+      } else {
+        v->type = VMIR_VALUE_BYTES;
+        v->as.bytes.ptr = copy;
+        v->as.bytes.len = (size_t)it->count;
+      }
+      break;
+    }
+    case MP_ARRAY: {
+      /* count <= remaining bytes (checked by the item reader). */
+      size_t n = (size_t)it->count;
+      v->type = VMIR_VALUE_ARRAY;
+      v->as.array.items = n ? VMIR_ARENA_NEW_ARRAY(arena, vmir_value, n) : NULL;
+      v->as.array.len = n;
+      if (n && !v->as.array.items) return vmir_source_arena_failed(src, err, arena, src->pos);
+      break;
+    }
+    case MP_MAP: {
+      size_t n = (size_t)it->count;
+      v->type = VMIR_VALUE_OBJECT;
+      v->as.object.members = n ? VMIR_ARENA_NEW_ARRAY(arena, vmir_member, n) : NULL;
+      v->as.object.len = n;
+      if (n && !v->as.object.members)
+        return vmir_source_arena_failed(src, err, arena, src->pos);
+      break;
+    }
+    case MP_EXT:
+    case MP_RESERVED:
+      break;  /* the item reader rejects these */
+  }
+  return VMIR_OK;
+}
+
+static vmir_status read_tree(vmir_source *src, vmir_arena *arena, vmir_value *out,
+                             vmir_error *err) {
+  mp_frame *frames = NULL;
+  size_t cap = 0, depth = 0;
+  vmir_value root;
+  vmir_value *target = &root;
+  vmir_status st = VMIR_OK;
+  for (;;) {
+    size_t at = src->pos;
+    mp_item it;
+    if ((st = read_one(src, arena, target, &it, err)) != VMIR_OK) return st;
+    if (it.kind == MP_ARRAY || it.kind == MP_MAP) {
+      /* Every frame on the stack is an ancestor of this container. */
+      if (depth >= src->depth_limit) return too_deep(src, at, err);
+      if (it.count) {
+        frames = stack_room(src, arena, frames, &cap, depth, sizeof *frames, err, &st);
+        if (!frames) return st;
+        mp_frame *f = &frames[depth++];
+        f->items = it.kind == MP_ARRAY ? target->as.array.items : NULL;
+        f->members = it.kind == MP_MAP ? target->as.object.members : NULL;
+        f->next = 0;
+        f->count = it.count;
+      }
+    }
+    /* Next slot to fill: the next element of the innermost unfinished
+     * container. */
+    for (;;) {
+      if (depth == 0) {
+        *out = root;
+        return VMIR_OK;
+      }
+      mp_frame *f = &frames[depth - 1];
+      if (f->next < f->count) {
+        size_t i = (size_t)f->next++;
+        if (f->members) {
+          if ((st = read_key(src, arena, &f->members[i].key, err)) != VMIR_OK) return st;
+          target = &f->members[i].value;
+        } else {
+          target = &f->items[i];
+        }
+        break;
+      }
+      depth--;
+    }
+  }
+}
+
+vmir_status vmir_msgpack_read_value(vmir_source *src, vmir_arena *arena,
+                                    vmir_value *out, vmir_error *err) {
+  vmir_arena_pos mark = vmir_arena_mark(arena);
+  vmir_status st = read_tree(src, arena, out, err);
+  if (st != VMIR_OK) vmir_arena_reset_to(arena, mark);
+  return st;
+}
+
+/* ---- skip-value: the same validation, nothing built ---------------------
+ * Each open container keeps the number of items still to come (a map
+ * counts keys and values, so an even count means a key is next). */
+typedef struct mp_skip_frame {
+  uint64_t left;
+  bool map;
+} mp_skip_frame;
+
+vmir_status vmir_msgpack_skip_value(vmir_source *src, vmir_arena *arena,
+                                    vmir_error *err) {
+  mp_skip_frame *frames = NULL;
+  size_t cap = 0, depth = 0;
+  vmir_status st = VMIR_OK;
+  for (;;) {
+    if (depth > 0) {
+      mp_skip_frame *f = &frames[depth - 1];
+      bool key_next = f->map && f->left % 2 == 0;
+      f->left--;
+      if (key_next && src->pos < src->len &&
+          vmir_mp_kind_of(src->data[src->pos]) != MP_STR)
+        return key_not_string(src, err);
+    }
+    size_t at = src->pos;
+    mp_item it;
+    if ((st = vmir_mp_read_item(src, &it, err)) != VMIR_OK) return st;
+    if (it.kind == MP_ARRAY || it.kind == MP_MAP) {
+      if (depth >= src->depth_limit) return too_deep(src, at, err);
+      if (it.count) {
+        frames = stack_room(src, arena, frames, &cap, depth, sizeof *frames, err, &st);
+        if (!frames) return st;
+        frames[depth].left = it.kind == MP_MAP ? it.count * 2 : it.count;
+        frames[depth].map = it.kind == MP_MAP;
+        depth++;
+      }
+    }
+    while (depth > 0 && frames[depth - 1].left == 0) depth--;
+    if (depth == 0) return VMIR_OK;
+  }
+}

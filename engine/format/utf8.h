@@ -1,0 +1,98 @@
+/* Strict UTF-8 (RFC 3629) checks shared by the JSON and MessagePack lexers
+ * and the error excerpts. Rejected: stray continuation bytes, overlong
+ * forms (C0, C1, E0 80..9F, F0 80..8F), UTF-16 surrogates encoded in UTF-8
+ * (ED A0..BF), code points above U+10FFFF (F4 90.., F5..FF) and truncated
+ * sequences. */
+#ifndef VMIR_FORMAT_UTF8_H
+#define VMIR_FORMAT_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Length (2..4) of the well-formed sequence that starts at p with a byte
+ * >= 0x80, or 0 if the bytes are not one. Reads at most `avail` bytes. */
+static inline size_t vmir_utf8_seq_len(const uint8_t *p, size_t avail) {
+  uint8_t c = p[0];
+  /* Allowed range of the second byte depends on the lead byte; the rest
+   * are always 80..BF. */
+  uint8_t lo = 0x80, hi = 0xBF;
+  size_t n;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;        /* overlong */
+    else if (c == 0xED) hi = 0x9F;   /* surrogates D800..DFFF */
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;        /* overlong */
+    else if (c == 0xF4) hi = 0x8F;   /* above U+10FFFF */
+  } else {
+    return 0;
+  }
+  if (avail < n) return 0;
+  if (p[1] < lo || p[1] > hi) return 0;
+  for (size_t i = 2; i < n; i++) {
+    if (p[i] < 0x80 || p[i] > 0xBF) return 0;
+  }
+  return n;
+}
+
+/* Eight ASCII bytes? (One word test instead of eight byte tests.) */
+static inline bool vmir_utf8_word_ascii(const uint8_t *p) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  return (w & UINT64_C(0x8080808080808080)) == 0;
+}
+
+/* Validates n bytes; on failure stores the offset of the first byte of the
+ * bad sequence in *bad_at and returns false. */
+static inline bool vmir_utf8_validate(const uint8_t *p, size_t n, size_t *bad_at) {
+  size_t i = 0;
+  while (i < n) {
+    if (n - i >= 8 && vmir_utf8_word_ascii(p + i)) {
+      i += 8;
+      continue;
+    }
+    if (p[i] < 0x80) {
+      i++;
+      continue;
+    }
+    size_t k = vmir_utf8_seq_len(p + i, n - i);
+    if (k == 0) {
+      *bad_at = i;
+      return false;
+    }
+    i += k;
+  }
+  return true;
+}
+
+/* Encodes a Unicode scalar value (not a surrogate, <= 0x10FFFF) as UTF-8
+ * into out (room for 4 bytes); returns the byte count. */
+static inline size_t vmir_utf8_encode(uint32_t cp, uint8_t *out) {
+  if (cp < 0x80) {
+    out[0] = (uint8_t)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = (uint8_t)(0xC0 | (cp >> 6));
+    out[1] = (uint8_t)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (uint8_t)(0xE0 | (cp >> 12));
+    out[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (uint8_t)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (uint8_t)(0xF0 | (cp >> 18));
+  out[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (uint8_t)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+#endif

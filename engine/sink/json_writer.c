@@ -1,0 +1,415 @@
+/* JSON writer sink (RFC 8259). Policies: docs/sinks.md.
+ *
+ * The writer checks the event grammar as it goes (field names only directly
+ * inside a struct or map, one before each member value; `end` closes the
+ * innermost container; declared member counts are kept; one root value), so
+ * a program that breaks the sink contract fails here with a reason instead
+ * of producing malformed JSON. Output goes straight into one growable
+ * buffer: no allocation per event. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sink/sink_internal.h"
+#include "util/buf.h"
+
+typedef enum level_kind { LEVEL_STRUCT, LEVEL_MAP, LEVEL_SEQ } level_kind;
+
+/* One open container. */
+typedef struct level {
+  uint64_t declared; /* VMIR_LEN_UNKNOWN or the promised member count */
+  uint64_t count;    /* members (objects) or elements (sequences) so far */
+  level_kind kind;
+} level;
+
+struct vmir_json_writer {
+  vmir_sink sink;
+  vmir_buf out;
+  level *stack;
+  uint32_t depth, stack_cap;
+  bool pretty;
+  bool key_pending; /* a field name was written; its value comes next */
+  bool root_done;   /* one complete root value has been written */
+  bool failed;      /* an event failed; the output is not a document */
+};
+
+static const char *kind_name(level_kind kind) {
+  switch (kind) {
+    case LEVEL_STRUCT: return "struct";
+    case LEVEL_MAP: return "map";
+    default: return "sequence";
+  }
+}
+
+static const char *member_word(level_kind kind) {
+  return kind == LEVEL_SEQ ? "elements" : "members";
+}
+
+/* Every failure goes through here: the writer stays failed until reset, so
+ * later events cannot turn a broken document into a plausible one. */
+static vmir_status fail_status(vmir_json_writer *w, vmir_status st) {
+  w->failed = true;
+  return st;
+}
+
+#define FAIL(w, ...) fail_status((w), vmir_sink_fail(&(w)->sink, __VA_ARGS__))
+
+static vmir_status refuse_after_failure(vmir_json_writer *w) {
+  if (!w->sink.error[0]) vmir_sink_fail(&w->sink, "writer failed earlier; reset it");
+  return VMIR_E_SINK;
+}
+
+/* Room for n more bytes; NULL after an allocation failure. */
+static inline uint8_t *room(vmir_json_writer *w, size_t n) {
+  if (!vmir_buf_reserve(&w->out, n)) return NULL;
+  return w->out.data + w->out.len;
+}
+
+static vmir_status nomem(vmir_json_writer *w) {
+  return fail_status(w, vmir_sink_nomem(&w->sink));
+}
+
+/* Pretty mode: newline and two spaces per level. */
+static bool put_newline_indent(vmir_json_writer *w, uint32_t depth) {
+  size_t n = 1 + 2 * (size_t)depth;
+  uint8_t *p = room(w, n);
+  if (!p) return false;
+  p[0] = '\n';
+  memset(p + 1, ' ', n - 1);
+  w->out.len += n;
+  return true;
+}
+
+/* Checks that a value may start here and writes what precedes it (a comma
+ * and, in pretty mode, the line break inside sequences; inside objects the
+ * field name already wrote them). */
+static vmir_status before_value(vmir_json_writer *w) {
+  if (w->failed) return refuse_after_failure(w);
+  if (w->depth == 0) {
+    if (w->root_done)
+      return FAIL(w, "a second top-level value; reset the writer between documents");
+    return VMIR_OK;
+  }
+  level *top = &w->stack[w->depth - 1];
+  if (top->kind != LEVEL_SEQ) {
+    /* t[impl format.ir.sink-field-name-order] */
+    if (!w->key_pending)
+      return FAIL(w, "value without a field name inside a %s", kind_name(top->kind));
+    w->key_pending = false;
+    return VMIR_OK;
+  }
+  if (top->count == top->declared)
+    return FAIL(w, "sequence declared %" PRIu64 " elements but got more", top->declared);
+  if (top->count++ > 0) {
+    uint8_t *p = room(w, 1);
+    if (!p) return nomem(w);
+    *p = ',';
+    w->out.len++;
+  }
+  if (w->pretty && !put_newline_indent(w, w->depth)) return nomem(w);
+  return VMIR_OK;
+}
+
+static inline void after_value(vmir_json_writer *w) {
+  if (w->depth == 0) w->root_done = true;
+}
+
+/* ---- strings ----------------------------------------------------------- */
+
+/* True when none of the 8 bytes needs attention: no control character, no
+ * '"', no '\\', no byte >= 0x80 (which needs UTF-8 validation). The usual
+ * SWAR tests: a byte below 0x20, or equal to a given byte, leaves its high
+ * bit set in the expressions below; exact because bytes >= 0x80 are caught
+ * by the first term. */
+static inline bool word_is_plain(uint64_t x) {
+  const uint64_t ones = UINT64_C(0x0101010101010101);
+  const uint64_t highs = UINT64_C(0x8080808080808080);
+  uint64_t ctrl = (x - ones * 0x20) & ~x;
+  uint64_t q = x ^ (ones * '"');
+  uint64_t quote = (q - ones) & ~q;
+  uint64_t b = x ^ (ones * '\\');
+  uint64_t bslash = (b - ones) & ~b;
+  return ((x | ctrl | quote | bslash) & highs) == 0;
+}
+
+/* The escape for a byte that needs one (< 0x20, '"', '\\'); returns its
+ * length (2 or 6). */
+static size_t escape_byte(uint8_t c, uint8_t *dst) {
+  static const char hex[] = "0123456789abcdef";
+  char short_form = 0;
+  switch (c) {
+    case '"': short_form = '"'; break;
+    case '\\': short_form = '\\'; break;
+    case '\b': short_form = 'b'; break;
+    case '\f': short_form = 'f'; break;
+    case '\n': short_form = 'n'; break;
+    case '\r': short_form = 'r'; break;
+    case '\t': short_form = 't'; break;
+    default: break;
+  }
+  dst[0] = '\\';
+  if (short_form) {
+    dst[1] = (uint8_t)short_form;
+    return 2;
+  }
+  memcpy(dst + 1, "u00", 3);
+  dst[4] = (uint8_t)hex[c >> 4];
+  dst[5] = (uint8_t)hex[c & 15];
+  return 6;
+}
+
+/* Writes s as a JSON string, validating UTF-8 in the same pass. Capacity
+ * invariant: before each input byte there is room for the rest of the input
+ * copied as is plus the closing quote; an escape grows the reservation by
+ * the 5 extra bytes it may need. `what` names the string in errors. */
+static vmir_status write_string(vmir_json_writer *w, const uint8_t *s, size_t n,
+                                const char *what) {
+  size_t start = w->out.len;
+  if (n > SIZE_MAX - 8 || !room(w, n + 2)) return nomem(w);
+  uint8_t *dst = w->out.data + w->out.len;
+  *dst++ = '"';
+  size_t i = 0;
+  while (i < n) {
+    while (i + 8 <= n) {
+      uint64_t x;
+      memcpy(&x, s + i, 8);
+      if (!word_is_plain(x)) break;
+      memcpy(dst, s + i, 8);
+      dst += 8;
+      i += 8;
+    }
+    if (i == n) break;
+    uint8_t c = s[i];
+    if (c >= 0x80) {
+      size_t len = vmir_utf8_sequence(s + i, n - i);
+      if (len == 0) {
+        w->out.len = start;
+        return FAIL(w, "invalid UTF-8 at byte %zu of %s", i, what);
+      }
+      memcpy(dst, s + i, len);
+      dst += len;
+      i += len;
+    } else if (c >= 0x20 && c != '"' && c != '\\') {
+      *dst++ = c;
+      i++;
+    } else {
+      w->out.len = (size_t)(dst - w->out.data);
+      if (!room(w, 6 + (n - i - 1) + 1)) return nomem(w);
+      dst = w->out.data + w->out.len;
+      dst += escape_byte(c, dst);
+      i++;
+    }
+  }
+  *dst++ = '"';
+  w->out.len = (size_t)(dst - w->out.data);
+  return VMIR_OK;
+}
+
+/* ---- scalars ----------------------------------------------------------- */
+
+static vmir_status write_raw(vmir_json_writer *w, const char *text, size_t n) {
+  uint8_t *p = room(w, n);
+  if (!p) return nomem(w);
+  memcpy(p, text, n);
+  w->out.len += n;
+  return VMIR_OK;
+}
+
+static vmir_status write_int(vmir_json_writer *w, int64_t v) {
+  uint8_t *p = room(w, 21);
+  if (!p) return nomem(w);
+  /* Magnitude in unsigned arithmetic: -INT64_MIN does not fit an int64. */
+  uint64_t mag = v < 0 ? UINT64_C(0) - (uint64_t)v : (uint64_t)v;
+  size_t n = 0;
+  if (v < 0) p[n++] = '-';
+  n += vmir_sink_format_u64((char *)p + n, mag);
+  w->out.len += n;
+  return VMIR_OK;
+}
+
+static vmir_status write_uint(vmir_json_writer *w, uint64_t v) {
+  uint8_t *p = room(w, 20);
+  if (!p) return nomem(w);
+  w->out.len += vmir_sink_format_u64((char *)p, v);
+  return VMIR_OK;
+}
+
+static vmir_status write_float(vmir_json_writer *w, double v, bool is_f32) {
+  if (!isfinite(v) || (is_f32 && !isfinite((float)v)))
+    return FAIL(w, "non-finite float has no JSON form");
+  uint8_t *p = room(w, VMIR_FLOAT_TEXT_MAX);
+  if (!p) return nomem(w);
+  w->out.len += vmir_sink_format_float((char *)p, v, is_f32);
+  return VMIR_OK;
+}
+
+/* Bytes: an array of numbers 0..255 (JSON has no byte strings), laid out
+ * like any other sequence. */
+static vmir_status write_bytes(vmir_json_writer *w, const uint8_t *b, size_t n) {
+  size_t per_byte = 4 + (w->pretty ? 1 + 2 * ((size_t)w->depth + 1) : 0);
+  if (n > (SIZE_MAX - 64) / per_byte - 1) return nomem(w);
+  if (!room(w, n * per_byte + 3 + 2 * (size_t)w->depth)) return nomem(w);
+  w->out.data[w->out.len++] = '[';
+  for (size_t i = 0; i < n; i++) {
+    if (i > 0) w->out.data[w->out.len++] = ',';
+    if (w->pretty) put_newline_indent(w, w->depth + 1);
+    w->out.len += vmir_sink_format_u64((char *)w->out.data + w->out.len, b[i]);
+  }
+  if (w->pretty && n > 0) put_newline_indent(w, w->depth);
+  w->out.data[w->out.len++] = ']';
+  return VMIR_OK;
+}
+
+static vmir_status json_scalar(vmir_sink *sink, const vmir_scalar *v) {
+  vmir_json_writer *w = sink->ctx;
+  vmir_status st = before_value(w);
+  if (st != VMIR_OK) return st;
+  switch (v->type) {
+    case VMIR_SCALAR_NULL: st = write_raw(w, "null", 4); break;
+    case VMIR_SCALAR_BOOL:
+      st = v->as.boolean ? write_raw(w, "true", 4) : write_raw(w, "false", 5);
+      break;
+    case VMIR_SCALAR_INT: st = write_int(w, v->as.i64); break;
+    case VMIR_SCALAR_UINT: st = write_uint(w, v->as.u64); break;
+    case VMIR_SCALAR_FLOAT: st = write_float(w, v->as.f64, v->is_f32); break;
+    case VMIR_SCALAR_STRING:
+      st = write_string(w, (const uint8_t *)v->as.string.ptr, v->as.string.len,
+                        "string");
+      break;
+    case VMIR_SCALAR_BYTES: st = write_bytes(w, v->as.bytes.ptr, v->as.bytes.len); break;
+    default: return FAIL(w, "unknown scalar type %d", (int)v->type);
+  }
+  if (st != VMIR_OK) return st;
+  after_value(w);
+  return VMIR_OK;
+}
+
+/* ---- containers ---------------------------------------------------------- */
+
+static vmir_status push_level(vmir_json_writer *w, level_kind kind, uint64_t len) {
+  if (w->depth == w->stack_cap) {
+    if (w->depth >= VMIR_SINK_MAX_DEPTH)
+      return FAIL(w, "nesting deeper than %u levels", VMIR_SINK_MAX_DEPTH);
+    uint32_t cap = w->stack_cap ? w->stack_cap * 2 : 32;
+    if (cap > VMIR_SINK_MAX_DEPTH) cap = VMIR_SINK_MAX_DEPTH;
+    level *grown = realloc(w->stack, cap * sizeof *grown);
+    if (!grown) return nomem(w);
+    w->stack = grown;
+    w->stack_cap = cap;
+  }
+  w->stack[w->depth++] = (level){.declared = len, .count = 0, .kind = kind};
+  return VMIR_OK;
+}
+
+static vmir_status begin(vmir_sink *sink, level_kind kind, uint64_t len) {
+  vmir_json_writer *w = sink->ctx;
+  vmir_status st = before_value(w);
+  if (st == VMIR_OK) st = push_level(w, kind, len);
+  if (st != VMIR_OK) return st;
+  return write_raw(w, kind == LEVEL_SEQ ? "[" : "{", 1);
+}
+
+static vmir_status json_begin_struct(vmir_sink *sink, uint64_t len) {
+  return begin(sink, LEVEL_STRUCT, len);
+}
+static vmir_status json_begin_seq(vmir_sink *sink, uint64_t len) {
+  return begin(sink, LEVEL_SEQ, len);
+}
+static vmir_status json_begin_map(vmir_sink *sink, uint64_t len) {
+  return begin(sink, LEVEL_MAP, len);
+}
+
+/* t[impl format.ir.sink-field-name-order] field names only directly inside
+ * a struct or map, exactly one before each member value. */
+static vmir_status json_field_name(vmir_sink *sink, vmir_str name) {
+  vmir_json_writer *w = sink->ctx;
+  if (w->failed) return refuse_after_failure(w);
+  if (w->depth == 0) return FAIL(w, "field name outside any struct or map");
+  level *top = &w->stack[w->depth - 1];
+  if (top->kind == LEVEL_SEQ) return FAIL(w, "field name inside a sequence");
+  if (w->key_pending) return FAIL(w, "two field names in a row (the first has no value)");
+  if (top->count == top->declared)
+    return FAIL(w, "%s declared %" PRIu64 " members but got more", kind_name(top->kind),
+                top->declared);
+  vmir_status st = top->count++ > 0 ? write_raw(w, ",", 1) : VMIR_OK;
+  if (st != VMIR_OK) return st;
+  if (w->pretty && !put_newline_indent(w, w->depth)) return nomem(w);
+  st = write_string(w, (const uint8_t *)name.ptr, name.len, "field name");
+  if (st != VMIR_OK) return st;
+  st = w->pretty ? write_raw(w, ": ", 2) : write_raw(w, ":", 1);
+  if (st != VMIR_OK) return st;
+  w->key_pending = true;
+  return VMIR_OK;
+}
+
+/* t[impl format.ir.sink-struct-balance] `end` must close an open container,
+ * not leave a field name without its value, and match the declared count. */
+static vmir_status json_end(vmir_sink *sink) {
+  vmir_json_writer *w = sink->ctx;
+  if (w->failed) return refuse_after_failure(w);
+  if (w->depth == 0) return FAIL(w, "end without a matching begin");
+  level *top = &w->stack[w->depth - 1];
+  if (w->key_pending) return FAIL(w, "end right after a field name (its value is missing)");
+  if (top->declared != VMIR_LEN_UNKNOWN && top->count != top->declared)
+    return FAIL(w, "%s declared %" PRIu64 " %s but ended after %" PRIu64,
+                kind_name(top->kind), top->declared, member_word(top->kind), top->count);
+  if (w->pretty && top->count > 0 && !put_newline_indent(w, w->depth - 1))
+    return nomem(w);
+  vmir_status st = write_raw(w, top->kind == LEVEL_SEQ ? "]" : "}", 1);
+  if (st != VMIR_OK) return st;
+  w->depth--;
+  after_value(w);
+  return VMIR_OK;
+}
+
+static const vmir_sink_ops json_ops = {
+    .begin_struct = json_begin_struct,
+    .begin_seq = json_begin_seq,
+    .begin_map = json_begin_map,
+    .field_name = json_field_name,
+    .scalar = json_scalar,
+    .end = json_end,
+};
+
+/* ---- public API -------------------------------------------------------- */
+
+vmir_json_writer *vmir_json_writer_new(const vmir_json_options *options) {
+  vmir_json_writer *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
+  vmir_buf_init(&w->out);
+  w->pretty = options && options->pretty;
+  w->sink.kind = VMIR_SINK_JSON;
+  w->sink.ops = &json_ops;
+  w->sink.ctx = w;
+  return w;
+}
+
+void vmir_json_writer_free(vmir_json_writer *w) {
+  if (!w) return;
+  vmir_buf_free(&w->out);
+  free(w->stack);
+  free(w);
+}
+
+void vmir_json_writer_reset(vmir_json_writer *w) {
+  w->out.len = 0;
+  w->out.failed = false;
+  w->depth = 0;
+  w->key_pending = w->root_done = w->failed = false;
+  w->sink.error[0] = '\0';
+}
+
+vmir_sink *vmir_json_writer_sink(vmir_json_writer *w) { return &w->sink; }
+
+/* Only a complete document is handed out: after a failed event, before the
+ * root value, or with a container still open the answer is empty (len 0;
+ * a complete document never is), so a caller can never mistake a fragment
+ * for valid JSON. */
+const uint8_t *vmir_json_writer_data(const vmir_json_writer *w, size_t *len) {
+  if (w->failed || !w->root_done) {
+    if (len) *len = 0;
+    return (const uint8_t *)""; /* not NULL: callers may memcpy 0 bytes from it */
+  }
+  if (len) *len = w->out.len;
+  return w->out.data;
+}

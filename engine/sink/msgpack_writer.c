@@ -1,0 +1,438 @@
+/* MessagePack writer sink. Encoding choices: docs/sinks.md.
+ *
+ * Every header, integer and float takes its smallest valid form, so equal
+ * values always give equal bytes (the differential fuzzers compare bytes).
+ * Structs and maps become maps with string keys; sequences become arrays.
+ *
+ * Containers whose length is unknown at `begin` (VMIR_LEN_UNKNOWN) get a
+ * 5-byte placeholder header; at `end` the smallest header for the counted
+ * members is written and the body moved back over the unused header bytes.
+ * That costs one memmove of the container's body (up to 4 bytes of shift),
+ * and nested unknown-length containers move the inner body once per
+ * enclosing unknown level; programs use them only where a count is truly
+ * unknowable up front (skip-if fields), which keeps the bodies small.
+ *
+ * A declared length is a promise: the header is already written, so a
+ * container that ends with a different count would corrupt the stream; it
+ * fails instead (VMIR_E_SINK), as do the event-order violations the JSON
+ * writer rejects. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sink/sink_internal.h"
+#include "util/buf.h"
+
+typedef enum level_kind { LEVEL_STRUCT, LEVEL_MAP, LEVEL_SEQ } level_kind;
+
+typedef struct level {
+  uint64_t declared; /* VMIR_LEN_UNKNOWN or the promised count */
+  uint64_t count;    /* members (maps) or elements (arrays) so far */
+  size_t header_at;  /* offset of the placeholder header (unknown length) */
+  level_kind kind;
+} level;
+
+struct vmir_msgpack_writer {
+  vmir_sink sink;
+  vmir_buf out;
+  level *stack;
+  uint32_t depth, stack_cap;
+  bool key_pending;
+  bool root_done;
+  bool failed;
+};
+
+/* Format bytes (MessagePack spec names). */
+enum {
+  MP_NIL = 0xc0, MP_FALSE = 0xc2, MP_TRUE = 0xc3,
+  MP_BIN8 = 0xc4, MP_BIN16 = 0xc5, MP_BIN32 = 0xc6,
+  MP_FLOAT32 = 0xca, MP_FLOAT64 = 0xcb,
+  MP_UINT8 = 0xcc, MP_UINT16 = 0xcd, MP_UINT32 = 0xce, MP_UINT64 = 0xcf,
+  MP_INT8 = 0xd0, MP_INT16 = 0xd1, MP_INT32 = 0xd2, MP_INT64 = 0xd3,
+  MP_STR8 = 0xd9, MP_STR16 = 0xda, MP_STR32 = 0xdb,
+  MP_ARRAY16 = 0xdc, MP_ARRAY32 = 0xdd, MP_MAP16 = 0xde, MP_MAP32 = 0xdf,
+  MP_FIXMAP = 0x80, MP_FIXARRAY = 0x90, MP_FIXSTR = 0xa0
+};
+
+#define PLACEHOLDER_LEN 5
+
+static const char *kind_name(level_kind kind) {
+  switch (kind) {
+    case LEVEL_STRUCT: return "struct";
+    case LEVEL_MAP: return "map";
+    default: return "sequence";
+  }
+}
+
+static vmir_status fail_status(vmir_msgpack_writer *w, vmir_status st) {
+  w->failed = true;
+  return st;
+}
+
+#define FAIL(w, ...) fail_status((w), vmir_sink_fail(&(w)->sink, __VA_ARGS__))
+
+static vmir_status refuse_after_failure(vmir_msgpack_writer *w) {
+  if (!w->sink.error[0]) vmir_sink_fail(&w->sink, "writer failed earlier; reset it");
+  return VMIR_E_SINK;
+}
+
+static vmir_status nomem(vmir_msgpack_writer *w) {
+  return fail_status(w, vmir_sink_nomem(&w->sink));
+}
+
+static inline uint8_t *room(vmir_msgpack_writer *w, size_t n) {
+  if (!vmir_buf_reserve(&w->out, n)) return NULL;
+  return w->out.data + w->out.len;
+}
+
+/* Big-endian stores (MessagePack is big-endian throughout). */
+static inline void store_be16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)(v >> 8);
+  p[1] = (uint8_t)v;
+}
+static inline void store_be32(uint8_t *p, uint32_t v) {
+  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (24 - 8 * i));
+}
+static inline void store_be64(uint8_t *p, uint64_t v) {
+  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+/* A header with a length: the fix form when `fix_base` is given and n fits
+ * `fix_max`, else the 8/16/32-bit form (op8 == 0: no 8-bit form, as for
+ * arrays and maps). Returns its length (1..5); n must be < 2^32. */
+static size_t length_header(uint8_t *p, uint64_t n, int fix_base, uint64_t fix_max,
+                            int op8, int op16, int op32) {
+  if (fix_base >= 0 && n <= fix_max) {
+    p[0] = (uint8_t)(fix_base | (int)n);
+    return 1;
+  }
+  if (op8 && n <= UINT8_MAX) {
+    p[0] = (uint8_t)op8;
+    p[1] = (uint8_t)n;
+    return 2;
+  }
+  if (n <= UINT16_MAX) {
+    p[0] = (uint8_t)op16;
+    store_be16(p + 1, (uint16_t)n);
+    return 3;
+  }
+  p[0] = (uint8_t)op32;
+  store_be32(p + 1, (uint32_t)n);
+  return 5;
+}
+
+static size_t container_header(uint8_t *p, level_kind kind, uint64_t n) {
+  if (kind == LEVEL_SEQ) return length_header(p, n, MP_FIXARRAY, 15, 0, MP_ARRAY16, MP_ARRAY32);
+  return length_header(p, n, MP_FIXMAP, 15, 0, MP_MAP16, MP_MAP32);
+}
+
+/* ---- event order (same grammar as the JSON writer) --------------------- */
+
+static vmir_status before_value(vmir_msgpack_writer *w) {
+  if (w->failed) return refuse_after_failure(w);
+  if (w->depth == 0) {
+    if (w->root_done)
+      return FAIL(w, "a second top-level value; reset the writer between documents");
+    return VMIR_OK;
+  }
+  level *top = &w->stack[w->depth - 1];
+  if (top->kind != LEVEL_SEQ) {
+    /* t[impl format.ir.sink-field-name-order] */
+    if (!w->key_pending)
+      return FAIL(w, "value without a field name inside a %s", kind_name(top->kind));
+    w->key_pending = false;
+    return VMIR_OK;
+  }
+  if (top->count == top->declared)
+    return FAIL(w, "sequence declared %" PRIu64 " elements but got more", top->declared);
+  if (top->count == UINT32_MAX)
+    return FAIL(w, "sequence longer than MessagePack's 4294967295 elements");
+  top->count++;
+  return VMIR_OK;
+}
+
+static inline void after_value(vmir_msgpack_writer *w) {
+  if (w->depth == 0) w->root_done = true;
+}
+
+/* ---- scalars ----------------------------------------------------------- */
+
+static vmir_status write_uint(vmir_msgpack_writer *w, uint64_t v) {
+  uint8_t *p = room(w, 9);
+  if (!p) return nomem(w);
+  size_t n;
+  if (v <= 0x7f) {
+    p[0] = (uint8_t)v; /* positive fixint */
+    n = 1;
+  } else if (v <= UINT8_MAX) {
+    p[0] = MP_UINT8;
+    p[1] = (uint8_t)v;
+    n = 2;
+  } else if (v <= UINT16_MAX) {
+    p[0] = MP_UINT16;
+    store_be16(p + 1, (uint16_t)v);
+    n = 3;
+  } else if (v <= UINT32_MAX) {
+    p[0] = MP_UINT32;
+    store_be32(p + 1, (uint32_t)v);
+    n = 5;
+  } else {
+    p[0] = MP_UINT64;
+    store_be64(p + 1, v);
+    n = 9;
+  }
+  w->out.len += n;
+  return VMIR_OK;
+}
+
+/* Non-negative values take the unsigned forms (the smallest, and what other
+ * encoders do); negative ones the smallest signed form. Two's complement
+ * bytes come from converting to unsigned, which C defines modulo 2^N. */
+static vmir_status write_int(vmir_msgpack_writer *w, int64_t v) {
+  if (v >= 0) return write_uint(w, (uint64_t)v);
+  uint8_t *p = room(w, 9);
+  if (!p) return nomem(w);
+  uint64_t bits = (uint64_t)v;
+  size_t n;
+  if (v >= -32) {
+    p[0] = (uint8_t)bits; /* negative fixint 0xe0..0xff */
+    n = 1;
+  } else if (v >= INT8_MIN) {
+    p[0] = MP_INT8;
+    p[1] = (uint8_t)bits;
+    n = 2;
+  } else if (v >= INT16_MIN) {
+    p[0] = MP_INT16;
+    store_be16(p + 1, (uint16_t)bits);
+    n = 3;
+  } else if (v >= INT32_MIN) {
+    p[0] = MP_INT32;
+    store_be32(p + 1, (uint32_t)bits);
+    n = 5;
+  } else {
+    p[0] = MP_INT64;
+    store_be64(p + 1, bits);
+    n = 9;
+  }
+  w->out.len += n;
+  return VMIR_OK;
+}
+
+/* f32 values stay float32 (exact: they were widened from a float); all
+ * other floats are float64. NaN and infinities are ordinary floats here. */
+static vmir_status write_float(vmir_msgpack_writer *w, double v, bool is_f32) {
+  uint8_t *p = room(w, 9);
+  if (!p) return nomem(w);
+  if (is_f32) {
+    float f = (float)v;
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    p[0] = MP_FLOAT32;
+    store_be32(p + 1, bits);
+    w->out.len += 5;
+  } else {
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    p[0] = MP_FLOAT64;
+    store_be64(p + 1, bits);
+    w->out.len += 9;
+  }
+  return VMIR_OK;
+}
+
+/* str (validated UTF-8) or bin: header + the bytes. */
+static vmir_status write_blob(vmir_msgpack_writer *w, const uint8_t *s, size_t n,
+                              bool is_str, const char *what) {
+  size_t bad;
+  if (is_str && !vmir_utf8_valid(s, n, &bad))
+    return FAIL(w, "invalid UTF-8 at byte %zu of %s", bad, what);
+  if ((uint64_t)n > UINT32_MAX)
+    return FAIL(w, "%s of %zu bytes is too long for MessagePack", what, n);
+  uint8_t *p = room(w, n + 5);
+  if (!p) return nomem(w);
+  size_t h = is_str ? length_header(p, n, MP_FIXSTR, 31, MP_STR8, MP_STR16, MP_STR32)
+                    : length_header(p, n, -1, 0, MP_BIN8, MP_BIN16, MP_BIN32);
+  if (n) memcpy(p + h, s, n);
+  w->out.len += h + n;
+  return VMIR_OK;
+}
+
+static vmir_status mp_scalar(vmir_sink *sink, const vmir_scalar *v) {
+  vmir_msgpack_writer *w = sink->ctx;
+  vmir_status st = before_value(w);
+  if (st != VMIR_OK) return st;
+  uint8_t one;
+  switch (v->type) {
+    case VMIR_SCALAR_NULL:
+    case VMIR_SCALAR_BOOL: {
+      uint8_t *p = room(w, 1);
+      if (!p) return nomem(w);
+      one = v->type == VMIR_SCALAR_NULL ? MP_NIL : v->as.boolean ? MP_TRUE : MP_FALSE;
+      *p = one;
+      w->out.len++;
+      break;
+    }
+    case VMIR_SCALAR_INT: st = write_int(w, v->as.i64); break;
+    case VMIR_SCALAR_UINT: st = write_uint(w, v->as.u64); break;
+    case VMIR_SCALAR_FLOAT: st = write_float(w, v->as.f64, v->is_f32); break;
+    case VMIR_SCALAR_STRING:
+      st = write_blob(w, (const uint8_t *)v->as.string.ptr, v->as.string.len, true,
+                      "string");
+      break;
+    case VMIR_SCALAR_BYTES:
+      st = write_blob(w, v->as.bytes.ptr, v->as.bytes.len, false, "bytes");
+      break;
+    default: return FAIL(w, "unknown scalar type %d", (int)v->type);
+  }
+  if (st != VMIR_OK) return st;
+  after_value(w);
+  return VMIR_OK;
+}
+
+/* ---- containers ---------------------------------------------------------- */
+
+static vmir_status push_level(vmir_msgpack_writer *w, level lv) {
+  if (w->depth == w->stack_cap) {
+    if (w->depth >= VMIR_SINK_MAX_DEPTH)
+      return FAIL(w, "nesting deeper than %u levels", VMIR_SINK_MAX_DEPTH);
+    uint32_t cap = w->stack_cap ? w->stack_cap * 2 : 32;
+    if (cap > VMIR_SINK_MAX_DEPTH) cap = VMIR_SINK_MAX_DEPTH;
+    level *grown = realloc(w->stack, cap * sizeof *grown);
+    if (!grown) return nomem(w);
+    w->stack = grown;
+    w->stack_cap = cap;
+  }
+  w->stack[w->depth++] = lv;
+  return VMIR_OK;
+}
+
+static vmir_status begin(vmir_sink *sink, level_kind kind, uint64_t len) {
+  vmir_msgpack_writer *w = sink->ctx;
+  vmir_status st = before_value(w);
+  if (st != VMIR_OK) return st;
+  if (len != VMIR_LEN_UNKNOWN && len > UINT32_MAX)
+    return FAIL(w, "%s of %" PRIu64 " %s is too long for MessagePack", kind_name(kind),
+                len, kind == LEVEL_SEQ ? "elements" : "members");
+  uint8_t *p = room(w, PLACEHOLDER_LEN);
+  if (!p) return nomem(w);
+  level lv = {.declared = len, .count = 0, .header_at = w->out.len, .kind = kind};
+  st = push_level(w, lv);
+  if (st != VMIR_OK) return st;
+  /* Unknown length: the 32-bit form as a placeholder, fixed at `end`. */
+  size_t h = len == VMIR_LEN_UNKNOWN ? container_header(p, kind, UINT32_MAX)
+                                     : container_header(p, kind, len);
+  w->out.len += h;
+  return VMIR_OK;
+}
+
+static vmir_status mp_begin_struct(vmir_sink *sink, uint64_t len) {
+  return begin(sink, LEVEL_STRUCT, len);
+}
+static vmir_status mp_begin_seq(vmir_sink *sink, uint64_t len) {
+  return begin(sink, LEVEL_SEQ, len);
+}
+static vmir_status mp_begin_map(vmir_sink *sink, uint64_t len) {
+  return begin(sink, LEVEL_MAP, len);
+}
+
+/* t[impl format.ir.sink-field-name-order] field names only directly inside
+ * a struct or map, exactly one before each member value. */
+static vmir_status mp_field_name(vmir_sink *sink, vmir_str name) {
+  vmir_msgpack_writer *w = sink->ctx;
+  if (w->failed) return refuse_after_failure(w);
+  if (w->depth == 0) return FAIL(w, "field name outside any struct or map");
+  level *top = &w->stack[w->depth - 1];
+  if (top->kind == LEVEL_SEQ) return FAIL(w, "field name inside a sequence");
+  if (w->key_pending) return FAIL(w, "two field names in a row (the first has no value)");
+  if (top->count == top->declared)
+    return FAIL(w, "%s declared %" PRIu64 " members but got more", kind_name(top->kind),
+                top->declared);
+  if (top->count == UINT32_MAX)
+    return FAIL(w, "%s longer than MessagePack's 4294967295 members", kind_name(top->kind));
+  vmir_status st = write_blob(w, (const uint8_t *)name.ptr, name.len, true, "field name");
+  if (st != VMIR_OK) return st;
+  top->count++;
+  w->key_pending = true;
+  return VMIR_OK;
+}
+
+/* Unknown length: replace the placeholder by the smallest header for the
+ * final count, moving the body back over the bytes it no longer needs. */
+static void backpatch(vmir_msgpack_writer *w, const level *top) {
+  uint8_t header[PLACEHOLDER_LEN];
+  size_t h = container_header(header, top->kind, top->count);
+  uint8_t *at = w->out.data + top->header_at;
+  size_t body = w->out.len - top->header_at - PLACEHOLDER_LEN;
+  if (h < PLACEHOLDER_LEN) memmove(at + h, at + PLACEHOLDER_LEN, body);
+  memcpy(at, header, h);
+  w->out.len -= PLACEHOLDER_LEN - h;
+}
+
+/* t[impl format.ir.sink-struct-balance] `end` must close an open container,
+ * not leave a field name without its value, and match the declared count
+ * (the header is already written). */
+static vmir_status mp_end(vmir_sink *sink) {
+  vmir_msgpack_writer *w = sink->ctx;
+  if (w->failed) return refuse_after_failure(w);
+  if (w->depth == 0) return FAIL(w, "end without a matching begin");
+  level *top = &w->stack[w->depth - 1];
+  if (w->key_pending) return FAIL(w, "end right after a field name (its value is missing)");
+  if (top->declared == VMIR_LEN_UNKNOWN) {
+    backpatch(w, top);
+  } else if (top->count != top->declared) {
+    return FAIL(w, "%s declared %" PRIu64 " %s but ended after %" PRIu64,
+                kind_name(top->kind), top->declared,
+                top->kind == LEVEL_SEQ ? "elements" : "members", top->count);
+  }
+  w->depth--;
+  after_value(w);
+  return VMIR_OK;
+}
+
+static const vmir_sink_ops msgpack_ops = {
+    .begin_struct = mp_begin_struct,
+    .begin_seq = mp_begin_seq,
+    .begin_map = mp_begin_map,
+    .field_name = mp_field_name,
+    .scalar = mp_scalar,
+    .end = mp_end,
+};
+
+/* ---- public API -------------------------------------------------------- */
+
+vmir_msgpack_writer *vmir_msgpack_writer_new(void) {
+  vmir_msgpack_writer *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
+  vmir_buf_init(&w->out);
+  w->sink.kind = VMIR_SINK_MSGPACK;
+  w->sink.ops = &msgpack_ops;
+  w->sink.ctx = w;
+  return w;
+}
+
+void vmir_msgpack_writer_free(vmir_msgpack_writer *w) {
+  if (!w) return;
+  vmir_buf_free(&w->out);
+  free(w->stack);
+  free(w);
+}
+
+void vmir_msgpack_writer_reset(vmir_msgpack_writer *w) {
+  w->out.len = 0;
+  w->out.failed = false;
+  w->depth = 0;
+  w->key_pending = w->root_done = w->failed = false;
+  w->sink.error[0] = '\0';
+}
+
+vmir_sink *vmir_msgpack_writer_sink(vmir_msgpack_writer *w) { return &w->sink; }
+
+/* Only a complete value is handed out (otherwise len 0, which a complete
+ * value never has): a fragment's unknown lengths are still placeholders. */
+const uint8_t *vmir_msgpack_writer_data(const vmir_msgpack_writer *w, size_t *len) {
+  if (w->failed || !w->root_done) {
+    if (len) *len = 0;
+    return (const uint8_t *)""; /* not NULL: callers may memcpy 0 bytes from it */
+  }
+  if (len) *len = w->out.len;
+  return w->out.data;
+}
