@@ -94,7 +94,7 @@ static vmir_status eval_predicate(const vmir_executable *exe, vmir_vm_state *vm,
   const vmir_predicate *pred = &exe->program->predicates[index];
   const vmir_path_entry *cur = &vm->path[vm->path_depth - 1];
   const vmir_shape *s = cur->shape;
-  uint64_t len;
+  uint64_t len = 0;
   switch (pred->test) {
     case VMIR_PRED_IS_NONE:
       if (s->kind != VMIR_KIND_OPTION) break;
@@ -236,7 +236,7 @@ static inline vmir_status step(const vmir_executable *exe, vmir_vm_state *vm, vm
         return fail(exe, vm, err, VMIR_E_EXEC, "%.*s", (int)(m->len > 200 ? 200 : m->len), m->ptr);
       }
       case VMIR_OP_LOOP_BEGIN: {
-        uint64_t len;
+        uint64_t len = 0;
         const vmir_shape *s = CUR->shape;
         if (s->kind != VMIR_KIND_LIST && s->kind != VMIR_KIND_ARRAY && s->kind != VMIR_KIND_MAP)
           WRONG_KIND("loop-begin");
@@ -334,7 +334,7 @@ static inline vmir_status step(const vmir_executable *exe, vmir_vm_state *vm, vm
         const vmir_shape *s = CUR->shape;
         if (s->kind != VMIR_KIND_LIST && s->kind != VMIR_KIND_ARRAY) WRONG_KIND("enter-element");
         if (vm->loop_depth == 0) return fail(exe, vm, err, VMIR_E_EXEC, "enter-element outside a loop");
-        uint64_t i = vm->loops[vm->loop_depth - 1].index, len;
+        uint64_t i = vm->loops[vm->loop_depth - 1].index, len = 0;
         vmir_read_length(s, CUR->addr, &len);
         if (i >= len) return fail(exe, vm, err, VMIR_E_EXEC, "element %llu out of range", (unsigned long long)i);
         const vmir_shape *es = s->u.sequence.element;
@@ -377,7 +377,7 @@ static inline vmir_status step(const vmir_executable *exe, vmir_vm_state *vm, vm
         vm->pc++;
         return VMIR_OK;
       case VMIR_OP_EMIT_BEGIN_SEQ: {
-        uint64_t len;
+        uint64_t len = 0;
         const vmir_shape *s = CUR->shape;
         if (s->kind != VMIR_KIND_LIST && s->kind != VMIR_KIND_ARRAY) WRONG_KIND("emit-begin-seq");
         vmir_read_length(s, CUR->addr, &len);
