@@ -1,0 +1,36 @@
+// The Google Benchmark side of the C shim: C++ only because the library is.
+#include "shim.h"
+
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+namespace {
+
+void run_workload(benchmark::State &state, vmir_bench_fn fn, void *ctx, size_t bytes,
+                  const std::string &name) {
+  for (auto _ : state) {
+    if (fn(ctx) != 0) {
+      state.SkipWithError((name + ": workload failed").c_str());
+      break;
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(bytes));
+}
+
+}  // namespace
+
+extern "C" void vmir_bench_add(const char *name, vmir_bench_fn fn, void *ctx, size_t bytes) {
+  std::string n(name);
+  benchmark::RegisterBenchmark(name, [fn, ctx, bytes, n](benchmark::State &s) {
+    run_workload(s, fn, ctx, bytes, n);
+  })->Unit(benchmark::kMicrosecond);
+}
+
+extern "C" int vmir_bench_run(int argc, char **argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

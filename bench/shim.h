@@ -1,0 +1,27 @@
+/* A C interface to Google Benchmark, so the workloads stay in C. */
+#ifndef VMIR_BENCH_SHIM_H
+#define VMIR_BENCH_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One iteration of a workload; returns 0 on success (a failure stops the
+ * benchmark with an error naming it). */
+typedef int (*vmir_bench_fn)(void *ctx);
+
+/* Registers `name`; `bytes` is the document size processed per iteration,
+ * reported as bytes/s. `group` and `variant` become counters-free labels
+ * used by the dashboard ("encode/twitter", "vmir-interp"). */
+void vmir_bench_add(const char *name, vmir_bench_fn fn, void *ctx, size_t bytes);
+
+/* Runs Google Benchmark with the command line (its own flags apply). */
+int vmir_bench_run(int argc, char **argv);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

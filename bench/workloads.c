@@ -1,0 +1,255 @@
+#include "workloads.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen_value.h"
+#include "peer_libs.h"
+#include "records.h"
+#include "shim.h"
+
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
+  fclose(f);
+  if (!buf) return NULL;
+  buf[n] = 0;
+  *len = (size_t)n;
+  return buf;
+}
+
+static vmir_executable *prepare(doc_bench *b, int slot, vmir_program *p) {
+  vmir_error err;
+  if (!p) return NULL;
+  b->programs[slot] = p;
+  vmir_executable *e = vmir_executable_new(p, b->shape, &err);
+  if (!e) fprintf(stderr, "bench %s: %s\n", b->name, err.message);
+  return e;
+}
+
+static bool encode_to(doc_bench *b, bool msgpack) {
+  vmir_error err;
+  if (msgpack) {
+    vmir_msgpack_writer_reset(b->msgpack_writer);
+    return vmir_encode(b->encode_msgpack, b->value, b->shape, vmir_msgpack_writer_sink(b->msgpack_writer), NULL, &err) == VMIR_OK;
+  }
+  vmir_json_writer_reset(b->json_writer);
+  return vmir_encode(b->encode_json, b->value, b->shape, vmir_json_writer_sink(b->json_writer), NULL, &err) == VMIR_OK;
+}
+
+bool doc_bench_init(doc_bench *b, const char *name, const char *file, const vmir_shape *shape,
+                    const char *shared_dir) {
+  memset(b, 0, sizeof *b);
+  b->name = name;
+  b->shape = shape;
+  vmir_error err;
+  vmir_compile_options json = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_compile_options mp = vmir_compile_options_default(VMIR_FORMAT_MSGPACK);
+  b->encode_json = prepare(b, 0, vmir_compile_encode(shape, &json, &err));
+  b->encode_msgpack = prepare(b, 1, vmir_compile_encode(shape, &mp, &err));
+  b->fused = prepare(b, 2, vmir_compile_decode_fused(shape, &json, &err));
+  b->parse = prepare(b, 3, vmir_compile_decode_parse(shape, &json, &err));
+  b->build = prepare(b, 4, vmir_compile_decode_build(shape, &json, &err));
+  b->fused_msgpack = prepare(b, 5, vmir_compile_decode_fused(shape, &mp, &err));
+  if (!b->encode_json || !b->encode_msgpack || !b->fused || !b->parse || !b->build || !b->fused_msgpack)
+    return false;
+  b->json_writer = vmir_json_writer_new(NULL);
+  b->msgpack_writer = vmir_msgpack_writer_new();
+  b->decoder = vmir_decoder_new(NULL);
+  b->dest = calloc(1, shape->size);
+  b->value = calloc(1, shape->size);
+  vmir_arena_init(&b->value_arena, VMIR_ARENA_UNLIMITED);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/corpora/%s", shared_dir, file);
+  b->json = read_file(path, &b->json_len);
+  if (b->json) {
+    /* The corpus, decoded once into the typed value the encoders start from. */
+    vmir_decoder *d = vmir_decoder_new(NULL);
+    if (vmir_decode(b->fused, b->json, b->json_len, b->dest, shape, d, NULL, &err) != VMIR_OK) {
+      fprintf(stderr, "bench %s: %s does not decode: %s\n", name, path, err.message);
+      return false;
+    }
+    /* Keep the decoder alive: b->dest points into its arena. */
+    memcpy(b->value, b->dest, shape->size);
+  } else {
+    fprintf(stderr, "bench %s: %s is absent; using a generated %s-like document (seed 42)\n", name,
+            path, name);
+    b->generated = true;
+    vmir_gen g = {.state = 42, .arena = &b->value_arena, .max_list = 4, .max_depth = 6, .top_list = 200};
+    if (!vmir_gen_value(&g, shape, b->value)) return false;
+    if (!encode_to(b, false)) return false;
+    size_t n;
+    const uint8_t *d = vmir_json_writer_data(b->json_writer, &n);
+    b->json = malloc(n + 1);
+    memcpy(b->json, d, n);
+    b->json[n] = 0;
+    b->json_len = n;
+  }
+  if (!encode_to(b, true)) return false;
+  const uint8_t *d = vmir_msgpack_writer_data(b->msgpack_writer, &b->msgpack_len);
+  b->msgpack = malloc(b->msgpack_len);
+  memcpy(b->msgpack, d, b->msgpack_len);
+  b->peer_tree = peer_jsonc_tree(b->json, b->json_len);
+  return b->peer_tree != NULL;
+}
+
+/* ---- workload bodies ---------------------------------------------------- */
+
+static int encode_json(void *ctx) { return encode_to(ctx, false) ? 0 : 1; }
+static int encode_msgpack(void *ctx) { return encode_to(ctx, true) ? 0 : 1; }
+
+static int decode_fused(void *ctx) {
+  doc_bench *b = ctx;
+  vmir_decoder_reset(b->decoder);
+  return vmir_decode(b->fused, b->json, b->json_len, b->dest, b->shape, b->decoder, NULL, NULL) != VMIR_OK;
+}
+
+static int decode_unfused(void *ctx) {
+  doc_bench *b = ctx;
+  vmir_decoder_reset(b->decoder);
+  return vmir_decode_unfused(b->parse, b->build, b->json, b->json_len, b->dest, b->shape, b->decoder,
+                             NULL, NULL) != VMIR_OK;
+}
+
+static int decode_msgpack(void *ctx) {
+  doc_bench *b = ctx;
+  vmir_decoder_reset(b->decoder);
+  return vmir_decode(b->fused_msgpack, b->msgpack, b->msgpack_len, b->dest, b->shape, b->decoder, NULL,
+                     NULL) != VMIR_OK;
+}
+
+static int jsonc_parse(void *ctx) {
+  doc_bench *b = ctx;
+  return peer_jsonc_parse(b->json, b->json_len) ? 0 : 1;
+}
+
+static int jsonc_serialize(void *ctx) {
+  doc_bench *b = ctx;
+  return peer_jsonc_serialize(b->peer_tree) ? 0 : 1;
+}
+
+static int cjson_parse(void *ctx) {
+  doc_bench *b = ctx;
+  return peer_cjson_parse(b->json, b->json_len) ? 0 : 1;
+}
+
+static int jansson_parse(void *ctx) {
+  doc_bench *b = ctx;
+  return peer_jansson_parse(b->json, b->json_len) ? 0 : 1;
+}
+
+static void add(doc_bench *b, const char *op, const char *variant, vmir_bench_fn fn, size_t bytes) {
+  char name[160];
+  snprintf(name, sizeof name, "%s/%s%s/%s", op, b->name, b->generated ? "-generated" : "", variant);
+  vmir_bench_add(strdup(name), fn, b, bytes);
+}
+
+void doc_bench_register(doc_bench *b) {
+  add(b, "encode", "vmir-interp-json", encode_json, b->json_len);
+  add(b, "encode", "vmir-interp-msgpack", encode_msgpack, b->json_len);
+  add(b, "encode", "peer-json-c", jsonc_serialize, b->json_len);
+  add(b, "decode", "vmir-interp-fused", decode_fused, b->json_len);
+  add(b, "decode", "vmir-interp-unfused", decode_unfused, b->json_len);
+  add(b, "decode", "vmir-interp-msgpack", decode_msgpack, b->json_len);
+  add(b, "decode", "peer-json-c", jsonc_parse, b->json_len);
+  add(b, "decode", "peer-cjson", cjson_parse, b->json_len);
+  add(b, "decode", "peer-jansson", jansson_parse, b->json_len);
+}
+
+/* ---- records: vmir against hand-written C ------------------------------- */
+
+typedef struct records_bench {
+  records value, dest;
+  vmir_arena arena, scratch;
+  vmir_buf out;
+  char *json;
+  size_t json_len;
+  vmir_executable *encode, *fused, *parse, *build;
+  vmir_json_writer *writer;
+  vmir_decoder *decoder;
+} records_bench;
+
+static records_bench rb;
+
+static int records_encode_handwritten(void *ctx) {
+  (void)ctx;
+  rb.out.len = 0;
+  return records_encode_json(&rb.value, &rb.out) ? 0 : 1;
+}
+
+static int records_encode_vmir(void *ctx) {
+  (void)ctx;
+  vmir_json_writer_reset(rb.writer);
+  return vmir_encode(rb.encode, &rb.value, &records_shape, vmir_json_writer_sink(rb.writer), NULL, NULL) != VMIR_OK;
+}
+
+static int records_decode_handwritten(void *ctx) {
+  (void)ctx;
+  vmir_arena_reset(&rb.scratch);
+  return records_decode_json((const uint8_t *)rb.json, rb.json_len, &rb.dest, &rb.scratch) ? 0 : 1;
+}
+
+static int records_decode_fused(void *ctx) {
+  (void)ctx;
+  vmir_decoder_reset(rb.decoder);
+  return vmir_decode(rb.fused, rb.json, rb.json_len, &rb.dest, &records_shape, rb.decoder, NULL, NULL) != VMIR_OK;
+}
+
+static int records_decode_unfused(void *ctx) {
+  (void)ctx;
+  vmir_decoder_reset(rb.decoder);
+  return vmir_decode_unfused(rb.parse, rb.build, rb.json, rb.json_len, &rb.dest, &records_shape, rb.decoder,
+                             NULL, NULL) != VMIR_OK;
+}
+
+static vmir_executable *records_exe(vmir_program *p) {
+  vmir_error err;
+  return p ? vmir_executable_new(p, &records_shape, &err) : NULL;
+}
+
+bool records_bench_init(uint32_t count) {
+  vmir_error err;
+  vmir_arena_init(&rb.arena, VMIR_ARENA_UNLIMITED);
+  vmir_arena_init(&rb.scratch, VMIR_ARENA_UNLIMITED);
+  vmir_buf_init(&rb.out);
+  if (!records_generate(&rb.value, count, 7, &rb.arena)) return false;
+  vmir_compile_options json = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  rb.encode = records_exe(vmir_compile_encode(&records_shape, &json, &err));
+  rb.fused = records_exe(vmir_compile_decode_fused(&records_shape, &json, &err));
+  rb.parse = records_exe(vmir_compile_decode_parse(&records_shape, &json, &err));
+  rb.build = records_exe(vmir_compile_decode_build(&records_shape, &json, &err));
+  if (!rb.encode || !rb.fused || !rb.parse || !rb.build) return false;
+  rb.writer = vmir_json_writer_new(NULL);
+  rb.decoder = vmir_decoder_new(NULL);
+  if (records_encode_vmir(NULL) || !records_encode_json(&rb.value, &rb.out)) return false;
+  size_t n;
+  const uint8_t *d = vmir_json_writer_data(rb.writer, &n);
+  /* The baseline must write exactly what vmir writes. */
+  if (n != rb.out.len || memcmp(d, rb.out.data, n) != 0) {
+    fprintf(stderr, "bench records: hand-written and vmir JSON differ\n");
+    return false;
+  }
+  rb.json = malloc(n + 1);
+  memcpy(rb.json, d, n);
+  rb.json[n] = 0;
+  rb.json_len = n;
+  if (records_decode_handwritten(NULL) || records_decode_fused(NULL) || records_decode_unfused(NULL)) {
+    fprintf(stderr, "bench records: a decoder rejects the document\n");
+    return false;
+  }
+  vmir_bench_add("encode/records/handwritten-c", records_encode_handwritten, NULL, n);
+  vmir_bench_add("encode/records/vmir-interp-json", records_encode_vmir, NULL, n);
+  vmir_bench_add("decode/records/handwritten-c", records_decode_handwritten, NULL, n);
+  vmir_bench_add("decode/records/vmir-interp-fused", records_decode_fused, NULL, n);
+  vmir_bench_add("decode/records/vmir-interp-unfused", records_decode_unfused, NULL, n);
+  return true;
+}
