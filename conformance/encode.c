@@ -89,6 +89,14 @@ static void expect_both(const vmir_shape *shape, const void *value, const char *
 
 #define S(lit) ((vmir_str){lit, sizeof(lit) - 1})
 
+/* A NUL-terminated copy of writer output (which is not terminated). */
+static char *dup_bytes(const uint8_t *data, size_t n) {
+  char *s = malloc(n + 1);
+  memcpy(s, data, n);
+  s[n] = 0;
+  return s;
+}
+
 /* ---- the spec's minimal example ----------------------------------------- */
 
 /* The minimal example of vm-ir.md, bound to our two-field struct by its
@@ -115,7 +123,7 @@ START_TEST(minimal_example_runs) {
   ck_assert_int_eq(vmir_encode(exe, &u, &user_shape, vmir_json_writer_sink(w), NULL, &err), VMIR_OK);
   size_t n;
   const uint8_t *out = vmir_json_writer_data(w, &n);
-  char *text_out = strndup((const char *)out, n);
+  char *text_out = dup_bytes(out, n);
   ck_assert_str_eq(text_out, "{\"id\":42,\"name\":\"ada\"}");
   free(text_out);
   vmir_json_writer_free(w);
@@ -545,7 +553,7 @@ static char *run_text_program(const char *text, const void *value, vmir_status *
     *st = vmir_encode(exe, value, &user_shape, vmir_json_writer_sink(w), NULL, err);
     size_t n;
     const uint8_t *d = vmir_json_writer_data(w, &n);
-    out = strndup((const char *)d, n);
+    out = dup_bytes(d, n);
     vmir_json_writer_free(w);
     vmir_executable_free(exe);
   }
@@ -651,7 +659,8 @@ START_TEST(program_immutable_and_self_contained) {
     ck_assert_int_eq(vmir_encode(exe, &root, &node_shape, vmir_json_writer_sink(w), NULL, &err), VMIR_OK);
   }
   size_t n;
-  char *first = strndup((const char *)vmir_json_writer_data(w, &n), n);
+  const uint8_t *first_data = vmir_json_writer_data(w, &n);
+  char *first = dup_bytes(first_data, n);
   uint8_t *after = vmir_program_encode_binary(prog, &after_len);
   ck_assert_uint_eq(before_len, after_len);
   ck_assert_mem_eq(before, after, before_len);
@@ -663,7 +672,10 @@ START_TEST(program_immutable_and_self_contained) {
   exe = vmir_executable_new(again, &node_shape, &err);
   vmir_json_writer_reset(w);
   ck_assert_int_eq(vmir_encode(exe, &root, &node_shape, vmir_json_writer_sink(w), NULL, &err), VMIR_OK);
-  ck_assert_str_eq((const char *)vmir_json_writer_data(w, &n), first);
+  const uint8_t *again_data = vmir_json_writer_data(w, &n);
+  char *again_text = dup_bytes(again_data, n);
+  ck_assert_str_eq(again_text, first);
+  free(again_text);
   vmir_executable_free(exe);
   vmir_program_free(again);
   vmir_json_writer_free(w);
