@@ -237,8 +237,10 @@ vmir_status vmir_source_fail(const vmir_source *src, vmir_error *err,
     keep = keep > ell ? utf8_cut(text, keep - ell) : 0;
     memcpy(text + keep, ELLIPSIS, ell + 1);
   }
-  snprintf(err->message, sizeof err->message, "%s%s near \u00ab%s\u00bb", prefix,
-           text, excerpt);
+  /* The parts were sized to fit above; a cut here is a last resort. */
+  if (snprintf(err->message, sizeof err->message, "%s%s near \u00ab%s\u00bb", prefix, text,
+               excerpt) < 0)
+    err->message[0] = 0;
   return code;
 }
 

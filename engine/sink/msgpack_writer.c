@@ -260,14 +260,12 @@ static vmir_status mp_scalar(vmir_sink *sink, const vmir_scalar *v) {
   vmir_msgpack_writer *w = sink->ctx;
   vmir_status st = before_value(w);
   if (st != VMIR_OK) return st;
-  uint8_t one;
   switch (v->type) {
     case VMIR_SCALAR_NULL:
     case VMIR_SCALAR_BOOL: {
       uint8_t *p = room(w, 1);
       if (!p) return nomem(w);
-      one = v->type == VMIR_SCALAR_NULL ? MP_NIL : v->as.boolean ? MP_TRUE : MP_FALSE;
-      *p = one;
+      *p = v->type == VMIR_SCALAR_NULL ? MP_NIL : v->as.boolean ? MP_TRUE : MP_FALSE;
       w->out.len++;
       break;
     }

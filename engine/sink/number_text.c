@@ -91,7 +91,9 @@ static void strip_trailing_zeros(decimal *d) {
  *   2. the one of floor(x/10^k), floor(x/10^k)+1 in R, the closer one to x
  *      if both are (ties to the even one).
  * Irregular x may have no multiple of 10^k in R; then one more digit (k-1)
- * always works, because R is still at least 10^k / 2 wide.
+ * always works: R still reaches 2^(q-2) >= 10^k / 4 below x (twice that
+ * above), more than the 10^(k-1) / 2 by which the nearest multiple of
+ * 10^(k-1) can miss x.
  *
  * All of it is comparisons of n * 10^k with the bounds, done exactly on
  * integers scaled by a power of two: for k <= 0, bounds * 5^p (p = -k <= 27,

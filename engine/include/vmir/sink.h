@@ -90,6 +90,8 @@ void vmir_json_writer_free(vmir_json_writer *w);
 /* Clears the output and the nesting state; keeps the buffer's memory. */
 void vmir_json_writer_reset(vmir_json_writer *w);
 vmir_sink *vmir_json_writer_sink(vmir_json_writer *w);
+/* The document; len 0 (never NULL) until one complete root value has been
+ * written, and after any failed event: fragments are never handed out. */
 const uint8_t *vmir_json_writer_data(const vmir_json_writer *w, size_t *len);
 
 /* ---- MessagePack writer --------------------------------------------------
@@ -102,12 +104,13 @@ vmir_msgpack_writer *vmir_msgpack_writer_new(void);
 void vmir_msgpack_writer_free(vmir_msgpack_writer *w);
 void vmir_msgpack_writer_reset(vmir_msgpack_writer *w);
 vmir_sink *vmir_msgpack_writer_sink(vmir_msgpack_writer *w);
+/* As vmir_json_writer_data: len 0 unless one complete value was written. */
 const uint8_t *vmir_msgpack_writer_data(const vmir_msgpack_writer *w, size_t *len);
 
 /* ---- Event recorder (tests) ---------------------------------------------
  * Records every event; prints them one per line, e.g. `begin-struct 2`,
- * `field-name "id"`, `scalar u64 7`, `end`. Can be told to fail at the Nth
- * event to test sink-error propagation. */
+ * `field-name "id"`, `scalar uint 7`, `end` (docs/sinks.md). Can be told to
+ * fail at the Nth event to test sink-error propagation. */
 typedef struct vmir_recorder vmir_recorder;
 
 vmir_recorder *vmir_recorder_new(void);
