@@ -447,6 +447,30 @@ START_TEST(numbers) {
 }
 END_TEST
 
+/* Unfused decode is batched: one run of the parse program fills a batch of
+ * build events that one run of the build program consumes, instead of a
+ * call into the build side per token.
+ * t[verify format.parse.batch-friendly-execution] */
+START_TEST(unfused_decode_is_batched) {
+  codec c = codec_default(&vmir_shape_value, VMIR_FORMAT_JSON);
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  vmir_value v;
+  vmir_error err;
+  const char *doc = "{\"a\":[1,2,3],\"b\":null}";
+  uint64_t parse_runs = vmir_executable_hotness(c.parse), build_runs = vmir_executable_hotness(c.build);
+  ck_assert_int_eq(vmir_decode_unfused(c.parse, c.build, doc, strlen(doc), &v, &vmir_shape_value, dec, NULL, &err), VMIR_OK);
+  /* begin, key, begin, 3 scalars, end, key, scalar, end */
+  ck_assert_uint_eq(vmir_decoder_last_event_count(dec), 10);
+  ck_assert_uint_eq(vmir_executable_hotness(c.parse) - parse_runs, 1);
+  ck_assert_uint_eq(vmir_executable_hotness(c.build) - build_runs, 1);
+  /* A malformed document still yields one batch, cut at the failure. */
+  ck_assert_int_ne(vmir_decode_unfused(c.parse, c.build, "[1,2,", 5, &v, &vmir_shape_value, dec, NULL, &err), VMIR_OK);
+  ck_assert_uint_eq(vmir_decoder_last_event_count(dec), 3);
+  vmir_decoder_free(dec);
+  codec_free(&c);
+}
+END_TEST
+
 /* ---- JSONTestSuite through decode programs -------------------------------- */
 
 /* Every file decoded into the dynamic `value` shape by the fused and the
@@ -624,6 +648,7 @@ static Suite *decode_suite(void) {
   tcase_add_test(tc, limits);
   tcase_add_test(tc, numbers);
   tcase_add_test(tc, msgpack_from_peer);
+  tcase_add_test(tc, unfused_decode_is_batched);
   suite_add_tcase(s, tc);
   TCase *suites = tcase_create("external suites");
   tcase_set_timeout(suites, 300);

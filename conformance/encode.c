@@ -643,7 +643,8 @@ END_TEST
  * binary form alone reproduces the same output: the program is
  * self-contained.
  * t[verify format.ir.program-immutable]
- * t[verify format.ir.program-self-contained] */
+ * t[verify format.ir.program-self-contained]
+ * t[verify format.ir.no-plan-indirection] */
 START_TEST(program_immutable_and_self_contained) {
   vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
   vmir_error err;

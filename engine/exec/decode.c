@@ -36,6 +36,10 @@ void vmir_decoder_reset(vmir_decoder *dec) {
   if (dec) vmir_arena_reset(&dec->arena);
 }
 
+size_t vmir_decoder_last_event_count(const vmir_decoder *dec) {
+  return dec ? dec->event_len : 0;
+}
+
 size_t vmir_decoder_bytes_held(const vmir_decoder *dec) {
   return dec ? vmir_arena_held(&dec->arena) : 0;
 }
@@ -146,6 +150,8 @@ vmir_status vmir_decode(vmir_executable *fused, const void *input, size_t len, v
   return finish(&d, mark, st, err);
 }
 
+/* Unfused decode needs no fused program: the interpreter runs the parse
+ * and build programs alone. t[impl format.parse.fusion-optional] */
 vmir_status vmir_decode_unfused(vmir_executable *parse, vmir_executable *build, const void *input,
                                 size_t len, void *dest, const vmir_shape *shape, vmir_decoder *dec,
                                 const vmir_exec_env *env, vmir_error *err) {

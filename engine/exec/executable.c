@@ -55,6 +55,11 @@ static void resolve(const vmir_program *p, uint32_t proc,
   }
 }
 
+/* Everything execution needs comes from the program and its shape: the
+ * executable is derived from them alone, reads the program through const
+ * pointers only, and never writes it.
+ * t[impl format.ir.program-self-contained] t[impl format.parse.program-self-contained]
+ * t[impl format.ir.program-immutable] t[impl format.ir.no-plan-indirection] */
 vmir_executable *vmir_executable_new(const vmir_program *program,
                                      const vmir_shape *root, vmir_error *err) {
   vmir_error scratch;

@@ -73,6 +73,9 @@ vmir_decoder *vmir_decoder_new(const vmir_decode_limits *limits);
 void vmir_decoder_free(vmir_decoder *dec);
 /* Releases every value decoded so far (keeps the memory for reuse). */
 void vmir_decoder_reset(vmir_decoder *dec);
+/* Build events in the batch of the last unfused decode (the parse program
+ * emits them all into one batch that the build program then consumes). */
+size_t vmir_decoder_last_event_count(const vmir_decoder *dec);
 /* Bytes the decoder's arena holds (for memory accounting and tests). */
 size_t vmir_decoder_bytes_held(const vmir_decoder *dec);
 
