@@ -95,3 +95,36 @@ int cli_parse_args(const cli_command *cmd, int argc, char **argv,
   if (positional_count) *positional_count = npos;
   return CLI_EXIT_OK;
 }
+
+int cli_parse_format(const cli_command *cmd, const char *option,
+                     const char *value, vmir_format *out) {
+  if (!value) return cli_usage_error(cmd, "missing --%s json|msgpack", option);
+  if (!vmir_format_from_name(value, out))
+    return cli_usage_error(cmd, "--%s: unknown format '%s' (json or msgpack)", option, value);
+  return CLI_EXIT_OK;
+}
+
+int cli_parse_decode_policy(const cli_command *cmd, const char *unknown,
+                            const char *duplicates, vmir_compile_options *opt) {
+  if (unknown) {
+    if (strcmp(unknown, "deny") == 0)
+      opt->unknown_fields = VMIR_UNKNOWN_DENY;
+    else if (strcmp(unknown, "skip") == 0)
+      opt->unknown_fields = VMIR_UNKNOWN_SKIP;
+    else if (strcmp(unknown, "collect") == 0)
+      opt->unknown_fields = VMIR_UNKNOWN_COLLECT;
+    else
+      return cli_usage_error(cmd, "--unknown: expected deny, skip or collect, not '%s'",
+                             unknown);
+  }
+  if (duplicates) {
+    if (strcmp(duplicates, "reject") == 0)
+      opt->duplicate_last_wins = false;
+    else if (strcmp(duplicates, "last-wins") == 0)
+      opt->duplicate_last_wins = true;
+    else
+      return cli_usage_error(cmd, "--duplicates: expected reject or last-wins, not '%s'",
+                             duplicates);
+  }
+  return CLI_EXIT_OK;
+}

@@ -38,13 +38,17 @@ typedef struct cli_command {
 } cli_command;
 
 /* One definition per command file (cmd_*.c); main.c lists them in its
- * command table, where later commands (compile, encode, decode, transcode,
- * check, stats) slot in. */
+ * command table, where later commands (stats) slot in. */
 extern const cli_command cli_fmt_command;
 extern const cli_command cli_asm_command;
 extern const cli_command cli_disasm_command;
 extern const cli_command cli_verify_command;
 extern const cli_command cli_shape_id_command;
+extern const cli_command cli_compile_command;
+extern const cli_command cli_encode_command;
+extern const cli_command cli_decode_command;
+extern const cli_command cli_transcode_command;
+extern const cli_command cli_check_command;
 
 /* ---- arguments (args.c) --------------------------------------------------- */
 
@@ -70,6 +74,18 @@ int cli_parse_args(const cli_command *cmd, int argc, char **argv,
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Parses the value of a format option (`--format`, `--from`, `--to`):
+ * "json" or "msgpack". NULL (option absent) is a usage error naming
+ * `option` ("missing --format json|msgpack"); so is any other name. */
+int cli_parse_format(const cli_command *cmd, const char *option,
+                     const char *value, vmir_format *out);
+
+/* Applies `--unknown deny|skip|collect` and `--duplicates reject|last-wins`
+ * (NULL: absent, the default stays) to decode compile options. Usage
+ * error on any other value. */
+int cli_parse_decode_policy(const cli_command *cmd, const char *unknown,
+                            const char *duplicates, vmir_compile_options *opt);
+
 /* ---- input and output (io.c) -------------------------------------------------- */
 
 /* Reads a whole file, or stdin for NULL or "-". Bounded by
@@ -78,9 +94,23 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
  * NUL-terminated. */
 int cli_read_input(const char *path, char **data, size_t *len);
 
+/* Documents (JSON, MessagePack) may be far larger than programs: bounded by
+ * the decoder's own default input limit. */
+#define CLI_DOCUMENT_MAX_BYTES ((size_t)1 << 30)
+
+/* cli_read_input with another bound. */
+int cli_read_input_max(const char *path, size_t limit, char **data, size_t *len);
+
 /* Writes to `path`, or stdout for NULL or "-". Returns CLI_EXIT_IO after
  * printing the failure. */
 int cli_write_output(const char *path, const void *data, size_t len);
+
+/* Writes `data` then `tail` (tail may be NULL) as one output. */
+int cli_write_output2(const char *path, const void *data, size_t len,
+                      const char *tail, size_t tail_len);
+
+/* True for NULL or "-": the standard stream. */
+bool cli_is_std(const char *path);
 
 /* The name errors use for an input path: "<stdin>" for NULL or "-". */
 const char *cli_display_name(const char *path);
@@ -98,6 +128,14 @@ int cli_exit_code(vmir_status code);
  * for binary, "FILE: ... fP:bB:I: ..." for verification. Returns
  * cli_exit_code(err->code). */
 int cli_report(const char *file, const vmir_error *err);
+
+/* Prints one error about a document (decoding it, or encoding the value
+ * read from it) to stderr: "FILE:LINE:COLUMN: KIND error: message" for JSON,
+ * "FILE: offset N: KIND error: message" for MessagePack, "FILE: KIND error:
+ * message" without a position; then " (at PATH)" when the error has a value
+ * path and " [pc fP:bB:I]" when it has a program counter. `format` is the
+ * document's format. Returns cli_exit_code(err->code). */
+int cli_report_document(const char *file, vmir_format format, const vmir_error *err);
 
 /* ---- loading (load.c) --------------------------------------------------------- */
 
@@ -117,5 +155,62 @@ int cli_load_program(const char *path, int want, vmir_program **out);
 
 /* Loads a shape file; reports failures. *out is the set on success. */
 int cli_load_shapes(const char *path, vmir_shape_set **out);
+
+/* Loads a shape file and picks its type `type` (NULL: the file's root),
+ * validated. Reports failures. On success *set owns *shape. */
+int cli_load_shape_type(const char *path, const char *type,
+                        vmir_shape_set **set, const vmir_shape **shape);
+
+/* ---- documents (decoding.c, encoding.c) ----------------------------------- */
+
+/* Decodes documents of one format into values of one shape, with the
+ * compiled fused program or the unfused parse/build pair. Reused across
+ * documents: each run starts from a zeroed value and an empty arena. */
+typedef struct cli_decoder {
+  const vmir_shape *shape;
+  vmir_format format;
+  vmir_program *fused, *parse, *build;
+  vmir_executable *fused_exe, *parse_exe, *build_exe;
+  vmir_decoder *dec;
+  void *value;        /* shape->size bytes, aligned for the shape */
+  size_t value_size;
+} cli_decoder;
+
+/* Compiles the decode program(s) for `opt` (format and policies). Compile
+ * failures are reported against `shape_file`. */
+int cli_decoder_open(cli_decoder *d, const char *shape_file,
+                     const vmir_shape *shape, const vmir_compile_options *opt,
+                     bool unfused);
+/* Decodes one document into d->value; reports failures against `name`. */
+int cli_decoder_run(cli_decoder *d, const char *name, const char *data, size_t len);
+void cli_decoder_close(cli_decoder *d);
+
+/* Encodes values of one shape into one format with a SerProgram compiled
+ * from the shape or loaded from a file (text or binary) and verified
+ * against it. */
+typedef struct cli_encoder {
+  const vmir_shape *shape;
+  vmir_format format;
+  vmir_program *program;
+  vmir_executable *exe;
+  vmir_json_writer *json;
+  vmir_msgpack_writer *msgpack;
+} cli_encoder;
+
+/* `program_path` NULL: compile; else load it (`-`: stdin). JSON output is
+ * indented when `pretty`. */
+int cli_encoder_open(cli_encoder *e, const char *shape_file,
+                     const vmir_shape *shape, vmir_format format, bool pretty,
+                     const char *program_path);
+/* Encodes `value`; *out and *len are the document, valid until the next run or
+ * close. Failures are reported against `name` (the value's origin). */
+int cli_encoder_run(cli_encoder *e, const char *name, const void *value,
+                    const uint8_t **out, size_t *len);
+void cli_encoder_close(cli_encoder *e);
+
+/* Writes an encoded document: JSON gets one newline after it, MessagePack
+ * is written as it is. */
+int cli_write_document(const char *path, vmir_format format,
+                       const uint8_t *data, size_t len);
 
 #endif

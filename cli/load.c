@@ -74,3 +74,27 @@ int cli_load_shapes(const char *path, vmir_shape_set **out) {
   *out = set;
   return CLI_EXIT_OK;
 }
+
+int cli_load_shape_type(const char *path, const char *type,
+                        vmir_shape_set **set, const vmir_shape **shape) {
+  vmir_shape_set *s = NULL;
+  int rc = cli_load_shapes(path, &s);
+  if (rc != CLI_EXIT_OK) return rc;
+  const char *name = cli_display_name(path);
+  const vmir_shape *found = type ? vmir_shape_set_find(s, type) : vmir_shape_set_root(s);
+  if (!found) {
+    fprintf(stderr, "%s: shape error: no type named '%s'\n", name, type);
+    vmir_shape_set_free(s);
+    return CLI_EXIT_INVALID;
+  }
+  vmir_error err;
+  vmir_error_clear(&err);
+  if (vmir_shape_validate(found, &err) != VMIR_OK) {
+    rc = cli_report(name, &err);
+    vmir_shape_set_free(s);
+    return rc;
+  }
+  *set = s;
+  *shape = found;
+  return CLI_EXIT_OK;
+}

@@ -9,14 +9,19 @@
 #define VMIR_VERSION "unknown"
 #endif
 
-/* The command table. Later commands (compile, encode, decode, transcode,
- * check, stats) are added here, one file each. */
+/* The command table. Later commands (stats) are added here, one file
+ * each. */
 static const cli_command *const commands[] = {
   &cli_fmt_command,
   &cli_asm_command,
   &cli_disasm_command,
   &cli_verify_command,
   &cli_shape_id_command,
+  &cli_compile_command,
+  &cli_encode_command,
+  &cli_decode_command,
+  &cli_transcode_command,
+  &cli_check_command,
 };
 
 static const cli_command *find_command(const char *name) {

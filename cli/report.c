@@ -62,3 +62,44 @@ int cli_report(const char *file, const vmir_error *err) {
     fprintf(stderr, "%s: %s error: %s\n", file, kind, msg);
   return cli_exit_code(err->code);
 }
+
+/* Document errors say "line L, column C (offset O): " or "offset O: "
+ * first; the report prints the position itself, once. */
+static const char *strip_document_position(const char *msg) {
+  const char *p = msg;
+  if (strncmp(p, "line ", 5) == 0) {
+    p += 5;
+    if (!isdigit((unsigned char)*p)) return msg;
+    while (isdigit((unsigned char)*p)) p++;
+    if (strncmp(p, ", column ", 9) != 0) return msg;
+    p += 9;
+    if (!isdigit((unsigned char)*p)) return msg;
+    while (isdigit((unsigned char)*p)) p++;
+    if (strncmp(p, " (", 2) != 0) return msg;
+    p += 2;
+  }
+  if (strncmp(p, "offset ", 7) != 0) return msg;
+  p += 7;
+  if (!isdigit((unsigned char)*p)) return msg;
+  while (isdigit((unsigned char)*p)) p++;
+  if (p[0] == ')') p++;
+  if (p[0] != ':' || p[1] != ' ') return msg;
+  return p + 2;
+}
+
+int cli_report_document(const char *file, vmir_format format, const vmir_error *err) {
+  const char *msg = strip_document_position(err->message);
+  const char *kind = vmir_status_name(err->code);
+  if (err->has_offset && format == VMIR_FORMAT_JSON && err->line > 0)
+    fprintf(stderr, "%s:%u:%u: %s error: %s", file, err->line, err->column, kind, msg);
+  else if (err->has_offset)
+    fprintf(stderr, "%s: offset %zu: %s error: %s", file, err->offset, kind, msg);
+  else
+    fprintf(stderr, "%s: %s error: %s", file, kind, msg);
+  if (err->path[0]) fprintf(stderr, " (at %s)", err->path);
+  if (err->proc >= 0)
+    fprintf(stderr, " [pc f%d:b%d:%d]", (int)err->proc, (int)(err->block < 0 ? 0 : err->block),
+            (int)(err->insn < 0 ? 0 : err->insn));
+  fputc('\n', stderr);
+  return cli_exit_code(err->code);
+}
