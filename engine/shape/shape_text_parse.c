@@ -384,13 +384,14 @@ static vmir_status read_flags(parser *p, const sexp_node *slot,
     const sexp_node *a = &slot->items[i];
     size_t k = 0;
     while (k < 3 && !sym_eq(a, known[k].name)) k++;
+    if (k == 3 && a->type == SEXP_SYMBOL)
+      return fail(p, a, VMIR_E_SYNTAX,
+                  "expected a flag (skip, flatten or default), found '%.*s'",
+                  (int)(a->len > 40 ? 40 : a->len), a->text);
     if (k == 3)
       return fail(p, a, VMIR_E_SYNTAX,
-                  "expected a flag (skip, flatten or default), found %s%s%.*s%s",
-                  found(a), a->type == SEXP_SYMBOL ? " '" : "",
-                  a->type == SEXP_SYMBOL ? (int)(a->len > 40 ? 40 : a->len) : 0,
-                  a->type == SEXP_SYMBOL ? a->text : "",
-                  a->type == SEXP_SYMBOL ? "'" : "");
+                  "expected a flag (skip, flatten or default), found %s",
+                  found(a));
     if (*flags & known[k].bit)
       return fail(p, a, VMIR_E_SYNTAX, "flag %s given twice", known[k].name);
     *flags |= known[k].bit;
