@@ -283,7 +283,7 @@ START_TEST(test_peek_null_and_token) {
            "found end of input");
   ck_fails(vmir_json_peek_token(json("]"), &cls, &err), VMIR_E_DECODE, "found ']'");
   ck_fails(vmir_json_peek_token(json("\xef\xbb\xbf{}"), &cls, &err), VMIR_E_DECODE,
-           "found a UTF-8 byte order mark (U+FEFF)");
+           "found a UTF-8 byte order mark (U+FEFF) near \u00ab\u2038\\ufeff{}\u00bb");
 }
 END_TEST
 
@@ -477,6 +477,49 @@ START_TEST(test_float_random_against_strtod) {
     vmir_scalar s;
     ck_ok(number(text, &s));
     ck_assert_msg(memcmp(&s.as.f64, &want, 8) == 0, "%s", text);
+  }
+}
+END_TEST
+
+/* The exact fast paths (up to 19 significant digits, |e| <= 27) against
+ * strtod, including decimal values that sit exactly on, or one unit next
+ * to, the halfway point between two doubles, where double rounding would
+ * go wrong. */
+START_TEST(test_float_fast_paths_against_strtod) {
+  char text[128];
+  for (int iter = 0; iter < 60000; iter++) {
+    int digits = 15 + (int)(rng() % 5);  /* 15..19 */
+    size_t n = 0;
+    if (rng() & 1) text[n++] = '-';
+    char mant[24];
+    mant[0] = (char)('1' + rng() % 9);
+    for (int i = 1; i < digits; i++) mant[i] = (char)('0' + rng() % 10);
+    int point = 1 + (int)(rng() % (unsigned)digits);  /* digits before '.' */
+    memcpy(text + n, mant, (size_t)point);
+    n += (size_t)point;
+    if (point < digits) {
+      text[n++] = '.';
+      memcpy(text + n, mant + point, (size_t)(digits - point));
+      n += (size_t)(digits - point);
+    }
+    n += (size_t)sprintf(text + n, "e%d", (int)(rng() % 61) - 30);
+    text[n] = '\0';
+    double want = strtod(text, NULL);
+    vmir_scalar s;
+    ck_ok(number(text, &s));
+    ck_assert_msg(memcmp(&s.as.f64, &want, 8) == 0, "%s: got %a want %a", text, s.as.f64,
+                  want);
+  }
+  /* Doubles in [2^54, 2^55) are multiples of 4: 4k+2 is a halfway point
+   * (ties to even), 4k+1 and 4k+3 are one unit beside it. */
+  for (int iter = 0; iter < 5000; iter++) {
+    uint64_t base = (UINT64_C(1) << 54) + 4 * (rng() % (UINT64_C(1) << 50));
+    for (uint64_t off = 1; off <= 3; off++) {
+      snprintf(text, sizeof text, "%llu.0", (unsigned long long)(base + off));
+      ck_double(text, strtod(text, NULL));
+      snprintf(text, sizeof text, "%llu000e-3", (unsigned long long)(base + off));
+      ck_double(text, strtod(text, NULL));
+    }
   }
 }
 END_TEST
@@ -1137,6 +1180,7 @@ static Suite *json_lex_suite(void) {
   tcase_add_test(tc, test_float_hard_cases);
   tcase_add_test(tc, test_float_long_tokens);
   tcase_add_test(tc, test_float_random_against_strtod);
+  tcase_add_test(tc, test_float_fast_paths_against_strtod);
   tcase_add_test(tc, test_float_ignores_locale);
   tcase_add_test(tc, test_number_grammar);
   tcase_add_test(tc, test_string_escapes);

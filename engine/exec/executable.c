@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/tier.h"
 #include "vmir/verify.h"
 
 static vmir_status nomem(vmir_error *err) {
@@ -107,11 +108,14 @@ vmir_executable *vmir_executable_new(const vmir_program *program,
     }
   }
   atomic_init(&exe->hotness, 0);
+  atomic_init(&exe->root_alias, NULL);
+  atomic_init(&exe->tier, NULL);
   return exe;
 }
 
 void vmir_executable_free(vmir_executable *exe) {
   if (!exe) return;
+  vmir_tier_free(atomic_load(&exe->tier));
   free(exe->code);
   free(exe->pcs);
   free(exe->proc_entry);
@@ -141,7 +145,11 @@ vmir_status vmir_exec_check_entry(const vmir_executable *exe, const vmir_shape *
   /* The executable was verified against `exe->root`; another shape object
    * is accepted only when its id is the program's root shape id.
    * t[impl format.ir.exec-shape-guard] */
-  if (shape != exe->root && vmir_shape_id(shape) != p->shape_id) {
+  bool known = shape == exe->root ||
+               shape == atomic_load_explicit(&((vmir_executable *)exe)->root_alias, memory_order_relaxed);
+  if (!known && vmir_shape_id(shape) == p->shape_id)
+    atomic_store_explicit(&((vmir_executable *)exe)->root_alias, shape, memory_order_relaxed);
+  else if (!known) {
     err->code = VMIR_E_SHAPE_ID;
     snprintf(err->message, sizeof err->message,
              "value shape id %llu is not the program's root shape id %llu",

@@ -33,6 +33,12 @@ struct vmir_executable {
   uint32_t *list_targets;    /* storage behind vmir_xinsn.list */
   vmir_str *strings;         /* the string table as views */
   _Atomic uint64_t hotness;
+  /* Another shape object already found to have the root's id: the id walk
+   * (a full graph traversal) is then skipped for it. */
+  _Atomic(const vmir_shape *) root_alias;
+  /* Tiering state (engine/runtime): bound JIT code, counters; created on
+   * the first run. */
+  _Atomic(struct vmir_tier *) tier;
 };
 
 /* Checks before the first instruction: program ABI, root shape id of the

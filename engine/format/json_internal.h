@@ -15,12 +15,20 @@ static inline bool vmir_json_is_ws(uint8_t c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
+/* Position of the first non-whitespace byte at or after p (or n): the
+ * vectorised loop for long runs such as indentation. */
+size_t vmir_json_skip_ws_run(const uint8_t *d, size_t p, size_t n);
+
 static inline void vmir_json_skip_ws(vmir_source *src) {
   const uint8_t *d = src->data;
   size_t p = src->pos, n = src->len;
-  /* Every whitespace byte is <= ' ', so one compare rejects most tokens. */
-  while (p < n && d[p] <= ' ' && vmir_json_is_ws(d[p])) p++;
-  src->pos = p;
+  /* Most tokens follow no whitespace or a single space (": ", ", "); only
+   * longer runs take the out-of-line loop. */
+  if (p < n && vmir_json_is_ws(d[p])) {
+    p++;
+    if (p < n && vmir_json_is_ws(d[p])) p = vmir_json_skip_ws_run(d, p + 1, n);
+    src->pos = p;
+  }
 }
 
 /* Does the input continue at the cursor with the literal `lit`? */

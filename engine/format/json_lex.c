@@ -1,9 +1,32 @@
 /* The JSON builtins of docs/ir.md that lex one token each. Together with
  * json_string.c, json_number.c and json_value.c they are the whole JSON
  * part of the closed builtin set: one function per json-* opcode, and
- * nothing else in the engine knows JSON syntax.
- * t[impl format.vm.builtins-extension-point] */
+ * nothing else in the engine knows JSON syntax. */
+/* t[impl format.vm.builtins-extension-point] */
 #include "format/json_internal.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "format/bits.h"
+
+size_t vmir_json_skip_ws_run(const uint8_t *d, size_t p, size_t n) {
+#if defined(__SSE2__)
+  const __m128i sp = _mm_set1_epi8(' '), nl = _mm_set1_epi8('\n');
+  const __m128i cr = _mm_set1_epi8('\r'), tab = _mm_set1_epi8('\t');
+  while (n - p >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + p));
+    __m128i ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, nl)),
+                              _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tab)));
+    unsigned other = ~(unsigned)_mm_movemask_epi8(ws) & 0xFFFFu;
+    if (other) return p + vmir_first_set(other);
+    p += 16;
+  }
+#endif
+  while (p < n && vmir_json_is_ws(d[p])) p++;
+  return p;
+}
 
 vmir_status vmir_json_begin_object(vmir_source *src, bool *empty, vmir_error *err) {
   vmir_json_skip_ws(src);

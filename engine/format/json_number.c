@@ -9,14 +9,20 @@
  * reads as u64 0 (integers have no signed zero). Anything beyond u64/i64 is
  * rejected rather than silently rounded.
  *
- * Fraction or exponent: the correctly rounded double. Small cases take
- * Clinger's exact fast path; the rest go to strtod, which glibc implements
+ * Fraction or exponent: the correctly rounded double. Most tokens take an
+ * exact fast path (Clinger's, or its x87 extended-precision form with a
+ * halfway-point check, below); the rest go to strtod, which glibc implements
  * with correct rounding (multi-precision arithmetic), under the "C" numeric
  * locale so that a host program's setlocale() cannot change the decimal
  * point. Results that overflow to infinity are rejected ("number out of
  * range for a double"): a finite document should not decode to a value
  * that JSON cannot write back. Underflow to zero or a subnormal is the
  * correctly rounded result and is accepted. */
+/* newlocale/uselocale are POSIX.1-2008 (the build defines this too). */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include <float.h>
 #include <locale.h>
 #include <math.h>
@@ -49,66 +55,63 @@ static double strtod_c(const char *token) {
   return v;
 }
 
-/* ---- Clinger's fast path -------------------------------------------------
- * When the decimal significand m fits in 53 bits and |e| <= 22, both m and
- * 10^|e| are exact doubles, so the one IEEE multiplication or division
- * m * 10^e is correctly rounded. Needs double arithmetic without excess
- * precision (FLT_EVAL_METHOD 0: x86-64 SSE, AArch64). */
+/* ---- exact fast paths -----------------------------------------------------
+ * Clinger: when the decimal significand m fits in 53 bits and |e| <= 22,
+ * both m and 10^|e| are exact doubles, so the one IEEE multiplication or
+ * division m * 10^e is correctly rounded. Needs double arithmetic without
+ * excess precision (FLT_EVAL_METHOD 0: x86-64 SSE, AArch64). */
 static const double POW10[23] = {
     1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-static bool fast_double(const uint8_t *t, size_t len, double *out) {
-#if FLT_EVAL_METHOD != 0
-  (void)t; (void)len; (void)out; (void)POW10;
-  return false;
-#else
-  size_t i = 0;
-  bool neg = t[0] == '-';
-  if (neg) i++;
-  uint64_t m = 0;
-  int digits = 0;       /* significant digits in m, at most 19 (fits u64) */
-  int64_t e10 = 0;
-  for (; i < len && is_digit(t[i]); i++) {
-    unsigned dg = (unsigned)(t[i] - '0');
-    if (m == 0 && dg == 0) continue;
-    if (digits == 19) return false;
-    m = m * 10 + dg;
-    digits++;
-  }
-  if (i < len && t[i] == '.') {
-    for (i++; i < len && is_digit(t[i]); i++) {
-      unsigned dg = (unsigned)(t[i] - '0');
-      if (m == 0 && dg == 0) {
-        e10--;                        /* leading zeros only scale */
-      } else if (digits == 19) {
-        if (dg != 0) return false;    /* more precision than m holds */
-      } else {                        /* (trailing zeros change nothing) */
-        m = m * 10 + dg;
-        digits++;
-        e10--;
-      }
-    }
-  }
-  if (i < len && (t[i] == 'e' || t[i] == 'E')) {
-    i++;
-    bool eneg = false;
-    if (t[i] == '+' || t[i] == '-') eneg = t[i++] == '-';
-    int64_t e = 0;
-    for (; i < len && is_digit(t[i]); i++) {
-      if (e < 1000000) e = e * 10 + (t[i] - '0');  /* saturate: far out of range */
-    }
-    e10 += eneg ? -e : e;
-  }
+#if (defined(__x86_64__) || defined(__i386__)) && LDBL_MANT_DIG == 64
+#define HAVE_X87_PATH 1
+/* x87 extended precision covers what Clinger cannot: up to 19 significant
+ * digits (m < 2^64 is exact in a 64-bit significand) and |e| <= 27
+ * (10^27 = 5^27 * 2^27 with 5^27 < 2^64, exact too). The one extended
+ * operation gives r = x rounded to 64 bits, |r - x| <= half an ulp of r.
+ * Rounding r to 53 bits then gives x rounded to 53 bits unless r sits on a
+ * 53-bit halfway point, where x may lie on either side: that shows as the
+ * 11 bits below the double's significand reading 0x400. Those cases (and,
+ * for margin, their neighbours 0x3ff and 0x401) go to strtod. With the x87
+ * precision control at 53 bits, r is already the correctly rounded double
+ * and its low bits are zero, so the result stays right. */
+static const long double POW10L[28] = {
+    1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
+    1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+    1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+
+static bool x87_double(uint64_t m, int64_t e10, double *out) {
+  if (e10 < -27 || e10 > 27) return false;
+  long double r = e10 < 0 ? (long double)m / POW10L[-e10] : (long double)m * POW10L[e10];
+  uint64_t significand;  /* x87 layout: the 64-bit significand comes first */
+  memcpy(&significand, &r, sizeof significand);
+  unsigned low = (unsigned)(significand & 0x7FF);
+  if (low >= 0x3FF && low <= 0x401) return false;
+  *out = (double)r;
+  return true;
+}
+#endif
+
+/* m * 10^e10 exactly rounded by a fast path; false when none applies. */
+static bool fast_double(uint64_t m, int64_t e10, double *out) {
   if (m == 0) {
-    *out = neg ? -0.0 : 0.0;
+    *out = 0.0;
     return true;
   }
-  if (m > (UINT64_C(1) << 53) || e10 < -22 || e10 > 22) return false;
-  double v = (double)m;
-  v = e10 < 0 ? v / POW10[-e10] : v * POW10[e10];
-  *out = neg ? -v : v;
-  return true;
+#if FLT_EVAL_METHOD == 0
+  if (m <= (UINT64_C(1) << 53) && e10 >= -22 && e10 <= 22) {
+    double v = (double)m;
+    *out = e10 < 0 ? v / POW10[-e10] : v * POW10[e10];
+    return true;
+  }
+#else
+  (void)POW10;
+#endif
+#ifdef HAVE_X87_PATH
+  return x87_double(m, e10, out);
+#else
+  return false;
 #endif
 }
 
@@ -151,9 +154,13 @@ vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
   if (p >= n || !is_digit(d[p]))
     return vmir_source_expected(src, err, p, neg ? "a digit after '-'" : "a number");
 
-  /* Integer part, accumulated exactly while it fits in u64. */
+  /* One pass validates the grammar and gathers the decimal significand m
+   * (exact while it fits in u64) and its power of ten e10. For an integer
+   * token m is the value; for a float, m * 10^e10 feeds the fast paths. */
   uint64_t m = 0;
-  bool overflow = false;
+  int64_t e10 = 0;
+  bool overflow = false;   /* the integer part does not fit in u64 */
+  bool inexact = false;    /* a fraction digit did not fit in m */
   if (d[p] == '0') {
     p++;
     if (p < n && is_digit(d[p]))
@@ -173,15 +180,32 @@ vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
     p++;
     if (p >= n || !is_digit(d[p]))
       return vmir_source_expected(src, err, p, "a digit after the decimal point");
-    while (p < n && is_digit(d[p])) p++;
+    do {
+      unsigned dg = (unsigned)(d[p] - '0');
+      if (m == 0 && dg == 0) {
+        e10--;                              /* leading zeros only scale */
+      } else if (!overflow && m <= (UINT64_MAX - dg) / 10) {
+        m = m * 10 + dg;
+        e10--;
+      } else if (dg != 0) {
+        inexact = true;                     /* (dropped zeros change nothing) */
+      }
+      p++;
+    } while (p < n && is_digit(d[p]));
     is_float = true;
   }
   if (p < n && (d[p] == 'e' || d[p] == 'E')) {
     p++;
-    if (p < n && (d[p] == '+' || d[p] == '-')) p++;
+    bool eneg = false;
+    if (p < n && (d[p] == '+' || d[p] == '-')) eneg = d[p++] == '-';
     if (p >= n || !is_digit(d[p]))
       return vmir_source_expected(src, err, p, "a digit in the exponent");
-    while (p < n && is_digit(d[p])) p++;
+    int64_t e = 0;
+    do {
+      if (e < 1000000) e = e * 10 + (d[p] - '0');  /* saturate: far out of range */
+      p++;
+    } while (p < n && is_digit(d[p]));
+    e10 += eneg ? -e : e;
     is_float = true;
   }
   size_t len = p - start;
@@ -208,7 +232,9 @@ vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
   }
 
   double v = 0;
-  if (!fast_double(d + start, len, &v)) {
+  if (!overflow && !inexact && fast_double(m, e10, &v)) {
+    if (neg) v = -v;
+  } else {
     vmir_status st = slow_double(src, arena, start, len, &v, err);
     if (st != VMIR_OK) return st;
   }

@@ -1,8 +1,8 @@
 /* The MessagePack builtins of docs/ir.md that read one token each.
  * Together with msgpack_item.c and msgpack_value.c they are the whole
  * MessagePack part of the closed builtin set: one function per msgpack-*
- * opcode, and nothing else in the engine knows MessagePack.
- * t[impl format.vm.builtins-extension-point] */
+ * opcode, and nothing else in the engine knows MessagePack. */
+/* t[impl format.vm.builtins-extension-point] */
 #include "format/msgpack_internal.h"
 
 /* Checks the leading byte's kind before reading, so a wrong type reports

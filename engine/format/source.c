@@ -97,7 +97,10 @@ static void excerpt_text(const vmir_source *src, size_t offset, out *o) {
       size_t k = vmir_utf8_seq_len(d + i, src->len - i);
       /* A sequence that hides the offset inside it is shown byte by byte. */
       if (k > 0 && !(i < offset && offset < i + k)) {
-        put(o, (const char *)d + i, k);
+        if (k == 3 && c == 0xEF && d[i + 1] == 0xBB && d[i + 2] == 0xBF)
+          puts_(o, "\\ufeff");  /* a BOM would print as nothing */
+        else
+          put(o, (const char *)d + i, k);
         i += k;
         continue;
       }
