@@ -281,6 +281,37 @@ START_TEST(strict_completion_and_duplicates) {
 }
 END_TEST
 
+/* Our own output decodes back under every field policy: skip (absent on
+ * the wire, zero after decode), rename, flatten, and skip-if fields that the
+ * encoder omitted. */
+START_TEST(policies_round_trip) {
+  codec c = codec_default(&policies_shape, VMIR_FORMAT_JSON);
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  policies p;
+  vmir_error err;
+  const char *doc = "{\"kept\":1,\"newName\":2,\"y\":-3,\"x\":3}";
+  ck_assert_int_eq(vmir_decode(c.fused, doc, strlen(doc), &p, &policies_shape, dec, NULL, &err), VMIR_OK);
+  ck_assert_uint_eq(p.kept, 1);
+  ck_assert_uint_eq(p.renamed, 2);
+  ck_assert_int_eq(p.flat.x, 3);
+  ck_assert_int_eq(p.flat.y, -3);
+  ck_assert(!p.maybe.present);
+  ck_assert_uint_eq(p.items.len, 0);
+  ck_assert_uint_eq(p.zero, 0);
+  ck_assert_uint_eq(p.secret, 0);
+  const char *full = "{\"kept\":1,\"newName\":2,\"x\":3,\"y\":-3,\"maybe\":6,\"items\":[4,5],\"zero\":8,\"hosted\":9}";
+  ck_assert_int_eq(vmir_decode_unfused(c.parse, c.build, full, strlen(full), &p, &policies_shape, dec, NULL, &err), VMIR_OK);
+  ck_assert(p.maybe.present && p.maybe.value == 6);
+  ck_assert_uint_eq(p.items.len, 2);
+  ck_assert_uint_eq(p.hosted, 9);
+  /* A skipped field's key is unknown on the wire. */
+  outcome o = expect_failure(&c, "{\"kept\":1,\"newName\":2,\"x\":3,\"y\":-3,\"secret\":5}", VMIR_E_BUILD);
+  ck_assert_ptr_nonnull(strstr(o.err.message, "secret"));
+  vmir_decoder_free(dec);
+  codec_free(&c);
+}
+END_TEST
+
 typedef struct open_record {
   uint32_t a;
   vmir_value rest;
@@ -643,6 +674,7 @@ static Suite *decode_suite(void) {
   tcase_add_test(tc, enum_tagging_decode);
   tcase_add_test(tc, strict_completion_and_duplicates);
   tcase_add_test(tc, unknown_field_policies);
+  tcase_add_test(tc, policies_round_trip);
   tcase_add_test(tc, error_context);
   tcase_add_test(tc, failure_leaves_destination_untouched);
   tcase_add_test(tc, limits);

@@ -98,6 +98,10 @@ static const vmir_shape competing_shape =
 
 static const vmir_shape u16_list_root = VMIR_LIST_SHAPE(&vmir_shape_u16);
 
+static const char *vmir_dec_label(const vmir_shape *s) {
+  return s->name ? s->name : vmir_kind_name(s->kind);
+}
+
 /* ---- helpers ----------------------------------------------------------------- */
 
 enum { FUSED, PARSE, BUILD, MODES };
@@ -237,8 +241,7 @@ static const vmir_shape *const all_shapes[] = {
 /* ---- every kind, policy and tagging style ------------------------------------ */
 
 /* t[verify format.vm.single-vm-dialect]
- * t[verify format.vm.format-is-compile-time-input]
- * t[verify format.ir.compile-policy-owner] */
+ * t[verify format.vm.format-is-compile-time-input] */
 START_TEST(everything_compiles_and_verifies) {
   for (size_t s = 0; s < VMIR_COUNTOF(all_shapes); s++)
     for (int f = 0; f < VMIR_FORMAT_COUNT; f++)
@@ -390,7 +393,8 @@ END_TEST
 
 /* t[verify format.ir.compile-static-skip]
  * t[verify format.ir.compile-rename-resolution]
- * t[verify format.ir.compile-flatten-lowering] */
+ * t[verify format.ir.compile-flatten-lowering]
+ * t[verify format.ir.compile-policy-owner] */
 START_TEST(field_policies_in_the_key_set) {
   for (int f = 0; f < VMIR_FORMAT_COUNT; f++)
     for (int m = FUSED; m < MODES; m += 2) {
@@ -486,6 +490,20 @@ START_TEST(unknown_field_policies) {
     ck_assert_uint_eq(count_op(p, VMIR_OP_BUILD_DENY_UNKNOWN), 0);
     ck_assert_uint_eq(count_op(p, VMIR_OP_BUILD_COLLECT_UNKNOWN), 1);
     ck_assert_uint_eq(count_op_a(p, VMIR_OP_BUILD_COLLECT_UNKNOWN, 0, 1), 1);
+    /* the catch-all is no key of its own, and is set from the start */
+    ck_assert(switch_has(p, VMIR_OP_SWITCH_KEY, "id"));
+    ck_assert(!switch_has(p, VMIR_OP_SWITCH_KEY, "rest"));
+    ck_assert_uint_eq(count_op_a(p, VMIR_OP_BUILD_FIELD, 0, 1), 1);
+    for (uint32_t i = 0; i + 1 < p->insn_count; i++)
+      if (p->insns[i].op == VMIR_OP_BUILD_BEGIN_STRUCT) {
+        ck_assert_int_eq(p->insns[i + 1].op, VMIR_OP_BUILD_FIELD);
+        ck_assert_int_eq(p->insns[i + 1].operand[0], 1);
+      }
+    vmir_program_free(p);
+    /* other policies: "rest" is an ordinary member */
+    p = compile_ok(&collecting_shape, FUSED, (vmir_format)f, VMIR_UNKNOWN_DENY, false);
+    ck_assert(switch_has(p, VMIR_OP_SWITCH_KEY, "rest"));
+    ck_assert_uint_eq(count_op(p, VMIR_OP_BUILD_COLLECT_UNKNOWN), 0);
     vmir_program_free(p);
 
     /* COLLECT without a field to collect into denies */
@@ -631,7 +649,8 @@ END_TEST
 START_TEST(enum_adjacent_and_internal_look_ahead) {
   for (int f = 0; f < VMIR_FORMAT_COUNT; f++)
     for (int m = FUSED; m < MODES; m += 2) {
-      vmir_program *p = compile_ok(&figure_adjacent_shape, m, (vmir_format)f, VMIR_UNKNOWN_DENY, false);
+      vmir_program *p =
+          compile_ok(&figure_adjacent_shape, m, (vmir_format)f, VMIR_UNKNOWN_DENY, false);
       ck_assert_uint_eq(count_op(p, VMIR_OP_CURSOR_SAVE), 1);
       ck_assert_uint_eq(count_op(p, VMIR_OP_CURSOR_RESTORE), 4);   /* one per variant */
       ck_assert_uint_eq(count_op(p, VMIR_OP_CURSOR_DROP), 1);      /* tag missing */
@@ -689,7 +708,8 @@ START_TEST(enum_untagged_first_match) {
   enum { NUL, BOOL, NUM, STR, BYTES, ARR, OBJ };
   for (int f = 0; f < VMIR_FORMAT_COUNT; f++)
     for (int m = FUSED; m < MODES; m += 2) {
-      vmir_program *p = compile_ok(&figure_untagged_shape, m, (vmir_format)f, VMIR_UNKNOWN_DENY, false);
+      vmir_program *p =
+          compile_ok(&figure_untagged_shape, m, (vmir_format)f, VMIR_UNKNOWN_DENY, false);
       /* figure: circle(f64) number, rect object, point array, empty null */
       const int expect[7] = {3, -1, 0, -1, -1, 2, 1};
       for (uint32_t c = 0; c < 7; c++) {
@@ -745,15 +765,23 @@ START_TEST(formats_differ_only_in_builtins) {
     vmir_program *j = fused(shape, VMIR_FORMAT_JSON);
     vmir_program *m = fused(shape, VMIR_FORMAT_MSGPACK);
     /* one opcode table: every instruction is a row of it */
-    for (uint32_t i = 0; i < j->insn_count; i++) ck_assert_ptr_nonnull(vmir_op_info_of(j->insns[i].op));
-    for (uint32_t i = 0; i < m->insn_count; i++) ck_assert_ptr_nonnull(vmir_op_info_of(m->insns[i].op));
+    for (uint32_t i = 0; i < j->insn_count; i++)
+      ck_assert_ptr_nonnull(vmir_op_info_of(j->insns[i].op));
+    for (uint32_t i = 0; i < m->insn_count; i++)
+      ck_assert_ptr_nonnull(vmir_op_info_of(m->insns[i].op));
     /* the same build actions, the same number of times; the format shows
      * only in lexing builtins */
     uint32_t hj[VMIR_OP_COUNT], hm[VMIR_OP_COUNT];
     build_op_histogram(j, hj);
     build_op_histogram(m, hm);
+    /* bytes: a bin scalar (build-store) in MessagePack, an array value
+     * (build-store-value) in JSON: one store either way */
+    hj[VMIR_OP_BUILD_STORE] += hj[VMIR_OP_BUILD_STORE_VALUE];
+    hm[VMIR_OP_BUILD_STORE] += hm[VMIR_OP_BUILD_STORE_VALUE];
+    hj[VMIR_OP_BUILD_STORE_VALUE] = hm[VMIR_OP_BUILD_STORE_VALUE] = 0;
     for (int op = 0; op < VMIR_OP_COUNT; op++) ck_assert_uint_eq(hj[op], hm[op]);
-    ck_assert_uint_eq(count_family(j, VMIR_FAMILY_NAVIGATION), count_family(m, VMIR_FAMILY_NAVIGATION));
+    ck_assert_uint_eq(count_family(j, VMIR_FAMILY_NAVIGATION),
+                      count_family(m, VMIR_FAMILY_NAVIGATION));
     ck_assert_uint_eq(count_op(j, VMIR_OP_CALL), count_op(m, VMIR_OP_CALL));
     ck_assert_uint_eq(j->proc_count, m->proc_count);
     vmir_program_free(j);
@@ -769,8 +797,6 @@ START_TEST(formats_differ_only_in_builtins) {
 }
 END_TEST
 
-/* t[verify format.parse.build-ops-equivalence]
- * t[verify format.parse.fusion-semantic-equivalence] */
 START_TEST(build_program_mirrors_fused) {
   /* The build program is the fused JSON program with each JSON builtin
    * replaced by its event counterpart: same procs, same blocks, same build
@@ -784,14 +810,21 @@ START_TEST(build_program_mirrors_fused) {
     build_op_histogram(fu, hf);
     build_op_histogram(bu, hb);
     for (int op = 0; op < VMIR_OP_COUNT; op++) ck_assert_uint_eq(hf[op], hb[op]);
-    ck_assert_uint_eq(count_family(fu, VMIR_FAMILY_NAVIGATION), count_family(bu, VMIR_FAMILY_NAVIGATION));
-    ck_assert_uint_eq(count_op(fu, VMIR_OP_JSON_BEGIN_OBJECT), count_op(bu, VMIR_OP_EVENT_BEGIN_OBJECT));
-    ck_assert_uint_eq(count_op(fu, VMIR_OP_JSON_NEXT_MEMBER), count_op(bu, VMIR_OP_EVENT_NEXT_MEMBER));
-    ck_assert_uint_eq(count_op(fu, VMIR_OP_JSON_NEXT_ELEMENT), count_op(bu, VMIR_OP_EVENT_NEXT_ELEMENT));
-    ck_assert_uint_eq(count_op(fu, VMIR_OP_JSON_READ_KEY), count_op(bu, VMIR_OP_EVENT_READ_KEY));
-    ck_assert_uint_eq(count_op(fu, VMIR_OP_JSON_PEEK_TOKEN), count_op(bu, VMIR_OP_EVENT_PEEK_TOKEN));
-    ck_assert_uint_eq(count_op(fu, VMIR_OP_JSON_SKIP_VALUE), count_op(bu, VMIR_OP_EVENT_SKIP_VALUE));
-    ck_assert_uint_eq(count_op(fu, VMIR_OP_JSON_READ_VALUE), count_op(bu, VMIR_OP_EVENT_READ_VALUE));
+    ck_assert_uint_eq(count_family(fu, VMIR_FAMILY_NAVIGATION),
+                      count_family(bu, VMIR_FAMILY_NAVIGATION));
+    static const vmir_opcode pairs[][2] = {
+        {VMIR_OP_JSON_BEGIN_OBJECT, VMIR_OP_EVENT_BEGIN_OBJECT},
+        {VMIR_OP_JSON_NEXT_MEMBER, VMIR_OP_EVENT_NEXT_MEMBER},
+        {VMIR_OP_JSON_BEGIN_ARRAY, VMIR_OP_EVENT_BEGIN_ARRAY},
+        {VMIR_OP_JSON_NEXT_ELEMENT, VMIR_OP_EVENT_NEXT_ELEMENT},
+        {VMIR_OP_JSON_READ_KEY, VMIR_OP_EVENT_READ_KEY},
+        {VMIR_OP_JSON_PEEK_TOKEN, VMIR_OP_EVENT_PEEK_TOKEN},
+        {VMIR_OP_JSON_SKIP_VALUE, VMIR_OP_EVENT_SKIP_VALUE},
+        {VMIR_OP_JSON_READ_VALUE, VMIR_OP_EVENT_READ_VALUE},
+        {VMIR_OP_JSON_EXPECT_END, VMIR_OP_EVENT_EXPECT_END},
+    };
+    for (size_t k = 0; k < VMIR_COUNTOF(pairs); k++)
+      ck_assert_uint_eq(count_op(fu, pairs[k][0]), count_op(bu, pairs[k][1]));
     ck_assert_uint_eq(count_op(fu, VMIR_OP_JSON_READ_BOOL) + count_op(fu, VMIR_OP_JSON_READ_NUMBER) +
                           count_op(fu, VMIR_OP_JSON_READ_STRING),
                       count_op(bu, VMIR_OP_EVENT_READ_SCALAR));
@@ -884,6 +917,184 @@ START_TEST(programs_are_self_contained) {
 }
 END_TEST
 
+
+/* ---- fused and unfused agree when run ----------------------------------------- */
+
+/* A value encoded as JSON (re-encoding is how decoded values are compared:
+ * they hold arena pointers). NULL when the encoder refuses it. */
+static char *to_json(const vmir_shape *shape, const void *value) {
+  vmir_error err;
+  vmir_compile_options o = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_program *p = vmir_compile_encode(shape, &o, &err);
+  ck_assert_msg(p, "%s", err.message);
+  vmir_executable *e = vmir_executable_new(p, shape, &err);
+  ck_assert_msg(e, "%s", err.message);
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  char *out = NULL;
+  if (vmir_encode(e, value, shape, vmir_json_writer_sink(w), NULL, &err) == VMIR_OK) {
+    size_t n;
+    const uint8_t *d = vmir_json_writer_data(w, &n);
+    out = malloc(n + 1);
+    memcpy(out, d, n);
+    out[n] = 0;
+  }
+  vmir_json_writer_free(w);
+  vmir_executable_free(e);
+  vmir_program_free(p);
+  return out;
+}
+
+static uint8_t *to_msgpack(const vmir_shape *shape, const void *value, size_t *len) {
+  vmir_error err;
+  vmir_compile_options o = vmir_compile_options_default(VMIR_FORMAT_MSGPACK);
+  vmir_program *p = vmir_compile_encode(shape, &o, &err);
+  vmir_executable *e = vmir_executable_new(p, shape, &err);
+  vmir_msgpack_writer *w = vmir_msgpack_writer_new();
+  ck_assert_int_eq(vmir_encode(e, value, shape, vmir_msgpack_writer_sink(w), NULL, &err), VMIR_OK);
+  const uint8_t *d = vmir_msgpack_writer_data(w, len);
+  uint8_t *out = malloc(*len + 1);
+  memcpy(out, d, *len);
+  vmir_msgpack_writer_free(w);
+  vmir_executable_free(e);
+  vmir_program_free(p);
+  return out;
+}
+
+typedef struct outcome {
+  vmir_status status;
+  char message[256];
+  char *json;      /* the decoded value, re-encoded; NULL on failure */
+} outcome;
+
+static outcome run_decode(const vmir_shape *shape, size_t size, const void *in, size_t len,
+                          const vmir_compile_options *o, bool unfused) {
+  outcome r = {0};
+  vmir_error err;
+  void *dest = calloc(1, size);
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  vmir_program *p = unfused ? vmir_compile_decode_parse(shape, o, &err)
+                            : vmir_compile_decode_fused(shape, o, &err);
+  vmir_program *b = unfused ? vmir_compile_decode_build(shape, o, &err) : NULL;
+  ck_assert_msg(p && (b || !unfused), "%s", err.message);
+  vmir_executable *pe = vmir_executable_new(p, shape, &err);
+  vmir_executable *be = b ? vmir_executable_new(b, shape, &err) : NULL;
+  ck_assert_msg(pe && (be || !unfused), "%s", err.message);
+  r.status = unfused ? vmir_decode_unfused(pe, be, in, len, dest, shape, dec, NULL, &err)
+                     : vmir_decode(pe, in, len, dest, shape, dec, NULL, &err);
+  snprintf(r.message, sizeof r.message, "%s", err.message);
+  if (r.status == VMIR_OK) r.json = to_json(shape, dest);
+  vmir_executable_free(pe);
+  vmir_executable_free(be);
+  vmir_program_free(p);
+  vmir_program_free(b);
+  vmir_decoder_free(dec);
+  free(dest);
+  return r;
+}
+
+/* Decodes `in` both ways under every policy combination; the two must
+ * succeed with the same value or fail with the same error. Returns the
+ * fused outcome's status under the default policies. */
+static vmir_status agree(const vmir_shape *shape, size_t size, vmir_format f, const void *in,
+                         size_t len) {
+  vmir_status first = VMIR_OK;
+  for (int u = VMIR_UNKNOWN_DENY; u <= VMIR_UNKNOWN_COLLECT; u++)
+    for (int lw = 0; lw < 2; lw++) {
+      vmir_compile_options o = opts(f, (vmir_unknown_policy)u, lw);
+      outcome a = run_decode(shape, size, in, len, &o, false);
+      outcome b = run_decode(shape, size, in, len, &o, true);
+      ck_assert_msg(a.status == b.status, "%s: fused %s (%s), unfused %s (%s)",
+                    vmir_dec_label(shape), vmir_status_name(a.status), a.message,
+                    vmir_status_name(b.status), b.message);
+      /* Equal values, or the same kind of error (the wording of an error
+       * is the token source's: bytes and events describe it differently). */
+      if (a.status == VMIR_OK)
+        ck_assert_str_eq(a.json ? a.json : "(none)", b.json ? b.json : "(none)");
+      if (u == VMIR_UNKNOWN_DENY && !lw) first = a.status;
+      free(a.json);
+      free(b.json);
+    }
+  return first;
+}
+
+/* t[verify format.parse.fusion-semantic-equivalence]
+ * t[verify format.parse.build-ops-equivalence]
+ * t[verify format.parse.fusion-optional] */
+START_TEST(fused_and_unfused_agree) {
+  static const struct {
+    const vmir_shape *shape;
+    size_t size;
+    const char *json;
+    vmir_status want;   /* under the default policies */
+  } docs[] = {
+      {&user_shape, sizeof(user), "{\"name\":\"x\",\"id\":1}", VMIR_OK},
+      {&user_shape, sizeof(user), "{\"id\":1,\"z\":[1,{}],\"name\":\"x\"}", VMIR_E_BUILD},
+      {&user_shape, sizeof(user), "{\"id\":1,\"id\":2,\"name\":\"x\"}", VMIR_E_BUILD},
+      {&user_shape, sizeof(user), "{\"id\":1}", VMIR_E_BUILD},
+      {&user_shape, sizeof(user), "{\"id\":-1,\"name\":\"x\"}", VMIR_E_BUILD},
+      {&user_shape, sizeof(user), "[1]", VMIR_E_DECODE},
+      {&collecting_shape, sizeof(collecting), "{\"rest\":{\"a\":1},\"id\":2,\"b\":[null]}", VMIR_E_BUILD},
+      {&outer_shape, sizeof(outer), "{\"c\":3,\"a\":1,\"b\":2}", VMIR_OK},
+      {&outer_shape, sizeof(outer), "{\"a\":1,\"b\":2}", VMIR_E_BUILD},
+      {&figure_external_shape, sizeof(figure), "\"empty\"", VMIR_OK},
+      {&figure_external_shape, sizeof(figure), "{\"rect\":{\"h\":2,\"w\":1}}", VMIR_OK},
+      {&figure_external_shape, sizeof(figure), "{\"point\":[1,2]}", VMIR_OK},
+      {&figure_external_shape, sizeof(figure), "{\"point\":[1,2,3]}", VMIR_E_DECODE},
+      {&figure_external_shape, sizeof(figure), "{\"circle\":1,\"rect\":{}}", VMIR_E_DECODE},
+      {&figure_external_shape, sizeof(figure), "7", VMIR_E_DECODE},
+      {&figure_external_unit_shape, sizeof(figure), "{\"empty\":null}", VMIR_OK},
+      {&figure_adjacent_shape, sizeof(figure), "{\"c\":[3,4],\"t\":\"point\"}", VMIR_OK},
+      {&figure_adjacent_shape, sizeof(figure), "{\"t\":\"empty\"}", VMIR_OK},
+      {&figure_adjacent_shape, sizeof(figure), "{\"t\":\"circle\"}", VMIR_E_DECODE},
+      {&figure_adjacent_shape, sizeof(figure), "{\"t\":\"circle\",\"c\":1,\"c\":2}", VMIR_E_DECODE},
+      {&figure_adjacent_shape, sizeof(figure), "{\"c\":1}", VMIR_E_DECODE},
+      {&figure_internal_shape, sizeof(figure), "{\"w\":1,\"h\":2,\"type\":\"rect\"}", VMIR_OK},
+      {&figure_internal_shape, sizeof(figure), "{\"type\":\"rect\",\"w\":1,\"type\":\"empty\",\"h\":2}", VMIR_E_DECODE},
+      {&figure_internal_shape, sizeof(figure), "{\"type\":\"nope\"}", VMIR_E_DECODE},
+      {&wrapped_shape, sizeof(wrapped), "{\"y\":2,\"kind\":\"point\",\"x\":1}", VMIR_OK},
+      {&figure_untagged_shape, sizeof(figure), "null", VMIR_OK},
+      {&figure_untagged_shape, sizeof(figure), "[1,2]", VMIR_OK},
+      {&figure_untagged_shape, sizeof(figure), "{\"w\":1,\"h\":2}", VMIR_OK},
+      {&figure_untagged_shape, sizeof(figure), "2.5", VMIR_OK},
+      {&figure_untagged_shape, sizeof(figure), "true", VMIR_E_DECODE},
+      {&node_shape, sizeof(node), "{\"value\":1,\"next\":{\"value\":2,\"next\":null,\"children\":[]},"
+                                  "\"children\":[{\"value\":3,\"next\":null,\"children\":[]}]}", VMIR_OK},
+      {&node_shape, sizeof(node), "{\"value\":1,\"next\":null,\"children\":[{\"value\":3}]}", VMIR_E_BUILD},
+  };
+  for (size_t i = 0; i < VMIR_COUNTOF(docs); i++) {
+    vmir_status st = agree(docs[i].shape, docs[i].size, VMIR_FORMAT_JSON, docs[i].json,
+                           strlen(docs[i].json));
+    ck_assert_msg(st == docs[i].want, "%s: %s, want %s", docs[i].json, vmir_status_name(st),
+                  vmir_status_name(docs[i].want));
+  }
+
+  /* MessagePack: values through the encoder, then both decoders */
+  user u = {.id = 7, .name = {"ada", 3}};
+  figure figs[] = {{.tag = FIGURE_CIRCLE, .u.radius = 1.5},
+                   {.tag = FIGURE_RECT, .u.rect = {2, 3}},
+                   {.tag = FIGURE_POINT, .u.point = {4, -5}},
+                   {.tag = FIGURE_EMPTY}};
+  const vmir_shape *fig_shapes[] = {&figure_external_shape, &figure_external_unit_shape,
+                                    &figure_adjacent_shape, &figure_untagged_shape};
+  size_t len;
+  uint8_t *bytes = to_msgpack(&user_shape, &u, &len);
+  ck_assert_int_eq(agree(&user_shape, sizeof u, VMIR_FORMAT_MSGPACK, bytes, len), VMIR_OK);
+  free(bytes);
+  for (size_t s = 0; s < VMIR_COUNTOF(fig_shapes); s++)
+    for (size_t v = 0; v < VMIR_COUNTOF(figs); v++) {
+      bytes = to_msgpack(fig_shapes[s], &figs[v], &len);
+      ck_assert_int_eq(agree(fig_shapes[s], sizeof(figure), VMIR_FORMAT_MSGPACK, bytes, len),
+                       VMIR_OK);
+      free(bytes);
+    }
+  /* a tuple one item short, in MessagePack: {"point": [4]} */
+  static const uint8_t short_point[] = {0x81, 0xa5, 'p', 'o', 'i', 'n', 't', 0x91, 0x04};
+  ck_assert_int_eq(agree(&figure_external_shape, sizeof(figure), VMIR_FORMAT_MSGPACK, short_point,
+                         sizeof short_point),
+                   VMIR_E_DECODE);
+}
+END_TEST
+
 /* ---- rejections ---------------------------------------------------------------- */
 
 START_TEST(bad_inputs_are_rejected) {
@@ -914,6 +1125,64 @@ START_TEST(bad_inputs_are_rejected) {
 }
 END_TEST
 
+
+/* A DAG of untagged enums, each with two newtype variants holding the next
+ * one: the payload classes of the top one would take 2^depth steps to work
+ * out naively. The compiler stops at its budget with a limit error. */
+#define DAG_LEVELS 24
+static vmir_shape dag_enums[DAG_LEVELS + 1];
+static vmir_field dag_fields[DAG_LEVELS][1];
+static vmir_variant dag_variants[DAG_LEVELS][2];
+static char dag_names[DAG_LEVELS + 1][8];
+
+static const vmir_shape *make_enum_dag(void) {
+  static const vmir_field leaf_field[] = {{.name = "b", .offset = 4, .shape = &vmir_shape_bool}};
+  static const vmir_variant leaf_variant[] = {
+      {.name = "leaf", .discriminant = 0, .style = VMIR_VARIANT_NEWTYPE, .fields = leaf_field,
+       .field_count = 1}};
+  for (int k = DAG_LEVELS; k >= 0; k--) {
+    snprintf(dag_names[k], sizeof dag_names[k], "e%d", k);
+    vmir_shape *e = &dag_enums[k];
+    e->kind = VMIR_KIND_ENUM;
+    e->name = dag_names[k];
+    e->align = 4;
+    e->u.enumeration.tag_offset = 0;
+    e->u.enumeration.tag_width = 4;
+    e->u.enumeration.tagging = VMIR_TAG_UNTAGGED;
+    if (k == DAG_LEVELS) {
+      e->size = 8;
+      e->u.enumeration.variants = leaf_variant;
+      e->u.enumeration.count = 1;
+      continue;
+    }
+    e->size = 4 + dag_enums[k + 1].size;
+    dag_fields[k][0] = (vmir_field){.name = "next", .offset = 4, .shape = &dag_enums[k + 1]};
+    for (int v = 0; v < 2; v++)
+      dag_variants[k][v] = (vmir_variant){.name = v ? "b" : "a", .discriminant = v,
+                                          .style = VMIR_VARIANT_NEWTYPE,
+                                          .fields = dag_fields[k], .field_count = 1};
+    e->u.enumeration.variants = dag_variants[k];
+    e->u.enumeration.count = 2;
+  }
+  return &dag_enums[0];
+}
+
+START_TEST(untagged_dispatch_work_is_bounded) {
+  const vmir_shape *top = make_enum_dag();
+  vmir_error err;
+  ck_assert_msg(vmir_shape_validate(top, &err) == VMIR_OK, "%s", err.message);
+  vmir_compile_options o = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  ck_assert_ptr_null(vmir_compile_decode_fused(top, &o, &err));
+  ck_assert_int_eq(err.code, VMIR_E_LIMIT);
+  ck_assert_ptr_nonnull(strstr(err.message, "untagged"));
+  /* a shallow part of the same DAG is fine: every level dispatches booleans
+   * to its first variant */
+  vmir_program *p = vmir_compile_decode_fused(&dag_enums[DAG_LEVELS - 4], &o, &err);
+  ck_assert_msg(p, "%s", err.message);
+  vmir_program_free(p);
+}
+END_TEST
+
 Suite *decode_compile_suite(void) {
   Suite *s = suite_create("decode_compile");
   TCase *tc = tcase_create("lowering");
@@ -938,7 +1207,11 @@ Suite *decode_compile_suite(void) {
   tcase_add_test(tc, programs_carry_the_abi);
   tcase_add_test(tc, programs_are_self_contained);
   tcase_add_test(tc, bad_inputs_are_rejected);
+  tcase_add_test(tc, untagged_dispatch_work_is_bounded);
   suite_add_tcase(s, tc);
+  TCase *run = tcase_create("execution");
+  tcase_add_test(run, fused_and_unfused_agree);
+  suite_add_tcase(s, run);
   return s;
 }
 

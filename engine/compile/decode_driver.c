@@ -77,6 +77,7 @@ static vmir_program *compile(const vmir_shape *shape,
   D.L.err = err;
   D.unknown = options->unknown_fields;
   D.last_wins = options->duplicate_last_wins;
+  D.class_budget = VMIR_DECODE_CLASS_BUDGET;
   if (kind == VMIR_PROGRAM_BUILD)
     D.ops = &vmir_decode_ops_event;  /* the event stream is format-neutral */
   else

@@ -25,7 +25,8 @@ static uint32_t add_list(vmir_lower *L, const uint32_t *items, uint32_t n) {
   return L->failed ? 0 : vmir_builder_add_list(L->b, items, n);
 }
 
-static uint32_t *new_blocks(vmir_lower *L, uint32_t n) {
+/* Room for n block or string indexes (and one more, so n may be 0). */
+static uint32_t *new_indexes(vmir_lower *L, uint32_t n) {
   uint32_t *blocks = malloc(((size_t)n + 1u) * sizeof *blocks);
   if (!blocks) vmir_lower_fail(L, VMIR_E_NOMEM, "out of memory (enum cases)");
   return blocks;
@@ -114,7 +115,7 @@ static void external_object(vmir_dlower *D, const vmir_shape *e, uint32_t done,
                             const char *type) {
   vmir_lower *L = &D->L;
   uint32_t n = e->u.enumeration.count;
-  uint32_t *names = new_blocks(L, n), *cases = new_blocks(L, n);
+  uint32_t *names = new_indexes(L, n), *cases = new_indexes(L, n);
   if (names && cases) {
     uint32_t key = vmir_lower_block(L);
     vmir_dec_open(D, true, key,
@@ -169,7 +170,7 @@ static void external(vmir_dlower *D, const vmir_shape *e, uint32_t done,
   vmir_dec_op(D, D->ops->peek_token,
               add_list(L, classes, VMIR_TOKEN_CLASS_COUNT), 0);
 
-  uint32_t *names = new_blocks(L, units), *cases = new_blocks(L, units);
+  uint32_t *names = new_indexes(L, units), *cases = new_indexes(L, units);
   if (names && cases) {
     uint32_t k = 0;
     for (uint32_t v = 0; v < n; v++) {
@@ -198,16 +199,6 @@ static void external(vmir_dlower *D, const vmir_shape *e, uint32_t done,
 typedef void (*second_pass_fn)(vmir_dlower *D, const vmir_shape *e,
                                uint32_t vi, const char *type);
 
-/*   cursor-save; open object (scan) (missing)
- *   scan: read-key; switch-key (tag) (found) (unknown skip)
- *   skip: skip-value; advance (scan) (missing)
- *   found: read-string; switch-string (names) (sel_v) (unknown: fail)
- *   sel_v: [counted: finish the member loop]; cursor-restore;
- *          build-select-variant v; <second pass v>; jump done
- *   missing: cursor-drop; fail
- * Delimited sources abandon the scan at the tag (restoring the cursor is
- * all it takes); a counted source must run its loop to the end so that the
- * loop stack balances, skipping the remaining members. */
 /* The first pass, up to the tag's value: switch-string sends each
  * variant name to cases[v] (with the cursor still inside the object). */
 static void scan_for_tag(vmir_dlower *D, const vmir_shape *e, const char *type,
@@ -241,11 +232,21 @@ static void scan_for_tag(vmir_dlower *D, const vmir_shape *e, const char *type,
                   vmir_dec_fail_block(D, "unknown variant of enum %s", type));
 }
 
+/*   cursor-save; open object (scan) (missing)
+ *   scan: read-key; switch-key (tag) (found) (unknown skip)
+ *   skip: skip-value; advance (scan) (missing)
+ *   found: read-string; switch-string (names) (sel_v) (unknown: fail)
+ *   sel_v: [counted: finish the member loop]; cursor-restore;
+ *          build-select-variant v; <second pass v>; jump done
+ *   missing: cursor-drop; fail
+ * Delimited sources abandon the scan at the tag (restoring the cursor is
+ * all it takes); a counted source must run its loop to the end so that the
+ * loop stack balances, skipping the remaining members. */
 static void lookahead(vmir_dlower *D, const vmir_shape *e, uint32_t done,
                       const char *type, second_pass_fn second) {
   vmir_lower *L = &D->L;
   uint32_t n = e->u.enumeration.count;
-  uint32_t *names = new_blocks(L, n), *cases = new_blocks(L, n);
+  uint32_t *names = new_indexes(L, n), *cases = new_indexes(L, n);
   if (names && cases) {
     for (uint32_t v = 0; v < n; v++) {
       names[v] = wire_name(D, e, v);
@@ -395,22 +396,24 @@ static void untagged(vmir_dlower *D, const vmir_shape *e, uint32_t done,
                      const char *type) {
   vmir_lower *L = &D->L;
   uint32_t n = e->u.enumeration.count;
-  uint32_t *blocks = new_blocks(L, n);
+  uint32_t *blocks = new_indexes(L, n);
   if (!blocks) return;
   for (uint32_t v = 0; v < n; v++) blocks[v] = UINT32_MAX;
   uint32_t nomatch = vmir_dec_fail_block(
       D, "no variant of %s matches the input", type);
+  /* Class by class, the first variant that takes it; each class is
+   * claimed once, so the scan ends as soon as every class is. */
   uint32_t classes[VMIR_TOKEN_CLASS_COUNT];
-  for (uint32_t c = 0; c < VMIR_TOKEN_CLASS_COUNT; c++) {
-    classes[c] = nomatch;
-    for (uint32_t v = 0; v < n; v++) {
-      uint32_t mask =
-          vmir_dec_variant_classes(D, &e->u.enumeration.variants[v], 0);
-      if (!(mask & VMIR_TOKEN_BIT(c))) continue;
-      if (blocks[v] == UINT32_MAX) blocks[v] = vmir_lower_block(L);
-      classes[c] = blocks[v];
-      break;
-    }
+  for (uint32_t c = 0; c < VMIR_TOKEN_CLASS_COUNT; c++) classes[c] = nomatch;
+  uint32_t claimed = 0;
+  for (uint32_t v = 0; v < n && claimed != VMIR_TOKEN_ALL && !L->failed; v++) {
+    uint32_t mine = vmir_dec_variant_classes(D, &e->u.enumeration.variants[v], 0) &
+                    ~claimed;
+    if (!mine) continue;
+    blocks[v] = vmir_lower_block(L);
+    for (uint32_t c = 0; c < VMIR_TOKEN_CLASS_COUNT; c++)
+      if (mine & VMIR_TOKEN_BIT(c)) classes[c] = blocks[v];
+    claimed |= mine;
   }
   vmir_dec_op(D, D->ops->peek_token,
               add_list(L, classes, VMIR_TOKEN_CLASS_COUNT), 0);

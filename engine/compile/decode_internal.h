@@ -61,7 +61,12 @@ typedef struct vmir_dlower {
   const vmir_decode_ops *ops;
   vmir_unknown_policy unknown;
   bool last_wins;
+  /* Token-class computations left (untagged dispatch): a DAG of untagged
+   * enums would otherwise cost exponential time. */
+  uint32_t class_budget;
 } vmir_dlower;
+
+#define VMIR_DECODE_CLASS_BUDGET (1u << 16)
 
 /* ---- flavour helpers (decode_flavor.c) ------------------------------------- */
 
@@ -92,12 +97,12 @@ void vmir_dec_value(vmir_dlower *D, const vmir_shape *shape);
 /* The body of the proc that decodes composite `shape`. */
 void vmir_dec_proc_body(vmir_dlower *D, const vmir_shape *shape);
 /* The token classes a value of `shape` can start with. */
-uint32_t vmir_dec_classes(const vmir_dlower *D, const vmir_shape *shape,
+uint32_t vmir_dec_classes(vmir_dlower *D, const vmir_shape *shape,
                           uint32_t depth);
 /* The token classes the payload of variant `v` can start with when the
  * enum is untagged (unit: null; struct: object; tuple: array; newtype: its
  * field's classes). */
-uint32_t vmir_dec_variant_classes(const vmir_dlower *D, const vmir_variant *v,
+uint32_t vmir_dec_variant_classes(vmir_dlower *D, const vmir_variant *v,
                                   uint32_t depth);
 
 /* ---- objects (decode_struct.c) --------------------------------------------- */

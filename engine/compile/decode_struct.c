@@ -31,6 +31,7 @@ typedef struct dmembers {
   dflat *flats;             /* pre-order: a parent before its children */
   uint32_t flat_count, flat_cap;
   vmir_object_names names;  /* rejects a wire name used twice */
+  int64_t collect;          /* the catch-all field (COLLECT), or -1 */
 } dmembers;
 
 static void members_free(dmembers *m) {
@@ -53,21 +54,32 @@ static bool grow(vmir_lower *L, void **items, uint32_t *cap, uint32_t count,
   return true;
 }
 
-/* Gathers keys and flattened structs in declaration order. Depth and
- * member count were bounded by vmir_lower_count_members beforehand. */
-static void collect(vmir_lower *L, dmembers *m, const vmir_field *fields,
-                    uint32_t count, uint32_t flat) {
+/* Gathers keys and flattened structs in declaration order. Flatten depth
+ * and targets were checked by vmir_lower_count_members beforehand. */
+static void gather(vmir_lower *L, dmembers *m, const vmir_field *fields,
+                   uint32_t count, uint32_t flat) {
   for (uint32_t i = 0; i < count && !L->failed; i++) {
     const vmir_field *f = &fields[i];
     /* t[impl format.ir.compile-static-skip] */
     if (f->flags & VMIR_FIELD_SKIP) continue;  /* its key is unknown */
+    /* The catch-all has no key of its own: a member named like it is one
+     * more unknown member, collected into it. */
+    if (flat == NO_FLAT && (int64_t)i == m->collect) continue;
+    /* Members are bounded; so are flattened structs, which a flatten DAG
+     * could otherwise multiply without adding a member. */
+    if (m->key_count + m->flat_count >= VMIR_COMPILE_MAX_OBJECT_MEMBERS) {
+      vmir_lower_fail(L, VMIR_E_LIMIT,
+                      "object has more than %u members and flattened fields",
+                      VMIR_COMPILE_MAX_OBJECT_MEMBERS);
+      return;
+    }
     if (f->flags & VMIR_FIELD_FLATTEN) {
       if (!grow(L, (void **)&m->flats, &m->flat_cap, m->flat_count,
                 sizeof *m->flats))
         return;
       uint32_t self = m->flat_count++;
       m->flats[self] = (dflat){flat, i};
-      collect(L, m, f->shape->u.fields.fields, f->shape->u.fields.count, self);
+      gather(L, m, f->shape->u.fields.fields, f->shape->u.fields.count, self);
       continue;
     }
     /* t[impl format.ir.compile-rename-resolution] */
@@ -112,6 +124,7 @@ static void leave_n(vmir_dlower *D, uint32_t n) {
     vmir_lower_emit(&D->L, VMIR_OP_LEAVE, 0, 0, 0);
 }
 
+/* t[impl format.ir.compile-flatten-lowering] */
 /* Each flattened struct gets its own tracking frame, begun with the
  * parent's (pre-order) and marked as set in its parent: its completeness is
  * its own frame's business. Frames are found by address, so member cases
@@ -199,6 +212,10 @@ static void lower_object(vmir_dlower *D, const vmir_dobj *obj,
                          uint32_t *names, uint32_t *cases) {
   vmir_lower *L = &D->L;
   if (obj->track) vmir_lower_emit(L, VMIR_OP_BUILD_BEGIN_STRUCT, 0, 0, 0);
+  /* The catch-all is set from the start (empty until something unknown
+   * arrives), so an object without unknown members is still complete. */
+  if (m->collect >= 0)
+    vmir_lower_emit(L, VMIR_OP_BUILD_FIELD, m->collect, 0, 0);
   begin_flats(D, obj, m);
   uint32_t key = vmir_lower_block(L), next = vmir_lower_block(L),
            end = vmir_lower_block(L), unknown = vmir_lower_block(L);
@@ -229,11 +246,7 @@ static void lower_object(vmir_dlower *D, const vmir_dobj *obj,
     key_case(D, obj, m, &m->keys[k], next);
   }
   L->block = unknown;
-  /* Only a struct has a field to collect into; in a variant's fields
-   * COLLECT is DENY (docs/decode.md). */
-  vmir_dec_unknown_case(
-      D, obj->variant < 0 ? vmir_dec_collect_target(obj->fields, obj->count) : -1,
-      next);
+  vmir_dec_unknown_case(D, m->collect, next);
 
   L->block = next;
   vmir_dec_advance(D, true, key, end);
@@ -252,12 +265,17 @@ void vmir_dec_object(vmir_dlower *D, const vmir_dobj *obj) {
                                 &dynamic))
     return;
   dmembers m = {0};
+  /* Only a struct has a field to collect into; in a variant's fields
+   * COLLECT is DENY (docs/decode.md). */
+  m.collect = D->unknown == VMIR_UNKNOWN_COLLECT && obj->variant < 0 && obj->track
+                  ? vmir_dec_collect_target(obj->fields, obj->count)
+                  : -1;
   uint32_t tag_string = 0;
   if (obj->tag_key) {
     tag_string = vmir_lower_string(L, obj->tag_key);
     vmir_object_names_add(L, &m.names, tag_string, obj->tag_key);
   }
-  collect(L, &m, obj->fields, obj->count, NO_FLAT);
+  gather(L, &m, obj->fields, obj->count, NO_FLAT);
   size_t room = (size_t)m.key_count + 1u;
   uint32_t *names = malloc(room * sizeof *names);
   uint32_t *cases = malloc(room * sizeof *cases);

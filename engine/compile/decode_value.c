@@ -2,9 +2,8 @@
  * (option, pointer, list, fixed array, map). Written once over the flavour
  * table (decode_flavor.c): the fused JSON and MessagePack programs and the
  * build program of unfused decode all come from this code, so the build
- * actions they run, and the order they run them in, are the same.
- *
- * t[impl format.parse.fusion-semantic-equivalence] */
+ * actions they run, and the order they run them in, are the same. */
+/* t[impl format.parse.fusion-semantic-equivalence] */
 #include "compile/decode_internal.h"
 
 static void store_scalar(vmir_dlower *D, vmir_opcode read) {
@@ -151,10 +150,18 @@ void vmir_dec_proc_body(vmir_dlower *D, const vmir_shape *shape) {
 
 /* Token classes, for untagged dispatch. Options and pointers pass through
  * to their payload, so a cycle made only of them (or of untagged enums)
- * never reaches a container: the depth bound ends it with "no class". */
-uint32_t vmir_dec_classes(const vmir_dlower *D, const vmir_shape *shape,
+ * never reaches a container: the depth bound ends it with "no class".
+ * The budget bounds the whole compile's work on such chains. */
+uint32_t vmir_dec_classes(vmir_dlower *D, const vmir_shape *shape,
                           uint32_t depth) {
-  if (depth > VMIR_COMPILE_MAX_FLATTEN_DEPTH) return 0;
+  if (depth > VMIR_COMPILE_MAX_FLATTEN_DEPTH || D->L.failed) return 0;
+  if (D->class_budget == 0) {
+    vmir_lower_fail(&D->L, VMIR_E_LIMIT,
+                    "untagged enums nested too intricately to dispatch (over "
+                    "%u payload class computations)", VMIR_DECODE_CLASS_BUDGET);
+    return 0;
+  }
+  D->class_budget--;
   switch (shape->kind) {
     case VMIR_KIND_BOOL:
       return VMIR_TOKEN_BIT(VMIR_TOKEN_BOOL);
@@ -209,7 +216,7 @@ uint32_t vmir_dec_classes(const vmir_dlower *D, const vmir_shape *shape,
   return 0;
 }
 
-uint32_t vmir_dec_variant_classes(const vmir_dlower *D, const vmir_variant *v,
+uint32_t vmir_dec_variant_classes(vmir_dlower *D, const vmir_variant *v,
                                   uint32_t depth) {
   switch (v->style) {
     case VMIR_VARIANT_UNIT: return VMIR_TOKEN_BIT(VMIR_TOKEN_NULL);

@@ -280,8 +280,13 @@ static vmir_status build_field(const vmir_executable *exe, vmir_vm_state *vm, co
   return VMIR_OK;
 }
 
+/* A field may be absent when it is an option, flagged default or skip, or
+ * skip-if: the encoder omits a skip-if field exactly when its predicate
+ * holds, and the builtin predicates hold for the zero value, so our own
+ * output always decodes back. */
 static bool field_optional(const vmir_field *f) {
-  return (f->flags & (VMIR_FIELD_SKIP | VMIR_FIELD_DEFAULT)) || f->shape->kind == VMIR_KIND_OPTION;
+  return (f->flags & (VMIR_FIELD_SKIP | VMIR_FIELD_DEFAULT | VMIR_FIELD_SKIP_IF)) ||
+         f->shape->kind == VMIR_KIND_OPTION;
 }
 
 static vmir_status end_struct(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {

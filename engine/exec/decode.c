@@ -8,6 +8,7 @@
 #include "exec/decode_ops.h"
 #include "exec/exec_error.h"
 #include "exec/interp.h"
+#include "runtime/tier.h"
 
 vmir_decoder *vmir_decoder_new(const vmir_decode_limits *limits) {
   vmir_decoder *dec = calloc(1, sizeof *dec);
@@ -109,7 +110,9 @@ static vmir_status run(vmir_executable *exe, vmir_decode_state *d, const vmir_sh
   vm.pc = exe->proc_entry[p->entry_proc];
   vm.path[0] = (vmir_path_entry){.addr = d->shadow, .shape = shape, .segment = VMIR_SEG_ROOT};
   vm.path_depth = 1;
-  vmir_status st = vmir_interp_run(exe, &vm, err);
+  /* Interpreter or, once hot, generated code (engine/runtime/tier.c); io is
+   * the sink a parse program emits into, else the decode state. */
+  vmir_status st = vmir_tier_run(exe, &vm, d->shadow, shape, sink ? (void *)sink : (void *)d, err);
   vmir_vm_state_release(&vm);
   return st;
 }

@@ -44,7 +44,19 @@ static vmir_status batch_push(vmir_sink *sink, vmir_event_kind kind) {
 
 static vmir_status batch_begin_struct(vmir_sink *s, uint64_t len) { (void)len; return batch_push(s, VMIR_EVENT_BEGIN_OBJECT); }
 static vmir_status batch_begin_seq(vmir_sink *s, uint64_t len) { (void)len; return batch_push(s, VMIR_EVENT_BEGIN_ARRAY); }
-static vmir_status batch_end(vmir_sink *s) { return batch_push(s, VMIR_EVENT_END); }
+/* An end event points at its closing bracket (JSON has consumed it by the
+ * time the parse program emits the event), where fused decode stands. */
+static vmir_status batch_end(vmir_sink *sink) {
+  vmir_decode_state *d = sink->ctx;
+  const vmir_source *src = &d->src;
+  size_t at = token_offset(src);
+  if (src->format == VMIR_SOURCE_TEXT && src->pos > 0 &&
+      (src->data[src->pos - 1] == '}' || src->data[src->pos - 1] == ']'))
+    at = src->pos - 1;
+  if (vmir_event_append(d->dec, VMIR_EVENT_END, NULL, at)) return VMIR_OK;
+  snprintf(sink->error, sizeof sink->error, "out of memory for the event batch");
+  return VMIR_E_NOMEM;
+}
 
 static vmir_status batch_field_name(vmir_sink *sink, vmir_str name) {
   vmir_decode_state *d = sink->ctx;

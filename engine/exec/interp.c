@@ -17,6 +17,7 @@
 #include "exec/interp.h"
 #include "exec/value_access.h"
 #include "exec/vm_state.h"
+#include "runtime/tier.h"
 
 #define fail vmir_exec_fail
 
@@ -537,7 +538,9 @@ vmir_status vmir_encode(vmir_executable *exe, const void *value, const vmir_shap
   vm.pc = exe->proc_entry[p->entry_proc];
   vm.path[0] = (vmir_path_entry){.addr = value, .shape = shape, .segment = VMIR_SEG_ROOT};
   vm.path_depth = 1;
-  st = vmir_interp_run(exe, &vm, err);
+  /* The tiering runtime runs generated code once the executable is hot,
+   * and this interpreter otherwise (engine/runtime/tier.c). */
+  st = vmir_tier_run(exe, &vm, value, shape, sink, err);
   vmir_vm_state_release(&vm);
   return st;
 }
