@@ -104,6 +104,18 @@ int cli_parse_format(const cli_command *cmd, const char *option,
   return CLI_EXIT_OK;
 }
 
+int cli_parse_decode_options(const cli_command *cmd, const char *shape_path,
+                             const char *format_option, const char *format_name,
+                             const char *unknown, const char *duplicates,
+                             vmir_compile_options *opt) {
+  if (!shape_path) return cli_usage_error(cmd, "missing --shape SHAPE.shape");
+  vmir_format format = VMIR_FORMAT_JSON;
+  int rc = cli_parse_format(cmd, format_option, format_name, &format);
+  if (rc != CLI_EXIT_OK) return rc;
+  *opt = vmir_compile_options_default(format);
+  return cli_parse_decode_policy(cmd, unknown, duplicates, opt);
+}
+
 int cli_parse_decode_policy(const cli_command *cmd, const char *unknown,
                             const char *duplicates, vmir_compile_options *opt) {
   if (unknown) {

@@ -49,6 +49,7 @@ extern const cli_command cli_encode_command;
 extern const cli_command cli_decode_command;
 extern const cli_command cli_transcode_command;
 extern const cli_command cli_check_command;
+extern const cli_command cli_stats_command;
 
 /* ---- arguments (args.c) --------------------------------------------------- */
 
@@ -85,6 +86,15 @@ int cli_parse_format(const cli_command *cmd, const char *option,
  * error on any other value. */
 int cli_parse_decode_policy(const cli_command *cmd, const char *unknown,
                             const char *duplicates, vmir_compile_options *opt);
+
+/* The option checks of the commands that decode documents (check, decode):
+ * --shape is required, then the format option (`format_option`, value
+ * `format_name`) and the decode policies give *opt. Usage errors are
+ * printed and returned. */
+int cli_parse_decode_options(const cli_command *cmd, const char *shape_path,
+                             const char *format_option, const char *format_name,
+                             const char *unknown, const char *duplicates,
+                             vmir_compile_options *opt);
 
 /* ---- input and output (io.c) -------------------------------------------------- */
 
@@ -153,6 +163,19 @@ int cli_program_from_bytes(const char *name, const char *data, size_t len,
  * returns the exit code; *out is the program on success. */
 int cli_load_program(const char *path, int want, vmir_program **out);
 
+/* Renders a program into another form (binary or text); NULL when out of
+ * memory. */
+typedef void *(*cli_program_render)(const vmir_program *program, size_t *len);
+
+/* The whole of asm and disasm, which differ only in the form they read
+ * (`want`, as for cli_load_program) and write: parses `[PROG|-] [-o OUT]`,
+ * loads the program, renders it and writes the result. `binary_output`
+ * refuses a terminal as the output; `doing` names the rendering in the
+ * out-of-memory message ("encoding", "printing"). Returns the exit code. */
+int cli_convert_program(const cli_command *cmd, int argc, char **argv, int want,
+                        bool binary_output, cli_program_render render,
+                        const char *doing);
+
 /* Loads a shape file; reports failures. *out is the set on success. */
 int cli_load_shapes(const char *path, vmir_shape_set **out);
 
@@ -212,5 +235,12 @@ void cli_encoder_close(cli_encoder *e);
  * is written as it is. */
 int cli_write_document(const char *path, vmir_format format,
                        const uint8_t *data, size_t len);
+
+/* The pipeline of decode, encode and transcode once both ends are open:
+ * reads the document `input` (NULL or "-": stdin), decodes it with `d`,
+ * encodes the value with `e` and writes the result to `out` in e->format.
+ * Failures are reported against `input`. */
+int cli_reencode_document(cli_decoder *d, cli_encoder *e, const char *input,
+                          const char *out);
 
 #endif

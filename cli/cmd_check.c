@@ -39,12 +39,9 @@ static int run_checks(const cli_command *self, int argc, char **argv, const char
   int rc = cli_parse_args(self, argc, argv, options, sizeof options / sizeof options[0],
                           inputs, (size_t)argc, &count);
   if (rc != CLI_EXIT_OK) return rc == CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
-  if (!shape_path) return cli_usage_error(self, "missing --shape SHAPE.shape");
-  vmir_format format = VMIR_FORMAT_JSON;
-  rc = cli_parse_format(self, "format", format_name, &format);
-  if (rc != CLI_EXIT_OK) return rc;
-  vmir_compile_options opt = vmir_compile_options_default(format);
-  rc = cli_parse_decode_policy(self, unknown, duplicates, &opt);
+  vmir_compile_options opt;
+  rc = cli_parse_decode_options(self, shape_path, "format", format_name, unknown,
+                                duplicates, &opt);
   if (rc != CLI_EXIT_OK) return rc;
   if (count == 0) inputs[count++] = "-";
   int from_stdin = cli_is_std(shape_path);

@@ -1,9 +1,6 @@
 /* vmir decode: a JSON or MessagePack document -> the typed value of a
  * shape (compiled decode program) -> canonical JSON (compiled encode
  * program and the library's JSON writer). */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "cli.h"
 
 static int run(const cli_command *self, int argc, char **argv) {
@@ -24,12 +21,9 @@ static int run(const cli_command *self, int argc, char **argv) {
   int rc = cli_parse_args(self, argc, argv, options, sizeof options / sizeof options[0],
                           &input, 1, NULL);
   if (rc != CLI_EXIT_OK) return rc == CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
-  if (!shape_path) return cli_usage_error(self, "missing --shape SHAPE.shape");
-  vmir_format format = VMIR_FORMAT_JSON;
-  rc = cli_parse_format(self, "format", format_name, &format);
-  if (rc != CLI_EXIT_OK) return rc;
-  vmir_compile_options opt = vmir_compile_options_default(format);
-  rc = cli_parse_decode_policy(self, unknown, duplicates, &opt);
+  vmir_compile_options opt;
+  rc = cli_parse_decode_options(self, shape_path, "format", format_name, unknown,
+                                duplicates, &opt);
   if (rc != CLI_EXIT_OK) return rc;
   if (cli_is_std(shape_path) && cli_is_std(input))
     return cli_usage_error(self, "the shape and the document cannot both come from stdin");
@@ -40,18 +34,10 @@ static int run(const cli_command *self, int argc, char **argv) {
   if (rc != CLI_EXIT_OK) return rc;
   cli_decoder dec = {0};
   cli_encoder enc = {0};
-  char *data = NULL;
-  size_t len = 0;
   rc = cli_decoder_open(&dec, shape_path, shape, &opt, unfused);
   if (rc == CLI_EXIT_OK)
     rc = cli_encoder_open(&enc, shape_path, shape, VMIR_FORMAT_JSON, pretty, NULL);
-  if (rc == CLI_EXIT_OK) rc = cli_read_input_max(input, CLI_DOCUMENT_MAX_BYTES, &data, &len);
-  if (rc == CLI_EXIT_OK) rc = cli_decoder_run(&dec, cli_display_name(input), data, len);
-  const uint8_t *doc = NULL;
-  size_t doc_len = 0;
-  if (rc == CLI_EXIT_OK) rc = cli_encoder_run(&enc, cli_display_name(input), dec.value, &doc, &doc_len);
-  if (rc == CLI_EXIT_OK) rc = cli_write_document(out, VMIR_FORMAT_JSON, doc, doc_len);
-  free(data);
+  if (rc == CLI_EXIT_OK) rc = cli_reencode_document(&dec, &enc, input, out);
   cli_encoder_close(&enc);
   cli_decoder_close(&dec);
   vmir_shape_set_free(shapes);

@@ -1,30 +1,13 @@
 /* vmir disasm: binary program -> canonical program text. */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "cli.h"
 
-static int run(const cli_command *self, int argc, char **argv) {
-  const char *out = NULL;
-  const cli_option options[] = {{"output", 'o', &out, NULL}};
-  const char *input = NULL;
-  size_t npos = 0;
-  int rc = cli_parse_args(self, argc, argv, options, 1, &input, 1, &npos);
-  if (rc != CLI_EXIT_OK) return rc == CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
+/* Adapts the printer to cli_program_render (the return types differ). */
+static void *print_text(const vmir_program *program, size_t *len) {
+  return vmir_program_print_text(program, len);
+}
 
-  vmir_program *program = NULL;
-  rc = cli_load_program(input, 'b', &program);
-  if (rc != CLI_EXIT_OK) return rc;
-  size_t len = 0;
-  char *text = vmir_program_print_text(program, &len);
-  vmir_program_free(program);
-  if (!text) {
-    fprintf(stderr, "%s: out of memory while printing\n", cli_display_name(input));
-    return CLI_EXIT_IO;
-  }
-  rc = cli_write_output(out, text, len);
-  free(text);
-  return rc;
+static int run(const cli_command *self, int argc, char **argv) {
+  return cli_convert_program(self, argc, argv, 'b', false, print_text, "printing");
 }
 
 const cli_command cli_disasm_command = {

@@ -2,9 +2,6 @@
  * The value is given as JSON: the shape's fused JSON decode program reads
  * it into the typed value, then the SerProgram, compiled from the shape or
  * loaded with --program, encodes it into JSON or MessagePack. */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "cli.h"
 
 static int run(const cli_command *self, int argc, char **argv) {
@@ -43,19 +40,10 @@ static int run(const cli_command *self, int argc, char **argv) {
   if (rc != CLI_EXIT_OK) return rc;
   cli_decoder dec = {0};
   cli_encoder enc = {0};
-  char *data = NULL;
-  size_t len = 0;
-  const uint8_t *doc = NULL;
-  size_t doc_len = 0;
-  const char *name = cli_display_name(input);
   vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
   rc = cli_encoder_open(&enc, shape_path, shape, to, pretty, program_path);
   if (rc == CLI_EXIT_OK) rc = cli_decoder_open(&dec, shape_path, shape, &opt, false);
-  if (rc == CLI_EXIT_OK) rc = cli_read_input_max(input, CLI_DOCUMENT_MAX_BYTES, &data, &len);
-  if (rc == CLI_EXIT_OK) rc = cli_decoder_run(&dec, name, data, len);
-  if (rc == CLI_EXIT_OK) rc = cli_encoder_run(&enc, name, dec.value, &doc, &doc_len);
-  if (rc == CLI_EXIT_OK) rc = cli_write_document(out, to, doc, doc_len);
-  free(data);
+  if (rc == CLI_EXIT_OK) rc = cli_reencode_document(&dec, &enc, input, out);
   cli_encoder_close(&enc);
   cli_decoder_close(&dec);
   vmir_shape_set_free(shapes);

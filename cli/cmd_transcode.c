@@ -1,8 +1,5 @@
 /* vmir transcode: a document in one format -> the typed value of a shape
  * -> a document in another (or the same) format. */
-#include <stdio.h>
-#include <stdlib.h>
-
 #include "cli.h"
 
 static int run(const cli_command *self, int argc, char **argv) {
@@ -45,18 +42,9 @@ static int run(const cli_command *self, int argc, char **argv) {
   if (rc != CLI_EXIT_OK) return rc;
   cli_decoder dec = {0};
   cli_encoder enc = {0};
-  char *data = NULL;
-  size_t len = 0;
-  const uint8_t *doc = NULL;
-  size_t doc_len = 0;
-  const char *name = cli_display_name(input);
   rc = cli_decoder_open(&dec, shape_path, shape, &opt, unfused);
   if (rc == CLI_EXIT_OK) rc = cli_encoder_open(&enc, shape_path, shape, to, pretty, NULL);
-  if (rc == CLI_EXIT_OK) rc = cli_read_input_max(input, CLI_DOCUMENT_MAX_BYTES, &data, &len);
-  if (rc == CLI_EXIT_OK) rc = cli_decoder_run(&dec, name, data, len);
-  if (rc == CLI_EXIT_OK) rc = cli_encoder_run(&enc, name, dec.value, &doc, &doc_len);
-  if (rc == CLI_EXIT_OK) rc = cli_write_document(out, to, doc, doc_len);
-  free(data);
+  if (rc == CLI_EXIT_OK) rc = cli_reencode_document(&dec, &enc, input, out);
   cli_encoder_close(&enc);
   cli_decoder_close(&dec);
   vmir_shape_set_free(shapes);

@@ -2,6 +2,7 @@
  * a SerProgram, compiled from the shape or loaded from a file and verified
  * against it, runs into the JSON or the MessagePack writer. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -98,4 +99,19 @@ int cli_write_document(const char *path, vmir_format format,
                        const uint8_t *data, size_t len) {
   if (format == VMIR_FORMAT_JSON) return cli_write_output2(path, data, len, "\n", 1);
   return cli_write_output(path, data, len);
+}
+
+int cli_reencode_document(cli_decoder *d, cli_encoder *e, const char *input,
+                          const char *out) {
+  const char *name = cli_display_name(input);
+  char *data = NULL;
+  size_t len = 0;
+  const uint8_t *doc = NULL;
+  size_t doc_len = 0;
+  int rc = cli_read_input_max(input, CLI_DOCUMENT_MAX_BYTES, &data, &len);
+  if (rc == CLI_EXIT_OK) rc = cli_decoder_run(d, name, data, len);
+  if (rc == CLI_EXIT_OK) rc = cli_encoder_run(e, name, d->value, &doc, &doc_len);
+  if (rc == CLI_EXIT_OK) rc = cli_write_document(out, e->format, doc, doc_len);
+  free(data);
+  return rc;
 }

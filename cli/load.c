@@ -98,3 +98,31 @@ int cli_load_shape_type(const char *path, const char *type,
   *shape = found;
   return CLI_EXIT_OK;
 }
+
+int cli_convert_program(const cli_command *cmd, int argc, char **argv, int want,
+                        bool binary_output, cli_program_render render,
+                        const char *doing) {
+  const char *out = NULL;
+  const cli_option options[] = {{"output", 'o', &out, NULL}};
+  const char *input = NULL;
+  size_t npos = 0;
+  int rc = cli_parse_args(cmd, argc, argv, options, 1, &input, 1, &npos);
+  if (rc != CLI_EXIT_OK) return rc == CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
+  /* Binary on a terminal helps nobody and can upset it. */
+  if (binary_output && cli_output_is_terminal(out))
+    return cli_usage_error(cmd, "refusing to write binary to a terminal; use -o FILE");
+
+  vmir_program *program = NULL;
+  rc = cli_load_program(input, want, &program);
+  if (rc != CLI_EXIT_OK) return rc;
+  size_t len = 0;
+  void *rendered = render(program, &len);
+  vmir_program_free(program);
+  if (!rendered) {
+    fprintf(stderr, "%s: out of memory while %s\n", cli_display_name(input), doing);
+    return CLI_EXIT_IO;
+  }
+  rc = cli_write_output(out, rendered, len);
+  free(rendered);
+  return rc;
+}

@@ -10,54 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sink/event_order.h"
 #include "sink/sink_internal.h"
 #include "util/buf.h"
-
-typedef enum level_kind { LEVEL_STRUCT, LEVEL_MAP, LEVEL_SEQ } level_kind;
-
-/* One open container. */
-typedef struct level {
-  uint64_t declared; /* VMIR_LEN_UNKNOWN or the promised member count */
-  uint64_t count;    /* members (objects) or elements (sequences) so far */
-  level_kind kind;
-} level;
 
 struct vmir_json_writer {
   vmir_sink sink;
   vmir_buf out;
-  level *stack;
-  uint32_t depth, stack_cap;
+  vmir_event_order order; /* the event grammar and the nesting stack */
   bool pretty;
-  bool key_pending; /* a field name was written; its value comes next */
-  bool root_done;   /* one complete root value has been written */
-  bool failed;      /* an event failed; the output is not a document */
 };
 
-static const char *kind_name(level_kind kind) {
-  switch (kind) {
-    case LEVEL_STRUCT: return "struct";
-    case LEVEL_MAP: return "map";
-    default: return "sequence";
-  }
-}
-
-static const char *member_word(level_kind kind) {
-  return kind == LEVEL_SEQ ? "elements" : "members";
-}
-
-/* Every failure goes through here: the writer stays failed until reset, so
- * later events cannot turn a broken document into a plausible one. */
-static vmir_status fail_status(vmir_json_writer *w, vmir_status st) {
-  w->failed = true;
-  return st;
-}
-
-#define FAIL(w, ...) fail_status((w), vmir_sink_fail(&(w)->sink, __VA_ARGS__))
-
-static vmir_status refuse_after_failure(vmir_json_writer *w) {
-  if (!w->sink.error[0]) vmir_sink_fail(&w->sink, "writer failed earlier; reset it");
-  return VMIR_E_SINK;
-}
+#define FAIL(w, ...) VMIR_ORDER_FAIL(&(w)->order, __VA_ARGS__)
 
 /* Room for n more bytes; NULL after an allocation failure. */
 static inline uint8_t *room(vmir_json_writer *w, size_t n) {
@@ -65,9 +29,7 @@ static inline uint8_t *room(vmir_json_writer *w, size_t n) {
   return w->out.data + w->out.len;
 }
 
-static vmir_status nomem(vmir_json_writer *w) {
-  return fail_status(w, vmir_sink_nomem(&w->sink));
-}
+static vmir_status nomem(vmir_json_writer *w) { return vmir_order_nomem(&w->order); }
 
 /* Pretty mode: newline and two spaces per level. */
 static bool put_newline_indent(vmir_json_writer *w, uint32_t depth) {
@@ -84,34 +46,17 @@ static bool put_newline_indent(vmir_json_writer *w, uint32_t depth) {
  * and, in pretty mode, the line break inside sequences; inside objects the
  * field name already wrote them). */
 static vmir_status before_value(vmir_json_writer *w) {
-  if (w->failed) return refuse_after_failure(w);
-  if (w->depth == 0) {
-    if (w->root_done)
-      return FAIL(w, "a second top-level value; reset the writer between documents");
-    return VMIR_OK;
-  }
-  level *top = &w->stack[w->depth - 1];
-  if (top->kind != LEVEL_SEQ) {
-    /* t[impl format.ir.sink-field-name-order] */
-    if (!w->key_pending)
-      return FAIL(w, "value without a field name inside a %s", kind_name(top->kind));
-    w->key_pending = false;
-    return VMIR_OK;
-  }
-  if (top->count == top->declared)
-    return FAIL(w, "sequence declared %" PRIu64 " elements but got more", top->declared);
-  if (top->count++ > 0) {
+  vmir_level *seq;
+  vmir_status st = vmir_order_before_value(&w->order, &seq);
+  if (st != VMIR_OK || !seq) return st;
+  if (seq->count++ > 0) {
     uint8_t *p = room(w, 1);
     if (!p) return nomem(w);
     *p = ',';
     w->out.len++;
   }
-  if (w->pretty && !put_newline_indent(w, w->depth)) return nomem(w);
+  if (w->pretty && !put_newline_indent(w, w->order.depth)) return nomem(w);
   return VMIR_OK;
-}
-
-static inline void after_value(vmir_json_writer *w) {
-  if (w->depth == 0) w->root_done = true;
 }
 
 /* ---- strings ----------------------------------------------------------- */
@@ -246,16 +191,17 @@ static vmir_status write_float(vmir_json_writer *w, double v, bool is_f32) {
 /* Bytes: an array of numbers 0..255 (JSON has no byte strings), laid out
  * like any other sequence. */
 static vmir_status write_bytes(vmir_json_writer *w, const uint8_t *b, size_t n) {
-  size_t per_byte = 4 + (w->pretty ? 1 + 2 * ((size_t)w->depth + 1) : 0);
+  uint32_t depth = w->order.depth;
+  size_t per_byte = 4 + (w->pretty ? 1 + 2 * ((size_t)depth + 1) : 0);
   if (n > (SIZE_MAX - 64) / per_byte - 1) return nomem(w);
-  if (!room(w, n * per_byte + 3 + 2 * (size_t)w->depth)) return nomem(w);
+  if (!room(w, n * per_byte + 3 + 2 * (size_t)depth)) return nomem(w);
   w->out.data[w->out.len++] = '[';
   for (size_t i = 0; i < n; i++) {
     if (i > 0) w->out.data[w->out.len++] = ',';
-    if (w->pretty) put_newline_indent(w, w->depth + 1);
+    if (w->pretty) put_newline_indent(w, depth + 1);
     w->out.len += vmir_sink_format_u64((char *)w->out.data + w->out.len, b[i]);
   }
-  if (w->pretty && n > 0) put_newline_indent(w, w->depth);
+  if (w->pretty && n > 0) put_newline_indent(w, depth);
   w->out.data[w->out.len++] = ']';
   return VMIR_OK;
 }
@@ -280,85 +226,57 @@ static vmir_status json_scalar(vmir_sink *sink, const vmir_scalar *v) {
     default: return FAIL(w, "unknown scalar type %d", (int)v->type);
   }
   if (st != VMIR_OK) return st;
-  after_value(w);
+  vmir_order_after_value(&w->order);
   return VMIR_OK;
 }
 
 /* ---- containers ---------------------------------------------------------- */
 
-static vmir_status push_level(vmir_json_writer *w, level_kind kind, uint64_t len) {
-  if (w->depth == w->stack_cap) {
-    if (w->depth >= VMIR_SINK_MAX_DEPTH)
-      return FAIL(w, "nesting deeper than %u levels", VMIR_SINK_MAX_DEPTH);
-    uint32_t cap = w->stack_cap ? w->stack_cap * 2 : 32;
-    if (cap > VMIR_SINK_MAX_DEPTH) cap = VMIR_SINK_MAX_DEPTH;
-    level *grown = realloc(w->stack, cap * sizeof *grown);
-    if (!grown) return nomem(w);
-    w->stack = grown;
-    w->stack_cap = cap;
-  }
-  w->stack[w->depth++] = (level){.declared = len, .count = 0, .kind = kind};
-  return VMIR_OK;
-}
-
-static vmir_status begin(vmir_sink *sink, level_kind kind, uint64_t len) {
+static vmir_status begin(vmir_sink *sink, vmir_level_kind kind, uint64_t len) {
   vmir_json_writer *w = sink->ctx;
   vmir_status st = before_value(w);
-  if (st == VMIR_OK) st = push_level(w, kind, len);
+  if (st == VMIR_OK)
+    st = vmir_order_push(&w->order, (vmir_level){.declared = len, .count = 0, .kind = kind});
   if (st != VMIR_OK) return st;
-  return write_raw(w, kind == LEVEL_SEQ ? "[" : "{", 1);
+  return write_raw(w, kind == VMIR_LEVEL_SEQ ? "[" : "{", 1);
 }
 
 static vmir_status json_begin_struct(vmir_sink *sink, uint64_t len) {
-  return begin(sink, LEVEL_STRUCT, len);
+  return begin(sink, VMIR_LEVEL_STRUCT, len);
 }
 static vmir_status json_begin_seq(vmir_sink *sink, uint64_t len) {
-  return begin(sink, LEVEL_SEQ, len);
+  return begin(sink, VMIR_LEVEL_SEQ, len);
 }
 static vmir_status json_begin_map(vmir_sink *sink, uint64_t len) {
-  return begin(sink, LEVEL_MAP, len);
+  return begin(sink, VMIR_LEVEL_MAP, len);
 }
 
-/* t[impl format.ir.sink-field-name-order] field names only directly inside
- * a struct or map, exactly one before each member value. */
 static vmir_status json_field_name(vmir_sink *sink, vmir_str name) {
   vmir_json_writer *w = sink->ctx;
-  if (w->failed) return refuse_after_failure(w);
-  if (w->depth == 0) return FAIL(w, "field name outside any struct or map");
-  level *top = &w->stack[w->depth - 1];
-  if (top->kind == LEVEL_SEQ) return FAIL(w, "field name inside a sequence");
-  if (w->key_pending) return FAIL(w, "two field names in a row (the first has no value)");
-  if (top->count == top->declared)
-    return FAIL(w, "%s declared %" PRIu64 " members but got more", kind_name(top->kind),
-                top->declared);
-  vmir_status st = top->count++ > 0 ? write_raw(w, ",", 1) : VMIR_OK;
+  vmir_level *top;
+  vmir_status st = vmir_order_field_name(&w->order, &top);
   if (st != VMIR_OK) return st;
-  if (w->pretty && !put_newline_indent(w, w->depth)) return nomem(w);
+  st = top->count++ > 0 ? write_raw(w, ",", 1) : VMIR_OK;
+  if (st != VMIR_OK) return st;
+  if (w->pretty && !put_newline_indent(w, w->order.depth)) return nomem(w);
   st = write_string(w, (const uint8_t *)name.ptr, name.len, "field name");
   if (st != VMIR_OK) return st;
   st = w->pretty ? write_raw(w, ": ", 2) : write_raw(w, ":", 1);
   if (st != VMIR_OK) return st;
-  w->key_pending = true;
+  w->order.key_pending = true;
   return VMIR_OK;
 }
 
-/* t[impl format.ir.sink-struct-balance] `end` must close an open container,
- * not leave a field name without its value, and match the declared count. */
 static vmir_status json_end(vmir_sink *sink) {
   vmir_json_writer *w = sink->ctx;
-  if (w->failed) return refuse_after_failure(w);
-  if (w->depth == 0) return FAIL(w, "end without a matching begin");
-  level *top = &w->stack[w->depth - 1];
-  if (w->key_pending) return FAIL(w, "end right after a field name (its value is missing)");
-  if (top->declared != VMIR_LEN_UNKNOWN && top->count != top->declared)
-    return FAIL(w, "%s declared %" PRIu64 " %s but ended after %" PRIu64,
-                kind_name(top->kind), top->declared, member_word(top->kind), top->count);
-  if (w->pretty && top->count > 0 && !put_newline_indent(w, w->depth - 1))
-    return nomem(w);
-  vmir_status st = write_raw(w, top->kind == LEVEL_SEQ ? "]" : "}", 1);
+  vmir_level *top;
+  vmir_status st = vmir_order_end(&w->order, &top);
   if (st != VMIR_OK) return st;
-  w->depth--;
-  after_value(w);
+  if (w->pretty && top->count > 0 && !put_newline_indent(w, w->order.depth - 1))
+    return nomem(w);
+  st = write_raw(w, top->kind == VMIR_LEVEL_SEQ ? "]" : "}", 1);
+  if (st != VMIR_OK) return st;
+  vmir_order_pop(&w->order);
   return VMIR_OK;
 }
 
@@ -381,22 +299,21 @@ vmir_json_writer *vmir_json_writer_new(const vmir_json_options *options) {
   w->sink.kind = VMIR_SINK_JSON;
   w->sink.ops = &json_ops;
   w->sink.ctx = w;
+  w->order.sink = &w->sink;
   return w;
 }
 
 void vmir_json_writer_free(vmir_json_writer *w) {
   if (!w) return;
   vmir_buf_free(&w->out);
-  free(w->stack);
+  vmir_order_free(&w->order);
   free(w);
 }
 
 void vmir_json_writer_reset(vmir_json_writer *w) {
   w->out.len = 0;
   w->out.failed = false;
-  w->depth = 0;
-  w->key_pending = w->root_done = w->failed = false;
-  w->sink.error[0] = '\0';
+  vmir_order_reset(&w->order);
 }
 
 vmir_sink *vmir_json_writer_sink(vmir_json_writer *w) { return &w->sink; }
@@ -406,7 +323,7 @@ vmir_sink *vmir_json_writer_sink(vmir_json_writer *w) { return &w->sink; }
  * a complete document never is), so a caller can never mistake a fragment
  * for valid JSON. */
 const uint8_t *vmir_json_writer_data(const vmir_json_writer *w, size_t *len) {
-  if (w->failed || !w->root_done) {
+  if (!vmir_order_complete(&w->order)) {
     if (len) *len = 0;
     return (const uint8_t *)""; /* not NULL: callers may memcpy 0 bytes from it */
   }

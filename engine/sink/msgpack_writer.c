@@ -19,26 +19,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sink/event_order.h"
 #include "sink/sink_internal.h"
 #include "util/buf.h"
 
-typedef enum level_kind { LEVEL_STRUCT, LEVEL_MAP, LEVEL_SEQ } level_kind;
-
-typedef struct level {
-  uint64_t declared; /* VMIR_LEN_UNKNOWN or the promised count */
-  uint64_t count;    /* members (maps) or elements (arrays) so far */
-  size_t header_at;  /* offset of the placeholder header (unknown length) */
-  level_kind kind;
-} level;
-
+/* Each level's `mark` is the offset of its header, a placeholder while the
+ * length is unknown. */
 struct vmir_msgpack_writer {
   vmir_sink sink;
   vmir_buf out;
-  level *stack;
-  uint32_t depth, stack_cap;
-  bool key_pending;
-  bool root_done;
-  bool failed;
+  vmir_event_order order; /* the event grammar and the nesting stack */
 };
 
 /* Format bytes (MessagePack spec names). */
@@ -55,29 +45,9 @@ enum {
 
 #define PLACEHOLDER_LEN 5
 
-static const char *kind_name(level_kind kind) {
-  switch (kind) {
-    case LEVEL_STRUCT: return "struct";
-    case LEVEL_MAP: return "map";
-    default: return "sequence";
-  }
-}
+#define FAIL(w, ...) VMIR_ORDER_FAIL(&(w)->order, __VA_ARGS__)
 
-static vmir_status fail_status(vmir_msgpack_writer *w, vmir_status st) {
-  w->failed = true;
-  return st;
-}
-
-#define FAIL(w, ...) fail_status((w), vmir_sink_fail(&(w)->sink, __VA_ARGS__))
-
-static vmir_status refuse_after_failure(vmir_msgpack_writer *w) {
-  if (!w->sink.error[0]) vmir_sink_fail(&w->sink, "writer failed earlier; reset it");
-  return VMIR_E_SINK;
-}
-
-static vmir_status nomem(vmir_msgpack_writer *w) {
-  return fail_status(w, vmir_sink_nomem(&w->sink));
-}
+static vmir_status nomem(vmir_msgpack_writer *w) { return vmir_order_nomem(&w->order); }
 
 static inline uint8_t *room(vmir_msgpack_writer *w, size_t n) {
   if (!vmir_buf_reserve(&w->out, n)) return NULL;
@@ -120,38 +90,22 @@ static size_t length_header(uint8_t *p, uint64_t n, int fix_base, uint64_t fix_m
   return 5;
 }
 
-static size_t container_header(uint8_t *p, level_kind kind, uint64_t n) {
-  if (kind == LEVEL_SEQ) return length_header(p, n, MP_FIXARRAY, 15, 0, MP_ARRAY16, MP_ARRAY32);
+static size_t container_header(uint8_t *p, vmir_level_kind kind, uint64_t n) {
+  if (kind == VMIR_LEVEL_SEQ) return length_header(p, n, MP_FIXARRAY, 15, 0, MP_ARRAY16, MP_ARRAY32);
   return length_header(p, n, MP_FIXMAP, 15, 0, MP_MAP16, MP_MAP32);
 }
 
-/* ---- event order (same grammar as the JSON writer) --------------------- */
+/* ---- event order (shared with the JSON writer: event_order.h) ---------- */
 
+/* Array headers hold at most 2^32 - 1 elements. */
 static vmir_status before_value(vmir_msgpack_writer *w) {
-  if (w->failed) return refuse_after_failure(w);
-  if (w->depth == 0) {
-    if (w->root_done)
-      return FAIL(w, "a second top-level value; reset the writer between documents");
-    return VMIR_OK;
-  }
-  level *top = &w->stack[w->depth - 1];
-  if (top->kind != LEVEL_SEQ) {
-    /* t[impl format.ir.sink-field-name-order] */
-    if (!w->key_pending)
-      return FAIL(w, "value without a field name inside a %s", kind_name(top->kind));
-    w->key_pending = false;
-    return VMIR_OK;
-  }
-  if (top->count == top->declared)
-    return FAIL(w, "sequence declared %" PRIu64 " elements but got more", top->declared);
-  if (top->count == UINT32_MAX)
+  vmir_level *seq;
+  vmir_status st = vmir_order_before_value(&w->order, &seq);
+  if (st != VMIR_OK || !seq) return st;
+  if (seq->count == UINT32_MAX)
     return FAIL(w, "sequence longer than MessagePack's 4294967295 elements");
-  top->count++;
+  seq->count++;
   return VMIR_OK;
-}
-
-static inline void after_value(vmir_msgpack_writer *w) {
-  if (w->depth == 0) w->root_done = true;
 }
 
 /* ---- scalars ----------------------------------------------------------- */
@@ -282,38 +236,23 @@ static vmir_status mp_scalar(vmir_sink *sink, const vmir_scalar *v) {
     default: return FAIL(w, "unknown scalar type %d", (int)v->type);
   }
   if (st != VMIR_OK) return st;
-  after_value(w);
+  vmir_order_after_value(&w->order);
   return VMIR_OK;
 }
 
 /* ---- containers ---------------------------------------------------------- */
 
-static vmir_status push_level(vmir_msgpack_writer *w, level lv) {
-  if (w->depth == w->stack_cap) {
-    if (w->depth >= VMIR_SINK_MAX_DEPTH)
-      return FAIL(w, "nesting deeper than %u levels", VMIR_SINK_MAX_DEPTH);
-    uint32_t cap = w->stack_cap ? w->stack_cap * 2 : 32;
-    if (cap > VMIR_SINK_MAX_DEPTH) cap = VMIR_SINK_MAX_DEPTH;
-    level *grown = realloc(w->stack, cap * sizeof *grown);
-    if (!grown) return nomem(w);
-    w->stack = grown;
-    w->stack_cap = cap;
-  }
-  w->stack[w->depth++] = lv;
-  return VMIR_OK;
-}
-
-static vmir_status begin(vmir_sink *sink, level_kind kind, uint64_t len) {
+static vmir_status begin(vmir_sink *sink, vmir_level_kind kind, uint64_t len) {
   vmir_msgpack_writer *w = sink->ctx;
   vmir_status st = before_value(w);
   if (st != VMIR_OK) return st;
   if (len != VMIR_LEN_UNKNOWN && len > UINT32_MAX)
-    return FAIL(w, "%s of %" PRIu64 " %s is too long for MessagePack", kind_name(kind),
-                len, kind == LEVEL_SEQ ? "elements" : "members");
+    return FAIL(w, "%s of %" PRIu64 " %s is too long for MessagePack",
+                vmir_level_kind_name(kind), len, vmir_level_member_word(kind));
   uint8_t *p = room(w, PLACEHOLDER_LEN);
   if (!p) return nomem(w);
-  level lv = {.declared = len, .count = 0, .header_at = w->out.len, .kind = kind};
-  st = push_level(w, lv);
+  vmir_level lv = {.declared = len, .count = 0, .mark = w->out.len, .kind = kind};
+  st = vmir_order_push(&w->order, lv);
   if (st != VMIR_OK) return st;
   /* Unknown length: the 32-bit form as a placeholder, fixed at `end`. */
   size_t h = len == VMIR_LEN_UNKNOWN ? container_header(p, kind, UINT32_MAX)
@@ -323,66 +262,52 @@ static vmir_status begin(vmir_sink *sink, level_kind kind, uint64_t len) {
 }
 
 static vmir_status mp_begin_struct(vmir_sink *sink, uint64_t len) {
-  return begin(sink, LEVEL_STRUCT, len);
+  return begin(sink, VMIR_LEVEL_STRUCT, len);
 }
 static vmir_status mp_begin_seq(vmir_sink *sink, uint64_t len) {
-  return begin(sink, LEVEL_SEQ, len);
+  return begin(sink, VMIR_LEVEL_SEQ, len);
 }
 static vmir_status mp_begin_map(vmir_sink *sink, uint64_t len) {
-  return begin(sink, LEVEL_MAP, len);
+  return begin(sink, VMIR_LEVEL_MAP, len);
 }
 
-/* t[impl format.ir.sink-field-name-order] field names only directly inside
- * a struct or map, exactly one before each member value. */
+/* Map headers hold at most 2^32 - 1 members. */
 static vmir_status mp_field_name(vmir_sink *sink, vmir_str name) {
   vmir_msgpack_writer *w = sink->ctx;
-  if (w->failed) return refuse_after_failure(w);
-  if (w->depth == 0) return FAIL(w, "field name outside any struct or map");
-  level *top = &w->stack[w->depth - 1];
-  if (top->kind == LEVEL_SEQ) return FAIL(w, "field name inside a sequence");
-  if (w->key_pending) return FAIL(w, "two field names in a row (the first has no value)");
-  if (top->count == top->declared)
-    return FAIL(w, "%s declared %" PRIu64 " members but got more", kind_name(top->kind),
-                top->declared);
+  vmir_level *top;
+  vmir_status st = vmir_order_field_name(&w->order, &top);
+  if (st != VMIR_OK) return st;
   if (top->count == UINT32_MAX)
-    return FAIL(w, "%s longer than MessagePack's 4294967295 members", kind_name(top->kind));
-  vmir_status st = write_blob(w, (const uint8_t *)name.ptr, name.len, true, "field name");
+    return FAIL(w, "%s longer than MessagePack's 4294967295 members",
+                vmir_level_kind_name(top->kind));
+  st = write_blob(w, (const uint8_t *)name.ptr, name.len, true, "field name");
   if (st != VMIR_OK) return st;
   top->count++;
-  w->key_pending = true;
+  w->order.key_pending = true;
   return VMIR_OK;
 }
 
 /* Unknown length: replace the placeholder by the smallest header for the
  * final count, moving the body back over the bytes it no longer needs. */
-static void backpatch(vmir_msgpack_writer *w, const level *top) {
+static void backpatch(vmir_msgpack_writer *w, const vmir_level *top) {
   uint8_t header[PLACEHOLDER_LEN];
   size_t h = container_header(header, top->kind, top->count);
-  uint8_t *at = w->out.data + top->header_at;
-  size_t body = w->out.len - top->header_at - PLACEHOLDER_LEN;
+  uint8_t *at = w->out.data + top->mark;
+  size_t body = w->out.len - top->mark - PLACEHOLDER_LEN;
   if (h < PLACEHOLDER_LEN) memmove(at + h, at + PLACEHOLDER_LEN, body);
   memcpy(at, header, h);
   w->out.len -= PLACEHOLDER_LEN - h;
 }
 
-/* t[impl format.ir.sink-struct-balance] `end` must close an open container,
- * not leave a field name without its value, and match the declared count
- * (the header is already written). */
+/* A declared count must be met exactly (vmir_order_end checks it): the
+ * header is already written. */
 static vmir_status mp_end(vmir_sink *sink) {
   vmir_msgpack_writer *w = sink->ctx;
-  if (w->failed) return refuse_after_failure(w);
-  if (w->depth == 0) return FAIL(w, "end without a matching begin");
-  level *top = &w->stack[w->depth - 1];
-  if (w->key_pending) return FAIL(w, "end right after a field name (its value is missing)");
-  if (top->declared == VMIR_LEN_UNKNOWN) {
-    backpatch(w, top);
-  } else if (top->count != top->declared) {
-    return FAIL(w, "%s declared %" PRIu64 " %s but ended after %" PRIu64,
-                kind_name(top->kind), top->declared,
-                top->kind == LEVEL_SEQ ? "elements" : "members", top->count);
-  }
-  w->depth--;
-  after_value(w);
+  vmir_level *top;
+  vmir_status st = vmir_order_end(&w->order, &top);
+  if (st != VMIR_OK) return st;
+  if (top->declared == VMIR_LEN_UNKNOWN) backpatch(w, top);
+  vmir_order_pop(&w->order);
   return VMIR_OK;
 }
 
@@ -404,22 +329,21 @@ vmir_msgpack_writer *vmir_msgpack_writer_new(void) {
   w->sink.kind = VMIR_SINK_MSGPACK;
   w->sink.ops = &msgpack_ops;
   w->sink.ctx = w;
+  w->order.sink = &w->sink;
   return w;
 }
 
 void vmir_msgpack_writer_free(vmir_msgpack_writer *w) {
   if (!w) return;
   vmir_buf_free(&w->out);
-  free(w->stack);
+  vmir_order_free(&w->order);
   free(w);
 }
 
 void vmir_msgpack_writer_reset(vmir_msgpack_writer *w) {
   w->out.len = 0;
   w->out.failed = false;
-  w->depth = 0;
-  w->key_pending = w->root_done = w->failed = false;
-  w->sink.error[0] = '\0';
+  vmir_order_reset(&w->order);
 }
 
 vmir_sink *vmir_msgpack_writer_sink(vmir_msgpack_writer *w) { return &w->sink; }
@@ -427,7 +351,7 @@ vmir_sink *vmir_msgpack_writer_sink(vmir_msgpack_writer *w) { return &w->sink; }
 /* Only a complete value is handed out (otherwise len 0, which a complete
  * value never has): a fragment's unknown lengths are still placeholders. */
 const uint8_t *vmir_msgpack_writer_data(const vmir_msgpack_writer *w, size_t *len) {
-  if (w->failed || !w->root_done) {
+  if (!vmir_order_complete(&w->order)) {
     if (len) *len = 0;
     return (const uint8_t *)""; /* not NULL: callers may memcpy 0 bytes from it */
   }
