@@ -22,6 +22,7 @@ static const cli_command *const commands[] = {
   &cli_decode_command,
   &cli_transcode_command,
   &cli_check_command,
+  &cli_stats_command,
 };
 
 static const cli_command *find_command(const char *name) {

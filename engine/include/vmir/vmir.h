@@ -11,5 +11,6 @@
 #include "vmir/sink.h"
 #include "vmir/compile.h"
 #include "vmir/exec.h"
+#include "vmir/jit.h"
 
 #endif

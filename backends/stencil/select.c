@@ -1,0 +1,250 @@
+/* Instruction selection. Every opcode has a stencil: a specialised one
+ * mirroring the interpreter's case, or the generic one that runs the
+ * instruction through vmir_interp_step. Only an opcode the backend is told
+ * not to compile (test hook) or does not know becomes a deopt exit.
+ * t[impl format.exec.no-ub-on-unsupported-case] */
+#include "select.h"
+
+static void generic(const vmir_executable *exe, uint32_t pc, vmir_plan *p) {
+  const vmir_op_info *info = vmir_op_info_of(exe->code[pc].op);
+  if (info && info->terminator) {
+    p->stencil = VMIR_STENCIL_generic_dispatch;
+  } else {
+    p->stencil = VMIR_STENCIL_generic;
+    p->cont_pc = pc + 1;
+  }
+}
+
+static void deopt(vmir_plan *p, vmir_deopt_reason reason) {
+  p->stencil = VMIR_STENCIL_deopt;
+  p->a = reason;
+}
+
+/* The variant of an emission stencil that calls the sink's callback
+ * directly. */
+static uint32_t direct_of(uint32_t id) {
+#define D(name) \
+  case VMIR_STENCIL_##name: return VMIR_STENCIL_##name##_direct;
+  switch (id) {
+    D(emit_begin_struct) D(emit_begin_seq_const) D(emit_begin_seq) D(emit_begin_map)
+    D(emit_field_name) D(emit_map_key) D(emit_null) D(emit_string) D(emit_end)
+    D(emit_scalar) D(emit_scalar_bool) D(emit_scalar_u8) D(emit_scalar_u16) D(emit_scalar_u32)
+    D(emit_scalar_u64) D(emit_scalar_i8) D(emit_scalar_i16) D(emit_scalar_i32)
+    D(emit_scalar_i64) D(emit_scalar_f32) D(emit_scalar_f64) D(emit_scalar_unit)
+    D(emit_scalar_string) D(emit_scalar_bytes)
+    default: return id;
+  }
+#undef D
+}
+
+static void emit(const vmir_select_ctx *ctx, vmir_plan *p, uint32_t id, vmir_sink_op op) {
+  p->stencil = ctx->sink_direct ? direct_of(id) : id;
+  p->sink_op = op;
+}
+
+static uint32_t scalar_stencil(const vmir_shape *s) {
+  if (!s) return VMIR_STENCIL_emit_scalar;
+  switch (s->kind) {
+    case VMIR_KIND_BOOL: return VMIR_STENCIL_emit_scalar_bool;
+    case VMIR_KIND_U8: return VMIR_STENCIL_emit_scalar_u8;
+    case VMIR_KIND_U16: return VMIR_STENCIL_emit_scalar_u16;
+    case VMIR_KIND_U32: return VMIR_STENCIL_emit_scalar_u32;
+    case VMIR_KIND_U64: return VMIR_STENCIL_emit_scalar_u64;
+    case VMIR_KIND_I8: return VMIR_STENCIL_emit_scalar_i8;
+    case VMIR_KIND_I16: return VMIR_STENCIL_emit_scalar_i16;
+    case VMIR_KIND_I32: return VMIR_STENCIL_emit_scalar_i32;
+    case VMIR_KIND_I64: return VMIR_STENCIL_emit_scalar_i64;
+    case VMIR_KIND_F32: return VMIR_STENCIL_emit_scalar_f32;
+    case VMIR_KIND_F64: return VMIR_STENCIL_emit_scalar_f64;
+    case VMIR_KIND_UNIT: return VMIR_STENCIL_emit_scalar_unit;
+    case VMIR_KIND_STRING: return VMIR_STENCIL_emit_scalar_string;
+    case VMIR_KIND_BYTES: return VMIR_STENCIL_emit_scalar_bytes;
+    default: return VMIR_STENCIL_emit_scalar;
+  }
+}
+
+/* Lexing ops by branch structure (opcodes.def): two block operands ->
+ * lex_branch; a block list -> lex_dispatch; none -> lex. */
+static void lexing(const vmir_xinsn *x, uint32_t pc, vmir_plan *p) {
+  const vmir_op_info *info = vmir_op_info_of(x->op);
+  uint32_t blocks = 0, lists = 0;
+  for (uint32_t o = 0; o < info->operand_count; o++) {
+    if (info->operands[o].type == VMIR_OPERAND_BLOCK) blocks++;
+    if (info->operands[o].type == VMIR_OPERAND_BLOCKS) lists++;
+  }
+  if (lists || blocks > 2 || blocks == 1) {
+    p->stencil = VMIR_STENCIL_lex_dispatch;
+  } else if (blocks == 2 && info->operands[0].type == VMIR_OPERAND_BLOCK &&
+             info->operands[1].type == VMIR_OPERAND_BLOCK) {
+    p->stencil = VMIR_STENCIL_lex_branch;
+    p->a = x->a;
+    p->b = x->b;
+    p->target_pc = x->a;
+    p->cont_pc = x->b;
+  } else if (blocks == 0 && !info->terminator) {
+    p->stencil = VMIR_STENCIL_lex;
+    p->cont_pc = pc + 1;
+  } else {
+    p->stencil = VMIR_STENCIL_lex_dispatch;
+  }
+}
+
+void vmir_stencil_select(const vmir_select_ctx *ctx, uint32_t pc, vmir_plan *p) {
+  const vmir_executable *exe = ctx->exe;
+  const vmir_xinsn *x = &exe->code[pc];
+  const vmir_program *prog = exe->program;
+  *p = (vmir_plan){.cont_pc = VMIR_NO_PC, .target_pc = VMIR_NO_PC, .string = -1};
+
+  if (ctx->req->options.force_deopt_pc == (int64_t)pc) return deopt(p, VMIR_DEOPT_FORCED);
+  const vmir_op_info *info = vmir_op_info_of(x->op);
+  if (!info || ctx->req->options.unsupported_op == (int64_t)x->op)
+    return deopt(p, VMIR_DEOPT_UNSUPPORTED);
+  if (ctx->generic_only) return generic(exe, pc, p);
+
+  /* Emission needs io to be a sink: encode programs and the parse side of
+   * unfused decode. Elsewhere the interpreter reports the misuse. */
+  bool has_sink = prog->kind == VMIR_PROGRAM_ENCODE || prog->kind == VMIR_PROGRAM_DECODE;
+  const vmir_shape *shape = ctx->shapes ? ctx->shapes[pc] : NULL;
+
+  switch ((vmir_opcode)x->op) {
+    case VMIR_OP_JUMP:
+      p->stencil = VMIR_STENCIL_jump;
+      p->cont_pc = x->a;
+      return;
+    case VMIR_OP_BRANCH_SOME:
+      p->stencil = VMIR_STENCIL_branch_some;
+      p->target_pc = x->a;
+      p->cont_pc = x->b;
+      return;
+    case VMIR_OP_SWITCH_VARIANT:
+      p->stencil = VMIR_STENCIL_switch_variant;
+      p->cases = true;
+      return;
+    case VMIR_OP_CALL:
+      p->stencil = VMIR_STENCIL_call;
+      p->a = x->a;
+      p->target_pc = exe->proc_entry[x->a];
+      return;
+    case VMIR_OP_RET:
+      p->stencil = VMIR_STENCIL_ret;
+      return;
+    case VMIR_OP_LOOP_BEGIN:
+      p->stencil = VMIR_STENCIL_loop_begin;
+      p->cont_pc = pc + 1;
+      return;
+    case VMIR_OP_LOOP_NEXT:
+      p->stencil = VMIR_STENCIL_loop_next;
+      p->target_pc = x->a;
+      p->cont_pc = x->b;
+      return;
+    case VMIR_OP_LOOP_STEP:
+      p->stencil = VMIR_STENCIL_loop_step;
+      p->cont_pc = pc + 1;
+      return;
+
+    case VMIR_OP_ENTER_FIELD:
+      p->stencil = VMIR_STENCIL_enter_field;
+      p->a = x->a;
+      p->cont_pc = pc + 1;
+      return;
+    case VMIR_OP_ENTER_VARIANT_FIELD:
+      p->stencil = VMIR_STENCIL_enter_variant_field;
+      p->a = x->a;
+      p->b = x->b;
+      p->cont_pc = pc + 1;
+      return;
+    case VMIR_OP_ENTER_SOME:
+      p->stencil = VMIR_STENCIL_enter_some;
+      p->cont_pc = pc + 1;
+      return;
+    case VMIR_OP_ENTER_POINTEE:
+      p->stencil = VMIR_STENCIL_enter_pointee;
+      p->cont_pc = pc + 1;
+      return;
+    case VMIR_OP_ENTER_ELEMENT:
+      p->stencil = VMIR_STENCIL_enter_element;
+      p->cont_pc = pc + 1;
+      return;
+    case VMIR_OP_ENTER_MAP_VALUE:
+      p->stencil = VMIR_STENCIL_enter_map_value;
+      p->cont_pc = pc + 1;
+      return;
+    case VMIR_OP_LEAVE:
+      p->stencil = VMIR_STENCIL_leave;
+      p->cont_pc = pc + 1;
+      return;
+
+    case VMIR_OP_BRANCH_PRED: {
+      const vmir_predicate *pred = &prog->predicates[x->a];
+      p->target_pc = x->b;
+      p->cont_pc = x->c;
+      p->a = x->a;
+      switch (pred->test) {
+        case VMIR_PRED_IS_NONE: p->stencil = VMIR_STENCIL_pred_is_none; return;
+        case VMIR_PRED_IS_EMPTY: p->stencil = VMIR_STENCIL_pred_is_empty; return;
+        case VMIR_PRED_IS_DEFAULT: p->stencil = VMIR_STENCIL_pred_is_default; return;
+        case VMIR_PRED_HOST:
+          if (ctx->host_hook) {
+            p->stencil = VMIR_STENCIL_pred_host;
+            p->imm = pred->host_id;
+            return;
+          }
+          break;
+        case VMIR_PRED_NONE:
+          break;
+      }
+      *p = (vmir_plan){.cont_pc = VMIR_NO_PC, .target_pc = VMIR_NO_PC, .string = -1};
+      return generic(exe, pc, p);
+    }
+    default:
+      break;
+  }
+
+  if (has_sink && info->family == VMIR_FAMILY_EMISSION) {
+    p->cont_pc = pc + 1;
+    switch ((vmir_opcode)x->op) {
+      case VMIR_OP_EMIT_BEGIN_STRUCT:
+        p->imm = x->a;
+        return emit(ctx, p, VMIR_STENCIL_emit_begin_struct, VMIR_SINK_OP_BEGIN_STRUCT);
+      case VMIR_OP_EMIT_BEGIN_STRUCT_DYNAMIC:
+        p->imm = VMIR_LEN_UNKNOWN;
+        return emit(ctx, p, VMIR_STENCIL_emit_begin_struct, VMIR_SINK_OP_BEGIN_STRUCT);
+      case VMIR_OP_EMIT_BEGIN_TUPLE:
+        p->imm = x->a;
+        return emit(ctx, p, VMIR_STENCIL_emit_begin_seq_const, VMIR_SINK_OP_BEGIN_SEQ);
+      case VMIR_OP_EMIT_BEGIN_SEQ_DYNAMIC:
+        p->imm = VMIR_LEN_UNKNOWN;
+        return emit(ctx, p, VMIR_STENCIL_emit_begin_seq_const, VMIR_SINK_OP_BEGIN_SEQ);
+      case VMIR_OP_EMIT_BEGIN_SEQ:
+        return emit(ctx, p, VMIR_STENCIL_emit_begin_seq, VMIR_SINK_OP_BEGIN_SEQ);
+      case VMIR_OP_EMIT_BEGIN_MAP:
+        return emit(ctx, p, VMIR_STENCIL_emit_begin_map, VMIR_SINK_OP_BEGIN_MAP);
+      case VMIR_OP_EMIT_FIELD_NAME:
+        p->string = x->a;
+        return emit(ctx, p, VMIR_STENCIL_emit_field_name, VMIR_SINK_OP_FIELD_NAME);
+      case VMIR_OP_EMIT_MAP_KEY:
+        return emit(ctx, p, VMIR_STENCIL_emit_map_key, VMIR_SINK_OP_FIELD_NAME);
+      case VMIR_OP_EMIT_SCALAR:
+        return emit(ctx, p, scalar_stencil(shape), VMIR_SINK_OP_SCALAR);
+      case VMIR_OP_EMIT_NULL:
+        return emit(ctx, p, VMIR_STENCIL_emit_null, VMIR_SINK_OP_SCALAR);
+      case VMIR_OP_EMIT_STRING:
+        p->string = x->a;
+        return emit(ctx, p, VMIR_STENCIL_emit_string, VMIR_SINK_OP_SCALAR);
+      case VMIR_OP_EMIT_END:
+        return emit(ctx, p, VMIR_STENCIL_emit_end, VMIR_SINK_OP_END);
+      default:
+        /* emit-value (a tree walk), emit-key, emit-token */
+        *p = (vmir_plan){.cont_pc = VMIR_NO_PC, .target_pc = VMIR_NO_PC, .string = -1};
+        return generic(exe, pc, p);
+    }
+  }
+  if (prog->kind != VMIR_PROGRAM_ENCODE && info->family == VMIR_FAMILY_LEXING)
+    return lexing(x, pc, p);
+  if (prog->kind != VMIR_PROGRAM_ENCODE && info->family == VMIR_FAMILY_BUILD) {
+    p->stencil = VMIR_STENCIL_build;
+    p->cont_pc = pc + 1;
+    return;
+  }
+  generic(exe, pc, p);
+}

@@ -1,0 +1,47 @@
+/* Instruction selection: which stencil each instruction becomes and what
+ * goes into its holes (everything but code addresses, which the patcher
+ * knows once the layout is fixed). */
+#ifndef VMIR_STENCIL_SELECT_H
+#define VMIR_STENCIL_SELECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "stencil_table.h"
+
+#define VMIR_NO_PC UINT32_MAX
+
+/* Which sink callback a SINK_FN hole names. */
+typedef enum vmir_sink_op {
+  VMIR_SINK_OP_NONE = 0,
+  VMIR_SINK_OP_BEGIN_STRUCT,
+  VMIR_SINK_OP_BEGIN_SEQ,
+  VMIR_SINK_OP_BEGIN_MAP,
+  VMIR_SINK_OP_FIELD_NAME,
+  VMIR_SINK_OP_SCALAR,
+  VMIR_SINK_OP_END
+} vmir_sink_op;
+
+typedef struct vmir_plan {
+  uint32_t stencil;          /* enum vmir_stencil_id */
+  uint32_t cont_pc;          /* code the CONTINUE hole names, or VMIR_NO_PC */
+  uint32_t target_pc;        /* code the TARGET hole names, or VMIR_NO_PC */
+  uint64_t a, b, c, imm, imm2;
+  int64_t string;            /* >= 0: IMM/IMM2 = bytes/length of this string */
+  bool cases;                /* CASES/COUNT = the instruction's target list */
+  uint32_t sink_op;          /* vmir_sink_op */
+} vmir_plan;
+
+typedef struct vmir_select_ctx {
+  const vmir_executable *exe;
+  const vmir_shape *const *shapes;   /* inferred shape per pc, or NULL */
+  const vmir_jit_request *req;
+  bool sink_direct;                  /* the sink capability is assumed */
+  bool host_hook;                    /* the host predicate capability is assumed */
+  bool generic_only;
+} vmir_select_ctx;
+
+void vmir_stencil_select(const vmir_select_ctx *ctx, uint32_t pc, vmir_plan *out);
+
+#endif

@@ -1,0 +1,149 @@
+/* Common ground of the stencils: C functions compiled by clang-19 at build
+ * time into patchable machine code, one per opcode or operand variant.
+ *
+ * Every stencil works directly on the shared vmir_vm_state, exactly as the
+ * interpreter does, so a deoptimisation only has to write the pc: the path
+ * stack, loop stack, call frames and decode registers are already live
+ * there. t[impl format.exec.deopt-state-transfer]
+ *
+ * Chaining: a stencil ends by tail-calling the next program point's code
+ * (`musttail`, so the chain never grows the native stack, loops included).
+ * Inside the chain the calling convention is preserve_none with the VM
+ * state first: the five context pointers stay in r12..r15 and rdi, which C
+ * helpers preserve, so calling a helper saves nothing. The entry stencil has
+ * the C ABI of vmir_jit_entry_fn and calls into the chain.
+ *
+ * Holes: extern symbols whose address is the constant (HOLE() launders it
+ * through an empty asm so the compiler can neither fold it nor assume it is
+ * non-null or aligned). With -mcmodel=large each is a movabs with an
+ * R_X86_64_64 relocation that the backend patches. */
+#ifndef VMIR_STENCIL_H
+#define VMIR_STENCIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "backend.h"
+#include "exec/value_access.h"
+#include "helpers.h"
+
+#if !defined(__clang__) || !__has_attribute(preserve_none) || !__has_attribute(musttail)
+#error "stencils need clang (19 or later): preserve_none and musttail"
+#endif
+
+#define STENCIL_ARGS                                                          \
+  vmir_vm_state *vm, void *io, vmir_scratch *scratch,                        \
+      const vmir_shape_context *shapes, const void *root
+#define STENCIL_PASS vm, io, scratch, shapes, root
+/* flatten: every static inline helper (value_access.h) is inlined, so a
+ * stencil is one self-contained function. */
+#define STENCIL __attribute__((preserve_none, flatten)) vmir_status
+
+typedef __attribute__((preserve_none)) vmir_status (*vmir_stencil_fn)(STENCIL_ARGS);
+
+/* ---- holes ---------------------------------------------------------------- */
+extern STENCIL _JIT_CONTINUE(STENCIL_ARGS);
+extern STENCIL _JIT_TARGET(STENCIL_ARGS);
+extern const char _JIT_A[], _JIT_B[], _JIT_C[], _JIT_PC[], _JIT_IMM[], _JIT_IMM2[];
+extern const char _JIT_CASES[], _JIT_COUNT[], _JIT_PC_TABLE[], _JIT_PC_COUNT[];
+extern const char _JIT_SINK_FN[];
+
+static inline __attribute__((always_inline)) uint64_t vmir_launder(uint64_t v) {
+  __asm__("" : "+r"(v));
+  return v;
+}
+#define HOLE(sym) vmir_launder((uint64_t)(uintptr_t)(sym))
+#define OPERAND_A ((uint32_t)HOLE(_JIT_A))
+#define OPERAND_B ((uint32_t)HOLE(_JIT_B))
+#define OPERAND_C ((uint32_t)HOLE(_JIT_C))
+#define PC ((uint32_t)HOLE(_JIT_PC))
+#define IMM HOLE(_JIT_IMM)
+#define IMM2 HOLE(_JIT_IMM2)
+
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+
+/* ---- continuations -------------------------------------------------------- */
+#define CONTINUE() __attribute__((musttail)) return _JIT_CONTINUE(STENCIL_PASS)
+#define GOTO_TARGET() __attribute__((musttail)) return _JIT_TARGET(STENCIL_PASS)
+
+/* Continues at the code of instruction `pc` through the pc table; a pc
+ * outside the program is an execution error, never a wild jump. */
+#define DISPATCH(pc_expr)                                                     \
+  do {                                                                        \
+    uint32_t to_ = (pc_expr);                                                 \
+    if (UNLIKELY(to_ >= (uint32_t)HOLE(_JIT_PC_COUNT))) {                     \
+      vm->pc = PC;                                                            \
+      return vmir_jit_bad_pc(shapes->exe, vm, scratch->err, to_);             \
+    }                                                                         \
+    vmir_stencil_fn f_ = ((const vmir_stencil_fn *)HOLE(_JIT_PC_TABLE))[to_]; \
+    __attribute__((musttail)) return f_(STENCIL_PASS);                        \
+  } while (0)
+
+/* Stops here and hands the run to the interpreter, which resumes at this
+ * very instruction with the live VM state: the instruction has had no
+ * effect yet, so re-running it there is exact (it reports the error, grows
+ * the stack, or takes the unusual path).
+ * t[impl format.exec.no-ub-on-unsupported-case] */
+#define DEOPT(reason)                                                         \
+  do {                                                                        \
+    vm->pc = PC;                                                              \
+    scratch->deopt_reason = (reason);                                         \
+    return VMIR_JIT_DEOPT;                                                    \
+  } while (0)
+#define DEOPT_CHECK() DEOPT(VMIR_DEOPT_CHECK)
+
+#define CUR (&vm->path[vm->path_depth - 1])
+
+/* Pushes a path entry; false (nothing changed) when the stack is full and
+ * cannot grow: the caller deopts and the interpreter reports the limit. */
+ALWAYS_INLINE bool push_entry(vmir_vm_state *vm, const uint8_t *addr, const vmir_shape *shape,
+                              vmir_segment seg, uint64_t index, uint32_t variant) {
+  if (UNLIKELY(vm->path_depth == vm->path_cap) && !vmir_vm_grow_path(vm)) return false;
+  vmir_path_entry *e = &vm->path[vm->path_depth++];
+  e->addr = addr;
+  e->shape = shape;
+  e->segment = seg;
+  e->index = index;
+  e->variant = variant;
+  return true;
+}
+
+/* ---- sinks -------------------------------------------------------------------
+ * Emission stencils come in two variants: through sink->ops, or calling
+ * the callback of the sink seen at compile time directly (the _direct
+ * variants, entered only behind the sink guard). Sinks get values and
+ * string views, never an address inside the user's value.
+ * t[impl format.exec.no-pointer-leak] */
+typedef vmir_status (*sink_len_fn)(vmir_sink *, uint64_t);
+typedef vmir_status (*sink_name_fn)(vmir_sink *, vmir_str);
+typedef vmir_status (*sink_scalar_fn)(vmir_sink *, const vmir_scalar *);
+typedef vmir_status (*sink_end_fn)(vmir_sink *);
+
+#define SINK_FN(type, member, direct) \
+  ((direct) ? (type)(uintptr_t)HOLE(_JIT_SINK_FN) : ((vmir_sink *)io)->ops->member)
+
+/* After a sink call: an error becomes the interpreter's execution error. */
+#define SINK_CHECK(st_expr)                                                   \
+  do {                                                                        \
+    vmir_status st_ = (st_expr);                                              \
+    if (UNLIKELY(st_ != VMIR_OK)) {                                           \
+      vm->pc = PC;                                                            \
+      return vmir_jit_sink_failed(shapes->exe, vm, scratch->err, st_);        \
+    }                                                                         \
+  } while (0)
+
+/* Defines stencil NAME and NAME_direct from one body that uses `direct`. */
+#define EMIT_STENCIL(name, ...)                                               \
+  STENCIL vmir_stencil_##name(STENCIL_ARGS) {                                 \
+    const bool direct = false;                                                \
+    __VA_ARGS__                                                               \
+  }                                                                           \
+  STENCIL vmir_stencil_##name##_direct(STENCIL_ARGS) {                        \
+    const bool direct = true;                                                 \
+    __VA_ARGS__                                                               \
+  }
+
+#endif

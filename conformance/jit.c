@@ -1,0 +1,1022 @@
+/* JIT tiering and the copy-and-patch backend: every program runs under the
+ * interpreter (the reference) and under generated code, and the two must
+ * agree byte for byte: outputs, error codes, messages, pcs and paths. Also
+ * the tiering policy (thresholds, compile failures, backoff), entry guards,
+ * deoptimisation at every program point, the code cache and the safety of
+ * generated code. */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../backends/backend.h"
+#include "harness.h"
+#include "jit_cases.h"
+
+/* Tests that need generated code return early (with a note) when the
+ * stencil backend is not built in or not available on this host; the
+ * interpreter-only tests run everywhere. */
+#define NEED_STENCIL()                                                          \
+  do {                                                                          \
+    if (!jit_have_stencil()) {                                                  \
+      printf("%s: skipped, the stencil backend is not available here\n", __func__); \
+      return;                                                                   \
+    }                                                                           \
+  } while (0)
+
+static void setup(void) { jit_reset(); }
+static void teardown(void) { jit_reset(); }
+
+static vmir_jit_stats exe_stats(const vmir_executable *exe) {
+  vmir_jit_stats s;
+  vmir_jit_executable_stats(exe, &s);
+  return s;
+}
+
+/* Runs one case under the interpreter and under the stencil backend
+ * (threshold 0) with the given flags, and compares. */
+static void compare_case(const jit_case *c, jit_sink sink, uint32_t flags, uint64_t fail_at) {
+  jit_program p = jit_compile_encode(c->shape, jit_sink_format(sink));
+  jit_outcome want = jit_reference(&p, c, sink, fail_at);
+  jit_use("stencil", 0, flags, -1);
+  jit_outcome got = jit_encode(&p, c, sink, fail_at);
+  char what[160];
+  snprintf(what, sizeof what, "%s via %s (flags %#x, fail at %llu)", c->name, jit_sink_name(sink),
+           flags, (unsigned long long)fail_at);
+  jit_assert_same(&want, &got, what);
+  vmir_jit_stats s = exe_stats(p.exe);
+  ck_assert_msg(s.jit_executions == 1, "%s: did not run generated code", what);
+  /* Good values never leave generated code. */
+  if (want.status == VMIR_OK) ck_assert_msg(s.deopts == 0, "%s: %llu deopts", what, (unsigned long long)s.deopts);
+  jit_outcome_free(&want);
+  jit_outcome_free(&got);
+  jit_program_free(&p);
+  vmir_jit_cache_clear();
+}
+
+/* ---- equivalence ------------------------------------------------------------------ */
+
+/* Every case of every shape, through the three sinks: identical outputs and
+ * identical errors, with the specialised stencils.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.exec.interpreter-is-reference]
+ * t[verify format.exec.error-propagation]
+ * t[verify format.exec.error-context] */
+START_TEST(jit_matches_interpreter) {
+  NEED_STENCIL();
+  const jit_case *cases;
+  size_t n = jit_cases(&cases);
+  for (size_t i = 0; i < n; i++)
+    for (int s = 0; s < JIT_SINK_COUNT; s++) compare_case(&cases[i], (jit_sink)s, 0, 0);
+}
+END_TEST
+
+/* The same under every backend option: generic slow paths only, sink
+ * callbacks through sink->ops, tail jumps kept, no shape specialisation.
+ * t[verify format.exec.jit-semantic-equivalence] */
+START_TEST(jit_options_match_interpreter) {
+  NEED_STENCIL();
+  static const uint32_t flag_sets[] = {
+      VMIR_JIT_FLAG_GENERIC_ONLY, VMIR_JIT_FLAG_NO_SINK_DIRECT, VMIR_JIT_FLAG_NO_ELIDE,
+      VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE,
+      VMIR_JIT_FLAG_NO_SINK_DIRECT | VMIR_JIT_FLAG_NO_ELIDE | VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE};
+  const jit_case *cases;
+  size_t n = jit_cases(&cases);
+  for (size_t f = 0; f < sizeof flag_sets / sizeof flag_sets[0]; f++)
+    for (size_t i = 0; i < n; i++)
+      for (int s = 0; s < JIT_SINK_COUNT; s++) compare_case(&cases[i], (jit_sink)s, flag_sets[f], 0);
+}
+END_TEST
+
+/* A sink failing at each event in turn: the generated code stops at the
+ * same instruction with the same error as the interpreter.
+ * t[verify format.exec.error-propagation]
+ * t[verify format.exec.error-context] */
+START_TEST(sink_failure_at_every_event) {
+  NEED_STENCIL();
+  const jit_case *cases;
+  size_t n = jit_cases(&cases);
+  for (size_t i = 0; i < n; i++) {
+    jit_program p = jit_compile_encode(cases[i].shape, VMIR_FORMAT_JSON);
+    jit_outcome all = jit_reference(&p, &cases[i], JIT_SINK_RECORDER, 0);
+    size_t events = 0;
+    for (size_t k = 0; k < all.len; k++) events += all.out[k] == '\n';
+    jit_outcome_free(&all);
+    jit_program_free(&p);
+    for (uint64_t at = 1; at <= events; at++) compare_case(&cases[i], JIT_SINK_RECORDER, 0, at);
+  }
+}
+END_TEST
+
+/* ---- deoptimisation ------------------------------------------------------------------ */
+
+/* Forcing a deopt at every program point of every program: the interpreter
+ * resumes there on the live state and the result is the interpreter's.
+ * t[verify format.exec.deopt-resume-point]
+ * t[verify format.exec.deopt-state-transfer] */
+START_TEST(forced_deopt_at_every_pc) {
+  NEED_STENCIL();
+  const jit_case *cases;
+  size_t n = jit_cases(&cases);
+  for (size_t i = 0; i < n; i++) {
+    for (int s = 0; s < JIT_SINK_COUNT; s++) {
+      jit_program p = jit_compile_encode(cases[i].shape, jit_sink_format((jit_sink)s));
+      jit_outcome want = jit_reference(&p, &cases[i], (jit_sink)s, 0);
+      uint32_t insns = p.prog->insn_count;
+      uint64_t reached = 0;
+      for (uint32_t pc = 0; pc < insns; pc++) {
+        vmir_jit_stats before = exe_stats(p.exe);
+        jit_use("stencil", 0, 0, pc);
+        jit_outcome got = jit_encode(&p, &cases[i], (jit_sink)s, 0);
+        char what[160];
+        snprintf(what, sizeof what, "%s via %s, deopt forced at pc %u", cases[i].name,
+                 jit_sink_name((jit_sink)s), pc);
+        jit_assert_same(&want, &got, what);
+        vmir_jit_stats after = exe_stats(p.exe);
+        uint64_t forced = after.deopts_forced - before.deopts_forced;
+        ck_assert_msg(forced <= 1, "%s: %llu forced deopts", what, (unsigned long long)forced);
+        if (forced) ck_assert_msg(vmir_jit_deopts_at(p.exe, pc) >= 1, "%s: counted elsewhere", what);
+        reached += forced;
+        jit_outcome_free(&got);
+        vmir_jit_cache_clear();
+      }
+      /* The entry pc is reached by every run. */
+      ck_assert_msg(reached >= 1, "%s: no forced deopt was reached", cases[i].name);
+      jit_outcome_free(&want);
+      jit_program_free(&p);
+    }
+  }
+}
+END_TEST
+
+/* An opcode the backend is told it cannot compile becomes a deopt exit:
+ * the run finishes on the interpreter, no undefined behaviour.
+ * t[verify format.exec.no-ub-on-unsupported-case]
+ * t[verify format.exec.deopt-resume-point] */
+START_TEST(unsupported_op_deopts) {
+  NEED_STENCIL();
+  static const vmir_opcode ops[] = {VMIR_OP_EMIT_SCALAR, VMIR_OP_ENTER_FIELD, VMIR_OP_CALL,
+                                    VMIR_OP_LOOP_NEXT, VMIR_OP_SWITCH_VARIANT, VMIR_OP_RET};
+  const jit_case *cases;
+  size_t n = jit_cases(&cases);
+  for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++) {
+    uint64_t exits = 0;
+    vmir_jit_test_unsupported_op(ops[o]);
+    for (size_t i = 0; i < n; i++) {
+      jit_program p = jit_compile_encode(cases[i].shape, VMIR_FORMAT_JSON);
+      jit_outcome want = jit_reference(&p, &cases[i], JIT_SINK_JSON, 0);
+      jit_use("stencil", 0, 0, -1);
+      jit_outcome got = jit_encode(&p, &cases[i], JIT_SINK_JSON, 0);
+      jit_assert_same(&want, &got, cases[i].name);
+      exits += exe_stats(p.exe).deopts_unsupported;
+      jit_outcome_free(&want);
+      jit_outcome_free(&got);
+      jit_program_free(&p);
+      vmir_jit_cache_clear();
+    }
+    ck_assert_msg(exits > 0, "opcode %s never reached a deopt exit", vmir_op_info_of(ops[o])->name);
+  }
+}
+END_TEST
+
+/* Values the interpreter rejects (a list with NULL data and a length, a
+ * tag naming no variant) are rejected by the same error from generated
+ * code, which checks before it forms an address and deopts.
+ * t[verify format.exec.bounded-memory-access]
+ * t[verify format.exec.no-ub-on-unsupported-case] */
+START_TEST(invalid_values_are_checked) {
+  NEED_STENCIL();
+  const jit_case *cases;
+  size_t n = jit_cases(&cases);
+  size_t checked = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(cases[i].name, "all-kinds-null-list") != 0 && strcmp(cases[i].name, "unknown-tag") != 0 &&
+        strcmp(cases[i].name, "tree-null-children") != 0)
+      continue;
+    jit_program p = jit_compile_encode(cases[i].shape, VMIR_FORMAT_JSON);
+    jit_outcome want = jit_reference(&p, &cases[i], JIT_SINK_JSON, 0);
+    ck_assert_int_eq(want.status, VMIR_E_EXEC);
+    jit_use("stencil", 0, 0, -1);
+    jit_outcome got = jit_encode(&p, &cases[i], JIT_SINK_JSON, 0);
+    jit_assert_same(&want, &got, cases[i].name);
+    ck_assert_uint_ge(exe_stats(p.exe).deopts_check, 1);
+    jit_outcome_free(&want);
+    jit_outcome_free(&got);
+    jit_program_free(&p);
+    checked++;
+  }
+  ck_assert_uint_eq(checked, 3);
+}
+END_TEST
+
+/* ---- guards ------------------------------------------------------------------------- */
+
+static const jit_case *find_case(const char *name) {
+  const jit_case *cases;
+  size_t n = jit_cases(&cases);
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(cases[i].name, name) == 0) return &cases[i];
+  ck_abort_msg("no case %s", name);
+  return NULL;
+}
+
+/* Presents wrong facts to one guard: the entry deopts before anything
+ * runs, the interpreter runs the whole program, the failure is counted.
+ * Without perturbation no guard fails. */
+static void perturbed_guard(vmir_jit_guard_kind kind) {
+  const jit_case *c = find_case("policies");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
+  jit_use("stencil", 0, 0, -1);
+  jit_outcome first = jit_encode(&p, c, JIT_SINK_JSON, 0);
+  jit_assert_same(&want, &first, "unperturbed");
+  ck_assert_uint_eq(exe_stats(p.exe).guard_failures[kind], 0);
+  vmir_jit_test_perturb_guards(1u << kind);
+  jit_outcome got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+  vmir_jit_test_perturb_guards(0);
+  jit_assert_same(&want, &got, "perturbed");
+  vmir_jit_stats s = exe_stats(p.exe);
+  ck_assert_uint_eq(s.guard_failures[kind], 1);
+  ck_assert_uint_eq(s.deopts, 1);
+  uint32_t entry = p.exe->proc_entry[p.prog->entry_proc];
+  ck_assert_uint_eq(vmir_jit_deopts_at(p.exe, entry), 1);
+  for (int g = 0; g < VMIR_JIT_GUARD_COUNT; g++)
+    if (g != (int)kind) ck_assert_uint_eq(s.guard_failures[g], 0);
+  jit_outcome_free(&want);
+  jit_outcome_free(&first);
+  jit_outcome_free(&got);
+  jit_program_free(&p);
+}
+
+/* t[verify format.exec.guard-shape-id]
+ * t[verify format.exec.deopt-on-guard-fail] */
+START_TEST(guard_shape_id) {
+  NEED_STENCIL();
+  perturbed_guard(VMIR_JIT_GUARD_SHAPE_ID);
+}
+END_TEST
+
+/* t[verify format.exec.guard-program-abi]
+ * t[verify format.exec.deopt-on-guard-fail] */
+START_TEST(guard_program_abi) {
+  NEED_STENCIL();
+  perturbed_guard(VMIR_JIT_GUARD_ABI);
+}
+END_TEST
+
+/* Both capabilities the code assumes: the sink it calls directly and the
+ * host predicate hook.
+ * t[verify format.exec.guard-runtime-capabilities]
+ * t[verify format.exec.deopt-on-guard-fail] */
+START_TEST(guard_capabilities_perturbed) {
+  NEED_STENCIL();
+  perturbed_guard(VMIR_JIT_GUARD_SINK);
+  jit_reset();
+  perturbed_guard(VMIR_JIT_GUARD_HOST_PREDICATE);
+}
+END_TEST
+
+/* Real capability changes: code compiled for a JSON writer entered with a
+ * recorder, and code that calls the host hook entered without one. The
+ * guard deopts, the interpreter gives the right output (or the right
+ * predicate error), the code is invalidated and the next run compiles for
+ * the new capabilities.
+ * t[verify format.exec.guard-runtime-capabilities]
+ * t[verify format.exec.deopt-on-guard-fail]
+ * t[verify format.exec.code-cache-invalidate-on-runtime-mismatch] */
+START_TEST(guard_capabilities_real) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("all-kinds");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_outcome want_json = jit_reference(&p, c, JIT_SINK_JSON, 0);
+  jit_outcome want_rec = jit_reference(&p, c, JIT_SINK_RECORDER, 0);
+  jit_use("stencil", 0, 0, -1);
+  jit_outcome a = jit_encode(&p, c, JIT_SINK_JSON, 0);
+  jit_outcome b = jit_encode(&p, c, JIT_SINK_RECORDER, 0);
+  jit_outcome d = jit_encode(&p, c, JIT_SINK_RECORDER, 0);
+  jit_assert_same(&want_json, &a, "json");
+  jit_assert_same(&want_rec, &b, "recorder after json (guard fails)");
+  jit_assert_same(&want_rec, &d, "recorder again (recompiled)");
+  vmir_jit_stats s = exe_stats(p.exe);
+  ck_assert_uint_eq(s.guard_failures[VMIR_JIT_GUARD_SINK], 1);
+  ck_assert_uint_eq(s.cache_invalidations, 1);
+  ck_assert_uint_eq(s.compiles, 2);
+  ck_assert_uint_eq(s.jit_executions, 3);
+  jit_outcome_free(&want_json);
+  jit_outcome_free(&want_rec);
+  jit_outcome_free(&a);
+  jit_outcome_free(&b);
+  jit_outcome_free(&d);
+  jit_program_free(&p);
+
+  /* The host hook: compiled with it, entered without it. */
+  const jit_case *with = find_case("policies");
+  jit_case without = *with;
+  without.env = NULL;
+  p = jit_compile_encode(with->shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&p, &without, JIT_SINK_JSON, 0);
+  ck_assert_int_eq(want.status, VMIR_E_PREDICATE);
+  jit_use("stencil", 0, 0, -1);
+  a = jit_encode(&p, with, JIT_SINK_JSON, 0);
+  ck_assert_int_eq(a.status, VMIR_OK);
+  b = jit_encode(&p, &without, JIT_SINK_JSON, 0);
+  jit_assert_same(&want, &b, "host hook gone");
+  s = exe_stats(p.exe);
+  ck_assert_uint_eq(s.guard_failures[VMIR_JIT_GUARD_HOST_PREDICATE], 1);
+  ck_assert_uint_eq(s.cache_invalidations, 1);
+  jit_outcome_free(&want);
+  jit_outcome_free(&a);
+  jit_outcome_free(&b);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* A sink whose callbacks write one letter per event; its ops table is
+ * rewritten in place between runs, at the same address. */
+typedef struct letters {
+  vmir_sink sink;
+  char out[256];
+  size_t len;
+} letters;
+
+static vmir_status put(vmir_sink *s, char c) {
+  letters *l = (letters *)s;
+  if (l->len + 1 < sizeof l->out) l->out[l->len++] = c;
+  return VMIR_OK;
+}
+static vmir_status a_len(vmir_sink *s, uint64_t n) { (void)n; return put(s, 'A'); }
+static vmir_status a_name(vmir_sink *s, vmir_str n) { (void)n; return put(s, 'a'); }
+static vmir_status a_scalar(vmir_sink *s, const vmir_scalar *v) { (void)v; return put(s, '1'); }
+static vmir_status a_end(vmir_sink *s) { return put(s, '.'); }
+static vmir_status b_len(vmir_sink *s, uint64_t n) { (void)n; return put(s, 'B'); }
+static vmir_status b_name(vmir_sink *s, vmir_str n) { (void)n; return put(s, 'b'); }
+static vmir_status b_scalar(vmir_sink *s, const vmir_scalar *v) { (void)v; return put(s, '2'); }
+static vmir_status b_end(vmir_sink *s) { return put(s, ';'); }
+static vmir_sink_ops rewritten_ops;
+
+static letters run_letters(jit_program *p, const jit_case *c) {
+  letters l = {.sink = {.kind = VMIR_SINK_CUSTOM, .ops = &rewritten_ops}};
+  vmir_error err;
+  ck_assert_int_eq(vmir_encode(p->exe, c->value, c->shape, &l.sink, NULL, &err), VMIR_OK);
+  l.out[l.len] = 0;
+  return l;
+}
+
+/* The sink guard compares the callbacks themselves, not the address of
+ * their table: a table rewritten (or freed and reused) at the same address
+ * fails the guard instead of running the old callbacks.
+ * t[verify format.exec.guard-runtime-capabilities]
+ * t[verify format.exec.code-cache-key] */
+START_TEST(guard_sink_callbacks_not_table_address) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("user");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_use("stencil", 0, 0, -1);
+  rewritten_ops = (vmir_sink_ops){a_len, a_len, a_len, a_name, a_scalar, a_end};
+  letters first = run_letters(&p, c);
+  ck_assert_str_eq(first.out, "Aa1a1.");
+  rewritten_ops = (vmir_sink_ops){b_len, b_len, b_len, b_name, b_scalar, b_end};
+  letters second = run_letters(&p, c);
+  ck_assert_str_eq(second.out, "Bb2b2;");
+  vmir_jit_stats s = exe_stats(p.exe);
+  ck_assert_uint_eq(s.guard_failures[VMIR_JIT_GUARD_SINK], 1);
+  letters third = run_letters(&p, c);
+  ck_assert_str_eq(third.out, "Bb2b2;");
+  s = exe_stats(p.exe);
+  ck_assert_uint_eq(s.compiles, 2);
+  ck_assert_uint_eq(s.jit_executions, 3);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* ---- tiering policy ---------------------------------------------------------------- */
+
+/* Threshold 0 compiles before the first run, 1 after the first run, N
+ * after N runs; the hotness counter counts every run.
+ * t[verify format.exec.promotion-threshold]
+ * t[verify format.exec.hotness-counter] */
+START_TEST(promotion_thresholds) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("tree");
+  static const int64_t thresholds[] = {0, 1, 2, 5};
+  for (size_t k = 0; k < sizeof thresholds / sizeof thresholds[0]; k++) {
+    int64_t th = thresholds[k];
+    /* The reference runs on its own executable: runs count towards the
+     * hotness whichever tier runs them. */
+    jit_program ref = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+    jit_outcome want = jit_reference(&ref, c, JIT_SINK_JSON, 0);
+    jit_program_free(&ref);
+    jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+    jit_use("stencil", th, 0, -1);
+    uint64_t base = vmir_executable_hotness(p.exe);
+    for (int run = 1; run <= 8; run++) {
+      jit_outcome got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+      jit_assert_same(&want, &got, "threshold run");
+      jit_outcome_free(&got);
+      vmir_jit_stats s = exe_stats(p.exe);
+      uint64_t interpreted = (uint64_t)run < (uint64_t)th ? (uint64_t)run : (uint64_t)th;
+      ck_assert_msg(s.jit_executions == (uint64_t)run - interpreted,
+                    "threshold %lld, run %d: %llu runs in generated code", (long long)th, run,
+                    (unsigned long long)s.jit_executions);
+      ck_assert_uint_eq(s.compiles, run > th ? 1 : 0);
+      ck_assert_uint_eq(vmir_executable_hotness(p.exe), base + (uint64_t)run);
+    }
+    jit_outcome_free(&want);
+    jit_program_free(&p);
+    vmir_jit_cache_clear();
+  }
+}
+END_TEST
+
+/* A failing compile: the run is interpreted with the same result, the
+ * failure is counted, compiling is retried after the backoff, and after
+ * the maximum number of failures the executable stays interpreted.
+ * t[verify format.exec.jit-compile-failure-fallback] */
+START_TEST(compile_failure_falls_back) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("all-kinds");
+  jit_program ref = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&ref, c, JIT_SINK_JSON, 0);
+  jit_program_free(&ref);
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  vmir_jit_config cfg = vmir_jit_config_default();
+  cfg.backend = "stencil";
+  cfg.threshold = 0;
+  cfg.backoff_runs = 2;
+  cfg.max_compile_failures = 2;
+  ck_assert_int_eq(vmir_jit_configure(&cfg, NULL), VMIR_OK);
+  vmir_jit_test_fail_compiles(1);
+  /* Run 1 fails to compile (retry after 2 more runs); run 2 waits out the
+   * backoff; run 3 compiles. */
+  for (int run = 1; run <= 4; run++) {
+    jit_outcome got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+    jit_assert_same(&want, &got, "after a compile failure");
+    jit_outcome_free(&got);
+    vmir_jit_stats s = exe_stats(p.exe);
+    ck_assert_uint_eq(s.compile_failures, 1);
+    ck_assert_uint_eq(s.jit_executions, run >= 3 ? (uint64_t)run - 2 : 0);
+  }
+  jit_program_free(&p);
+
+  /* Every compile fails: two attempts, then the interpreter for good (the
+   * cache is emptied first, or it would serve the code compiled above). */
+  vmir_jit_cache_clear();
+  p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  ck_assert_int_eq(vmir_jit_configure(&cfg, NULL), VMIR_OK);
+  vmir_jit_test_fail_compiles(1000);
+  for (int run = 1; run <= 12; run++) {
+    jit_outcome got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+    jit_assert_same(&want, &got, "compiles always fail");
+    jit_outcome_free(&got);
+  }
+  vmir_jit_stats s = exe_stats(p.exe);
+  ck_assert_uint_eq(s.compile_failures, 2);
+  ck_assert_uint_eq(s.jit_executions, 0);
+  ck_assert_uint_eq(s.executions, 12);
+  vmir_jit_test_fail_compiles(0);
+  jit_outcome_free(&want);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* No backend configured, the backend made unavailable at run time, or not
+ * built in at all (-Djit_stencil=disabled): everything runs on the
+ * interpreter with the same results.
+ * t[verify format.exec.jit-optional] */
+START_TEST(interpreter_only) {
+  const jit_case *cases;
+  size_t n = jit_cases(&cases);
+  const char *why = NULL;
+  bool built = false;
+  for (size_t i = 0; i < vmir_jit_backend_count(); i++)
+    built |= strcmp(vmir_jit_backend_name(i), "stencil") == 0;
+  if (!built) {
+    ck_assert(!vmir_jit_backend_available("stencil", &why));
+    ck_assert_ptr_nonnull(why);
+  }
+  for (int mode = 0; mode < 2; mode++) {
+    if (mode == 0) {
+      jit_use("none", 0, 0, -1);
+    } else {
+      vmir_jit_test_force_unavailable("stencil", true);
+      ck_assert(!vmir_jit_backend_available("stencil", &why));
+      ck_assert_ptr_nonnull(why);
+      jit_use("stencil", 0, 0, -1);
+      ck_assert_str_eq(vmir_jit_selected_backend(NULL), "none");
+    }
+    for (size_t i = 0; i < n; i++) {
+      jit_program p = jit_compile_encode(cases[i].shape, VMIR_FORMAT_JSON);
+      jit_outcome a = jit_encode(&p, &cases[i], JIT_SINK_JSON, 0);
+      jit_outcome b = jit_encode(&p, &cases[i], JIT_SINK_JSON, 0);
+      jit_assert_same(&a, &b, cases[i].name);
+      vmir_jit_stats s = exe_stats(p.exe);
+      ck_assert_uint_eq(s.executions, 2);
+      ck_assert_uint_eq(s.jit_executions, 0);
+      ck_assert_uint_eq(s.compiles + s.compile_failures, 0);
+      jit_outcome_free(&a);
+      jit_outcome_free(&b);
+      jit_program_free(&p);
+    }
+  }
+}
+END_TEST
+
+/* An unknown backend name is a usage error; a known one that is not built
+ * in is accepted and runs on the interpreter.
+ * t[verify format.exec.jit-optional] */
+START_TEST(configure_rejects_unknown_backend) {
+  vmir_jit_config c = vmir_jit_config_default();
+  c.backend = "no-such-backend";
+  vmir_error err;
+  ck_assert_int_eq(vmir_jit_configure(&c, &err), VMIR_E_USAGE);
+  ck_assert_ptr_nonnull(strstr(err.message, "no-such-backend"));
+  c.backend = "gccjit";
+  ck_assert_int_eq(vmir_jit_configure(&c, &err), VMIR_OK);
+  if (!vmir_jit_backend_available("gccjit", NULL))
+    ck_assert_str_eq(vmir_jit_selected_backend(NULL), "none");
+}
+END_TEST
+
+/* ---- code cache ----------------------------------------------------------------------- */
+
+/* Same program (compiled twice, two executables): one compile, one hit.
+ * Different capabilities or backend options: misses.
+ * t[verify format.exec.code-cache-key]
+ * t[verify format.exec.code-cache-in-process-v0] */
+START_TEST(code_cache_keys) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("tree");
+  jit_program a = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_program b = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  ck_assert_ptr_ne(a.prog, b.prog);
+  jit_outcome want = jit_reference(&a, c, JIT_SINK_JSON, 0);
+  jit_use("stencil", 0, 0, -1);
+  vmir_jit_stats_reset();
+  jit_outcome ra = jit_encode(&a, c, JIT_SINK_JSON, 0);
+  jit_outcome rb = jit_encode(&b, c, JIT_SINK_JSON, 0);
+  jit_assert_same(&want, &ra, "first executable");
+  jit_assert_same(&want, &rb, "second executable, cached code");
+  vmir_jit_stats s;
+  vmir_jit_stats_get(&s);
+  ck_assert_uint_eq(s.compiles, 1);
+  ck_assert_uint_eq(s.cache_misses, 1);
+  ck_assert_uint_eq(s.cache_hits, 1);
+  ck_assert_uint_eq(s.cache_entries, 1);
+
+  /* Another sink kind: other assumed capabilities, another entry. */
+  jit_program r = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_outcome rr = jit_encode(&r, c, JIT_SINK_RECORDER, 0);
+  vmir_jit_stats_get(&s);
+  ck_assert_uint_eq(s.cache_misses, 2);
+  ck_assert_uint_eq(s.compiles, 2);
+  /* Other backend options: another entry. */
+  jit_use("stencil", 0, VMIR_JIT_FLAG_NO_ELIDE, -1);
+  jit_outcome rc = jit_encode(&a, c, JIT_SINK_JSON, 0);
+  jit_assert_same(&want, &rc, "other options");
+  vmir_jit_stats_get(&s);
+  ck_assert_uint_eq(s.cache_misses, 3);
+  ck_assert_uint_eq(s.compiles, 3);
+  /* Back to the first options: the first entry is still cached. */
+  jit_use("stencil", 0, 0, -1);
+  jit_outcome rd = jit_encode(&b, c, JIT_SINK_JSON, 0);
+  jit_assert_same(&want, &rd, "first options again");
+  vmir_jit_stats_get(&s);
+  ck_assert_uint_eq(s.compiles, 3);
+  ck_assert_uint_eq(s.cache_hits, 2);
+  /* In-process only: clearing drops every entry no executable holds. */
+  jit_use("none", 0, 0, -1);
+  jit_outcome re = jit_encode(&a, c, JIT_SINK_JSON, 0);
+  jit_outcome rf = jit_encode(&b, c, JIT_SINK_JSON, 0);
+  jit_outcome rg = jit_encode(&r, c, JIT_SINK_JSON, 0);
+  vmir_jit_cache_clear();
+  vmir_jit_stats_get(&s);
+  ck_assert_uint_eq(s.cache_entries, 0);
+  jit_outcome *all[] = {&want, &ra, &rb, &rr, &rc, &rd, &re, &rf, &rg};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) jit_outcome_free(all[i]);
+  jit_program_free(&a);
+  jit_program_free(&b);
+  jit_program_free(&r);
+}
+END_TEST
+
+/* Threads sharing one executable while the configuration keeps changing
+ * (each change drops the bound code, the next run rebinds or recompiles):
+ * every run still gives the interpreter's output. Reference counts keep
+ * code alive while any run is inside it. */
+typedef struct worker {
+  jit_program *p;
+  const jit_case *c;
+  const jit_outcome *want;
+  int mismatches;
+} worker;
+
+static void *work(void *arg) {
+  worker *w = arg;
+  for (int i = 0; i < 300; i++) {
+    jit_outcome got = jit_encode(w->p, w->c, JIT_SINK_JSON, 0);
+    if (got.status != w->want->status || got.len != w->want->len ||
+        memcmp(got.out, w->want->out, got.len) != 0)
+      w->mismatches++;
+    jit_outcome_free(&got);
+  }
+  return NULL;
+}
+
+/* t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.exec.code-cache-key] */
+START_TEST(concurrent_runs_and_reconfiguration) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("all-kinds");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
+  jit_use("stencil", 0, 0, -1);
+  enum { THREADS = 4 };
+  worker w[THREADS];
+  pthread_t tid[THREADS];
+  for (int i = 0; i < THREADS; i++) {
+    w[i] = (worker){&p, c, &want, 0};
+    ck_assert_int_eq(pthread_create(&tid[i], NULL, work, &w[i]), 0);
+  }
+  static const uint32_t flags[] = {0, VMIR_JIT_FLAG_NO_ELIDE, VMIR_JIT_FLAG_GENERIC_ONLY,
+                                   VMIR_JIT_FLAG_NO_SINK_DIRECT};
+  for (int k = 0; k < 40; k++) {
+    jit_use(k % 5 == 4 ? "none" : "stencil", 0, flags[k % 4], -1);
+    if (k % 7 == 6) vmir_jit_cache_clear();
+  }
+  for (int i = 0; i < THREADS; i++) {
+    pthread_join(tid[i], NULL);
+    ck_assert_int_eq(w[i].mismatches, 0);
+  }
+  ck_assert_uint_eq(exe_stats(p.exe).executions, 1 + THREADS * 300);
+  jit_outcome_free(&want);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* ---- ABI and safety ---------------------------------------------------------------- */
+
+/* The one entry function type, called directly: root pointer, read-only
+ * shape context, sink, scratch, VM state. A wrong shape id in the context
+ * deopts at the entry pc with nothing emitted.
+ * t[verify format.exec.abi-root-ptr]
+ * t[verify format.exec.abi-shape-context]
+ * t[verify format.exec.abi-sink-context]
+ * t[verify format.exec.abi-scratch-context]
+ * t[verify format.exec.guard-shape-id] */
+START_TEST(entry_abi) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("user");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  const vmir_backend *b = vmir_backend_find("stencil");
+  ck_assert_ptr_nonnull(b);
+  vmir_jit_request req = {.exe = p.exe,
+                          .assume = {.root_shape_id = p.prog->shape_id, .program_abi = p.prog->abi},
+                          .options = {.force_deopt_pc = -1, .unsupported_op = -1}};
+  vmir_jit_code *code = NULL;
+  char why[256];
+  ck_assert_msg(b->compile(&req, &code, why, sizeof why) == VMIR_OK, "%s", why);
+  for (int wrong = 0; wrong < 2; wrong++) {
+    vmir_json_writer *w = vmir_json_writer_new(NULL);
+    vmir_sink *sink = vmir_json_writer_sink(w);
+    vmir_vm_state vm;
+    vmir_vm_state_init(&vm, sink, NULL);
+    uint32_t entry = p.exe->proc_entry[p.prog->entry_proc];
+    vm.proc = p.prog->entry_proc;
+    vm.pc = entry;
+    vm.path[0] = (vmir_path_entry){.addr = c->value, .shape = c->shape, .segment = VMIR_SEG_ROOT};
+    vm.path_depth = 1;
+    vmir_shape_context ctx = {.root = c->shape, .root_shape_id = vmir_shape_id(c->shape) ^ (uint64_t)wrong,
+                              .program_abi = p.prog->abi, .exe = p.exe};
+    vmir_error err;
+    vmir_error_clear(&err);
+    vmir_scratch scratch = {.err = &err};
+    vmir_status st = code->entry(c->value, &ctx, sink, &scratch, &vm);
+    size_t len;
+    const uint8_t *out = vmir_json_writer_data(w, &len);
+    if (!wrong) {
+      ck_assert_int_eq(st, VMIR_OK);
+      ck_assert_uint_eq(len, strlen("{\"id\":42,\"name\":\"ada\"}"));
+      ck_assert(memcmp(out, "{\"id\":42,\"name\":\"ada\"}", len) == 0);
+    } else {
+      ck_assert_int_eq(st, VMIR_JIT_DEOPT);
+      ck_assert_uint_eq(scratch.deopt_reason, VMIR_DEOPT_GUARD);
+      ck_assert_uint_eq(scratch.guard_failed, 1 + VMIR_JIT_GUARD_SHAPE_ID);
+      ck_assert_uint_eq(vm.pc, entry);
+      ck_assert_uint_eq(len, 0);
+    }
+    vmir_vm_state_release(&vm);
+    vmir_json_writer_free(w);
+  }
+  b->release(code);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* Generated code lives in pages that are never writable and executable at
+ * once; after compiling, no mapping of the process is both, and the code
+ * is in a read+execute mapping.
+ * t[verify format.exec.unsafe-contained] */
+START_TEST(code_pages_never_writable_and_executable) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("all-kinds");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  const vmir_backend *b = vmir_backend_find("stencil");
+  vmir_jit_request req = {.exe = p.exe,
+                          .assume = {.root_shape_id = p.prog->shape_id, .program_abi = p.prog->abi},
+                          .options = {.force_deopt_pc = -1, .unsupported_op = -1}};
+  vmir_jit_code *code = NULL;
+  char why[256];
+  ck_assert_msg(b->compile(&req, &code, why, sizeof why) == VMIR_OK, "%s", why);
+  uintptr_t at = (uintptr_t)code->entry;
+  FILE *maps = fopen("/proc/self/maps", "r");
+  ck_assert_ptr_nonnull(maps);
+  char line[512];
+  bool found = false;
+  while (fgets(line, sizeof line, maps)) {
+    unsigned long lo, hi;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3) continue;
+    ck_assert_msg(!(perms[1] == 'w' && perms[2] == 'x'), "writable and executable: %s", line);
+    /* With the memfd strategy no mapping of the code file is writable
+     * (the suite runs again with VMIR_JIT_CODE_MEMORY=mprotect). */
+    ck_assert_msg(!(strstr(line, "vmir-jit") && perms[1] == 'w'), "writable code file: %s", line);
+    if (at >= lo && at < hi) {
+      found = true;
+      ck_assert_msg(perms[0] == 'r' && perms[1] == '-' && perms[2] == 'x', "code mapping %s", line);
+    }
+  }
+  fclose(maps);
+  ck_assert(found);
+  b->release(code);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* A sink that checks what it is handed: never an address inside the
+ * user's value (scalars arrive as copies, names as views of constants or
+ * of string bytes the value points to). */
+typedef struct probe {
+  vmir_sink sink;
+  const uint8_t *lo, *hi;
+  int leaks;
+  int events;
+} probe;
+
+static bool inside(const probe *p, const void *x) {
+  const uint8_t *b = x;
+  return b >= p->lo && b < p->hi;
+}
+static vmir_status p_len(vmir_sink *s, uint64_t len) {
+  (void)len;
+  ((probe *)s)->events++;
+  return VMIR_OK;
+}
+static vmir_status p_name(vmir_sink *s, vmir_str name) {
+  probe *p = (probe *)s;
+  p->events++;
+  p->leaks += inside(p, name.ptr);
+  return VMIR_OK;
+}
+static vmir_status p_scalar(vmir_sink *s, const vmir_scalar *v) {
+  probe *p = (probe *)s;
+  p->events++;
+  p->leaks += inside(p, v);
+  if (v->type == VMIR_SCALAR_STRING) p->leaks += inside(p, v->as.string.ptr);
+  return VMIR_OK;
+}
+static vmir_status p_end(vmir_sink *s) {
+  ((probe *)s)->events++;
+  return VMIR_OK;
+}
+static const vmir_sink_ops probe_ops = {p_len, p_len, p_len, p_name, p_scalar, p_end};
+
+/* t[verify format.exec.no-pointer-leak] */
+START_TEST(no_pointer_reaches_the_sink) {
+  NEED_STENCIL();
+  const jit_case *cases;
+  size_t n = jit_cases(&cases);
+  for (size_t i = 0; i < n; i++) {
+    jit_program p = jit_compile_encode(cases[i].shape, VMIR_FORMAT_JSON);
+    for (int tier = 0; tier < 2; tier++) {
+      jit_use(tier ? "stencil" : "none", 0, 0, -1);
+      probe pr = {.sink = {.kind = VMIR_SINK_CUSTOM, .ops = &probe_ops}};
+      pr.lo = cases[i].value;
+      pr.hi = pr.lo + cases[i].shape->size;
+      vmir_error err;
+      vmir_encode(p.exe, cases[i].value, cases[i].shape, &pr.sink, cases[i].env, &err);
+      ck_assert_msg(pr.leaks == 0, "%s: %d addresses inside the value reached the sink", cases[i].name,
+                    pr.leaks);
+    }
+    ck_assert_uint_eq(exe_stats(p.exe).jit_executions, 1);
+    jit_program_free(&p);
+  }
+}
+END_TEST
+
+/* ---- decode ------------------------------------------------------------------------------ */
+
+/* One decode attempt: status, error and the decoded value re-encoded as
+ * JSON by the interpreter (so two attempts compare as bytes). */
+static jit_outcome decode_once(vmir_executable *fused, const vmir_shape *shape, const char *in,
+                               size_t len) {
+  jit_outcome o;
+  memset(&o, 0, sizeof o);
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  void *dest = calloc(1, shape->size + 16);
+  o.status = vmir_decode(fused, in, len, dest, shape, dec, NULL, &o.err);
+  o.out = calloc(1, 1);
+  if (o.status == VMIR_OK) {
+    jit_program enc = jit_compile_encode(shape, VMIR_FORMAT_JSON);
+    vmir_jit_config keep = vmir_jit_get_config();
+    jit_use("none", 0, 0, -1);
+    vmir_json_writer *w = vmir_json_writer_new(NULL);
+    vmir_status st = vmir_encode(enc.exe, dest, shape, vmir_json_writer_sink(w), NULL, &o.err);
+    free(o.out);
+    size_t n;
+    const uint8_t *d = vmir_json_writer_data(w, &n);
+    o.out = malloc(n + 32);
+    memcpy(o.out, d, n);
+    o.len = n;
+    if (st != VMIR_OK) o.len += (size_t)snprintf(o.out + n, 32, " (re-encode %d)", (int)st);
+    vmir_json_writer_free(w);
+    jit_program_free(&enc);
+    ck_assert_int_eq(vmir_jit_configure(&keep, NULL), VMIR_OK);
+  }
+  free(dest);
+  vmir_decoder_free(dec);
+  return o;
+}
+
+/* Encoded documents of every case (by the interpreter), decoded by the
+ * fused program under the interpreter and under generated code, whole and
+ * truncated at every byte: the same values, or the same errors.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.parse.hotpath-jit-eligibility] */
+START_TEST(fused_decode_matches_interpreter) {
+  NEED_STENCIL();
+  const jit_case *cases;
+  size_t n = jit_cases(&cases);
+  size_t compiled = 0;
+  for (size_t i = 0; i < n; i++) {
+    for (int f = 0; f < VMIR_FORMAT_COUNT; f++) {
+      jit_sink sink = f == VMIR_FORMAT_JSON ? JIT_SINK_JSON : JIT_SINK_MSGPACK;
+      jit_program enc = jit_compile_encode(cases[i].shape, (vmir_format)f);
+      jit_outcome doc = jit_reference(&enc, &cases[i], sink, 0);
+      jit_program_free(&enc);
+      vmir_compile_options opt = vmir_compile_options_default((vmir_format)f);
+      opt.fused = true;
+      vmir_error err;
+      vmir_program *prog = vmir_compile_decode_fused(cases[i].shape, &opt, &err);
+      if (!prog) {
+        printf("fused decode of %s (%s) does not compile yet: %s\n", cases[i].name,
+               vmir_format_name((vmir_format)f), err.message);
+        jit_outcome_free(&doc);
+        continue;
+      }
+      vmir_executable *exe = vmir_executable_new(prog, cases[i].shape, &err);
+      ck_assert_msg(exe, "%s", err.message);
+      compiled++;
+      for (size_t cut = doc.len + 1; cut-- > 0;) {
+        jit_use("none", 0, 0, -1);
+        jit_outcome want = decode_once(exe, cases[i].shape, doc.out, cut);
+        jit_use("stencil", 0, 0, -1);
+        jit_outcome got = decode_once(exe, cases[i].shape, doc.out, cut);
+        char what[160];
+        snprintf(what, sizeof what, "decode %s (%s), %zu of %zu bytes", cases[i].name,
+                 vmir_format_name((vmir_format)f), cut, doc.len);
+        jit_assert_same(&want, &got, what);
+        jit_outcome_free(&want);
+        jit_outcome_free(&got);
+        /* Whole and nearly whole documents suffice beyond the first few. */
+        if (cut + 8 < doc.len && cut > 8) cut = 8;
+      }
+      ck_assert_uint_ge(exe_stats(exe).jit_executions, 1);
+      vmir_executable_free(exe);
+      vmir_program_free(prog);
+      jit_outcome_free(&doc);
+      vmir_jit_cache_clear();
+    }
+  }
+  ck_assert_uint_gt(compiled, 0);
+}
+END_TEST
+
+/* Forced deopts at every pc of fused decode programs.
+ * t[verify format.exec.deopt-resume-point]
+ * t[verify format.exec.deopt-state-transfer]
+ * t[verify format.parse.hotpath-jit-eligibility] */
+START_TEST(fused_decode_forced_deopt) {
+  NEED_STENCIL();
+  static const char *names[] = {"user", "tree", "adjacent-rect", "all-kinds"};
+  for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+    const jit_case *c = find_case(names[k]);
+    jit_program enc = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+    jit_outcome doc = jit_reference(&enc, c, JIT_SINK_JSON, 0);
+    jit_program_free(&enc);
+    vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+    opt.fused = true;
+    vmir_error err;
+    vmir_program *prog = vmir_compile_decode_fused(c->shape, &opt, &err);
+    if (!prog) {
+      printf("fused decode of %s does not compile yet: %s\n", c->name, err.message);
+      jit_outcome_free(&doc);
+      continue;
+    }
+    vmir_executable *exe = vmir_executable_new(prog, c->shape, &err);
+    ck_assert_msg(exe, "%s", err.message);
+    jit_use("none", 0, 0, -1);
+    jit_outcome want = decode_once(exe, c->shape, doc.out, doc.len);
+    for (uint32_t pc = 0; pc < prog->insn_count; pc++) {
+      jit_use("stencil", 0, 0, pc);
+      jit_outcome got = decode_once(exe, c->shape, doc.out, doc.len);
+      char what[128];
+      snprintf(what, sizeof what, "decode %s, deopt forced at pc %u", c->name, pc);
+      jit_assert_same(&want, &got, what);
+      jit_outcome_free(&got);
+      vmir_jit_cache_clear();
+    }
+    ck_assert_uint_ge(exe_stats(exe).deopts_forced, 1);
+    jit_outcome_free(&want);
+    jit_outcome_free(&doc);
+    vmir_executable_free(exe);
+    vmir_program_free(prog);
+  }
+}
+END_TEST
+
+/* ---- statistics ------------------------------------------------------------------------ */
+
+/* The stats dump names the counters and the program points of deopts. */
+START_TEST(stats_text) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("user");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  uint32_t entry = p.exe->proc_entry[p.prog->entry_proc];
+  jit_use("stencil", 0, 0, entry + 1);
+  jit_outcome o = jit_encode(&p, c, JIT_SINK_JSON, 0);
+  ck_assert_int_eq(o.status, VMIR_OK);
+  char *text = vmir_jit_stats_text(p.exe, NULL);
+  ck_assert_ptr_nonnull(text);
+  ck_assert_ptr_nonnull(strstr(text, "backend          stencil, threshold 0"));
+  ck_assert_ptr_nonnull(strstr(text, "executions       1 (1 in generated code)"));
+  ck_assert_ptr_nonnull(strstr(text, "deopts           1 (forced 1"));
+  char pc_text[64];
+  snprintf(pc_text, sizeof pc_text, "(pc %u) x1", entry + 1);
+  ck_assert_msg(strstr(text, pc_text), "%s", text);
+  free(text);
+  text = vmir_jit_stats_text(NULL, NULL);
+  ck_assert_ptr_nonnull(strstr(text, "vmir jit statistics (process)"));
+  ck_assert_ptr_nonnull(strstr(text, "entries 1"));
+  free(text);
+  jit_outcome_free(&o);
+  jit_program_free(&p);
+}
+END_TEST
+
+static Suite *jit_suite(void) {
+  Suite *s = suite_create("jit");
+  TCase *eq = tcase_create("equivalence");
+  tcase_add_checked_fixture(eq, setup, teardown);
+  tcase_set_timeout(eq, 600);
+  tcase_add_test(eq, jit_matches_interpreter);
+  tcase_add_test(eq, jit_options_match_interpreter);
+  tcase_add_test(eq, sink_failure_at_every_event);
+  tcase_add_test(eq, forced_deopt_at_every_pc);
+  tcase_add_test(eq, unsupported_op_deopts);
+  tcase_add_test(eq, invalid_values_are_checked);
+  suite_add_tcase(s, eq);
+  TCase *guards = tcase_create("guards");
+  tcase_add_checked_fixture(guards, setup, teardown);
+  tcase_add_test(guards, guard_shape_id);
+  tcase_add_test(guards, guard_program_abi);
+  tcase_add_test(guards, guard_capabilities_perturbed);
+  tcase_add_test(guards, guard_capabilities_real);
+  tcase_add_test(guards, guard_sink_callbacks_not_table_address);
+  suite_add_tcase(s, guards);
+  TCase *tier = tcase_create("tiering");
+  tcase_add_checked_fixture(tier, setup, teardown);
+  tcase_add_test(tier, promotion_thresholds);
+  tcase_add_test(tier, compile_failure_falls_back);
+  tcase_add_test(tier, interpreter_only);
+  tcase_add_test(tier, configure_rejects_unknown_backend);
+  tcase_add_test(tier, code_cache_keys);
+  tcase_add_test(tier, stats_text);
+  tcase_add_test(tier, concurrent_runs_and_reconfiguration);
+  suite_add_tcase(s, tier);
+  TCase *safety = tcase_create("safety");
+  tcase_add_checked_fixture(safety, setup, teardown);
+  tcase_add_test(safety, entry_abi);
+  tcase_add_test(safety, code_pages_never_writable_and_executable);
+  tcase_add_test(safety, no_pointer_reaches_the_sink);
+  suite_add_tcase(s, safety);
+  TCase *dec = tcase_create("decode");
+  tcase_add_checked_fixture(dec, setup, teardown);
+  tcase_set_timeout(dec, 600);
+  tcase_add_test(dec, fused_decode_matches_interpreter);
+  tcase_add_test(dec, fused_decode_forced_deopt);
+  suite_add_tcase(s, dec);
+  return s;
+}
+
+int main(void) { return vmir_test_run(jit_suite(), "jit"); }

@@ -1,0 +1,306 @@
+#include "jit_cases.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S(lit) ((vmir_str){lit, sizeof(lit) - 1})
+
+/* ---- values ------------------------------------------------------------------ */
+
+static vmir_status keep_odd(void *ctx, uint32_t host_id, const vmir_value_view *v, bool *skip) {
+  (void)ctx;
+  if (host_id != 7) return VMIR_E_PREDICATE;
+  *skip = v->scalar.type == VMIR_SCALAR_UINT && v->scalar.as.u64 % 2 == 0;
+  return VMIR_OK;
+}
+
+static vmir_status hook_fails(void *ctx, uint32_t host_id, const vmir_value_view *v, bool *skip) {
+  (void)ctx;
+  (void)host_id;
+  (void)v;
+  (void)skip;
+  return VMIR_E_PREDICATE;
+}
+
+static const vmir_exec_env host_env = {.host_predicate = keep_odd};
+static const vmir_exec_env failing_env = {.host_predicate = hook_fails};
+
+static const int32_t seven = 7;
+static const uint64_t big = UINT64_MAX;
+static const uint16_t shorts[] = {1, 2, 65535};
+static const uint8_t raw[] = {0, 1, 255};
+static f64_entry entries[] = {{{"a", 1}, 0.5}, {{"b\"q", 3}, -2.25}};
+static f64_entry nan_entries[] = {{{"a", 1}, 0.5}, {{"bad", 3}, NAN}};
+static vmir_value dyn_items[2];
+static vmir_member dyn_members[2];
+
+static all_kinds full_kinds(void) {
+  all_kinds v;
+  memset(&v, 0, sizeof v);
+  v.b = true;
+  v.u8 = 255;
+  v.u16 = 65535;
+  v.u32 = 4294967295u;
+  v.u64 = UINT64_MAX;
+  v.i8 = -128;
+  v.i16 = -32768;
+  v.i32 = INT32_MIN;
+  v.i64 = INT64_MIN;
+  v.f32 = 0.5f;
+  v.f64 = -1.25;
+  v.s = S("h\xc3\xa9llo \"q\" \\ \n\x01");
+  v.bytes = (vmir_bytes){raw, 3};
+  v.opt = (opt_i32){true, -5};
+  v.nullable = &seven;
+  v.pointer = &big;
+  v.list.ptr = (uint16_t *)shorts;
+  v.list.len = 3;
+  v.array[0] = 1;
+  v.array[1] = 2;
+  v.array[2] = 3;
+  v.map.ptr = entries;
+  v.map.len = 2;
+  v.tuple = (pair){-1, 200};
+  dyn_items[0] = (vmir_value){.type = VMIR_VALUE_STRING, .as.string = S("x")};
+  dyn_items[1] = (vmir_value){.type = VMIR_VALUE_FLOAT, .as.f64 = 2.5};
+  dyn_members[0] = (vmir_member){S("k"), {.type = VMIR_VALUE_ARRAY, .as.array = {dyn_items, 2}}};
+  dyn_members[1] = (vmir_member){S("n"), {.type = VMIR_VALUE_NULL}};
+  v.dynamic = (vmir_value){.type = VMIR_VALUE_OBJECT, .as.object = {dyn_members, 2}};
+  return v;
+}
+
+static figure fig(int32_t tag, double a, double b) {
+  figure f;
+  memset(&f, 0, sizeof f);
+  f.tag = tag;
+  if (tag == FIGURE_CIRCLE) f.u.radius = a;
+  if (tag == FIGURE_RECT) {
+    f.u.rect.w = a;
+    f.u.rect.h = b;
+  }
+  if (tag == FIGURE_POINT) {
+    f.u.point.x = (int32_t)a;
+    f.u.point.y = (int32_t)b;
+  }
+  return f;
+}
+
+static all_kinds kinds_full, kinds_empty, kinds_nan, kinds_nan_map, kinds_null_list;
+static user users[2];
+static int32_t items[] = {4, 5};
+static policies pol_all, pol_skips, pol_host_only;
+static figure figures[5];
+static figure bad_tag;
+static node leaf2, leaf, kids[2], tree, bad_node, bad_kids[3], bad_tree;
+
+#define MAX_CASES 64
+static jit_case cases[MAX_CASES];
+static size_t case_count;
+
+static void add(const char *name, const vmir_shape *shape, const void *value, const vmir_exec_env *env) {
+  ck_assert(case_count < MAX_CASES);
+  cases[case_count++] = (jit_case){name, shape, value, env};
+}
+
+static void build_cases(void) {
+  users[0] = (user){.id = 42, .name = S("ada")};
+  users[1] = (user){.id = 0, .name = S("")};
+  add("user", &user_shape, &users[0], NULL);
+  add("user-empty", &user_shape, &users[1], NULL);
+
+  kinds_full = full_kinds();
+  add("all-kinds", &all_kinds_shape, &kinds_full, NULL);
+  kinds_empty = full_kinds();
+  kinds_empty.opt.present = false;
+  kinds_empty.nullable = NULL;
+  kinds_empty.list.len = 0;
+  kinds_empty.map.len = 0;
+  kinds_empty.s = S("");
+  kinds_empty.bytes.len = 0;
+  kinds_empty.dynamic = (vmir_value){.type = VMIR_VALUE_ARRAY};
+  add("all-kinds-empty", &all_kinds_shape, &kinds_empty, NULL);
+  /* Failing values: JSON has no NaN (sink error at .f64 and in a map); a
+   * list with NULL data and a length (execution error, no access). */
+  kinds_nan = full_kinds();
+  kinds_nan.f64 = NAN;
+  add("all-kinds-nan", &all_kinds_shape, &kinds_nan, NULL);
+  kinds_nan_map = full_kinds();
+  kinds_nan_map.map.ptr = nan_entries;
+  add("all-kinds-nan-map", &all_kinds_shape, &kinds_nan_map, NULL);
+  kinds_null_list = full_kinds();
+  kinds_null_list.list.ptr = NULL;
+  add("all-kinds-null-list", &all_kinds_shape, &kinds_null_list, NULL);
+
+  pol_all = (policies){.kept = 1, .secret = 99, .renamed = 2, .flat = {3, -3}, .maybe = {true, 6},
+                       .items = {items, 2}, .zero = 8, .hosted = 9};
+  pol_skips = (policies){.kept = 1, .renamed = 2, .hosted = 10};
+  pol_host_only = (policies){.kept = 1, .hosted = 3};
+  add("policies", &policies_shape, &pol_all, &host_env);
+  add("policies-skips", &policies_shape, &pol_skips, &host_env);
+  add("policies-no-hook", &policies_shape, &pol_host_only, NULL);
+  add("policies-hook-fails", &policies_shape, &pol_host_only, &failing_env);
+
+  figures[0] = fig(FIGURE_CIRCLE, 1.5, 0);
+  figures[1] = fig(FIGURE_RECT, 1.5, 2.5);
+  figures[2] = fig(FIGURE_POINT, -1, 2);
+  figures[3] = fig(FIGURE_EMPTY, 0, 0);
+  const vmir_shape *styles[] = {&figure_external_shape, &figure_external_unit_shape,
+                                &figure_adjacent_shape, &figure_untagged_shape};
+  static const char *names[4][4] = {
+      {"external-circle", "external-rect", "external-point", "external-empty"},
+      {"unit-circle", "unit-rect", "unit-point", "unit-empty"},
+      {"adjacent-circle", "adjacent-rect", "adjacent-point", "adjacent-empty"},
+      {"untagged-circle", "untagged-rect", "untagged-point", "untagged-empty"}};
+  for (int s = 0; s < 4; s++)
+    for (int v = 0; v < 4; v++) add(names[s][v], styles[s], &figures[v], NULL);
+  add("internal-rect", &figure_internal_shape, &figures[1], NULL);
+  add("internal-empty", &figure_internal_shape, &figures[3], NULL);
+  bad_tag = fig(12345, 0, 0);
+  add("unknown-tag", &figure_external_shape, &bad_tag, NULL);
+
+  leaf2 = (node){.value = 3};
+  kids[0] = (node){.value = 4};
+  kids[1] = (node){.value = 5, .next = &leaf2};
+  leaf = (node){.value = 2};
+  tree = (node){.value = 1, .next = &leaf, .children = {kids, 2}};
+  add("tree", &node_shape, &tree, NULL);
+  bad_node = (node){.value = 9, .children = {NULL, 3}};
+  bad_kids[0] = (node){.value = 1};
+  bad_kids[1] = (node){.value = 2};
+  bad_kids[2] = (node){.value = 3, .next = &bad_node};
+  bad_tree = (node){.value = 0, .children = {bad_kids, 3}};
+  add("tree-null-children", &node_shape, &bad_tree, NULL);
+}
+
+size_t jit_cases(const jit_case **out) {
+  if (!case_count) build_cases();
+  *out = cases;
+  return case_count;
+}
+
+/* ---- running -------------------------------------------------------------------- */
+
+vmir_format jit_sink_format(jit_sink sink) {
+  return sink == JIT_SINK_MSGPACK ? VMIR_FORMAT_MSGPACK : VMIR_FORMAT_JSON;
+}
+
+const char *jit_sink_name(jit_sink sink) {
+  static const char *const names[] = {"json", "msgpack", "recorder"};
+  return names[sink];
+}
+
+void jit_outcome_free(jit_outcome *o) {
+  free(o->out);
+  o->out = NULL;
+}
+
+jit_program jit_compile_encode(const vmir_shape *shape, vmir_format format) {
+  jit_program p;
+  vmir_error err;
+  vmir_compile_options opt = vmir_compile_options_default(format);
+  p.prog = vmir_compile_encode(shape, &opt, &err);
+  ck_assert_msg(p.prog, "compile failed: %s", err.message);
+  p.exe = vmir_executable_new(p.prog, shape, &err);
+  ck_assert_msg(p.exe, "executable failed: %s", err.message);
+  return p;
+}
+
+void jit_program_free(jit_program *p) {
+  vmir_executable_free(p->exe);
+  vmir_program_free(p->prog);
+}
+
+static char *copy_bytes(const void *data, size_t len) {
+  char *out = malloc(len + 1);
+  ck_assert_ptr_nonnull(out);
+  if (len) memcpy(out, data, len);
+  out[len] = 0;
+  return out;
+}
+
+jit_outcome jit_encode(const jit_program *p, const jit_case *c, jit_sink sink, uint64_t fail_at) {
+  jit_outcome o;
+  memset(&o, 0, sizeof o);
+  const uint8_t *data;
+  switch (sink) {
+    case JIT_SINK_JSON: {
+      vmir_json_writer *w = vmir_json_writer_new(NULL);
+      o.status = vmir_encode(p->exe, c->value, c->shape, vmir_json_writer_sink(w), c->env, &o.err);
+      data = vmir_json_writer_data(w, &o.len);
+      o.out = copy_bytes(data, o.len);
+      vmir_json_writer_free(w);
+      break;
+    }
+    case JIT_SINK_MSGPACK: {
+      vmir_msgpack_writer *w = vmir_msgpack_writer_new();
+      o.status = vmir_encode(p->exe, c->value, c->shape, vmir_msgpack_writer_sink(w), c->env, &o.err);
+      data = vmir_msgpack_writer_data(w, &o.len);
+      o.out = copy_bytes(data, o.len);
+      vmir_msgpack_writer_free(w);
+      break;
+    }
+    default: {
+      vmir_recorder *r = vmir_recorder_new();
+      vmir_recorder_fail_at(r, fail_at);
+      o.status = vmir_encode(p->exe, c->value, c->shape, vmir_recorder_sink(r), c->env, &o.err);
+      const char *text = vmir_recorder_text(r);
+      o.len = strlen(text);
+      o.out = copy_bytes(text, o.len);
+      vmir_recorder_free(r);
+      break;
+    }
+  }
+  return o;
+}
+
+void jit_use(const char *backend, int64_t threshold, uint32_t flags, int64_t force_deopt_pc) {
+  vmir_jit_config c = vmir_jit_config_default();
+  c.backend = backend;
+  c.threshold = threshold;
+  c.flags = flags;
+  c.force_deopt_pc = force_deopt_pc;
+  vmir_error err;
+  ck_assert_msg(vmir_jit_configure(&c, &err) == VMIR_OK, "%s", err.message);
+}
+
+void jit_reset(void) {
+  vmir_jit_test_fail_compiles(0);
+  vmir_jit_test_perturb_guards(0);
+  vmir_jit_test_unsupported_op(-1);
+  vmir_jit_test_force_unavailable("stencil", false);
+  jit_use("auto", -1, 0, -1);
+  vmir_jit_cache_clear();
+  vmir_jit_stats_reset();
+}
+
+bool jit_have_stencil(void) { return vmir_jit_backend_available("stencil", NULL); }
+
+void jit_assert_same(const jit_outcome *want, const jit_outcome *got, const char *what) {
+  ck_assert_msg(want->status == got->status, "%s: status %s under the interpreter, %s under JIT (%s | %s)",
+                what, vmir_status_name(want->status), vmir_status_name(got->status),
+                want->err.message, got->err.message);
+  const vmir_error *a = &want->err, *b = &got->err;
+  ck_assert_msg(a->code == b->code, "%s: error code differs", what);
+  ck_assert_msg(strcmp(a->message, b->message) == 0, "%s: message '%s' vs '%s'", what, a->message,
+                b->message);
+  ck_assert_msg(a->proc == b->proc && a->block == b->block && a->insn == b->insn,
+                "%s: pc f%d:b%d:%d vs f%d:b%d:%d", what, a->proc, a->block, a->insn, b->proc,
+                b->block, b->insn);
+  ck_assert_msg(strcmp(a->path, b->path) == 0, "%s: path '%s' vs '%s'", what, a->path, b->path);
+  ck_assert_msg(a->predicate == b->predicate && strcmp(a->predicate_field, b->predicate_field) == 0,
+                "%s: predicate context differs", what);
+  ck_assert_msg(a->offset == b->offset && a->line == b->line && a->column == b->column &&
+                    a->has_offset == b->has_offset,
+                "%s: input position differs", what);
+  ck_assert_msg(want->len == got->len && memcmp(want->out, got->out, want->len) == 0,
+                "%s: output differs (%zu vs %zu bytes):\n%.300s\n---\n%.300s", what, want->len,
+                got->len, want->out, got->out);
+}
+
+jit_outcome jit_reference(const jit_program *p, const jit_case *c, jit_sink sink, uint64_t fail_at) {
+  jit_use("none", -1, 0, -1);
+  return jit_encode(p, c, sink, fail_at);
+}

@@ -1,0 +1,72 @@
+/* Helpers of the JIT suite: the encode cases (every shape of
+ * encode_types.h, good values and failing ones), running a program under a
+ * given JIT configuration, and comparing two runs byte for byte. */
+#ifndef VMIR_CONFORMANCE_JIT_CASES_H
+#define VMIR_CONFORMANCE_JIT_CASES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "encode_types.h"
+
+/* One value to encode, with the environment it runs in. */
+typedef struct jit_case {
+  const char *name;
+  const vmir_shape *shape;
+  const void *value;
+  const vmir_exec_env *env;
+} jit_case;
+
+/* Every case; the storage is static. */
+size_t jit_cases(const jit_case **out);
+
+typedef enum jit_sink {
+  JIT_SINK_JSON = 0,
+  JIT_SINK_MSGPACK,
+  JIT_SINK_RECORDER,
+  JIT_SINK_COUNT
+} jit_sink;
+
+/* The format whose program feeds a sink. */
+vmir_format jit_sink_format(jit_sink sink);
+const char *jit_sink_name(jit_sink sink);
+
+/* What one run produced. */
+typedef struct jit_outcome {
+  vmir_status status;
+  vmir_error err;
+  char *out;        /* malloc'd bytes (recorder: event text) */
+  size_t len;
+} jit_outcome;
+
+void jit_outcome_free(jit_outcome *o);
+
+/* A compiled program and its executable. */
+typedef struct jit_program {
+  vmir_program *prog;
+  vmir_executable *exe;
+} jit_program;
+
+jit_program jit_compile_encode(const vmir_shape *shape, vmir_format format);
+void jit_program_free(jit_program *p);
+
+/* Encodes `value` through a fresh sink of the given kind (the recorder
+ * failing at event `fail_at` when not 0). */
+jit_outcome jit_encode(const jit_program *p, const jit_case *c, jit_sink sink, uint64_t fail_at);
+
+/* Sets the process-wide JIT configuration (asserting success). */
+void jit_use(const char *backend, int64_t threshold, uint32_t flags, int64_t force_deopt_pc);
+/* Back to defaults, hooks off, counters and cache cleared. */
+void jit_reset(void);
+/* Whether the stencil backend is built in and available here. */
+bool jit_have_stencil(void);
+
+/* Asserts that two runs are identical: status, error (code, message, pc,
+ * path, predicate) and output bytes. */
+void jit_assert_same(const jit_outcome *want, const jit_outcome *got, const char *what);
+
+/* The interpreter's outcome for a case (backend "none"). */
+jit_outcome jit_reference(const jit_program *p, const jit_case *c, jit_sink sink, uint64_t fail_at);
+
+#endif

@@ -1,0 +1,122 @@
+/* State shared by the tiering runtime's files: the process-wide
+ * configuration snapshot, counters, the code cache and per-executable
+ * tiering state. */
+#ifndef VMIR_RUNTIME_INTERNAL_H
+#define VMIR_RUNTIME_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "vmir/jit.h"
+
+/* ---- counters --------------------------------------------------------------- */
+typedef struct vmir_counters {
+  _Atomic uint64_t executions, jit_executions, promotions, compiles, compile_failures;
+  _Atomic uint64_t compile_ns, code_bytes;
+  _Atomic uint64_t guard_failures[VMIR_JIT_GUARD_COUNT];
+  _Atomic uint64_t deopts, deopts_forced, deopts_check, deopts_unsupported;
+  _Atomic uint64_t cache_hits, cache_misses, cache_invalidations;
+} vmir_counters;
+
+extern vmir_counters vmir_jit_global_counters;
+
+#define VMIR_COUNT(tier, field, n)                                                        \
+  do {                                                                                    \
+    atomic_fetch_add_explicit(&vmir_jit_global_counters.field, (n), memory_order_relaxed); \
+    if (tier)                                                                             \
+      atomic_fetch_add_explicit(&(tier)->counters.field, (n), memory_order_relaxed);       \
+  } while (0)
+
+void vmir_counters_read(const vmir_counters *c, vmir_jit_stats *out);
+void vmir_counters_clear(vmir_counters *c);
+
+/* ---- configuration ------------------------------------------------------------ */
+
+/* What one executable's tiering decisions follow; copied from the runtime
+ * when its generation changes. */
+typedef struct vmir_jit_snapshot {
+  const vmir_backend *backend;   /* NULL: interpreter only */
+  uint64_t threshold;
+  uint32_t max_failures;
+  uint64_t backoff;
+  vmir_jit_options options;
+} vmir_jit_snapshot;
+
+/* Bumped by every configuration change (and test hook that changes
+ * compiled code): executables re-read the snapshot and drop code bound
+ * under another one. */
+uint64_t vmir_jit_generation(void);
+void vmir_jit_snapshot_get(vmir_jit_snapshot *out, uint64_t *generation);
+
+/* Test hooks as the runtime reads them. */
+bool vmir_jit_take_injected_failure(void);
+uint32_t vmir_jit_perturbed_guards(void);
+
+/* ---- code cache ---------------------------------------------------------------
+ * t[impl format.exec.code-cache-in-process-v0]: an in-process table, never
+ * persisted. t[impl format.exec.code-cache-key]: program identity (the
+ * canonical binary form, compared byte for byte, with its hash), the
+ * executor ABI, the assumptions (shape id, program ABI, capabilities, sink
+ * callbacks), the backend and its options. */
+typedef struct vmir_cache_key {
+  uint64_t hash;
+  const uint8_t *identity;       /* canonical binary form of the program */
+  size_t identity_len;
+  uint32_t executor_abi;
+  vmir_jit_assumptions assume;
+  const vmir_backend *backend;
+  vmir_jit_options options;
+} vmir_cache_key;
+
+typedef struct vmir_cache_entry vmir_cache_entry;
+
+/* Fills key->hash from the other fields. */
+void vmir_cache_key_hash(vmir_cache_key *key);
+/* A live entry for the key, with a reference for the caller; NULL on miss. */
+vmir_cache_entry *vmir_cache_lookup(const vmir_cache_key *key);
+/* Inserts freshly compiled code (the cache takes it over) and returns the
+ * entry with a reference for the caller; NULL when out of memory (the code
+ * is then released). */
+vmir_cache_entry *vmir_cache_insert(const vmir_cache_key *key, vmir_jit_code *code);
+vmir_jit_code *vmir_cache_code(const vmir_cache_entry *e);
+void vmir_cache_ref(vmir_cache_entry *e);
+/* Drops a reference; the last one frees the code (its pages unmapped). */
+void vmir_cache_release(vmir_cache_entry *e);
+/* Removes the entry from the cache (holders keep their references);
+ * true when it was still cached. */
+bool vmir_cache_invalidate(vmir_cache_entry *e);
+size_t vmir_cache_entry_count(void);
+
+/* ---- per-executable tiering state ----------------------------------------------- */
+struct vmir_tier {
+  /* Lock-free fast path for runs that stay on the interpreter: while the
+   * configuration generation is fast_gen, runs before the fast_until-th
+   * neither promote nor have code (fast_until is stored first, fast_gen
+   * last, with release). */
+  _Atomic uint64_t fast_gen, fast_until;
+  pthread_mutex_t lock;
+  uint64_t generation;           /* of `snap` */
+  vmir_jit_snapshot snap;
+  vmir_cache_entry *bound;       /* code in use (a reference), or NULL */
+  uint32_t failures;             /* compile failures under this snapshot */
+  uint64_t retry_at;             /* executions before compiling again */
+  bool gave_up;
+  /* Program facts, computed at the first compile. */
+  bool facts;
+  bool emits;                    /* has emission ops that reach a sink */
+  bool host_predicates;          /* has host predicate branches */
+  uint8_t *identity;
+  size_t identity_len;
+  /* Root shape ids for the shape guard (ids hash the whole graph). */
+  uint64_t root_id;
+  const vmir_shape *last_shape;
+  uint64_t last_shape_id;
+  vmir_counters counters;
+  uint32_t insn_count;
+  _Atomic uint64_t *deopts_by_pc;
+};
+
+#endif

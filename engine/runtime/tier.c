@@ -1,0 +1,282 @@
+/* Tiering: per-executable state, promotion, guarded entry into generated
+ * code, deoptimisation back into the interpreter. */
+#include "runtime/tier.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exec/interp.h"
+#include "runtime_internal.h"
+#include "vmir/text.h"
+
+vmir_counters vmir_jit_global_counters;
+
+/* ---- the tiering state of an executable --------------------------------------- */
+
+static struct vmir_tier *tier_new(const vmir_executable *exe) {
+  struct vmir_tier *t = calloc(1, sizeof *t);
+  if (!t) return NULL;
+  t->insn_count = exe->program->insn_count;
+  t->deopts_by_pc = calloc(t->insn_count ? t->insn_count : 1, sizeof *t->deopts_by_pc);
+  if (!t->deopts_by_pc || pthread_mutex_init(&t->lock, NULL) != 0) {
+    free(t->deopts_by_pc);
+    free(t);
+    return NULL;
+  }
+  t->root_id = vmir_shape_id(exe->root);
+  atomic_init(&t->fast_gen, 0); /* generations start at 1: no fast path yet */
+  atomic_init(&t->fast_until, 0);
+  return t;
+}
+
+/* The executable's tiering state, created on its first run (NULL when out
+ * of memory: the run is then interpreted). */
+static struct vmir_tier *tier_of(vmir_executable *exe) {
+  struct vmir_tier *t = atomic_load_explicit(&exe->tier, memory_order_acquire);
+  if (t) return t;
+  struct vmir_tier *fresh = tier_new(exe);
+  if (!fresh) return NULL;
+  if (atomic_compare_exchange_strong(&exe->tier, &t, fresh)) return fresh;
+  vmir_tier_free(fresh);
+  return t;
+}
+
+void vmir_tier_free(struct vmir_tier *t) {
+  if (!t) return;
+  vmir_cache_release(t->bound);
+  pthread_mutex_destroy(&t->lock);
+  free(t->identity);
+  free(t->deopts_by_pc);
+  free(t);
+}
+
+/* Facts about the program that decide what code may assume, and its
+ * identity for the cache; once per executable. */
+static bool program_facts(struct vmir_tier *t, const vmir_executable *exe) {
+  if (t->facts) return true;
+  const vmir_program *p = exe->program;
+  bool sink_kind = p->kind == VMIR_PROGRAM_ENCODE || p->kind == VMIR_PROGRAM_DECODE;
+  for (uint32_t i = 0; i < p->insn_count; i++) {
+    const vmir_op_info *info = vmir_op_info_of(p->insns[i].op);
+    if (sink_kind && info && info->family == VMIR_FAMILY_EMISSION) t->emits = true;
+    if (p->insns[i].op == VMIR_OP_BRANCH_PRED) {
+      int64_t pi = p->insns[i].operand[0];
+      if (pi >= 0 && (uint64_t)pi < p->predicate_count && p->predicates[pi].test == VMIR_PRED_HOST)
+        t->host_predicates = true;
+    }
+  }
+  t->identity = vmir_program_encode_binary(p, &t->identity_len);
+  if (!t->identity) return false;
+  t->facts = true;
+  return true;
+}
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The capabilities this run provides. */
+static uint32_t run_caps(const vmir_vm_state *vm, const void *io) {
+  uint32_t caps = 0;
+  if (vm->sink && io == vm->sink) caps |= vmir_cap_of_sink_kind(vm->sink->kind);
+  if (vm->env && vm->env->host_predicate) caps |= VMIR_CAP_HOST_PREDICATE;
+  return caps;
+}
+
+/* Compiles (or finds in the cache) code for this run's assumptions and
+ * binds it. Caller holds t->lock. */
+static void promote(struct vmir_tier *t, const vmir_executable *exe, const vmir_vm_state *vm,
+                    const void *io, uint64_t runs_before) {
+  const vmir_backend *b = t->snap.backend;
+  const vmir_program *p = exe->program;
+  vmir_jit_request req = {.exe = exe, .options = t->snap.options};
+  req.assume.root_shape_id = p->shape_id;
+  req.assume.program_abi = p->abi;
+  bool facts = program_facts(t, exe);
+  if (facts) {
+    /* Assume only what the program can use and the backend can exploit. */
+    uint32_t caps = run_caps(vm, io);
+    uint32_t want = 0;
+    if (t->emits && !(req.options.flags & VMIR_JIT_FLAG_NO_SINK_DIRECT)) want |= caps & VMIR_CAP_SINK_ANY;
+    if (t->host_predicates) want |= caps & VMIR_CAP_HOST_PREDICATE;
+    want &= b->capabilities;
+    req.assume.caps = want;
+    if (want & VMIR_CAP_SINK_ANY) req.assume.sink = *vm->sink->ops;
+  }
+  vmir_cache_key key = {.identity = t->identity, .identity_len = t->identity_len,
+                        .executor_abi = VMIR_ABI_VERSION, .assume = req.assume, .backend = b,
+                        .options = req.options};
+  vmir_cache_entry *e = NULL;
+  if (facts) {
+    vmir_cache_key_hash(&key);
+    e = vmir_cache_lookup(&key);
+  }
+  if (e) {
+    VMIR_COUNT(t, cache_hits, 1);
+  } else {
+    char why[256] = "";
+    vmir_jit_code *code = NULL;
+    vmir_status st;
+    uint64_t t0 = now_ns();
+    if (facts) VMIR_COUNT(t, cache_misses, 1);
+    if (!facts) {
+      st = VMIR_E_NOMEM;
+      snprintf(why, sizeof why, "out of memory for the program identity");
+    } else if (vmir_jit_take_injected_failure()) {
+      st = VMIR_E_UNSUPPORTED;
+      snprintf(why, sizeof why, "compile failure injected by a test hook");
+    } else {
+      st = b->compile(&req, &code, why, sizeof why);
+    }
+    uint64_t dt = now_ns() - t0;
+    if (st != VMIR_OK || !code) {
+      /* t[impl format.exec.jit-compile-failure-fallback]: counted, backed
+       * off, and this run (like every run until a retry succeeds) is
+       * interpreted with the same results. */
+      VMIR_COUNT(t, compile_failures, 1);
+      t->failures++;
+      if (t->failures >= t->snap.max_failures) {
+        t->gave_up = true;
+      } else {
+        uint64_t wait = t->snap.backoff << (t->failures - 1 < 20 ? t->failures - 1 : 20);
+        t->retry_at = runs_before + wait;
+      }
+      return;
+    }
+    code->compile_ns = dt;
+    VMIR_COUNT(t, compiles, 1);
+    VMIR_COUNT(t, compile_ns, dt);
+    VMIR_COUNT(t, code_bytes, code->code_size);
+    e = vmir_cache_insert(&key, code);
+    if (!e) return;
+  }
+  VMIR_COUNT(t, promotions, 1);
+  t->bound = e;
+}
+
+/* The code to run this execution with (a reference for the caller), or
+ * NULL for the interpreter. */
+static vmir_cache_entry *acquire(struct vmir_tier *t, const vmir_executable *exe,
+                                 const vmir_vm_state *vm, const void *io, uint64_t runs_before) {
+  uint64_t gen = vmir_jit_generation();
+  if (atomic_load_explicit(&t->fast_gen, memory_order_acquire) == gen &&
+      runs_before < atomic_load_explicit(&t->fast_until, memory_order_relaxed))
+    return NULL;
+  pthread_mutex_lock(&t->lock);
+  if (t->generation != gen) {
+    /* Another configuration: code bound under the old one is not reused,
+     * and compile failures are forgotten. */
+    vmir_cache_release(t->bound);
+    t->bound = NULL;
+    vmir_jit_snapshot_get(&t->snap, &t->generation);
+    t->failures = 0;
+    t->retry_at = 0;
+    t->gave_up = false;
+  }
+  /* t[impl format.exec.promotion-threshold]: only once `threshold`
+   * executions have run (0: before the first). */
+  if (!t->bound && t->snap.backend && runs_before >= t->snap.threshold && !t->gave_up &&
+      runs_before >= t->retry_at)
+    promote(t, exe, vm, io, runs_before);
+  vmir_cache_entry *e = t->bound;
+  if (e) {
+    vmir_cache_ref(e);
+  } else {
+    /* Until when runs can skip the lock: the threshold or the retry point,
+     * never when there is no backend or compiling was given up. */
+    uint64_t until = !t->snap.backend || t->gave_up ? UINT64_MAX
+                     : t->snap.threshold > t->retry_at ? t->snap.threshold
+                                                       : t->retry_at;
+    atomic_store_explicit(&t->fast_until, until, memory_order_relaxed);
+    atomic_store_explicit(&t->fast_gen, t->generation, memory_order_release);
+  }
+  pthread_mutex_unlock(&t->lock);
+  return e;
+}
+
+static uint64_t shape_id_of(struct vmir_tier *t, const vmir_executable *exe, const vmir_shape *s) {
+  if (s == exe->root) return t->root_id;
+  pthread_mutex_lock(&t->lock);
+  uint64_t id = t->last_shape == s ? t->last_shape_id : 0;
+  bool hit = t->last_shape == s;
+  pthread_mutex_unlock(&t->lock);
+  if (hit) return id;
+  id = vmir_shape_id(s);
+  pthread_mutex_lock(&t->lock);
+  t->last_shape = s;
+  t->last_shape_id = id;
+  pthread_mutex_unlock(&t->lock);
+  return id;
+}
+
+/* Counts a deoptimisation; a failed capability guard also invalidates the
+ * code, which no longer fits how the executable is run. */
+static void deopted(struct vmir_tier *t, vmir_cache_entry *e, const vmir_scratch *sc,
+                    const vmir_vm_state *vm) {
+  VMIR_COUNT(t, deopts, 1);
+  if (vm->pc < t->insn_count)
+    atomic_fetch_add_explicit(&t->deopts_by_pc[vm->pc], 1, memory_order_relaxed);
+  switch ((vmir_deopt_reason)sc->deopt_reason) {
+    case VMIR_DEOPT_FORCED: VMIR_COUNT(t, deopts_forced, 1); break;
+    case VMIR_DEOPT_CHECK: VMIR_COUNT(t, deopts_check, 1); break;
+    case VMIR_DEOPT_UNSUPPORTED: VMIR_COUNT(t, deopts_unsupported, 1); break;
+    case VMIR_DEOPT_GUARD: {
+      uint32_t g = sc->guard_failed ? sc->guard_failed - 1 : 0;
+      if (g >= VMIR_JIT_GUARD_COUNT) break;
+      VMIR_COUNT(t, guard_failures[g], 1);
+      if (g == VMIR_JIT_GUARD_SINK || g == VMIR_JIT_GUARD_HOST_PREDICATE) {
+        if (vmir_cache_invalidate(e)) VMIR_COUNT(t, cache_invalidations, 1);
+        pthread_mutex_lock(&t->lock);
+        if (t->bound == e) {
+          t->bound = NULL;
+          vmir_cache_release(e);
+        }
+        pthread_mutex_unlock(&t->lock);
+      }
+      break;
+    }
+    case VMIR_DEOPT_NONE:
+    case VMIR_DEOPT_REASON_COUNT:
+      break;
+  }
+}
+
+vmir_status vmir_tier_run(vmir_executable *exe, vmir_vm_state *vm, const void *root,
+                          const vmir_shape *shape, void *io, vmir_error *err) {
+  struct vmir_tier *t = tier_of(exe);
+  VMIR_COUNT(t, executions, 1);
+  if (!t) return vmir_interp_run(exe, vm, err);
+  uint64_t hot = atomic_load_explicit(&exe->hotness, memory_order_relaxed);
+  vmir_cache_entry *e = acquire(t, exe, vm, io, hot ? hot - 1 : 0);
+  if (!e) return vmir_interp_run(exe, vm, err);
+
+  const vmir_program *p = exe->program;
+  vmir_shape_context ctx = {.root = shape, .root_shape_id = shape_id_of(t, exe, shape),
+                            .program_abi = p->abi, .caps = run_caps(vm, io), .exe = exe};
+  uint32_t perturb = vmir_jit_perturbed_guards();
+  if (perturb) {
+    if (perturb & (1u << VMIR_JIT_GUARD_SHAPE_ID)) ctx.root_shape_id ^= 1;
+    if (perturb & (1u << VMIR_JIT_GUARD_ABI)) ctx.program_abi += 1;
+    if (perturb & (1u << VMIR_JIT_GUARD_SINK)) ctx.caps &= ~(uint32_t)VMIR_CAP_SINK_ANY;
+    if (perturb & (1u << VMIR_JIT_GUARD_HOST_PREDICATE)) ctx.caps &= ~(uint32_t)VMIR_CAP_HOST_PREDICATE;
+  }
+  vmir_scratch scratch = {.err = err};
+  VMIR_COUNT(t, jit_executions, 1);
+  /* t[impl format.exec.jit-semantic-equivalence]: the code works on the
+   * same VM state with the interpreter's semantics; whatever it cannot do
+   * it hands back below. */
+  vmir_status st = vmir_cache_code(e)->entry(root, &ctx, io, &scratch, vm);
+  if (st == VMIR_JIT_DEOPT) {
+    /* t[impl format.exec.deopt-resume-point] t[impl format.exec.deopt-state-transfer]:
+     * the code left vm->pc at the instruction to run next and every stack
+     * live in *vm; the interpreter resumes right there. */
+    deopted(t, e, &scratch, vm);
+    st = vmir_interp_run(exe, vm, err);
+  }
+  vmir_cache_release(e);
+  return st;
+}
