@@ -181,7 +181,13 @@ vmir_status vmir_decode_unfused(vmir_executable *parse, vmir_executable *build, 
   d.commit_blocked = parse_st != VMIR_OK;
   st = run(build, &d, shape, NULL, env, err);
   if (parse_st != VMIR_OK && (st == VMIR_OK || d.events_exhausted)) {
+    /* The parse program knows no value path; where the build program ran
+     * out of events is the value the failed token belonged to. */
+    char path[sizeof err->path];
+    memcpy(path, err->path, sizeof path);
+    bool have_path = st != VMIR_OK;
     *err = parse_err;
+    if (have_path) memcpy(err->path, path, sizeof path);
     st = parse_st;
   }
   return finish(&d, mark, st, err);

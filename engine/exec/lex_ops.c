@@ -42,6 +42,75 @@ static vmir_status save_cursor(const vmir_executable *exe, vmir_vm_state *vm, si
   return VMIR_OK;
 }
 
+/* Fused decode must fail where unfused decode fails. The unfused parse
+ * program reads every token generically, so a malformed token reports its
+ * syntax error even where the build side would reject its type; only a
+ * well-formed token of the wrong type is a type error (at its start). So a
+ * typed read that meets another token class first validates that token,
+ * as the parse program would, then reports the mismatch. */
+static vmir_status wrong_token(const vmir_executable *exe, vmir_vm_state *vm, vmir_token_class found,
+                               size_t start, const char *expected, vmir_error *err) {
+  vmir_decode_state *d = vm->dec;
+  vmir_source probe = d->src;
+  vmir_scalar sc;
+  vmir_status st = VMIR_OK;
+  bool json = probe.format == VMIR_SOURCE_TEXT;
+  switch (found) {
+    case VMIR_TOKEN_NULL:
+      st = json ? vmir_json_read_null(&probe, &sc, err) : vmir_msgpack_read_nil(&probe, &sc, err);
+      break;
+    case VMIR_TOKEN_BOOL:
+      st = json ? vmir_json_read_bool(&probe, &sc, err) : vmir_msgpack_read_bool(&probe, &sc, err);
+      break;
+    case VMIR_TOKEN_NUMBER:
+      st = json ? vmir_json_read_number(&probe, &d->dec->arena, &sc, err)
+                : vmir_msgpack_read_number(&probe, &sc, err);
+      break;
+    case VMIR_TOKEN_STRING:
+      st = json ? vmir_json_read_string(&probe, &d->dec->arena, &sc, err)
+                : vmir_msgpack_read_string(&probe, &sc, err);
+      break;
+    case VMIR_TOKEN_BYTES:
+      if (!json) st = vmir_msgpack_read_bin(&probe, &sc, err);
+      break;
+    case VMIR_TOKEN_ARRAY:
+    case VMIR_TOKEN_OBJECT:
+      break;
+  }
+  if (st == VMIR_OK) vmir_source_expected(&d->src, err, start, expected);
+  return vmir_exec_annotate(exe, vm, err);
+}
+
+/* Peeks the class of the next token; *ok false (and err set) when there is
+ * no valid token start. */
+static bool peek_class(vmir_source *src, vmir_token_class *cls, vmir_error *err) {
+  if (src->format == VMIR_SOURCE_TEXT) return vmir_json_peek_token(src, cls, err) == VMIR_OK;
+  return vmir_msgpack_peek_token(src, cls, err) == VMIR_OK;
+}
+
+/* The class a typed read wants, and its name for messages; -1 for ops that
+ * take any token. */
+static int wanted_class(uint32_t op, const char **what) {
+  switch (op) {
+    case VMIR_OP_JSON_BEGIN_OBJECT: case VMIR_OP_MSGPACK_READ_MAP_HEADER:
+      *what = "an object"; return VMIR_TOKEN_OBJECT;
+    case VMIR_OP_JSON_BEGIN_ARRAY: case VMIR_OP_MSGPACK_READ_ARRAY_HEADER:
+      *what = "an array"; return VMIR_TOKEN_ARRAY;
+    case VMIR_OP_JSON_READ_BOOL: case VMIR_OP_MSGPACK_READ_BOOL:
+      *what = "a boolean"; return VMIR_TOKEN_BOOL;
+    case VMIR_OP_JSON_READ_NUMBER: case VMIR_OP_MSGPACK_READ_NUMBER:
+      *what = "a number"; return VMIR_TOKEN_NUMBER;
+    case VMIR_OP_JSON_READ_STRING: case VMIR_OP_MSGPACK_READ_STRING:
+      *what = "a string"; return VMIR_TOKEN_STRING;
+    case VMIR_OP_MSGPACK_READ_BIN:
+      *what = "bytes"; return VMIR_TOKEN_BYTES;
+    case VMIR_OP_JSON_READ_NULL: case VMIR_OP_MSGPACK_READ_NIL:
+      *what = "null"; return VMIR_TOKEN_NULL;
+    default:
+      return -1;
+  }
+}
+
 #define CHECK(call)                                        \
   do {                                                     \
     if ((call) != VMIR_OK) return vmir_exec_annotate(exe, vm, err); \
@@ -54,6 +123,13 @@ vmir_status vmir_lex_op(const vmir_executable *exe, vmir_vm_state *vm, const vmi
   vmir_arena *arena = &d->dec->arena;
   bool flag = false;
   vmir_token_class cls;
+  const char *what = NULL;
+  int want = wanted_class(in->op, &what);
+  if (want >= 0) {
+    size_t start = src->format == VMIR_SOURCE_TEXT ? json_token_offset(src) : src->pos;
+    if (!peek_class(src, &cls, err)) return vmir_exec_annotate(exe, vm, err);
+    if ((int)cls != want) return wrong_token(exe, vm, cls, start, what, err);
+  }
   switch ((vmir_opcode)in->op) {
     /* ---- JSON ---- */
     case VMIR_OP_JSON_BEGIN_OBJECT:

@@ -65,6 +65,14 @@ typedef struct verifier {
 
 /* ---- errors -------------------------------------------------------------- */
 
+/* Tuple positions that are encoded: every field not flagged skip. */
+static uint32_t wire_positions(const vmir_shape *tuple) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < tuple->u.fields.count; i++)
+    if (!(tuple->u.fields.fields[i].flags & VMIR_FIELD_SKIP)) n++;
+  return n;
+}
+
 static vmir_status fail_at(verifier *v, vmir_status code, uint32_t proc,
                            uint32_t block, uint32_t insn, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
@@ -611,11 +619,12 @@ static vmir_status step(verifier *v, pc at, const vmir_insn *in, vstate *s) {
     case VMIR_OP_BUILD_END_LIST:
       return need(v, at, op, cur, is_seq(cur), "a list or array");
     case VMIR_OP_EMIT_BEGIN_TUPLE:
-      if (is_kind(cur, VMIR_KIND_TUPLE) && in->operand[0] != (int64_t)cur->u.fields.count)
+      /* skipped positions are not on the wire */
+      if (is_kind(cur, VMIR_KIND_TUPLE) && in->operand[0] != (int64_t)wire_positions(cur))
         return fail_at(v, VMIR_E_VERIFY, at.proc, at.block, at.insn,
-                       "emit-begin-tuple len %lld: %s has %u fields",
+                       "emit-begin-tuple len %lld: %s has %u fields on the wire",
                        (long long)in->operand[0], describe(cur, d, sizeof d),
-                       cur->u.fields.count);
+                       wire_positions(cur));
       return VMIR_OK;
     case VMIR_OP_EMIT_MAP_KEY:
       st = need(v, at, op, cur, is_kind(cur, VMIR_KIND_MAP), "a map");
