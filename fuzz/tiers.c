@@ -1,0 +1,178 @@
+/* Tiers and shared sinks (see tiers.h). */
+#include "tiers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if __has_include("vmir/jit.h")
+#include "vmir/jit.h"
+#define FZ_HAVE_JIT 1
+#endif
+
+#define MAX_TIERS 16
+
+typedef struct tier {
+  char name[48];
+  const char *backend;
+  uint32_t flags;
+} tier;
+
+static tier tiers[MAX_TIERS];
+static size_t tier_n;
+
+static void tiers_init(void) {
+  if (tier_n) return;
+  tiers[tier_n++] = (tier){"interpreter", "none", 0};
+#ifdef FZ_HAVE_JIT
+  static const struct { const char *suffix; uint32_t flags; } levels[] = {
+      {"", 0},
+      {"/generic-only", VMIR_JIT_FLAG_GENERIC_ONLY},
+      {"/plain", VMIR_JIT_FLAG_NO_ELIDE | VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE |
+                     VMIR_JIT_FLAG_NO_SINK_DIRECT},
+  };
+  for (size_t i = 0; i < vmir_jit_backend_count(); i++) {
+    const char *name = vmir_jit_backend_name(i);
+    if (!vmir_jit_backend_available(name, NULL)) continue;
+    for (size_t l = 0; l < sizeof levels / sizeof levels[0] && tier_n < MAX_TIERS; l++) {
+      tier *t = &tiers[tier_n++];
+      snprintf(t->name, sizeof t->name, "%s%s", name, levels[l].suffix);
+      t->backend = name;
+      t->flags = levels[l].flags;
+    }
+  }
+#endif
+  if (getenv("VMIR_FUZZ_VERBOSE"))
+    for (size_t i = 0; i < tier_n; i++) fprintf(stderr, "tier %zu: %s\n", i, tiers[i].name);
+}
+
+size_t fz_tier_count(void) {
+  tiers_init();
+  return tier_n;
+}
+
+const char *fz_tier_name(size_t t) {
+  tiers_init();
+  return t < tier_n ? tiers[t].name : "?";
+}
+
+void fz_tier_select(size_t t, int64_t deopt_pc, uint32_t guard_mask) {
+  tiers_init();
+#ifdef FZ_HAVE_JIT
+  if (t >= tier_n) abort();
+  vmir_jit_config c = vmir_jit_config_default();
+  c.backend = tiers[t].backend;
+  c.threshold = 0;
+  c.force_deopt_pc = t ? deopt_pc : -1;
+  c.flags = tiers[t].flags;
+  vmir_error err;
+  if (vmir_jit_configure(&c, &err) != VMIR_OK) {
+    fprintf(stderr, "vmir-fuzz: cannot select tier %s: %s\n", tiers[t].name, err.message);
+    abort();
+  }
+  vmir_jit_test_perturb_guards(t ? guard_mask : 0);
+#else
+  (void)t;
+  (void)deopt_pc;
+  (void)guard_mask;
+#endif
+}
+
+static void sinks_renew(void);
+
+void fz_tiers_reset(void) {
+  sinks_renew();
+  fz_tier_select(0, FZ_NO_DEOPT, 0);
+#ifdef FZ_HAVE_JIT
+  vmir_jit_cache_clear();
+  vmir_jit_stats_reset();
+#endif
+}
+
+/* ---- shared sinks -------------------------------------------------------- */
+
+const char *const fz_sink_names[FZ_SINK_COUNT] = {"json", "msgpack", "events"};
+
+static vmir_json_writer *json_w;
+static vmir_msgpack_writer *msgpack_w;
+static vmir_recorder *recorder;
+
+static void sinks_init(void) {
+  if (json_w) return;
+  json_w = vmir_json_writer_new(NULL);
+  msgpack_w = vmir_msgpack_writer_new();
+  recorder = vmir_recorder_new();
+  if (!json_w || !msgpack_w || !recorder) abort();
+}
+
+/* New writers for every test case: a reused writer's buffer has grown
+ * to fit earlier documents, so the same input would take other paths. */
+static void sinks_renew(void) {
+  vmir_json_writer_free(json_w);
+  vmir_msgpack_writer_free(msgpack_w);
+  vmir_recorder_free(recorder);
+  json_w = NULL;
+  sinks_init();
+}
+
+vmir_recorder *fz_recorder(void) {
+  sinks_init();
+  return recorder;
+}
+
+vmir_sink *fz_sink(fz_sink_kind kind) {
+  sinks_init();
+  switch (kind) {
+    case FZ_SINK_JSON:
+      vmir_json_writer_reset(json_w);
+      return vmir_json_writer_sink(json_w);
+    case FZ_SINK_MSGPACK:
+      vmir_msgpack_writer_reset(msgpack_w);
+      return vmir_msgpack_writer_sink(msgpack_w);
+    default:
+      vmir_recorder_reset(recorder);
+      vmir_recorder_fail_at(recorder, 0);
+      return vmir_recorder_sink(recorder);
+  }
+}
+
+void fz_sink_take(fz_sink_kind kind, vmir_status st, const vmir_error *err, fz_out *out) {
+  const uint8_t *data;
+  size_t len = 0;
+  switch (kind) {
+    case FZ_SINK_JSON: data = vmir_json_writer_data(json_w, &len); break;
+    case FZ_SINK_MSGPACK: data = vmir_msgpack_writer_data(msgpack_w, &len); break;
+    default:
+      data = (const uint8_t *)vmir_recorder_text(recorder);
+      len = strlen((const char *)data);
+      break;
+  }
+  fz_out_set(out, data, len);
+  out->status = st;
+  if (st != VMIR_OK) out->err = *err;
+  else vmir_error_clear(&out->err);
+}
+
+void fz_runs_free(fz_runs *r) {
+  for (int k = 0; k < FZ_SINK_COUNT; k++) fz_out_free(&r->out[k]);
+}
+
+void fz_run_exe(vmir_executable *exe, const vmir_shape *shape, const void *value,
+                const vmir_exec_env *env, fz_runs *r) {
+  for (int k = 0; k < FZ_SINK_COUNT; k++) {
+    vmir_error err;
+    vmir_error_clear(&err);
+    vmir_status st = vmir_encode(exe, value, shape, fz_sink((fz_sink_kind)k), env, &err);
+    fz_sink_take((fz_sink_kind)k, st, &err, &r->out[k]);
+  }
+}
+
+void fz_expect_runs(const char *target, const vmir_shape *shape, const char *a, const fz_runs *ra,
+                    const char *b, const fz_runs *rb, bool messages) {
+  for (int k = 0; k < FZ_SINK_COUNT; k++) {
+    char wa[128], wb[128];
+    snprintf(wa, sizeof wa, "%s (%s sink)", a, fz_sink_names[k]);
+    snprintf(wb, sizeof wb, "%s (%s sink)", b, fz_sink_names[k]);
+    fz_expect_same(target, shape, wa, &ra->out[k], wb, &rb->out[k], messages);
+  }
+}

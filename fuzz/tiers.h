@@ -1,0 +1,57 @@
+/* Every way this build can run a program, as tiers the differential
+ * harnesses loop over. Tier 0 is the interpreter: the reference semantics.
+ * When the tiering runtime is built in (vmir/jit.h), every available
+ * backend adds tiers at three levels: its default code, the generic
+ * one-instruction slow paths only, and plain code (no elided jumps, no
+ * shape specialisation, sinks called through their ops table). A tier
+ * applies to executables created after fz_tier_select and compiles before
+ * their first run (threshold 0). */
+#ifndef VMIR_FUZZ_TIERS_H
+#define VMIR_FUZZ_TIERS_H
+
+#include "fuzz.h"
+
+/* No forced deoptimisation. */
+#define FZ_NO_DEOPT (-1)
+
+size_t fz_tier_count(void);
+const char *fz_tier_name(size_t tier);
+/* Selects the tier for executables created from now on. `deopt_pc`: the
+ * absolute instruction index where generated code is forced to
+ * deoptimise and resume in the interpreter (FZ_NO_DEOPT: none);
+ * `guard_mask`: entry guards made to fail (vmir_jit_test_perturb_guards).
+ * Both are ignored by tier 0. */
+void fz_tier_select(size_t tier, int64_t deopt_pc, uint32_t guard_mask);
+/* Back to the interpreter, code cache dropped, counters cleared, new
+ * sinks: called at the start of every test case so none sees another's
+ * state. */
+void fz_tiers_reset(void);
+
+/* ---- sinks shared by the harnesses ----------------------------------------
+ * One JSON writer, one MessagePack writer and one event recorder, created
+ * on first use and reset before each run. */
+typedef enum fz_sink_kind { FZ_SINK_JSON = 0, FZ_SINK_MSGPACK, FZ_SINK_EVENTS, FZ_SINK_COUNT } fz_sink_kind;
+
+extern const char *const fz_sink_names[FZ_SINK_COUNT];
+/* The reset sink (the recorder also stops failing on purpose). */
+vmir_sink *fz_sink(fz_sink_kind kind);
+/* The recorder, to make it fail at an event. */
+vmir_recorder *fz_recorder(void);
+/* Copies what the sink holds after a run with status `st` into `out`. */
+void fz_sink_take(fz_sink_kind kind, vmir_status st, const vmir_error *err, fz_out *out);
+
+
+/* One run into each sink. */
+typedef struct fz_runs {
+  fz_out out[FZ_SINK_COUNT];
+} fz_runs;
+
+void fz_runs_free(fz_runs *r);
+/* Runs an encode executable into each sink. */
+void fz_run_exe(vmir_executable *exe, const vmir_shape *shape, const void *value,
+                const vmir_exec_env *env, fz_runs *r);
+/* fz_expect_same for each sink. */
+void fz_expect_runs(const char *target, const vmir_shape *shape, const char *a, const fz_runs *ra,
+                    const char *b, const fz_runs *rb, bool messages);
+
+#endif
