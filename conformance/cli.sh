@@ -412,7 +412,7 @@ run 0 decode -s "$recs" -f json --type tw_user "$tmp/u.json"
 same "$out" "$tmp/u_canon.json"
 # errors: FILE:LINE:COLUMN, the excerpt, the value path, the pc
 run 1 decode -s "$tws" -f json "$tmp/u_bad.json"
-has "$err" "u_bad.json:3:13: decode error: expected true or false, found '1'"
+has "$err" "u_bad.json:3:13: decode error: expected a boolean, found '1'"
 has "$err" "\"verified\":‸1"
 has "$err" "(at .verified)"
 has_re "$err" '\[pc f[0-9]+:b[0-9]+:[0-9]+\]$'
@@ -537,7 +537,7 @@ run 1 encode -s "$tws" --to json --program "$vd/bad_syntax.vmir" "$tmp/u.json"
 has "$err" "bad_syntax.vmir:15:14: syntax error"
 # the value must fit the shape
 run 1 encode -s "$tws" --to json "$tmp/u_bad.json"
-has "$err" "u_bad.json:3:13: decode error: expected true or false"
+has "$err" "u_bad.json:3:13: decode error: expected a boolean"
 has "$err" "(at .verified)"
 run 1 encode -s "$tws" --to msgpack "$tmp/u_unknown.json" -o "$tmp/x.mp"
 has "$err" "u_unknown.json:1:53: build error: unknown field"
@@ -615,7 +615,7 @@ if [ -f "$twitter" ]; then
     sed "${n}s/\"truncated\": false/\"truncated\": 0/" "$twitter" >"$tmp/tw_bad.json"
     col=$(sed -n "${n}p" "$tmp/tw_bad.json" | awk '{ print index($0, "\"truncated\": 0") + 13 }')
     run 1 check -s "$tw_model" -f json "$tmp/tw_bad.json"
-    has "$err" "tw_bad.json:$n:$col: decode error: expected true or false, found '0'"
+    has "$err" "tw_bad.json:$n:$col: decode error: expected a boolean, found '0'"
     has_re "$err" '\(at \.statuses\[[0-9]+\][^)]*\.truncated\)'
     empty "$out"
   fi
