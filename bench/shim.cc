@@ -7,8 +7,12 @@
 
 namespace {
 
-void run_workload(benchmark::State &state, vmir_bench_fn fn, void *ctx, size_t bytes,
-                  const std::string &name) {
+void run_workload(benchmark::State &state, vmir_bench_fn setup, vmir_bench_fn fn, void *ctx,
+                  size_t bytes, const std::string &name) {
+  if (setup && setup(ctx) != 0) {
+    state.SkipWithError((name + ": setup failed (tier unavailable?)").c_str());
+    return;
+  }
   for (auto _ : state) {
     if (fn(ctx) != 0) {
       state.SkipWithError((name + ": workload failed").c_str());
@@ -20,11 +24,16 @@ void run_workload(benchmark::State &state, vmir_bench_fn fn, void *ctx, size_t b
 
 }  // namespace
 
-extern "C" void vmir_bench_add(const char *name, vmir_bench_fn fn, void *ctx, size_t bytes) {
+extern "C" void vmir_bench_add_setup(const char *name, vmir_bench_fn setup, vmir_bench_fn fn,
+                                     void *ctx, size_t bytes) {
   std::string n(name);
-  benchmark::RegisterBenchmark(name, [fn, ctx, bytes, n](benchmark::State &s) {
-    run_workload(s, fn, ctx, bytes, n);
+  benchmark::RegisterBenchmark(name, [setup, fn, ctx, bytes, n](benchmark::State &s) {
+    run_workload(s, setup, fn, ctx, bytes, n);
   })->Unit(benchmark::kMicrosecond);
+}
+
+extern "C" void vmir_bench_add(const char *name, vmir_bench_fn fn, void *ctx, size_t bytes) {
+  vmir_bench_add_setup(name, nullptr, fn, ctx, bytes);
 }
 
 extern "C" int vmir_bench_run(int argc, char **argv) {

@@ -18,6 +18,11 @@ typedef int (*vmir_bench_fn)(void *ctx);
  * used by the dashboard ("encode/twitter", "vmir-interp"). */
 void vmir_bench_add(const char *name, vmir_bench_fn fn, void *ctx, size_t bytes);
 
+/* The same with a setup step run before the timed loop (e.g. choosing the
+ * execution tier); a setup that returns non-zero skips the benchmark. */
+void vmir_bench_add_setup(const char *name, vmir_bench_fn setup, vmir_bench_fn fn, void *ctx,
+                          size_t bytes);
+
 /* Runs Google Benchmark with the command line (its own flags apply). */
 int vmir_bench_run(int argc, char **argv);
 

@@ -8,6 +8,7 @@
 #include "peer_libs.h"
 #include "records.h"
 #include "shim.h"
+#include "vmir/jit.h"
 
 static char *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
@@ -147,19 +148,45 @@ static int jansson_parse(void *ctx) {
   return peer_jansson_parse(b->json, b->json_len) ? 0 : 1;
 }
 
+/* Execution tiers: every vmir workload runs once on the interpreter alone
+ * and once on stencil code compiled before its first run. */
+static int tier_interp(void *ctx) {
+  (void)ctx;
+  vmir_jit_config c = vmir_jit_config_default();
+  c.backend = "none";
+  return vmir_jit_configure(&c, NULL) != VMIR_OK;
+}
+
+static int tier_stencil(void *ctx) {
+  (void)ctx;
+  if (!vmir_jit_backend_available("stencil", NULL)) return 1;
+  vmir_jit_config c = vmir_jit_config_default();
+  c.backend = "stencil";
+  c.threshold = 0;
+  return vmir_jit_configure(&c, NULL) != VMIR_OK;
+}
+
 static void add(doc_bench *b, const char *op, const char *variant, vmir_bench_fn fn, size_t bytes) {
   char name[160];
-  snprintf(name, sizeof name, "%s/%s%s/%s", op, b->name, b->generated ? "-generated" : "", variant);
-  vmir_bench_add(strdup(name), fn, b, bytes);
+  const char *doc = b->generated ? "-generated" : "";
+  if (strncmp(variant, "vmir-", 5) != 0) {
+    snprintf(name, sizeof name, "%s/%s%s/%s", op, b->name, doc, variant);
+    vmir_bench_add_setup(strdup(name), tier_interp, fn, b, bytes);
+    return;
+  }
+  snprintf(name, sizeof name, "%s/%s%s/vmir-interp-%s", op, b->name, doc, variant + 5);
+  vmir_bench_add_setup(strdup(name), tier_interp, fn, b, bytes);
+  snprintf(name, sizeof name, "%s/%s%s/vmir-stencil-%s", op, b->name, doc, variant + 5);
+  vmir_bench_add_setup(strdup(name), tier_stencil, fn, b, bytes);
 }
 
 void doc_bench_register(doc_bench *b) {
-  add(b, "encode", "vmir-interp-json", encode_json, b->json_len);
-  add(b, "encode", "vmir-interp-msgpack", encode_msgpack, b->json_len);
+  add(b, "encode", "vmir-json", encode_json, b->json_len);
+  add(b, "encode", "vmir-msgpack", encode_msgpack, b->json_len);
   add(b, "encode", "peer-json-c", jsonc_serialize, b->json_len);
-  add(b, "decode", "vmir-interp-fused", decode_fused, b->json_len);
-  add(b, "decode", "vmir-interp-unfused", decode_unfused, b->json_len);
-  add(b, "decode", "vmir-interp-msgpack", decode_msgpack, b->json_len);
+  add(b, "decode", "vmir-fused", decode_fused, b->json_len);
+  add(b, "decode", "vmir-unfused", decode_unfused, b->json_len);
+  add(b, "decode", "vmir-msgpack", decode_msgpack, b->json_len);
   add(b, "decode", "peer-json-c", jsonc_parse, b->json_len);
   add(b, "decode", "peer-cjson", cjson_parse, b->json_len);
   add(b, "decode", "peer-jansson", jansson_parse, b->json_len);
@@ -247,9 +274,12 @@ bool records_bench_init(uint32_t count) {
     return false;
   }
   vmir_bench_add("encode/records/handwritten-c", records_encode_handwritten, NULL, n);
-  vmir_bench_add("encode/records/vmir-interp-json", records_encode_vmir, NULL, n);
+  vmir_bench_add_setup("encode/records/vmir-interp-json", tier_interp, records_encode_vmir, NULL, n);
+  vmir_bench_add_setup("encode/records/vmir-stencil-json", tier_stencil, records_encode_vmir, NULL, n);
   vmir_bench_add("decode/records/handwritten-c", records_decode_handwritten, NULL, n);
-  vmir_bench_add("decode/records/vmir-interp-fused", records_decode_fused, NULL, n);
-  vmir_bench_add("decode/records/vmir-interp-unfused", records_decode_unfused, NULL, n);
+  vmir_bench_add_setup("decode/records/vmir-interp-fused", tier_interp, records_decode_fused, NULL, n);
+  vmir_bench_add_setup("decode/records/vmir-stencil-fused", tier_stencil, records_decode_fused, NULL, n);
+  vmir_bench_add_setup("decode/records/vmir-interp-unfused", tier_interp, records_decode_unfused, NULL, n);
+  vmir_bench_add_setup("decode/records/vmir-stencil-unfused", tier_stencil, records_decode_unfused, NULL, n);
   return true;
 }

@@ -243,7 +243,15 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
         return unexpected(exe, vm, err, object ? "an object" : "an array");
       d->event_pos++;
       e = peek(vm);
-      if (e && e->kind == VMIR_EVENT_END) {
+      /* The batch ends right after a begin when parsing failed there. A
+       * JSON parser has decided "not empty" by then (the next byte was no
+       * bracket); a MessagePack header read fails as a whole. */
+      if (!e) {
+        if (d->src.format == VMIR_SOURCE_BINARY) return unexpected(exe, vm, err, "the container's contents");
+        *next = in->a;
+        return VMIR_OK;
+      }
+      if (e->kind == VMIR_EVENT_END) {
         d->event_pos++;
         *next = in->b;
       } else {
@@ -327,6 +335,18 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
   }
 }
 
+/* Where the next event would start: JSON separators are not events, so a
+ * ',' is stepped over to the key or value after it. */
+static size_t next_item_offset(const vmir_source *src) {
+  size_t p = token_offset(src);
+  if (src->format == VMIR_SOURCE_TEXT && p < src->len && src->data[p] == ',') {
+    vmir_source after = *src;
+    after.pos = p + 1;
+    p = token_offset(&after);
+  }
+  return p;
+}
+
 vmir_status vmir_decode_fail(const vmir_executable *exe, vmir_vm_state *vm, const vmir_str *message,
                              vmir_error *err) {
   /* A decode program's `fail` names the input where decoding stands: the
@@ -334,10 +354,15 @@ vmir_status vmir_decode_fail(const vmir_executable *exe, vmir_vm_state *vm, cons
    * place in both. */
   vmir_decode_state *d = vm->dec;
   size_t offset;
-  if (exe->program->kind == VMIR_PROGRAM_BUILD)
+  if (exe->program->kind == VMIR_PROGRAM_BUILD) {
+    /* With no event left, the batch was cut by a parse failure: that
+     * failure is the one to report. */
+    if (d->event_pos >= d->dec->event_len) d->events_exhausted = true;
     offset = d->event_pos < d->dec->event_len ? d->dec->events[d->event_pos].offset : d->src.len;
-  else
-    offset = token_offset(&d->src);
+  }
+  else {
+    offset = next_item_offset(&d->src);
+  }
   vmir_source_fail(&d->src, err, VMIR_E_DECODE, offset, "%.*s",
                    (int)(message->len > 160 ? 160 : message->len), message->ptr);
   return vmir_exec_annotate(exe, vm, err);

@@ -116,20 +116,37 @@ static int wanted_class(uint32_t op, const char **what) {
     if ((call) != VMIR_OK) return vmir_exec_annotate(exe, vm, err); \
   } while (0)
 
+static vmir_status run_lex(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
+                           uint32_t *next, vmir_error *err);
+
 vmir_status vmir_lex_op(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
                         uint32_t *next, vmir_error *err) {
+  vmir_source *src = &vm->dec->src;
+  vmir_token_class cls;
+  size_t entry_pos = src->pos;
+  vmir_status st = run_lex(exe, vm, in, next, err);
+  if (st == VMIR_OK) return VMIR_OK;
+  /* Failure path only: a typed read that met another token class reports
+   * what unfused decode reports (see wrong_token). */
+  const char *what = NULL;
+  int want = wanted_class(in->op, &what);
+  if (want < 0 || !err) return st;
+  vmir_error first = *err;
+  src->pos = entry_pos;
+  size_t start = src->format == VMIR_SOURCE_TEXT ? json_token_offset(src) : src->pos;
+  if (!peek_class(src, &cls, err)) return vmir_exec_annotate(exe, vm, err);
+  if ((int)cls != want) return wrong_token(exe, vm, cls, start, what, err);
+  *err = first;
+  return st;
+}
+
+static vmir_status run_lex(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
+                           uint32_t *next, vmir_error *err) {
   vmir_decode_state *d = vm->dec;
   vmir_source *src = &d->src;
   vmir_arena *arena = &d->dec->arena;
   bool flag = false;
   vmir_token_class cls;
-  const char *what = NULL;
-  int want = wanted_class(in->op, &what);
-  if (want >= 0) {
-    size_t start = src->format == VMIR_SOURCE_TEXT ? json_token_offset(src) : src->pos;
-    if (!peek_class(src, &cls, err)) return vmir_exec_annotate(exe, vm, err);
-    if ((int)cls != want) return wrong_token(exe, vm, cls, start, what, err);
-  }
   switch ((vmir_opcode)in->op) {
     /* ---- JSON ---- */
     case VMIR_OP_JSON_BEGIN_OBJECT:
