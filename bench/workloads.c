@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gen_value.h"
+#include "handwritten_twitter.h"
 #include "peer_libs.h"
 #include "records.h"
 #include "shim.h"
@@ -180,7 +181,109 @@ static void add(doc_bench *b, const char *op, const char *variant, vmir_bench_fn
   vmir_bench_add_setup(strdup(name), tier_stencil, fn, b, bytes);
 }
 
+/* ---- twitter: the hand-written C baseline -------------------------------- */
+
+typedef struct twitter_hw {
+  doc_bench *b;
+  twitter_doc dest;
+  vmir_arena scratch;
+  vmir_buf out;
+} twitter_hw;
+
+/* One twitter document: add() hands the doc_bench as context, so the
+ * baseline's state lives here. */
+static twitter_hw twhw;
+
+static int twitter_encode_handwritten(void *ctx) {
+  (void)ctx;
+  twitter_hw *h = &twhw;
+  h->out.len = 0;
+  return tw_encode_json(h->b->value, &h->out) ? 0 : 1;
+}
+
+static int twitter_decode_handwritten(void *ctx) {
+  (void)ctx;
+  twitter_hw *h = &twhw;
+  vmir_arena_reset(&h->scratch);
+  return tw_decode_json((const uint8_t *)h->b->json, h->b->json_len, &h->dest, &h->scratch) ? 0 : 1;
+}
+
+/* vmir's JSON encoding of `value` into a malloc'd copy (NULL on failure). */
+static uint8_t *vmir_json_of(doc_bench *b, const void *value, size_t *len) {
+  vmir_error err;
+  vmir_json_writer_reset(b->json_writer);
+  if (vmir_encode(b->encode_json, value, b->shape, vmir_json_writer_sink(b->json_writer), NULL, &err) !=
+      VMIR_OK) {
+    fprintf(stderr, "bench %s: vmir encode failed: %s\n", b->name, err.message);
+    return NULL;
+  }
+  const uint8_t *d = vmir_json_writer_data(b->json_writer, len);
+  uint8_t *copy = malloc(*len ? *len : 1);
+  if (copy) memcpy(copy, d, *len);
+  return copy;
+}
+
+static bool same_bytes(const char *what, const uint8_t *want, size_t want_len, const uint8_t *got,
+                       size_t got_len) {
+  size_t n = want_len < got_len ? want_len : got_len, i = 0;
+  while (i < n && want[i] == got[i]) i++;
+  if (i == n && want_len == got_len) return true;
+  fprintf(stderr,
+          "bench twitter/handwritten-c: %s differs from vmir at byte %zu (vmir %zu bytes, "
+          "hand-written %zu bytes); not registered\n",
+          what, i, want_len, got_len);
+  return false;
+}
+
+/* Registers the hand-written baseline only when it writes exactly what vmir
+ * writes, and decodes to a value that both encoders write as vmir's decode. */
+static void twitter_hw_register(doc_bench *b) {
+  twitter_hw *h = &twhw;
+  h->b = b;
+  vmir_arena_init(&h->scratch, VMIR_ARENA_UNLIMITED);
+  vmir_buf_init(&h->out);
+  size_t want_len = 0, hw_len = 0;
+  uint8_t *want = vmir_json_of(b, b->value, &want_len);
+  bool ok = want != NULL;
+  if (ok && twitter_encode_handwritten(NULL) != 0) {
+    fprintf(stderr, "bench twitter/handwritten-c: the encoder fails; not registered\n");
+    ok = false;
+  }
+  if (ok) ok = same_bytes("encode", want, want_len, h->out.data, h->out.len);
+  /* Decode: vmir's encoding of vmir's decode of the text is the reference. */
+  uint8_t *ref = NULL;
+  size_t ref_len = 0;
+  if (ok) {
+    vmir_decoder_reset(b->decoder);
+    vmir_error err;
+    ok = vmir_decode(b->fused, b->json, b->json_len, b->dest, b->shape, b->decoder, NULL, &err) == VMIR_OK;
+    if (ok) ref = vmir_json_of(b, b->dest, &ref_len);
+    ok = ok && ref;
+  }
+  if (ok && twitter_decode_handwritten(NULL) != 0) {
+    fprintf(stderr, "bench twitter/handwritten-c: the decoder rejects the document; not registered\n");
+    ok = false;
+  }
+  if (ok) {
+    h->out.len = 0;
+    ok = tw_encode_json(&h->dest, &h->out) &&
+         same_bytes("hand-written encode of the hand-written decode", ref, ref_len, h->out.data, h->out.len);
+  }
+  uint8_t *hw = NULL;
+  if (ok) {
+    hw = vmir_json_of(b, &h->dest, &hw_len);
+    ok = hw && same_bytes("vmir encode of the hand-written decode", ref, ref_len, hw, hw_len);
+  }
+  free(want);
+  free(ref);
+  free(hw);
+  if (!ok) return;
+  add(b, "encode", "handwritten-c", twitter_encode_handwritten, b->json_len);
+  add(b, "decode", "handwritten-c", twitter_decode_handwritten, b->json_len);
+}
+
 void doc_bench_register(doc_bench *b) {
+  if (b->shape == &twitter_shape) twitter_hw_register(b);
   add(b, "encode", "vmir-json", encode_json, b->json_len);
   add(b, "encode", "vmir-msgpack", encode_msgpack, b->json_len);
   add(b, "encode", "peer-json-c", jsonc_serialize, b->json_len);
