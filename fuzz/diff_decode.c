@@ -59,7 +59,9 @@ static bool compile_all(const vmir_shape *shape, const vmir_compile_options *opt
       fz_fail(TARGET, shape, "decode compile (%s) fails: %s: %s",
               i == 0 ? "fused" : i == 1 ? "parse" : "build", vmir_status_name(errs[i]->code),
               errs[i]->message);
-  if (!p->fused != !p->parse || !p->fused != !p->build)
+  /* The parse program is shape-independent (docs/decode.md): it compiles
+   * where the typed rules refuse a shape, never the other way round. */
+  if (!p->fused != !p->build || (p->fused && !p->parse))
     fz_fail(TARGET, shape, "decode compilers disagree: fused %s, parse %s, build %s",
             p->fused ? "ok" : ef.message, p->parse ? "ok" : ep.message, p->build ? "ok" : eb.message);
   if (!p->fused) return false;
@@ -182,6 +184,10 @@ static void expect_same_result(const vmir_shape *shape, const char *a, const res
   if (!exact && !well_formed && fz_avoid("unfused-syntax-errors") && ra->status.status != VMIR_OK &&
       rb->status.status != VMIR_OK)
     return;
+  vmir_status sa = ra->status.status, sb = rb->status.status;
+  if (!exact && fz_avoid("value-depth-off-by-one") &&
+      ((sa == VMIR_E_LIMIT && sb == VMIR_OK) || (sa == VMIR_OK && sb == VMIR_E_LIMIT)))
+    return;
   if (exact || ra->status.status == VMIR_OK || ra->status.status != rb->status.status) {
     fz_expect_same(TARGET, shape, a, &ra->status, b, &rb->status, exact);
   } else if (ra->status.status != VMIR_E_LIMIT) {
@@ -300,6 +306,7 @@ int vmir_fuzz_one(const uint8_t *data, size_t size) {
   fz_stat("test cases");
   if (!shape || vmir_shape_validate(shape, &err) != VMIR_OK) goto out;
   fz_stat("valid shapes");
+  if (owner && !fz_shapes_disjoint(owner)) goto out;
   uint8_t flags = fz_u8(&b);
   vmir_format format = flags & 1 ? VMIR_FORMAT_MSGPACK : VMIR_FORMAT_JSON;
   vmir_compile_options opt = vmir_compile_options_default(format);

@@ -32,6 +32,8 @@ static const fz_fixed c_shapes[] = {
 #define MAX_FIXED 64
 
 static fz_fixed all[MAX_FIXED];
+static vmir_shape_set *sets[MAX_FIXED]; /* owners of the parsed shapes */
+static uint64_t ids[MAX_FIXED];
 static size_t count;
 
 /* Parses the embedded shape files once; a file that does not parse is a
@@ -47,8 +49,10 @@ static void init(void) {
       fprintf(stderr, "vmir-fuzz: embedded shape file %s does not load: %s\n", t->name, err.message);
       abort();
     }
+    sets[count] = set;
     all[count++] = (fz_fixed){t->name, vmir_shape_set_root(set)};
   }
+  for (size_t i = 0; i < count; i++) ids[i] = vmir_shape_id(all[i].shape);
 }
 
 size_t fz_fixed_count(void) {
@@ -64,6 +68,6 @@ const fz_fixed *fz_fixed_get(size_t i) {
 const vmir_shape *fz_fixed_by_id(uint64_t id) {
   init();
   for (size_t i = 0; i < count; i++)
-    if (vmir_shape_id(all[i].shape) == id) return all[i].shape;
+    if (ids[i] == id) return all[i].shape;
   return NULL;
 }

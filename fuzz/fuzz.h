@@ -54,6 +54,7 @@ bool fz_avoid(const char *bug);
  * at exit when VMIR_FUZZ_STATS is set, for tuning the generators. Names
  * must be string literals. */
 void fz_stat(const char *name);
+void fz_stat_add(const char *name, unsigned long long n);
 
 /* ---- reporting ----------------------------------------------------------- */
 

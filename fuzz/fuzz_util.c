@@ -50,12 +50,14 @@ static void stats_init(void) {
   if (stats_on) atexit(print_stats);
 }
 
-void fz_stat(const char *name) {
-  if (stats_on <= 0) return;
+void fz_stat(const char *name) { fz_stat_add(name, 1); }
+
+void fz_stat_add(const char *name, unsigned long long n) {
+  if (stats_on <= 0 || !n) return;
   for (int i = 0; i < MAX_STATS; i++) {
     if (!stats[i].name) stats[i].name = name;
     if (stats[i].name == name || strcmp(stats[i].name, name) == 0) {
-      stats[i].n++;
+      stats[i].n += n;
       return;
     }
   }

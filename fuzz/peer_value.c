@@ -156,20 +156,20 @@ static bool members_equal(const vmir_value *v, json_object *j, char *diff, size_
   size_t distinct = 0;
   for (size_t i = 0; i < v->as.object.len; i++) {
     const vmir_member *m = &v->as.object.members[i];
-    if (memchr(m->key.ptr, 0, m->key.len)) {
+    if (m->key.len && memchr(m->key.ptr, 0, m->key.len)) {
       *excluded = true; /* json-c keys are C strings */
       return true;
     }
     bool later = false;
     for (size_t k = i + 1; k < v->as.object.len && !later; k++) {
       const vmir_str *o = &v->as.object.members[k].key;
-      later = o->len == m->key.len && memcmp(o->ptr, m->key.ptr, o->len) == 0;
+      later = o->len == m->key.len && (o->len == 0 || memcmp(o->ptr, m->key.ptr, o->len) == 0);
     }
     if (later) continue; /* json-c keeps the last duplicate */
     distinct++;
     char *key = malloc(m->key.len + 1);
     if (!key) abort();
-    memcpy(key, m->key.ptr, m->key.len);
+    if (m->key.len) memcpy(key, m->key.ptr, m->key.len);
     key[m->key.len] = 0;
     json_object *jv = NULL;
     bool found = json_object_object_get_ex(j, key, &jv);
@@ -204,7 +204,8 @@ static bool json_equal(const vmir_value *v, json_object *j, char *diff, size_t c
       break;
     case VMIR_VALUE_STRING:
       ok = t == json_type_string && (size_t)json_object_get_string_len(j) == v->as.string.len &&
-           memcmp(json_object_get_string(j), v->as.string.ptr, v->as.string.len) == 0;
+           (v->as.string.len == 0 ||
+            memcmp(json_object_get_string(j), v->as.string.ptr, v->as.string.len) == 0);
       if (!ok && t == json_type_string && strstr(json_object_get_string(j), "\xef\xbf\xbd") &&
           !has_replacement(v->as.string.ptr, v->as.string.len)) {
         *excluded = true; /* json-c decodes some surrogate pairs to U+FFFD */
@@ -306,7 +307,7 @@ static bool mp_equal(const vmir_value *v, const msgpack_object *o, char *diff, s
       break;
     case VMIR_VALUE_STRING:
       ok = o->type == MSGPACK_OBJECT_STR && o->via.str.size == v->as.string.len &&
-           memcmp(o->via.str.ptr, v->as.string.ptr, v->as.string.len) == 0;
+           (v->as.string.len == 0 || memcmp(o->via.str.ptr, v->as.string.ptr, v->as.string.len) == 0);
       break;
     case VMIR_VALUE_BYTES:
       ok = o->type == MSGPACK_OBJECT_BIN && o->via.bin.size == v->as.bytes.len &&
@@ -323,7 +324,7 @@ static bool mp_equal(const vmir_value *v, const msgpack_object *o, char *diff, s
         const vmir_member *m = &v->as.object.members[i];
         const msgpack_object_kv *kv = &o->via.map.ptr[i];
         if (kv->key.via.str.size != m->key.len ||
-            memcmp(kv->key.via.str.ptr, m->key.ptr, m->key.len) != 0) {
+            (m->key.len && memcmp(kv->key.via.str.ptr, m->key.ptr, m->key.len) != 0)) {
           snprintf(diff, cap, "member %zu: keys differ", i);
           return false;
         }

@@ -17,6 +17,8 @@ struct fz_shapes {
   size_t n, cap;
   uint32_t shapes, names;
   vmir_shape *open[MAX_OPEN];  /* structs, tuples, enums being built */
+  vmir_shape *made[MAX_SHAPES + 8]; /* every composite shape, for checks */
+  uint32_t made_n;
   uint32_t open_n;
   bool failed;
 };
@@ -91,6 +93,7 @@ static vmir_shape *new_shape(gen *g, vmir_kind kind) {
   vmir_shape *s = own(g, sizeof *s);
   if (!s) return NULL;
   g->S->shapes++;
+  if (g->S->made_n < sizeof g->S->made / sizeof g->S->made[0]) g->S->made[g->S->made_n++] = s;
   s->kind = kind;
   s->name = type_name(g);
   return s;
@@ -345,4 +348,29 @@ void fz_shapes_free(fz_shapes *S) {
   for (size_t i = 0; i < S->n; i++) free(S->blocks[i]);
   free(S->blocks);
   free(S);
+}
+
+/* Whether fields [a, b) of one struct, tuple or variant overlap. */
+static bool overlap(const vmir_field *f, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++)
+    for (uint32_t k = i + 1; k < n; k++) {
+      uint64_t a0 = f[i].offset, a1 = a0 + f[i].shape->size;
+      uint64_t b0 = f[k].offset, b1 = b0 + f[k].shape->size;
+      if (a0 < a1 && b0 < b1 && a0 < b1 && b0 < a1) return true;
+    }
+  return false;
+}
+
+bool fz_shapes_disjoint(const fz_shapes *S) {
+  for (uint32_t i = 0; i < S->made_n; i++) {
+    const vmir_shape *s = S->made[i];
+    if ((s->kind == VMIR_KIND_STRUCT || s->kind == VMIR_KIND_TUPLE) &&
+        overlap(s->u.fields.fields, s->u.fields.count))
+      return false;
+    if (s->kind == VMIR_KIND_ENUM)
+      for (uint32_t v = 0; v < s->u.enumeration.count; v++)
+        if (overlap(s->u.enumeration.variants[v].fields, s->u.enumeration.variants[v].field_count))
+          return false;
+  }
+  return true;
 }

@@ -17,4 +17,11 @@ typedef struct fz_shapes fz_shapes;
 const vmir_shape *fz_shape_gen(fz_bytes *b, fz_shapes **owner);
 void fz_shapes_free(fz_shapes *owner);
 
+/* Whether no two fields of one struct, tuple or variant overlap. The
+ * validator accepts overlapping fields (a perturbed offset), but no value
+ * can then hold valid data in both (a list's pointer overwritten by an
+ * integer), so the harnesses skip such shapes: a value with a garbage
+ * pointer is the caller's bug, not the engine's. Call after validation. */
+bool fz_shapes_disjoint(const fz_shapes *owner);
+
 #endif

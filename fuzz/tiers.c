@@ -84,6 +84,17 @@ void fz_tiers_reset(void) {
   sinks_renew();
   fz_tier_select(0, FZ_NO_DEOPT, 0);
 #ifdef FZ_HAVE_JIT
+  vmir_jit_stats js;
+  vmir_jit_stats_get(&js);
+  fz_stat_add("jit: runs in generated code", js.jit_executions);
+  fz_stat_add("jit: compiles", js.compiles);
+  fz_stat_add("jit: compile failures", js.compile_failures);
+  fz_stat_add("jit: deopts forced", js.deopts_forced);
+  fz_stat_add("jit: deopts (checks)", js.deopts_check);
+  fz_stat_add("jit: deopts (unsupported)", js.deopts_unsupported);
+  unsigned long long guards = 0;
+  for (int g = 0; g < VMIR_JIT_GUARD_COUNT; g++) guards += js.guard_failures[g];
+  fz_stat_add("jit: guard failures", guards);
   vmir_jit_cache_clear();
   vmir_jit_stats_reset();
 #endif

@@ -254,7 +254,7 @@ static vmir_status begin_struct(const vmir_executable *exe, vmir_vm_state *vm, v
     if (!bits) return nomem(exe, vm, err);
     dec->bits = bits;
   }
-  memset(dec->bits + dec->bits_len, 0, words * sizeof *dec->bits);
+  if (words) memset(dec->bits + dec->bits_len, 0, words * sizeof *dec->bits);
   dec->tracks[dec->track_len++] = (vmir_track_frame){CUR_W, s, fields, count, dec->bits_len};
   dec->bits_len += words;
   return VMIR_OK;

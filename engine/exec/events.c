@@ -164,8 +164,10 @@ typedef enum build_result { BUILT = 0, EXHAUSTED, TOO_DEEP, NO_MEMORY } build_re
  * leaves them cut short: EXHAUSTED. Depth is bounded by the decoder. */
 static build_result build_value(vmir_decoder *dec, size_t *pos, vmir_value *out, uint32_t depth) {
   if (*pos >= dec->event_len) return EXHAUSTED;
-  if (depth > dec->limits.max_depth) return TOO_DEEP;
-  const vmir_event *e = &dec->events[(*pos)++];
+  const vmir_event *e = &dec->events[*pos];
+  /* As the fused readers: at most max_depth nested containers. */
+  if (e->kind != VMIR_EVENT_SCALAR && depth >= dec->limits.max_depth) return TOO_DEEP;
+  (*pos)++;
   memset(out, 0, sizeof *out);
   if (e->kind == VMIR_EVENT_SCALAR) {
     const vmir_scalar *s = &e->scalar;
