@@ -118,6 +118,7 @@ static void fuzz_value(const vmir_shape *shape, const vmir_program *prog, fz_byt
   uint32_t deopt_pc = fz_u32(b);
   uint32_t sink_pick = fz_u32(b);
   uint32_t guards = fz_u8(b) < 32 ? fz_below(b, 16) : 0;
+  uint8_t tier_pick = (uint8_t)(deopt_pc >> 24); /* no byte of its own */
   vmir_exec_env env = fz_env;
   if (fz_u8(b) < 16) env.max_depth = 1 + fz_below(b, 12);
   void *value = vmir_arena_alloc(&arena, shape->size ? shape->size : 1, shape->align);
@@ -143,7 +144,9 @@ static void fuzz_value(const vmir_shape *shape, const vmir_program *prog, fz_byt
   vmir_executable_free(exe2);
   vmir_program_free(reparsed);
 
-  for (size_t t = 1; t < fz_tier_count(); t++) {
+  size_t first, end;
+  fz_tier_range(tier_pick, &first, &end);
+  for (size_t t = first; t < end; t++) {
     char name[128];
     run_tier(t, prog, shape, value, &env, FZ_NO_DEOPT, 0, true, &other);
     fz_expect_runs(TARGET, shape, "interpreter", &ref, fz_tier_name(t), &other, true);

@@ -144,6 +144,7 @@ int main(int argc, char **argv) {
   }
   size_t count = 0;
   int failed = 0;
+  fz_replay = true;
   vmir_fuzz_init();
   for (int i = 1; i < argc; i++) {
     struct stat st;

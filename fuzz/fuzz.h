@@ -22,6 +22,11 @@ void vmir_fuzz_init(void);
  * statistics switch). */
 void fz_init_common(void);
 
+/* Set by the replay main: the differential harnesses then run every JIT
+ * tier on each test case; while fuzzing, one tier chosen by the input
+ * (the same input bytes are read either way). */
+extern bool fz_replay;
+
 /* ---- reading decisions from the fuzz bytes --------------------------------
  * Past the end every read returns 0, so any input is a complete test case
  * and a shorter input is a "smaller" decision sequence. */

@@ -5,6 +5,22 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "fixed_shapes.h"
+#include "tiers.h"
+
+bool fz_replay = false;
+
+/* The JIT tiers a test case runs on: [*first, *end). */
+void fz_tier_range(uint8_t pick, size_t *first, size_t *end) {
+  size_t n = fz_tier_count();
+  if (fz_replay || n <= 1) {
+    *first = 1;
+    *end = n;
+    return;
+  }
+  *first = 1 + pick % (n - 1);
+  *end = *first + 1;
+}
 
 uint8_t fz_u8(fz_bytes *b) { return b->pos < b->n ? b->p[b->pos++] : 0; }
 
@@ -172,9 +188,6 @@ vmir_status fz_host_predicate(void *ctx, uint32_t host_id, const vmir_value_view
 }
 
 const vmir_exec_env fz_env = {.host_predicate = fz_host_predicate, .host_ctx = NULL, .max_depth = 0};
-
-#include "fixed_shapes.h"
-#include "tiers.h"
 
 void fz_init_common(void) {
   stats_init();

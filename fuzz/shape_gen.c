@@ -130,7 +130,7 @@ static const vmir_shape *gen_struct(gen *g, uint32_t depth);
 /* Field policies that fit the field's shape (mostly). */
 static void gen_policy(gen *g, vmir_field *f, bool named) {
   uint8_t r = fz_u8(g->b) % 16;
-  if (r == 2 && (named || !fz_avoid("tuple-skip"))) f->flags |= VMIR_FIELD_SKIP;
+  if (r == 2) f->flags |= VMIR_FIELD_SKIP;
   if (r == 3 || r == 6) f->flags |= VMIR_FIELD_DEFAULT;
   if (named && fz_u8(g->b) < 24) f->rename = name_of(g);
   if (!named || (r != 4 && r != 5 && r != 6)) return;

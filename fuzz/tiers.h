@@ -15,6 +15,9 @@
 #define FZ_NO_DEOPT (-1)
 
 size_t fz_tier_count(void);
+/* The JIT tiers one test case runs on, [*first, *end): all of them in
+ * replay, else the one `pick` selects (fz_replay). */
+void fz_tier_range(uint8_t pick, size_t *first, size_t *end);
 const char *fz_tier_name(size_t tier);
 /* Selects the tier for executables created from now on. `deopt_pc`: the
  * absolute instruction index where generated code is forced to

@@ -27,9 +27,19 @@ static void container_case(vmir_dlower *D, bool object, uint32_t self,
                            uint32_t done) {
   vmir_lower *L = &D->L;
   uint32_t item = vmir_lower_block(L), end = vmir_lower_block(L);
-  vmir_lower_emit(L, object ? VMIR_OP_EMIT_BEGIN_STRUCT_DYNAMIC
-                            : VMIR_OP_EMIT_BEGIN_SEQ_DYNAMIC, 0, 0, 0);
-  vmir_dec_open(D, object, item, end);
+  vmir_opcode begin = object ? VMIR_OP_EMIT_BEGIN_STRUCT_DYNAMIC : VMIR_OP_EMIT_BEGIN_SEQ_DYNAMIC;
+  if (D->ops->counted) {
+    /* The begin event follows a header that read: a header that fails
+     * leaves no begin behind, as in fused decode, where the container was
+     * never entered. */
+    vmir_dec_op(D, object ? D->ops->map_header : D->ops->array_header, 0, 0);
+    vmir_lower_emit(L, begin, 0, 0, 0);
+    vmir_lower_emit(L, VMIR_OP_LOOP_BEGIN_COUNT, 0, 0, 0);
+    vmir_lower_emit(L, VMIR_OP_LOOP_NEXT, item, end, 0);
+  } else {
+    vmir_lower_emit(L, begin, 0, 0, 0);
+    vmir_dec_open(D, object, item, end);
+  }
   L->block = item;
   if (object) {
     vmir_dec_op(D, D->ops->read_key, 0, 0);

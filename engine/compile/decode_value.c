@@ -32,14 +32,11 @@ void vmir_dec_value(vmir_dlower *D, const vmir_shape *shape) {
       vmir_dec_read_null(D, "a unit value");
       return;
     case VMIR_KIND_BYTES:
-      if (o->bytes_as_bin) {
-        store_scalar(D, o->read_bin);
-      } else {
-        /* An array of numbers (JSON) or a bytes scalar (events from a
-         * MessagePack parse): build-store-value converts either. */
-        vmir_dec_op(D, o->read_value, 0, 0);
-        vmir_lower_emit(&D->L, VMIR_OP_BUILD_STORE_VALUE, 0, 0, 0);
-      }
+      /* A bin (MessagePack), an array of numbers (JSON) or a bytes event:
+       * build-store-value converts each. Every flavour reads a whole value
+       * here, so fused and unfused decode fail alike on anything else. */
+      vmir_dec_op(D, o->read_value, 0, 0);
+      vmir_lower_emit(&D->L, VMIR_OP_BUILD_STORE_VALUE, 0, 0, 0);
       return;
     case VMIR_KIND_VALUE:
       vmir_dec_op(D, o->read_value, 0, 0);

@@ -76,6 +76,7 @@ typedef struct vmir_decode_state {
   vmir_scalar scalar;
   size_t scalar_offset;
   uint64_t count;
+  size_t header_offset;         /* where the last MessagePack header began */
   vmir_value value;
   size_t value_offset;
   /* build programs read events from here */

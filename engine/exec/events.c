@@ -37,7 +37,10 @@ bool vmir_event_append(vmir_decoder *dec, vmir_event_kind kind, const vmir_scala
 
 static vmir_status batch_push(vmir_sink *sink, vmir_event_kind kind) {
   vmir_decode_state *d = sink->ctx;
-  if (vmir_event_append(d->dec, kind, NULL, token_offset(&d->src))) return VMIR_OK;
+  /* A MessagePack begin is emitted after its header was read: it starts
+   * where the header did. */
+  size_t at = d->src.format == VMIR_SOURCE_BINARY ? d->header_offset : token_offset(&d->src);
+  if (vmir_event_append(d->dec, kind, NULL, at)) return VMIR_OK;
   snprintf(sink->error, sizeof sink->error, "out of memory for the event batch");
   return VMIR_E_NOMEM;
 }
@@ -141,20 +144,27 @@ static vmir_token_class class_of(const vmir_event *e) {
   }
 }
 
-/* Index just past the value starting at `pos` (balanced begin/end). */
-static bool value_end(const vmir_decoder *dec, size_t pos, size_t *end) {
-  size_t depth = 0;
+/* Index just past the value starting at `pos` (balanced begin/end), and
+ * the deepest container nesting inside it. */
+static bool value_extent(const vmir_decoder *dec, size_t pos, size_t *end, size_t *deepest) {
+  size_t depth = 0, most = 0;
   do {
     if (pos >= dec->event_len) return false;
     uint32_t k = dec->events[pos++].kind;
-    if (k == VMIR_EVENT_BEGIN_OBJECT || k == VMIR_EVENT_BEGIN_ARRAY) depth++;
-    else if (k == VMIR_EVENT_END) {
+    if (k == VMIR_EVENT_BEGIN_OBJECT || k == VMIR_EVENT_BEGIN_ARRAY) {
+      if (++depth > most) most = depth;
+    } else if (k == VMIR_EVENT_END) {
       if (depth == 0) return false;
       depth--;
     }
   } while (depth > 0);
   *end = pos;
+  if (deepest) *deepest = most;
   return true;
+}
+
+static bool value_end(const vmir_decoder *dec, size_t pos, size_t *end) {
+  return value_extent(dec, pos, end, NULL);
 }
 
 typedef enum build_result { BUILT = 0, EXHAUSTED, TOO_DEEP, NO_MEMORY } build_result;
@@ -245,11 +255,12 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
         return unexpected(exe, vm, err, object ? "an object" : "an array");
       d->event_pos++;
       e = peek(vm);
-      /* The batch ends right after a begin when parsing failed there. A
-       * JSON parser has decided "not empty" by then (the next byte was no
-       * bracket); a MessagePack header read fails as a whole. */
+      /* The batch ends right after a begin when parsing failed inside the
+       * container: fused decode has entered it by then (the JSON byte after
+       * the bracket was no closing one; the MessagePack header read), so
+       * the build side goes on as for a non-empty container and meets the
+       * end of the batch inside it, at the same path. */
       if (!e) {
-        if (d->src.format == VMIR_SOURCE_BINARY) return unexpected(exe, vm, err, "the container's contents");
         *next = in->a;
         return VMIR_OK;
       }
@@ -320,9 +331,17 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
     case VMIR_OP_EVENT_SKIP_VALUE: {
       size_t end;
       if (!e || e->kind == VMIR_EVENT_KEY) return unexpected(exe, vm, err, "a value");
-      if (!value_end(dec, d->event_pos, &end)) {
+      size_t deepest = 0;
+      if (!value_extent(dec, d->event_pos, &end, &deepest)) {
         d->events_exhausted = true;
         vmir_source_fail(&d->src, err, VMIR_E_DECODE, d->src.len, "unexpected end of input in a value");
+        return vmir_exec_annotate(exe, vm, err);
+      }
+      /* The same bound as the fused skip: a skipped value is validated to
+       * the decoder's depth limit too. */
+      if (deepest > dec->limits.max_depth) {
+        vmir_source_fail(&d->src, err, VMIR_E_LIMIT, e->offset, "nesting deeper than %u levels",
+                         dec->limits.max_depth);
         return vmir_exec_annotate(exe, vm, err);
       }
       d->event_pos = end;

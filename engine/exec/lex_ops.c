@@ -205,9 +205,11 @@ static vmir_status run_lex(const vmir_executable *exe, vmir_vm_state *vm, const 
 
     /* ---- MessagePack ---- */
     case VMIR_OP_MSGPACK_READ_MAP_HEADER:
+      d->header_offset = src->pos;
       CHECK(vmir_msgpack_read_map_header(src, &d->count, err));
       return VMIR_OK;
     case VMIR_OP_MSGPACK_READ_ARRAY_HEADER:
+      d->header_offset = src->pos;
       CHECK(vmir_msgpack_read_array_header(src, &d->count, err));
       return VMIR_OK;
     case VMIR_OP_MSGPACK_PEEK_NIL:
