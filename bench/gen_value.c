@@ -14,7 +14,7 @@ static uint64_t below(vmir_gen *g, uint64_t n) { return n ? next(g) % n : 0; }
 
 static const char *const words[] = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot",
                                     "golf", "hotel", "india", "juliett", "kilo", "lima",
-                                    "caf\xc3\xa9", "\xe2\x82\xac" "uro", "quote\"d", "line\nbreak"};
+                                    "caf\xc3\xa9", "\xe2\x82\xacuro", "quote\"d", "line\nbreak"};
 
 static bool gen_string(vmir_gen *g, vmir_str *out, bool key, uint64_t unique) {
   char buf[96];

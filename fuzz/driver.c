@@ -39,6 +39,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 #elif defined(VMIR_FUZZ_MAIN_AFL)
 
 #include <unistd.h>
+#ifdef __linux__
+#include <signal.h>
+#include <sys/prctl.h>
+#endif
 
 __AFL_FUZZ_INIT();
 
@@ -46,6 +50,12 @@ int main(void) {
   vmir_fuzz_init();
 #ifdef __AFL_HAVE_MANUAL_CONTROL
   __AFL_INIT();
+#endif
+#ifdef __linux__
+  /* From here on this is the forkserver's child. afl-fuzz ends the
+   * forkserver when it stops, but a persistent child left stopped (the
+   * CmpLog one) would stay behind as an orphan: die with the parent. */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
   const uint8_t *buf = __AFL_FUZZ_TESTCASE_BUF;
   while (__AFL_LOOP(20000)) {

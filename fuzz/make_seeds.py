@@ -230,7 +230,10 @@ def main():
         return 2
     build = args[0]
     shared = args[1] if len(args) > 1 else os.path.join(ROOT, "..", "shared")
-    seeds = tempfile.mkdtemp(prefix="vmir-seeds-") if cmin else os.path.join(HERE, "seeds")
+    # afl-cmin refuses folders under /tmp: stage under out/ (git-ignored).
+    os.makedirs(os.path.join(ROOT, "out"), exist_ok=True)
+    seeds = (tempfile.mkdtemp(prefix="vmir-seeds-", dir=os.path.join(ROOT, "out")) if cmin
+             else os.path.join(HERE, "seeds"))
     for t in TARGETS:
         shutil.rmtree(os.path.join(seeds, t), ignore_errors=True)
         os.makedirs(os.path.join(seeds, t))

@@ -336,9 +336,56 @@ static bool mp_equal(const vmir_value *v, const msgpack_object *o, char *diff, s
   return ok;
 }
 
+static uint64_t be(const uint8_t *p, size_t n) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; i++) v = v << 8 | p[i];
+  return v;
+}
+
+/* msgpack-c allocates a container's slots from its declared count before
+ * reading them: a 5-byte array32 header can ask for 64 GiB (an allocation
+ * failure under ASan). Walks the items in order (children follow their
+ * header) and reports whether every declared count fits in the bytes
+ * left; when one does not, the document is truncated and msgpack-c would
+ * reject it. */
+static bool mp_counts_fit(const uint8_t *s, size_t n) {
+  size_t pos = 0;
+  while (pos < n) {
+    uint8_t c = s[pos];
+    size_t hdr = 1, lenb = 0;
+    uint64_t payload = 0, count = 0;
+    if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3 || c == 0xc1) {
+    } else if (c >= 0xa0 && c <= 0xbf) { payload = c & 0x1f; }
+    else if (c >= 0x90 && c <= 0x9f) { count = c & 0x0f; }
+    else if (c >= 0x80 && c <= 0x8f) { count = 2u * (c & 0x0f); }
+    else if (c == 0xcc || c == 0xd0) { payload = 1; }
+    else if (c == 0xcd || c == 0xd1) { payload = 2; }
+    else if (c == 0xce || c == 0xd2 || c == 0xca) { payload = 4; }
+    else if (c == 0xcf || c == 0xd3 || c == 0xcb) { payload = 8; }
+    else if (c == 0xd4 || c == 0xd5 || c == 0xd6 || c == 0xd7 || c == 0xd8) { payload = 1 + (1u << (c - 0xd4)); }
+    else if (c == 0xc4 || c == 0xd9) { lenb = 1; }
+    else if (c == 0xc5 || c == 0xda) { lenb = 2; }
+    else if (c == 0xc6 || c == 0xdb) { lenb = 4; }
+    else if (c >= 0xc7 && c <= 0xc9) { lenb = (size_t)1 << (c - 0xc7); payload = 1; } /* ext: +type */
+    else if (c == 0xdc || c == 0xde) { lenb = 2; }
+    else if (c == 0xdd || c == 0xdf) { lenb = 4; }
+    if (pos + hdr + lenb > n) return true;
+    uint64_t v = be(s + pos + 1, lenb);
+    hdr += lenb;
+    if (c == 0xdc || c == 0xdd) count = v;
+    else if (c == 0xde || c == 0xdf) count = 2 * v;
+    else if (lenb) payload += v;
+    if (count > n - pos - hdr) return false;
+    if (payload > n - pos - hdr) return true;
+    pos += hdr + (size_t)payload;
+  }
+  return true;
+}
+
 fz_peer_verdict fz_peer_msgpack(const uint8_t *doc, size_t len, const vmir_value *ours,
                                 char *diff, size_t cap) {
   diff[0] = 0;
+  if (!mp_counts_fit(doc, len)) return FZ_PEER_REJECT;
   msgpack_unpacked up;
   msgpack_unpacked_init(&up);
   size_t off = 0;

@@ -127,7 +127,7 @@ static void run(const vmir_program *p, const vmir_shape *shape, vmir_executable 
     }
     vmir_arena_free(&arena);
   } else if (p->kind == VMIR_PROGRAM_FUSED) {
-    static const char *const docs[] = {"{}", "[]", "null", "{\"id\":1,\"name\":\"x\"}", "\x81\xa1" "a\x01",
+    static const char *const docs[] = {"{}", "[]", "null", "{\"id\":1,\"name\":\"x\"}", "\x81\xa1\x61\x01",
                                        "[1,2,{\"a\":[true]}]", "\x92\x01\xc0"};
     const char *d = docs[pick % (sizeof docs / sizeof docs[0])];
     void *dest = calloc(1, shape->size ? shape->size : 1);
