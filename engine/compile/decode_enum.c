@@ -418,7 +418,11 @@ static void untagged(vmir_dlower *D, const vmir_shape *e, uint32_t done,
   vmir_dec_op(D, D->ops->peek_token,
               add_list(L, classes, VMIR_TOKEN_CLASS_COUNT), 0);
   for (uint32_t v = 0; v < n && !L->failed; v++) {
-    if (blocks[v] == UINT32_MAX) continue;  /* shadowed by earlier variants */
+    /* A variant shadowed by earlier ones is never chosen, but it is lowered
+     * all the same, in a block no edge reaches: the decode compilers then
+     * refuse every shape the encode compiler refuses (a skipped newtype
+     * field under a shadowed variant, say). */
+    if (blocks[v] == UINT32_MAX) blocks[v] = vmir_lower_block(L);
     L->block = blocks[v];
     select_variant(D, v);
     payload(D, e, v, type);
