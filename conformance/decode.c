@@ -106,10 +106,11 @@ typedef struct outcome {
 /* Decodes `in` fused and unfused (separate decoders and destinations),
  * asserts both agree (same value, or same error code, offset and path),
  * and returns the fused outcome. */
-static outcome decode_both(const codec *c, const void *in, size_t len) {
+static outcome decode_both_limited(const codec *c, const void *in, size_t len,
+                                   const vmir_decode_limits *limits) {
   outcome o[2];
   for (int mode = 0; mode < 2; mode++) {
-    vmir_decoder *dec = vmir_decoder_new(NULL);
+    vmir_decoder *dec = vmir_decoder_new(limits);
     void *dest = calloc(1, c->shape->size ? c->shape->size : 1);
     memset(&o[mode], 0, sizeof o[mode]);
     o[mode].status = mode == 0
@@ -136,6 +137,10 @@ static outcome decode_both(const codec *c, const void *in, size_t len) {
   }
   free(o[1].json);
   return o[0];
+}
+
+static outcome decode_both(const codec *c, const void *in, size_t len) {
+  return decode_both_limited(c, in, len, NULL);
 }
 
 static void expect_decoded(const codec *c, const char *input, const char *expected_json) {
@@ -454,6 +459,57 @@ START_TEST(limits) {
 }
 END_TEST
 
+/* An internally tagged enum looks ahead for its tag. The members it steps
+ * over before the tag are skipped values, bounded by the depth limit like
+ * any skipped value; those after the tag are left to the typed second pass
+ * (not depth-bounded: the shape bounds them), in fused decode over both
+ * formats as in unfused decode (fuzz: limit-in-lookahead, where fused
+ * MessagePack decode skipped the members after the tag too).
+ * t[verify format.parse.fusion-semantic-equivalence] */
+START_TEST(tag_lookahead_and_depth_limit) {
+  const char *tag_first = "{\"type\":\"Polygon\",\"coordinates\":[[[1.5,2.5]],[[3.5,4.5]]]}";
+  const char *tag_last = "{\"coordinates\":[[[1.5,2.5]],[[3.5,4.5]]],\"type\":\"Polygon\"}";
+  const char *expected = "{\"type\":\"Polygon\",\"coordinates\":[[[1.5,2.5]],[[3.5,4.5]]]}";
+  for (int f = 0; f < VMIR_FORMAT_COUNT; f++) {
+    codec c = codec_default(&ca_geometry_shape, (vmir_format)f);
+    codec v = codec_default(&vmir_shape_value, VMIR_FORMAT_JSON);
+    for (int order = 0; order < 2; order++) {
+      const char *json = order == 0 ? tag_first : tag_last;
+      /* the document in this format, members in the same order: JSON ->
+       * `value` (keeps the order) -> format */
+      vmir_value tree;
+      vmir_decoder *dec = vmir_decoder_new(NULL);
+      vmir_error err;
+      ck_assert_int_eq(vmir_decode(v.fused, json, strlen(json), &tree, &vmir_shape_value, dec, NULL, &err),
+                       VMIR_OK);
+      size_t len;
+      char *doc = encode(&v, &tree, (vmir_format)f, &len);
+      /* a limit below the coordinates' three levels: fine when the tag
+       * comes first (no skip), `limit` when the scan skips them */
+      vmir_decode_limits lim = {.max_depth = 2};
+      outcome o = decode_both_limited(&c, doc, len, &lim);
+      if (order == 0) {
+        ck_assert_msg(o.status == VMIR_OK, "%s: %s", vmir_format_name((vmir_format)f), o.err.message);
+        ck_assert_str_eq(o.json, expected);
+      } else {
+        ck_assert_int_eq(o.status, VMIR_E_LIMIT);
+      }
+      free(o.json);
+      /* with room for them, both orders decode */
+      lim.max_depth = 8;
+      o = decode_both_limited(&c, doc, len, &lim);
+      ck_assert_msg(o.status == VMIR_OK, "%s", o.err.message);
+      ck_assert_str_eq(o.json, expected);
+      free(o.json);
+      free(doc);
+      vmir_decoder_free(dec);
+    }
+    codec_free(&c);
+    codec_free(&v);
+  }
+}
+END_TEST
+
 /* Integers are exact across the full u64 and i64 ranges, overflow is
  * rejected, floats are correctly rounded. */
 START_TEST(numbers) {
@@ -679,6 +735,7 @@ static Suite *decode_suite(void) {
   tcase_add_test(tc, failure_leaves_destination_untouched);
   tcase_add_test(tc, limits);
   tcase_add_test(tc, numbers);
+  tcase_add_test(tc, tag_lookahead_and_depth_limit);
   tcase_add_test(tc, msgpack_from_peer);
   tcase_add_test(tc, unfused_decode_is_batched);
   suite_add_tcase(s, tc);

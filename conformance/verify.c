@@ -567,6 +567,21 @@ START_TEST(loops_are_back_edges) {
   rejected("encode", &rec_shape,
            "(f0 (entry b0) (blocks ((b0 (loop-next (body b0) (exit b1))) (b1 (ret)))))",
            VMIR_E_VERIFY, 0, 0, 0, "loop-next outside of a loop");
+  /* loop-exit leaves a loop before its end: the loop stack balances */
+  ok("encode", &rec_shape,
+     "(f0 (entry b0) (blocks ("
+     " (b0 (enter-field (index 3)) (emit-begin-seq) (loop-begin) (jump (to b1)))"
+     " (b1 (loop-next (body b2) (exit b3)))"
+     " (b2 (loop-exit) (jump (to b3)))"
+     " (b3 (emit-end) (leave) (ret)))))");
+  /* loop-exit with no loop, and a loop-exit too many */
+  rejected("encode", &rec_shape,
+           "(f0 (entry b0) (blocks ((b0 (loop-exit) (ret)))))",
+           VMIR_E_VERIFY, 0, 0, 0, "loop-exit outside of a loop");
+  rejected("encode", &rec_shape,
+           "(f0 (entry b0) (blocks ((b0 (enter-field (index 3)) (loop-begin) (loop-exit)"
+           " (loop-exit) (leave) (ret)))))",
+           VMIR_E_VERIFY, 0, 0, 3, "loop-exit outside of a loop");
   /* loop-begin over a scalar */
   rejected("encode", &rec_shape,
            "(f0 (entry b0) (blocks ((b0 (enter-field (index 0)) (loop-begin) (fail (string 0))))))",

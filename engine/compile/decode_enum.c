@@ -236,12 +236,15 @@ static void scan_for_tag(vmir_dlower *D, const vmir_shape *e, const char *type,
  *   scan: read-key; switch-key (tag) (found) (unknown skip)
  *   skip: skip-value; advance (scan) (missing)
  *   found: read-string; switch-string (names) (sel_v) (unknown: fail)
- *   sel_v: [counted: finish the member loop]; cursor-restore;
+ *   sel_v: [counted: loop-exit]; cursor-restore;
  *          build-select-variant v; <second pass v>; jump done
  *   missing: cursor-drop; fail
- * Delimited sources abandon the scan at the tag (restoring the cursor is
- * all it takes); a counted source must run its loop to the end so that the
- * loop stack balances, skipping the remaining members. */
+ * Every source abandons the scan at the tag: restoring the cursor is all
+ * it takes, and a counted source also drops its member loop (loop-exit).
+ * The members after the tag are read once, by the second pass, as in
+ * unfused decode, where the scan over events stops at the tag too; skipping
+ * them here first would bound them by the depth limit of skip-value, which
+ * the typed second pass does not apply (fuzz: limit-in-lookahead). */
 static void lookahead(vmir_dlower *D, const vmir_shape *e, uint32_t done,
                       const char *type, second_pass_fn second) {
   vmir_lower *L = &D->L;
@@ -256,15 +259,7 @@ static void lookahead(vmir_dlower *D, const vmir_shape *e, uint32_t done,
   }
   for (uint32_t v = 0; names && cases && v < n && !L->failed; v++) {
     L->block = cases[v];
-    if (D->ops->counted) {
-      uint32_t rest = vmir_lower_block(L), restore = vmir_lower_block(L);
-      vmir_dec_advance(D, true, rest, restore);
-      L->block = rest;
-      vmir_dec_op(D, D->ops->read_key, 0, 0);
-      vmir_dec_op(D, D->ops->skip_value, 0, 0);
-      vmir_dec_advance(D, true, rest, restore);
-      L->block = restore;
-    }
+    if (D->ops->counted) vmir_lower_emit(L, VMIR_OP_LOOP_EXIT, 0, 0, 0);
     vmir_lower_emit(L, VMIR_OP_CURSOR_RESTORE, 0, 0, 0);
     select_variant(D, v);
     second(D, e, v, type);

@@ -282,6 +282,11 @@ static inline vmir_status step(const vmir_executable *exe, vmir_vm_state *vm, vm
         vm->loops[vm->loop_depth - 1].index++;
         vm->pc++;
         return VMIR_OK;
+      case VMIR_OP_LOOP_EXIT:
+        if (vm->loop_depth == 0) return fail(exe, vm, err, VMIR_E_EXEC, "loop-exit without a loop");
+        vm->loop_depth--;
+        vm->pc++;
+        return VMIR_OK;
 
       /* ---- navigation: t[impl format.ir.exec-stack-balance] ---- */
       case VMIR_OP_ENTER_FIELD: {

@@ -578,6 +578,10 @@ static vmir_status step(verifier *v, pc at, const vmir_insn *in, vstate *s) {
     case VMIR_OP_LOOP_STEP:
     case VMIR_OP_LOOP_NEXT:
       return need_loop(v, at, op, s);
+    case VMIR_OP_LOOP_EXIT:
+      st = need_loop(v, at, op, s);
+      if (st == VMIR_OK) s->loops--;
+      return st;
 
     /* calls */
     case VMIR_OP_CALL:
