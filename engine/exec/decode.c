@@ -93,6 +93,7 @@ static vmir_status begin(vmir_decode_state *d, vmir_decoder *dec, const void *in
     return err->code;
   }
   memset(d->shadow, 0, shape->size);
+  d->failed_op = VMIR_OP_COUNT;
   return VMIR_OK;
 }
 
@@ -176,13 +177,16 @@ vmir_status vmir_decode_unfused(vmir_executable *parse, vmir_executable *build, 
   vmir_status parse_st = run(parse, &d, shape, &batch, env, &parse_err);
   /* Build: consume the batch. When parsing failed, the events before the
    * failure are still built, so a build error earlier in the input wins, as
-   * it does in fused decode; running out of events means the parse error. */
+   * it does in fused decode; the batch's error event marks where the
+   * failure is met (docs/decode.md, "Malformed input, unfused"). Without
+   * room for it, the end of the batch stands for it. */
+  if (parse_st != VMIR_OK) (void)vmir_event_append_error(&d);
   d.event_pos = 0;
   d.commit_blocked = parse_st != VMIR_OK;
   st = run(build, &d, shape, NULL, env, err);
   if (parse_st != VMIR_OK && (st == VMIR_OK || d.events_exhausted)) {
-    /* The parse program knows no value path; where the build program ran
-     * out of events is the value the failed token belonged to. */
+    /* The parse program knows no value path; where the build program met
+     * the error event is the value the failed token belonged to. */
     char path[sizeof err->path];
     memcpy(path, err->path, sizeof path);
     bool have_path = st != VMIR_OK;

@@ -27,6 +27,10 @@ vmir_status vmir_decode_fail(const vmir_executable *exe, vmir_vm_state *vm, cons
 bool vmir_event_append(vmir_decoder *dec, vmir_event_kind kind, const vmir_scalar *scalar,
                        size_t offset);
 
+/* Closes the batch of a parse program that failed with its error event
+ * (decode_state.h); false when out of memory. */
+bool vmir_event_append_error(vmir_decode_state *d);
+
 /* The sink a parse program emits into: the decoder's event batch, each
  * event stamped with the input offset of its token. */
 void vmir_event_sink_init(vmir_sink *sink, vmir_decode_state *d);

@@ -19,14 +19,25 @@ typedef enum vmir_event_kind {
   VMIR_EVENT_BEGIN_ARRAY,
   VMIR_EVENT_KEY,
   VMIR_EVENT_SCALAR,
-  VMIR_EVENT_END
+  VMIR_EVENT_END,
+  /* The last event of a batch whose parse failed, where the failure is met
+   * (docs/decode.md, "Malformed input, unfused"). IN_ITEM: at an item, a
+   * value or a member's key, that could not be read (a container around it
+   * has one more item); AFTER_ITEM: in what follows an item, a separator,
+   * a closing bracket or the end of input. */
+  VMIR_EVENT_ERROR_IN_ITEM,
+  VMIR_EVENT_ERROR_AFTER_ITEM
 } vmir_event_kind;
 
 /* One build event; KEY carries the key in scalar.as.string. `offset` is
  * where its token starts in the input, so unfused errors name the same
- * place as fused ones. */
+ * place as fused ones; for an error event, where the next item starts
+ * (what a `fail` just before it names). `token_class` (error events at an
+ * item): the class the item's first byte gives, as a peek reads it, or
+ * VMIR_TOKEN_CLASS_COUNT when none does. */
 typedef struct vmir_event {
   uint32_t kind;
+  uint32_t token_class;
   size_t offset;
   vmir_scalar scalar;
 } vmir_event;
@@ -79,9 +90,13 @@ typedef struct vmir_decode_state {
   size_t header_offset;         /* where the last MessagePack header began */
   vmir_value value;
   size_t value_offset;
+  /* parse programs: where the last event's token ends, and the lexing op
+   * that failed (VMIR_OP_COUNT: none), for the batch's error event */
+  size_t event_end;
+  uint32_t failed_op;
   /* build programs read events from here */
   size_t event_pos;
-  bool events_exhausted;        /* a build op needed an event past the batch */
+  bool events_exhausted;        /* a build op met the parse failure */
   bool committed;
   bool commit_blocked;          /* unfused: parsing failed, never commit */
 } vmir_decode_state;

@@ -9,6 +9,8 @@
 
 #include "exec/decode_ops.h"
 #include "exec/exec_error.h"
+#include "format/json_lex.h"
+#include "format/msgpack_lex.h"
 
 /* The offset of the next token: JSON whitespace is skipped (not consumed). */
 static size_t token_offset(const vmir_source *src) {
@@ -27,6 +29,7 @@ bool vmir_event_append(vmir_decoder *dec, vmir_event_kind kind, const vmir_scala
   dec->events = events;
   vmir_event *e = &events[dec->event_len++];
   e->kind = kind;
+  e->token_class = VMIR_TOKEN_CLASS_COUNT;
   e->offset = offset;
   if (scalar) e->scalar = *scalar;
   else memset(&e->scalar, 0, sizeof e->scalar);
@@ -40,6 +43,8 @@ static vmir_status batch_push(vmir_sink *sink, vmir_event_kind kind) {
   /* A MessagePack begin is emitted after its header was read: it starts
    * where the header did. */
   size_t at = d->src.format == VMIR_SOURCE_BINARY ? d->header_offset : token_offset(&d->src);
+  /* JSON: the parse program emits the begin before it consumes the bracket */
+  d->event_end = d->src.format == VMIR_SOURCE_BINARY ? d->src.pos : at + 1;
   if (vmir_event_append(d->dec, kind, NULL, at)) return VMIR_OK;
   snprintf(sink->error, sizeof sink->error, "out of memory for the event batch");
   return VMIR_E_NOMEM;
@@ -56,6 +61,7 @@ static vmir_status batch_end(vmir_sink *sink) {
   if (src->format == VMIR_SOURCE_TEXT && src->pos > 0 &&
       (src->data[src->pos - 1] == '}' || src->data[src->pos - 1] == ']'))
     at = src->pos - 1;
+  d->event_end = src->pos;
   if (vmir_event_append(d->dec, VMIR_EVENT_END, NULL, at)) return VMIR_OK;
   snprintf(sink->error, sizeof sink->error, "out of memory for the event batch");
   return VMIR_E_NOMEM;
@@ -64,6 +70,7 @@ static vmir_status batch_end(vmir_sink *sink) {
 static vmir_status batch_field_name(vmir_sink *sink, vmir_str name) {
   vmir_decode_state *d = sink->ctx;
   vmir_scalar sc = {.type = VMIR_SCALAR_STRING, .as.string = name};
+  d->event_end = d->src.pos;
   if (vmir_event_append(d->dec, VMIR_EVENT_KEY, &sc, token_offset(&d->src))) return VMIR_OK;
   snprintf(sink->error, sizeof sink->error, "out of memory for the event batch");
   return VMIR_E_NOMEM;
@@ -71,6 +78,7 @@ static vmir_status batch_field_name(vmir_sink *sink, vmir_str name) {
 
 static vmir_status batch_scalar(vmir_sink *sink, const vmir_scalar *value) {
   vmir_decode_state *d = sink->ctx;
+  d->event_end = d->src.pos;
   if (vmir_event_append(d->dec, VMIR_EVENT_SCALAR, value, token_offset(&d->src))) return VMIR_OK;
   snprintf(sink->error, sizeof sink->error, "out of memory for the event batch");
   return VMIR_E_NOMEM;
@@ -84,6 +92,53 @@ static const vmir_sink_ops batch_ops = {
     .scalar = batch_scalar,
     .end = batch_end,
 };
+
+/* Where the next event would start: JSON separators are not events, so a
+ * ',' is stepped over to the key or value after it. */
+static size_t next_item_offset(const vmir_source *src) {
+  size_t p = token_offset(src);
+  if (src->format == VMIR_SOURCE_TEXT && p < src->len && src->data[p] == ',') {
+    vmir_source after = *src;
+    after.pos = p + 1;
+    p = token_offset(&after);
+  }
+  return p;
+}
+
+/* The lexing ops whose failure lies after an item: in a separator, a
+ * closing bracket (a JSON begin looks for one), or the end of input. */
+static bool fails_after_item(uint32_t op) {
+  switch (op) {
+    case VMIR_OP_JSON_BEGIN_OBJECT: case VMIR_OP_JSON_BEGIN_ARRAY:
+    case VMIR_OP_JSON_NEXT_MEMBER: case VMIR_OP_JSON_NEXT_ELEMENT:
+    case VMIR_OP_JSON_EXPECT_END: case VMIR_OP_MSGPACK_EXPECT_END:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool vmir_event_append_error(vmir_decode_state *d) {
+  vmir_source at = d->src;
+  at.pos = d->event_end;
+  size_t offset = next_item_offset(&at);
+  bool after = fails_after_item(d->failed_op);
+  if (!vmir_event_append(d->dec, after ? VMIR_EVENT_ERROR_AFTER_ITEM : VMIR_EVENT_ERROR_IN_ITEM,
+                         NULL, offset))
+    return false;
+  if (!after) {
+    /* A typed peek in fused decode classes the item by its first byte even
+     * when the token goes on to fail; the build side peeks the same. */
+    vmir_source probe = d->src;
+    probe.pos = offset;
+    vmir_token_class cls;
+    vmir_error scratch;
+    vmir_status st = probe.format == VMIR_SOURCE_TEXT ? vmir_json_peek_token(&probe, &cls, &scratch)
+                                                      : vmir_msgpack_peek_token(&probe, &cls, &scratch);
+    if (st == VMIR_OK) d->dec->events[d->dec->event_len - 1].token_class = cls;
+  }
+  return true;
+}
 
 void vmir_event_sink_init(vmir_sink *sink, vmir_decode_state *d) {
   memset(sink, 0, sizeof *sink);
@@ -100,6 +155,8 @@ static const char *event_name(const vmir_event *e) {
     case VMIR_EVENT_BEGIN_ARRAY: return "an array";
     case VMIR_EVENT_KEY: return "a member name";
     case VMIR_EVENT_END: return "the end of the container";
+    case VMIR_EVENT_ERROR_IN_ITEM:
+    case VMIR_EVENT_ERROR_AFTER_ITEM: return "malformed input";
     case VMIR_EVENT_SCALAR:
       switch (e->scalar.type) {
         case VMIR_SCALAR_NULL: return "null";
@@ -114,11 +171,18 @@ static const char *event_name(const vmir_event *e) {
   return "an event";
 }
 
+static bool is_error(const vmir_event *e) {
+  return e->kind == VMIR_EVENT_ERROR_IN_ITEM || e->kind == VMIR_EVENT_ERROR_AFTER_ITEM;
+}
+
+/* A build op that cannot go on with the next event. The batch's error event
+ * (or, should appending it have failed, the batch's end) means the parse
+ * failure, which decode.c reports with the path of this op. */
 static vmir_status unexpected(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err,
                               const char *expected) {
   vmir_decode_state *d = vm->dec;
   vmir_decoder *dec = d->dec;
-  if (d->event_pos >= dec->event_len) {
+  if (d->event_pos >= dec->event_len || is_error(&dec->events[d->event_pos])) {
     d->events_exhausted = true;
     vmir_source_fail(&d->src, err, VMIR_E_DECODE, d->src.len, "expected %s, found end of input", expected);
   } else
@@ -149,7 +213,7 @@ static vmir_token_class class_of(const vmir_event *e) {
 static bool value_extent(const vmir_decoder *dec, size_t pos, size_t *end, size_t *deepest) {
   size_t depth = 0, most = 0;
   do {
-    if (pos >= dec->event_len) return false;
+    if (pos >= dec->event_len || is_error(&dec->events[pos])) return false;
     uint32_t k = dec->events[pos++].kind;
     if (k == VMIR_EVENT_BEGIN_OBJECT || k == VMIR_EVENT_BEGIN_ARRAY) {
       if (++depth > most) most = depth;
@@ -173,7 +237,7 @@ typedef enum build_result { BUILT = 0, EXHAUSTED, TOO_DEEP, NO_MEMORY } build_re
  * from our parse program, so they are well formed, but a failed parse
  * leaves them cut short: EXHAUSTED. Depth is bounded by the decoder. */
 static build_result build_value(vmir_decoder *dec, size_t *pos, vmir_value *out, uint32_t depth) {
-  if (*pos >= dec->event_len) return EXHAUSTED;
+  if (*pos >= dec->event_len || is_error(&dec->events[*pos])) return EXHAUSTED;
   const vmir_event *e = &dec->events[*pos];
   /* As the fused readers: at most max_depth nested containers. */
   if (e->kind != VMIR_EVENT_SCALAR && depth >= dec->limits.max_depth) return TOO_DEEP;
@@ -255,15 +319,17 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
         return unexpected(exe, vm, err, object ? "an object" : "an array");
       d->event_pos++;
       e = peek(vm);
-      /* The batch ends right after a begin when parsing failed inside the
-       * container: fused decode has entered it by then (the JSON byte after
-       * the bracket was no closing one; the MessagePack header read), so
-       * the build side goes on as for a non-empty container and meets the
-       * end of the batch inside it, at the same path. */
-      if (!e) {
+      /* Parsing failed at the first item: fused decode has entered the
+       * container by then (the JSON byte after the bracket was no closing
+       * one; the MessagePack header read), so the build side goes on as for
+       * a non-empty container and meets the failure inside it, at the
+       * item's path. A JSON begin that found no item and no bracket failed
+       * in the container itself. */
+      if (!e || e->kind == VMIR_EVENT_ERROR_IN_ITEM) {
         *next = in->a;
         return VMIR_OK;
       }
+      if (e->kind == VMIR_EVENT_ERROR_AFTER_ITEM) return unexpected(exe, vm, err, "an item or the end");
       if (e->kind == VMIR_EVENT_END) {
         d->event_pos++;
         *next = in->b;
@@ -280,7 +346,10 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
       return VMIR_OK;
     case VMIR_OP_EVENT_NEXT_MEMBER:
     case VMIR_OP_EVENT_NEXT_ELEMENT:
-      if (!e) return unexpected(exe, vm, err, "the rest of the container");
+      /* An item that failed to parse is one more item (fused decode stepped
+       * over the separator and entered it); a failed separator is not. */
+      if (!e || e->kind == VMIR_EVENT_ERROR_AFTER_ITEM)
+        return unexpected(exe, vm, err, "the rest of the container");
       if (e->kind == VMIR_EVENT_END) {
         d->event_pos++;
         *next = in->b;
@@ -289,6 +358,11 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
       }
       return VMIR_OK;
     case VMIR_OP_EVENT_PEEK_NULL:
+      /* As the fused peeks: JSON's takes anything but a whole `null` for
+       * not null; MessagePack's needs a byte to look at. */
+      if (e && e->kind == VMIR_EVENT_ERROR_IN_ITEM && e->token_class == VMIR_TOKEN_CLASS_COUNT &&
+          d->src.format == VMIR_SOURCE_BINARY)
+        return unexpected(exe, vm, err, "a value");
       if (e && e->kind == VMIR_EVENT_SCALAR && e->scalar.type == VMIR_SCALAR_NULL) {
         d->event_pos++;
         *next = in->a;
@@ -297,8 +371,16 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
       }
       return VMIR_OK;
     case VMIR_OP_EVENT_PEEK_TOKEN:
-      if (!e || e->kind == VMIR_EVENT_KEY || e->kind == VMIR_EVENT_END)
+      if (!e || e->kind == VMIR_EVENT_KEY || e->kind == VMIR_EVENT_END ||
+          e->kind == VMIR_EVENT_ERROR_AFTER_ITEM)
         return unexpected(exe, vm, err, "a value");
+      /* A token that fails to parse still has the class its first byte
+       * gives, which is all a fused peek looks at. */
+      if (e->kind == VMIR_EVENT_ERROR_IN_ITEM) {
+        if (e->token_class >= VMIR_TOKEN_CLASS_COUNT) return unexpected(exe, vm, err, "a value");
+        *next = in->targets[e->token_class];
+        return VMIR_OK;
+      }
       *next = in->targets[class_of(e)];
       return VMIR_OK;
     case VMIR_OP_EVENT_READ_SCALAR:
@@ -308,7 +390,7 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
       d->event_pos++;
       return VMIR_OK;
     case VMIR_OP_EVENT_READ_VALUE: {
-      if (!e || e->kind == VMIR_EVENT_KEY || e->kind == VMIR_EVENT_END)
+      if (!e || e->kind == VMIR_EVENT_KEY || e->kind == VMIR_EVENT_END || is_error(e))
         return unexpected(exe, vm, err, "a value");
       d->value_offset = e->offset;
       size_t pos = d->event_pos;
@@ -330,7 +412,7 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
     }
     case VMIR_OP_EVENT_SKIP_VALUE: {
       size_t end;
-      if (!e || e->kind == VMIR_EVENT_KEY) return unexpected(exe, vm, err, "a value");
+      if (!e || e->kind == VMIR_EVENT_KEY || is_error(e)) return unexpected(exe, vm, err, "a value");
       size_t deepest = 0;
       if (!value_extent(dec, d->event_pos, &end, &deepest)) {
         d->events_exhausted = true;
@@ -356,18 +438,6 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
   }
 }
 
-/* Where the next event would start: JSON separators are not events, so a
- * ',' is stepped over to the key or value after it. */
-static size_t next_item_offset(const vmir_source *src) {
-  size_t p = token_offset(src);
-  if (src->format == VMIR_SOURCE_TEXT && p < src->len && src->data[p] == ',') {
-    vmir_source after = *src;
-    after.pos = p + 1;
-    p = token_offset(&after);
-  }
-  return p;
-}
-
 vmir_status vmir_decode_fail(const vmir_executable *exe, vmir_vm_state *vm, const vmir_str *message,
                              vmir_error *err) {
   /* A decode program's `fail` names the input where decoding stands: the
@@ -376,8 +446,10 @@ vmir_status vmir_decode_fail(const vmir_executable *exe, vmir_vm_state *vm, cons
   vmir_decode_state *d = vm->dec;
   size_t offset;
   if (exe->program->kind == VMIR_PROGRAM_BUILD) {
-    /* With no event left, the batch was cut by a parse failure: that
-     * failure is the one to report. */
+    /* Before the batch's error event, `fail` wins (fused decode fails
+     * before it reads the malformed token) and names where the next item
+     * starts. Only past the batch's end (no error event could be
+     * appended) is the parse failure the one to report. */
     if (d->event_pos >= d->dec->event_len) d->events_exhausted = true;
     offset = d->event_pos < d->dec->event_len ? d->dec->events[d->event_pos].offset : d->src.len;
   }

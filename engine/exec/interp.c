@@ -477,6 +477,7 @@ static inline vmir_status step(const vmir_executable *exe, vmir_vm_state *vm, vm
         if (!vmir_event_append(d->dec, key ? VMIR_EVENT_KEY : VMIR_EVENT_SCALAR, &sc,
                                key ? d->key_offset : d->scalar_offset))
           return fail(exe, vm, err, VMIR_E_NOMEM, "out of memory for the event batch");
+        d->event_end = d->src.pos;
         vm->pc++;
         return VMIR_OK;
       }

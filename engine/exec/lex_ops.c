@@ -126,6 +126,7 @@ vmir_status vmir_lex_op(const vmir_executable *exe, vmir_vm_state *vm, const vmi
   size_t entry_pos = src->pos;
   vmir_status st = run_lex(exe, vm, in, next, err);
   if (st == VMIR_OK) return VMIR_OK;
+  vm->dec->failed_op = in->op;
   /* Failure path only: a typed read that met another token class reports
    * what unfused decode reports (see wrong_token). */
   const char *what = NULL;
