@@ -177,7 +177,6 @@ static void decode_one(const vmir_shape *shape, const programs *p, vmir_executab
  * depth by different mechanisms). Values through each sink alike. */
 static void expect_same_result(const vmir_shape *shape, const char *a, const result *ra,
                                const char *b, const result *rb, bool exact) {
-  vmir_status sa = ra->status.status, sb = rb->status.status;
   if (exact || ra->status.status == VMIR_OK || ra->status.status != rb->status.status) {
     fz_expect_same(TARGET, shape, a, &ra->status, b, &rb->status, exact);
   } else if (ra->status.status != VMIR_E_LIMIT) {
@@ -235,7 +234,7 @@ static void dump_doc(const doc *d, vmir_format format, const vmir_decode_limits 
 }
 
 static void differential(const vmir_shape *shape, const programs *p, const doc *d,
-                         vmir_format format, const vmir_decode_limits *lim, uint32_t pc,
+                         const vmir_decode_limits *lim, uint32_t pc,
                          uint32_t guards, uint8_t tier_pick) {
   vmir_decoder *dec = vmir_decoder_new(lim), *dec2 = vmir_decoder_new(lim);
   if (!dec || !dec2) abort();
@@ -307,7 +306,7 @@ int vmir_fuzz_one(const uint8_t *data, size_t size) {
     d.len = len;
   }
   dump_doc(&d, format, &lim);
-  differential(shape, &p, &d, format, &lim, pc, guards, tier_pick);
+  differential(shape, &p, &d, &lim, pc, guards, tier_pick);
 out:
   free(d.data);
   programs_free(&p);
