@@ -459,6 +459,73 @@ START_TEST(limits) {
 }
 END_TEST
 
+/* On malformed input, unfused decode reports what fused decode reports:
+ * the build side meets the parse failure where the fused program meets
+ * the malformed token (found by the diff-decode fuzzer, class
+ * unfused-syntax-errors). decode_both asserts equal code, offset and path;
+ * each case also pins which error that is.
+ * t[verify format.parse.fusion-semantic-equivalence]
+ * t[verify format.parse.error-build-context] */
+START_TEST(malformed_input_same_error) {
+  codec node = codec_default(&node_shape, VMIR_FORMAT_JSON);
+  /* an item that fails: the path names the item, not its container */
+  const char *bad_item = "{\"value\":1,\"children\":[{\"value\":2,\"children\":[]},\x93]}";
+  outcome o = expect_failure(&node, bad_item, VMIR_E_DECODE);
+  ck_assert_str_eq(o.err.path, ".children[1]");
+  ck_assert_uint_eq(o.err.offset, (size_t)(strchr(bad_item, '\x93') - bad_item));
+  /* a separator that fails: the container's path */
+  const char *bad_separator = "{\"value\":1,\"children\":[{\"value\":2,\"children\":[]} x]}";
+  o = expect_failure(&node, bad_separator, VMIR_E_DECODE);
+  ck_assert_str_eq(o.err.path, ".children");
+  ck_assert_uint_eq(o.err.offset, (size_t)(strchr(bad_separator, 'x') - bad_separator));
+  /* a truncated first item, and an array cut right after its bracket
+   * (the end of input is no closing bracket: an item is due) */
+  o = expect_failure(&node, "{\"value\":1,\"children\":[{\"val", VMIR_E_DECODE);
+  ck_assert_str_eq(o.err.path, ".children[0]");
+  o = expect_failure(&node, "{\"value\":1,\"children\":[", VMIR_E_DECODE);
+  ck_assert_str_eq(o.err.path, ".children[0]");
+  codec_free(&node);
+
+  /* a `fail` just before the malformed token wins over it */
+  codec ext = codec_default(&figure_external_shape, VMIR_FORMAT_JSON);
+  const char *unknown_then_bad = "{\"hexagon\":\"\xe9\"}";
+  o = expect_failure(&ext, unknown_then_bad, VMIR_E_DECODE);
+  ck_assert_ptr_nonnull(strstr(o.err.message, "unknown variant"));
+  ck_assert_uint_eq(o.err.offset, 11);
+  codec_free(&ext);
+
+  /* untagged: a truncated string is still a string to the class dispatch */
+  codec untagged = codec_default(&figure_untagged_shape, VMIR_FORMAT_JSON);
+  o = expect_failure(&untagged, "\"abc", VMIR_E_DECODE);
+  ck_assert_ptr_nonnull(strstr(o.err.message, "no variant"));
+  ck_assert_uint_eq(o.err.offset, 0);
+  /* ... and a byte no value starts with is the syntax error */
+  o = expect_failure(&untagged, "\x93", VMIR_E_DECODE);
+  ck_assert_ptr_null(strstr(o.err.message, "no variant"));
+  codec_free(&untagged);
+
+  /* MessagePack: an array longer than a fixed array and cut short: the
+   * count check comes first, before the extra element is read */
+  static const char fixed_text[] =
+      "(shapes (define pair (array (count 2) (size 8) (align 4) (shape i32))) (root pair))";
+  vmir_error err;
+  vmir_shape_set *set = vmir_shape_text_parse(fixed_text, sizeof fixed_text - 1, "<pair>", &err);
+  ck_assert_msg(set != NULL, "%s", err.message);
+  codec pair = codec_default(vmir_shape_set_root(set), VMIR_FORMAT_MSGPACK);
+  static const uint8_t longer_and_cut[] = {0x93, 0x01, 0x02, 0xcd, 0x01};
+  o = decode_both(&pair, longer_and_cut, sizeof longer_and_cut);
+  ck_assert_int_eq(o.status, VMIR_E_BUILD);
+  ck_assert_ptr_nonnull(strstr(o.err.message, "more than 2"));
+  /* cut inside the second element: the truncation, at that element */
+  static const uint8_t cut[] = {0x92, 0x01, 0xcd, 0x01};
+  o = decode_both(&pair, cut, sizeof cut);
+  ck_assert_int_eq(o.status, VMIR_E_DECODE);
+  ck_assert_str_eq(o.err.path, "[1]");
+  codec_free(&pair);
+  vmir_shape_set_free(set);
+}
+END_TEST
+
 /* An internally tagged enum looks ahead for its tag. The members it steps
  * over before the tag are skipped values, bounded by the depth limit like
  * any skipped value; those after the tag are left to the typed second pass
@@ -737,6 +804,7 @@ static Suite *decode_suite(void) {
   tcase_add_test(tc, limits);
   tcase_add_test(tc, numbers);
   tcase_add_test(tc, tag_lookahead_and_depth_limit);
+  tcase_add_test(tc, malformed_input_same_error);
   tcase_add_test(tc, msgpack_from_peer);
   tcase_add_test(tc, unfused_decode_is_batched);
   suite_add_tcase(s, tc);
