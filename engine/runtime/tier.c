@@ -245,6 +245,17 @@ static void deopted(struct vmir_tier *t, vmir_cache_entry *e, const vmir_scratch
   }
 }
 
+/* Generated code carries no function-type signature in front of it, which
+ * clang's -fsanitize=function (part of OSS-Fuzz's UBSan set) checks at
+ * every indirect call; the one call into it is exempt. */
+#if defined(__clang__)
+__attribute__((no_sanitize("function")))
+#endif
+static vmir_status enter_code(vmir_jit_entry_fn entry, const void *root, const vmir_shape_context *ctx,
+                              void *io, vmir_scratch *scratch, vmir_vm_state *vm) {
+  return entry(root, ctx, io, scratch, vm);
+}
+
 vmir_status vmir_tier_run(vmir_executable *exe, vmir_vm_state *vm, const void *root,
                           const vmir_shape *shape, void *io, vmir_error *err) {
   struct vmir_tier *t = tier_of(exe);
@@ -269,7 +280,7 @@ vmir_status vmir_tier_run(vmir_executable *exe, vmir_vm_state *vm, const void *r
   /* t[impl format.exec.jit-semantic-equivalence]: the code works on the
    * same VM state with the interpreter's semantics; whatever it cannot do
    * it hands back below. */
-  vmir_status st = vmir_cache_code(e)->entry(root, &ctx, io, &scratch, vm);
+  vmir_status st = enter_code(vmir_cache_code(e)->entry, root, &ctx, io, &scratch, vm);
   if (st == VMIR_JIT_DEOPT) {
     /* t[impl format.exec.deopt-resume-point] t[impl format.exec.deopt-state-transfer]:
      * the code left vm->pc at the instruction to run next and every stack

@@ -10,12 +10,6 @@ out=${OUT:?OUT must name the output folder}
 : "${CC:=clang}" "${CFLAGS:=}" "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}"
 build="$work/vmir-build"
 
-# clang's -fsanitize=function (part of OSS-Fuzz's UBSan set) checks an
-# indirect call by reading the 8 bytes before the callee; JIT code starts
-# a code arena page with nothing mapped before it, so the tiering
-# runtime's call into generated code would fault. Leave that check out.
-if $CC --version 2>/dev/null | grep -q clang; then CFLAGS="$CFLAGS -fno-sanitize=function"; fi
-
 # The library and the harness objects, compiled with the engine's flags
 # ($CFLAGS carries the sanitizer and coverage options); only the link step
 # below adds $LIB_FUZZING_ENGINE.
