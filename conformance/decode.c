@@ -523,6 +523,36 @@ START_TEST(malformed_input_same_error) {
   ck_assert_str_eq(o.err.path, "[1]");
   codec_free(&pair);
   vmir_shape_set_free(set);
+
+  /* a unit read over a malformed string: the string's error, in both (the
+   * build side reads a null event, as json-read-null reads a null) */
+  codec unit = codec_default(&vmir_shape_unit, VMIR_FORMAT_JSON);
+  o = expect_failure(&unit, "\"\x10\"", VMIR_E_DECODE);
+  ck_assert_uint_eq(o.err.offset, 1);
+  o = expect_failure(&unit, "1", VMIR_E_DECODE);
+  ck_assert_uint_eq(o.err.offset, 0);
+  codec_free(&unit);
+
+  /* a MessagePack header of another class, cut short: its own error */
+  codec flag = codec_default(&vmir_shape_bool, VMIR_FORMAT_MSGPACK);
+  static const uint8_t cut_map_header[] = {0xde, 0x00};
+  o = decode_both(&flag, cut_map_header, sizeof cut_map_header);
+  ck_assert_int_eq(o.status, VMIR_E_DECODE);
+  ck_assert_uint_eq(o.err.offset, sizeof cut_map_header); /* the end: the count is cut */
+  ck_assert_ptr_null(strstr(o.err.message, "expected a boolean"));
+  codec_free(&flag);
+
+  /* a dynamic value nested past the depth limit before a syntax error: the
+   * limit, met first in the input, in both */
+  codec value = codec_default(&vmir_shape_value, VMIR_FORMAT_JSON);
+  vmir_decode_limits one_level = {.max_depth = 1};
+  const char *deep_then_bad = "[[true],x";
+  o = decode_both_limited(&value, deep_then_bad, strlen(deep_then_bad), &one_level);
+  ck_assert_int_eq(o.status, VMIR_E_LIMIT);
+  const char *bad_then_deep = "[x,[true]]";
+  o = decode_both_limited(&value, bad_then_deep, strlen(bad_then_deep), &one_level);
+  ck_assert_int_eq(o.status, VMIR_E_DECODE);
+  codec_free(&value);
 }
 END_TEST
 

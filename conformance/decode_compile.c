@@ -581,10 +581,11 @@ START_TEST(every_kind_lowering) {
   ck_assert_uint_eq(count_op(p, VMIR_OP_MSGPACK_READ_MAP_HEADER), 2);   /* struct, map */
   vmir_program_free(p);
 
-  /* Events: every scalar is event-read-scalar; unit is checked by peek. */
+  /* Events: every scalar is event-read-scalar; unit reads a null event. */
   p = compile_ok(&all_kinds_shape, BUILD, VMIR_FORMAT_MSGPACK, VMIR_UNKNOWN_DENY, false);
   ck_assert_uint_eq(count_op(p, VMIR_OP_EVENT_READ_SCALAR), 1 + 10 + 8 + 1);
-  ck_assert_uint_eq(count_op(p, VMIR_OP_EVENT_PEEK_NULL), 3);
+  ck_assert_uint_eq(count_op(p, VMIR_OP_EVENT_PEEK_NULL), 2);
+  ck_assert_uint_eq(count_op(p, VMIR_OP_EVENT_READ_NULL), 1);
   ck_assert_uint_eq(count_op(p, VMIR_OP_EVENT_READ_VALUE), 2);
   vmir_program_free(p);
 }
@@ -833,9 +834,8 @@ START_TEST(build_program_mirrors_fused) {
     ck_assert_uint_eq(count_op(fu, VMIR_OP_JSON_READ_BOOL) + count_op(fu, VMIR_OP_JSON_READ_NUMBER) +
                           count_op(fu, VMIR_OP_JSON_READ_STRING),
                       count_op(bu, VMIR_OP_EVENT_READ_SCALAR));
-    /* nulls: json-read-null becomes event-peek-null + fail */
-    ck_assert_uint_eq(count_op(fu, VMIR_OP_JSON_PEEK_NULL) + count_op(fu, VMIR_OP_JSON_READ_NULL),
-                      count_op(bu, VMIR_OP_EVENT_PEEK_NULL));
+    ck_assert_uint_eq(count_op(fu, VMIR_OP_JSON_PEEK_NULL), count_op(bu, VMIR_OP_EVENT_PEEK_NULL));
+    ck_assert_uint_eq(count_op(fu, VMIR_OP_JSON_READ_NULL), count_op(bu, VMIR_OP_EVENT_READ_NULL));
     vmir_program_free(fu);
     vmir_program_free(bu);
   }

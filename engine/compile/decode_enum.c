@@ -73,7 +73,7 @@ static void payload(vmir_dlower *D, const vmir_shape *e, uint32_t vi,
   const vmir_variant *v = &e->u.enumeration.variants[vi];
   switch (v->style) {
     case VMIR_VARIANT_UNIT:
-      vmir_dec_read_null(D, "a unit variant");
+      vmir_dec_op(D, D->ops->read_null, 0, 0);
       return;
     case VMIR_VARIANT_NEWTYPE: {
       const vmir_field *f = newtype_field(D, v);

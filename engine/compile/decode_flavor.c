@@ -15,7 +15,6 @@
 const vmir_decode_ops vmir_decode_ops_json = {
     .name = "json",
     .counted = false,
-    .null_by_peek = false,
     .bytes_as_bin = false,
     .begin_object = VMIR_OP_JSON_BEGIN_OBJECT,
     .next_member = VMIR_OP_JSON_NEXT_MEMBER,
@@ -41,7 +40,6 @@ const vmir_decode_ops vmir_decode_ops_json = {
 const vmir_decode_ops vmir_decode_ops_msgpack = {
     .name = "msgpack",
     .counted = true,
-    .null_by_peek = false,
     .bytes_as_bin = true,
     .begin_object = VMIR_DECODE_NO_OP,
     .next_member = VMIR_DECODE_NO_OP,
@@ -69,7 +67,6 @@ const vmir_decode_ops vmir_decode_ops_msgpack = {
 const vmir_decode_ops vmir_decode_ops_event = {
     .name = "event",
     .counted = false,
-    .null_by_peek = true,
     .bytes_as_bin = false,
     .begin_object = VMIR_OP_EVENT_BEGIN_OBJECT,
     .next_member = VMIR_OP_EVENT_NEXT_MEMBER,
@@ -81,7 +78,7 @@ const vmir_decode_ops vmir_decode_ops_event = {
     .read_bool = VMIR_OP_EVENT_READ_SCALAR,
     .read_number = VMIR_OP_EVENT_READ_SCALAR,
     .read_string = VMIR_OP_EVENT_READ_SCALAR,
-    .read_null = VMIR_DECODE_NO_OP,
+    .read_null = VMIR_OP_EVENT_READ_NULL,
     .read_bin = VMIR_DECODE_NO_OP,
     .read_value = VMIR_OP_EVENT_READ_VALUE,
     .skip_value = VMIR_OP_EVENT_SKIP_VALUE,
@@ -132,19 +129,6 @@ void vmir_dec_advance(vmir_dlower *D, bool object, uint32_t next, uint32_t end) 
   }
   vmir_lower_emit(&D->L, VMIR_OP_LOOP_STEP, 0, 0, 0);
   vmir_lower_emit(&D->L, VMIR_OP_LOOP_NEXT, next, end, 0);
-}
-
-void vmir_dec_read_null(vmir_dlower *D, const char *what) {
-  if (!D->ops->null_by_peek) {
-    vmir_dec_op(D, D->ops->read_null, 0, 0);
-    return;
-  }
-  /* peek-null consumes the null when it is one; anything else is the
-   * same mismatch json-read-null reports in the fused program. */
-  uint32_t ok = vmir_lower_block(&D->L);
-  uint32_t bad = vmir_dec_fail_block(D, "expected null for %s", what);
-  vmir_dec_op(D, D->ops->peek_null, ok, bad);
-  D->L.block = ok;
 }
 
 static void fail_here_v(vmir_dlower *D, const char *fmt, va_list ap)

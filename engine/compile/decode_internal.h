@@ -36,9 +36,6 @@ typedef struct vmir_decode_ops {
    * array is a loop over the count register. Otherwise delimiters end
    * them, and the begin/next builtins branch on the separator. */
   bool counted;
-  /* The event source has no reader that insists on null: `null` is
-   * checked with peek-null and a fail. */
-  bool null_by_peek;
   /* MessagePack bytes are bin tokens, read as a scalar; JSON and events
    * read them as a value (an array of numbers, or a bytes scalar). */
   bool bytes_as_bin;
@@ -78,8 +75,6 @@ void vmir_dec_open(vmir_dlower *D, bool object, uint32_t first, uint32_t empty);
 /* After an item: to `next` when another follows, to `end` when the object
  * (array) is finished. Ends the current block. */
 void vmir_dec_advance(vmir_dlower *D, bool object, uint32_t next, uint32_t end);
-/* Reads a null; the event flavour checks it with peek-null. */
-void vmir_dec_read_null(vmir_dlower *D, const char *what);
 /* Ends the current block with `fail msg`. */
 void vmir_dec_fail_here(vmir_dlower *D, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

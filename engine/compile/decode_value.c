@@ -29,7 +29,7 @@ void vmir_dec_value(vmir_dlower *D, const vmir_shape *shape) {
       return;
     case VMIR_KIND_UNIT:
       /* Zero-sized: nothing to store, only the null to consume. */
-      vmir_dec_read_null(D, "a unit value");
+      vmir_dec_op(D, D->ops->read_null, 0, 0);
       return;
     case VMIR_KIND_BYTES:
       /* A bin (MessagePack), an array of numbers (JSON) or a bytes event:

@@ -208,30 +208,35 @@ static vmir_token_class class_of(const vmir_event *e) {
   }
 }
 
-/* Index just past the value starting at `pos` (balanced begin/end), and
- * the deepest container nesting inside it. */
-static bool value_extent(const vmir_decoder *dec, size_t pos, size_t *end, size_t *deepest) {
-  size_t depth = 0, most = 0;
+typedef enum build_result { BUILT = 0, EXHAUSTED, TOO_DEEP, NO_MEMORY } build_result;
+
+/* Scans the value starting at `pos` in input order, as a fused reader reads
+ * it: BUILT with *end just past it, or the first failure met, a container
+ * nested deeper than the decoder's depth limit (TOO_DEEP, *fail_at its
+ * offset) or the batch's error event (EXHAUSTED). */
+static build_result value_scan(const vmir_decoder *dec, size_t pos, size_t *end, size_t *fail_at) {
+  size_t depth = 0;
   do {
-    if (pos >= dec->event_len || is_error(&dec->events[pos])) return false;
-    uint32_t k = dec->events[pos++].kind;
-    if (k == VMIR_EVENT_BEGIN_OBJECT || k == VMIR_EVENT_BEGIN_ARRAY) {
-      if (++depth > most) most = depth;
-    } else if (k == VMIR_EVENT_END) {
-      if (depth == 0) return false;
+    if (pos >= dec->event_len || is_error(&dec->events[pos])) return EXHAUSTED;
+    const vmir_event *e = &dec->events[pos++];
+    if (e->kind == VMIR_EVENT_BEGIN_OBJECT || e->kind == VMIR_EVENT_BEGIN_ARRAY) {
+      if (++depth > dec->limits.max_depth) {
+        *fail_at = e->offset;
+        return TOO_DEEP;
+      }
+    } else if (e->kind == VMIR_EVENT_END) {
+      if (depth == 0) return EXHAUSTED;
       depth--;
     }
   } while (depth > 0);
   *end = pos;
-  if (deepest) *deepest = most;
-  return true;
+  return BUILT;
 }
 
 static bool value_end(const vmir_decoder *dec, size_t pos, size_t *end) {
-  return value_extent(dec, pos, end, NULL);
+  size_t unused;
+  return value_scan(dec, pos, end, &unused) == BUILT;
 }
-
-typedef enum build_result { BUILT = 0, EXHAUSTED, TOO_DEEP, NO_MEMORY } build_result;
 
 /* Builds the dynamic value starting at *pos in the arena. The events came
  * from our parse program, so they are well formed, but a failed parse
@@ -389,44 +394,46 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
       d->scalar_offset = e->offset;
       d->event_pos++;
       return VMIR_OK;
-    case VMIR_OP_EVENT_READ_VALUE: {
-      if (!e || e->kind == VMIR_EVENT_KEY || e->kind == VMIR_EVENT_END || is_error(e))
+    case VMIR_OP_EVENT_READ_NULL:
+      if (!e || e->kind != VMIR_EVENT_SCALAR || e->scalar.type != VMIR_SCALAR_NULL)
+        return unexpected(exe, vm, err, "null");
+      d->event_pos++;
+      return VMIR_OK;
+    case VMIR_OP_EVENT_READ_VALUE:
+    case VMIR_OP_EVENT_SKIP_VALUE: {
+      bool skip = in->op == VMIR_OP_EVENT_SKIP_VALUE;
+      if (!e || e->kind == VMIR_EVENT_KEY || (!skip && e->kind == VMIR_EVENT_END) || is_error(e))
         return unexpected(exe, vm, err, "a value");
-      d->value_offset = e->offset;
-      size_t pos = d->event_pos;
-      build_result r = build_value(dec, &pos, &d->value, 0);
+      /* Read or skipped, a value is bounded by the decoder's depth limit,
+       * and whichever of that bound and a parse failure comes first in the
+       * input is the error, as in the fused readers. */
+      size_t end = 0, fail_at = e->offset;
+      build_result r = value_scan(dec, d->event_pos, &end, &fail_at);
       if (r == EXHAUSTED) {
         d->events_exhausted = true;
         vmir_source_fail(&d->src, err, VMIR_E_DECODE, d->src.len, "unexpected end of input in a value");
         return vmir_exec_annotate(exe, vm, err);
       }
-      if (r != BUILT) {
-        vmir_status code = r == TOO_DEEP ? VMIR_E_LIMIT : vmir_arena_failure(&dec->arena);
-        vmir_source_fail(&d->src, err, code, e->offset, "%s",
-                         r == TOO_DEEP ? "value nested deeper than the decoder's depth limit"
-                                       : "cannot allocate the value");
-        return vmir_exec_annotate(exe, vm, err);
-      }
-      d->event_pos = pos;
-      return VMIR_OK;
-    }
-    case VMIR_OP_EVENT_SKIP_VALUE: {
-      size_t end;
-      if (!e || e->kind == VMIR_EVENT_KEY || is_error(e)) return unexpected(exe, vm, err, "a value");
-      size_t deepest = 0;
-      if (!value_extent(dec, d->event_pos, &end, &deepest)) {
-        d->events_exhausted = true;
-        vmir_source_fail(&d->src, err, VMIR_E_DECODE, d->src.len, "unexpected end of input in a value");
-        return vmir_exec_annotate(exe, vm, err);
-      }
-      /* The same bound as the fused skip: a skipped value is validated to
-       * the decoder's depth limit too. */
-      if (deepest > dec->limits.max_depth) {
-        vmir_source_fail(&d->src, err, VMIR_E_LIMIT, e->offset, "nesting deeper than %u levels",
+      if (r == TOO_DEEP) {
+        vmir_source_fail(&d->src, err, VMIR_E_LIMIT, fail_at, "nesting deeper than %u levels",
                          dec->limits.max_depth);
         return vmir_exec_annotate(exe, vm, err);
       }
-      d->event_pos = end;
+      if (skip) {
+        d->event_pos = end;
+        return VMIR_OK;
+      }
+      d->value_offset = e->offset;
+      size_t pos = d->event_pos;
+      r = build_value(dec, &pos, &d->value, 0);
+      if (r != BUILT) {
+        vmir_status code = r == TOO_DEEP ? VMIR_E_LIMIT : r == EXHAUSTED ? VMIR_E_DECODE
+                                                                          : vmir_arena_failure(&dec->arena);
+        vmir_source_fail(&d->src, err, code, e->offset, "%s",
+                         r == NO_MEMORY ? "cannot allocate the value" : "malformed value events");
+        return vmir_exec_annotate(exe, vm, err);
+      }
+      d->event_pos = pos;
       return VMIR_OK;
     }
     case VMIR_OP_EVENT_EXPECT_END:

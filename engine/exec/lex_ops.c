@@ -74,8 +74,15 @@ static vmir_status wrong_token(const vmir_executable *exe, vmir_vm_state *vm, vm
       if (!json) st = vmir_msgpack_read_bin(&probe, &sc, err);
       break;
     case VMIR_TOKEN_ARRAY:
-    case VMIR_TOKEN_OBJECT:
+    case VMIR_TOKEN_OBJECT: {
+      /* A JSON bracket is one byte; a MessagePack header may be cut short,
+       * which the parse program's header read reports. */
+      uint64_t count;
+      if (!json)
+        st = found == VMIR_TOKEN_ARRAY ? vmir_msgpack_read_array_header(&probe, &count, err)
+                                       : vmir_msgpack_read_map_header(&probe, &count, err);
       break;
+    }
   }
   if (st == VMIR_OK) vmir_source_expected(&d->src, err, start, expected);
   return vmir_exec_annotate(exe, vm, err);
