@@ -118,6 +118,8 @@ static bool fails_after_item(uint32_t op) {
   }
 }
 
+/* t[impl format.parse.fusion-semantic-equivalence]: on malformed input the
+ * build side fails where the fused program does (docs/decode.md). */
 bool vmir_event_append_error(vmir_decode_state *d) {
   vmir_source at = d->src;
   at.pos = d->event_end;
