@@ -28,3 +28,39 @@ vmir_status vmir_exec_fail(const vmir_executable *exe, const vmir_vm_state *vm,
   vmir_exec_annotate(exe, vm, err);
   return code;
 }
+
+/* A sink failure becomes an execution error naming the sink's reason.
+ * t[impl format.ir.sink-error-propagation] t[impl format.exec.error-propagation] */
+vmir_status vmir_exec_sink_failed(const vmir_executable *exe, const vmir_vm_state *vm,
+                                  vmir_error *err, vmir_status st) {
+  const char *why = vm->sink->error[0] ? vm->sink->error : "sink reported an error";
+  return vmir_exec_fail(exe, vm, err, st == VMIR_E_NOMEM ? VMIR_E_NOMEM : VMIR_E_SINK, "%s", why);
+}
+
+static const char *test_name(vmir_predicate_test t) {
+  switch (t) {
+    case VMIR_PRED_IS_NONE: return "is-none";
+    case VMIR_PRED_IS_EMPTY: return "is-empty";
+    case VMIR_PRED_IS_DEFAULT: return "is-default";
+    case VMIR_PRED_HOST: return "host";
+    case VMIR_PRED_NONE: break;
+  }
+  return "none";
+}
+
+/* A predicate failure names the predicate and the field it guards.
+ * t[impl format.ir.error-predicate-context] */
+vmir_status vmir_exec_predicate_failed(const vmir_executable *exe, const vmir_vm_state *vm,
+                                       vmir_error *err, uint32_t index, const char *why) {
+  const vmir_predicate *pred = &exe->program->predicates[index];
+  const vmir_str *name = &exe->strings[pred->field_name];
+  int shown = (int)(name->len > 60 ? 60 : name->len);
+  vmir_status code = vmir_exec_fail(exe, vm, err, VMIR_E_PREDICATE,
+                                    "predicate p%u (%s) for field '%.*s': %s", index,
+                                    test_name(pred->test), shown, name->ptr, why);
+  if (err) {
+    err->predicate = (int32_t)index;
+    snprintf(err->predicate_field, sizeof err->predicate_field, "%.*s", shown, name->ptr);
+  }
+  return code;
+}

@@ -16,4 +16,13 @@ vmir_status vmir_exec_fail(const vmir_executable *exe, const vmir_vm_state *vm,
 vmir_status vmir_exec_annotate(const vmir_executable *exe, const vmir_vm_state *vm,
                                vmir_error *err);
 
+/* The error of a sink call that returned `st`, with the sink's reason. */
+vmir_status vmir_exec_sink_failed(const vmir_executable *exe, const vmir_vm_state *vm,
+                                  vmir_error *err, vmir_status st);
+
+/* The error of predicate `index` that could not be evaluated (`why`),
+ * naming the predicate and the field it guards. */
+vmir_status vmir_exec_predicate_failed(const vmir_executable *exe, const vmir_vm_state *vm,
+                                       vmir_error *err, uint32_t index, const char *why);
+
 #endif

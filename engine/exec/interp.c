@@ -21,18 +21,10 @@
 
 #define fail vmir_exec_fail
 
-/* A sink failure becomes an execution error naming the sink's reason.
- * t[impl format.ir.sink-error-propagation] t[impl format.exec.error-propagation] */
-static vmir_status sink_failed(const vmir_executable *exe, vmir_vm_state *vm,
-                               vmir_error *err, vmir_status st) {
-  const char *why = vm->sink->error[0] ? vm->sink->error : "sink reported an error";
-  return fail(exe, vm, err, st == VMIR_E_NOMEM ? VMIR_E_NOMEM : VMIR_E_SINK, "%s", why);
-}
-
 #define SINK(call)                                      \
   do {                                                  \
     vmir_status st_ = (call);                           \
-    if (st_ != VMIR_OK) return sink_failed(exe, vm, err, st_); \
+    if (st_ != VMIR_OK) return vmir_exec_sink_failed(exe, vm, err, st_); \
   } while (0)
 
 static vmir_status push(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err,
@@ -58,34 +50,6 @@ static vmir_value_view view_of(const vmir_path_entry *cur) {
   vmir_read_length(cur->shape, cur->addr, &v.length);
   if (cur->shape->kind == VMIR_KIND_OPTION) v.present = vmir_option_present(cur->shape, cur->addr);
   return v;
-}
-
-static const char *test_name(vmir_predicate_test t) {
-  switch (t) {
-    case VMIR_PRED_IS_NONE: return "is-none";
-    case VMIR_PRED_IS_EMPTY: return "is-empty";
-    case VMIR_PRED_IS_DEFAULT: return "is-default";
-    case VMIR_PRED_HOST: return "host";
-    case VMIR_PRED_NONE: break;
-  }
-  return "none";
-}
-
-/* A predicate failure names the predicate and the field it guards.
- * t[impl format.ir.error-predicate-context] */
-static vmir_status predicate_failed(const vmir_executable *exe, vmir_vm_state *vm,
-                                    vmir_error *err, uint32_t index, const char *why) {
-  const vmir_predicate *pred = &exe->program->predicates[index];
-  const vmir_str *name = &exe->strings[pred->field_name];
-  vmir_status code = fail(exe, vm, err, VMIR_E_PREDICATE, "predicate p%u (%s) for field '%.*s': %s",
-                          index, test_name(pred->test), (int)(name->len > 60 ? 60 : name->len),
-                          name->ptr, why);
-  if (err) {
-    err->predicate = (int32_t)index;
-    snprintf(err->predicate_field, sizeof err->predicate_field, "%.*s",
-             (int)(name->len > 60 ? 60 : name->len), name->ptr);
-  }
-  return code;
 }
 
 /* Evaluates a predicate on the current value; predicates only steer
@@ -114,10 +78,10 @@ static vmir_status eval_predicate(const vmir_executable *exe, vmir_vm_state *vm,
     case VMIR_PRED_HOST: {
       const vmir_exec_env *env = vm->env;
       if (!env || !env->host_predicate)
-        return predicate_failed(exe, vm, err, index, "no host predicate hook is installed");
+        return vmir_exec_predicate_failed(exe, vm, err, index, "no host predicate hook is installed");
       vmir_value_view view = view_of(cur);
       if (env->host_predicate(env->host_ctx, pred->host_id, &view, result) != VMIR_OK)
-        return predicate_failed(exe, vm, err, index, "the host predicate hook reported an error");
+        return vmir_exec_predicate_failed(exe, vm, err, index, "the host predicate hook reported an error");
       return VMIR_OK;
     }
     case VMIR_PRED_NONE:
@@ -125,7 +89,7 @@ static vmir_status eval_predicate(const vmir_executable *exe, vmir_vm_state *vm,
   }
   char why[96];
   snprintf(why, sizeof why, "cannot be evaluated on a %s value", vmir_kind_name(s->kind));
-  return predicate_failed(exe, vm, err, index, why);
+  return vmir_exec_predicate_failed(exe, vm, err, index, why);
 }
 
 static vmir_status emit_value_tree(const vmir_executable *exe, vmir_vm_state *vm,
