@@ -11,6 +11,7 @@
 #include "format/json_lex.h"
 #include "format/msgpack_lex.h"
 #include "harness.h"
+#include "lex_checks.h"
 #include "util/arena.h"
 #include "vmir/program.h"
 
@@ -33,22 +34,6 @@ static vmir_source *json_n(const void *text, size_t len) {
 
 static vmir_source *json(const char *text) { return json_n(text, strlen(text)); }
 
-#define ck_ok(call)                                                          \
-  do {                                                                       \
-    vmir_status st_ = (call);                                                \
-    ck_assert_msg(st_ == VMIR_OK, "%s failed: %s", #call, err.message);      \
-  } while (0)
-
-/* The call fails with `code` and a message containing `needle`. */
-#define ck_fails(call, code, needle)                                         \
-  do {                                                                       \
-    vmir_status st_ = (call);                                                \
-    ck_assert_msg(st_ == (code), "%s: status %s (message: %s)", #call,       \
-                  vmir_status_name(st_), err.message);                       \
-    ck_assert_msg(strstr(err.message, (needle)) != NULL,                     \
-                  "message \"%s\" lacks \"%s\"", err.message, (needle));     \
-    ck_assert_int_eq(err.has_offset, 1);                                     \
-  } while (0)
 
 static bool str_is(vmir_str s, const char *want, size_t want_len) {
   return s.len == want_len && memcmp(s.ptr, want, want_len) == 0;

@@ -10,6 +10,7 @@
 
 #include "format/msgpack_lex.h"
 #include "harness.h"
+#include "lex_checks.h"
 #include "util/arena.h"
 
 static vmir_arena arena;
@@ -31,21 +32,6 @@ static vmir_source *mp(const void *data, size_t len) {
 
 #define BYTES(...) (const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__})
 
-#define ck_ok(call)                                                          \
-  do {                                                                       \
-    vmir_status st_ = (call);                                                \
-    ck_assert_msg(st_ == VMIR_OK, "%s failed: %s", #call, err.message);      \
-  } while (0)
-
-#define ck_fails(call, code, needle)                                         \
-  do {                                                                       \
-    vmir_status st_ = (call);                                                \
-    ck_assert_msg(st_ == (code), "%s: status %s (message: %s)", #call,       \
-                  vmir_status_name(st_), err.message);                       \
-    ck_assert_msg(strstr(err.message, (needle)) != NULL,                     \
-                  "message \"%s\" lacks \"%s\"", err.message, (needle));     \
-    ck_assert_int_eq(err.has_offset, 1);                                     \
-  } while (0)
 
 /* ---- packing with msgpack-c --------------------------------------------- */
 
