@@ -34,7 +34,6 @@ static vmir_source *json_n(const void *text, size_t len) {
 
 static vmir_source *json(const char *text) { return json_n(text, strlen(text)); }
 
-
 static bool str_is(vmir_str s, const char *want, size_t want_len) {
   return s.len == want_len && memcmp(s.ptr, want, want_len) == 0;
 }

@@ -32,7 +32,6 @@ static vmir_source *mp(const void *data, size_t len) {
 
 #define BYTES(...) (const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__})
 
-
 /* ---- packing with msgpack-c --------------------------------------------- */
 
 typedef struct packed {
