@@ -556,6 +556,52 @@ START_TEST(malformed_input_same_error) {
 }
 END_TEST
 
+/* Untagged dispatch offers a bytes variant what a bytes field accepts: in
+ * MessagePack a bin or an array of numbers, as in the unfused build
+ * program (found by the diff-decode fuzzer: untagged-bytes-array, where
+ * fused MessagePack sent an array to a later list variant).
+ * t[verify format.ir.enum-tagging-policy]
+ * t[verify format.parse.fusion-semantic-equivalence] */
+START_TEST(untagged_bytes_variant) {
+  static const char text[] =
+      "(shapes (define blob (enum (size 24) (align 8) (tag (offset 0) (width 1)) (tagging untagged)\n"
+      "  (variant raw (discriminant 1) (style newtype) (field 0 (offset 8) (shape bytes)))\n"
+      "  (variant numbers (discriminant 2) (style newtype) (field 0 (offset 8) (shape (list i16))))))\n"
+      "  (root blob))";
+  vmir_error err;
+  vmir_shape_set *set = vmir_shape_text_parse(text, sizeof text - 1, "<blob>", &err);
+  ck_assert_msg(set != NULL, "%s", err.message);
+  const vmir_shape *blob = vmir_shape_set_root(set);
+  for (int f = 0; f < VMIR_FORMAT_COUNT; f++) {
+    codec c = codec_default(blob, (vmir_format)f);
+    /* [1,2] as MessagePack (92 01 02) or JSON: the bytes variant takes it */
+    static const uint8_t packed[] = {0x92, 0x01, 0x02};
+    const void *in = f == VMIR_FORMAT_JSON ? (const void *)"[1,2]" : (const void *)packed;
+    size_t len = f == VMIR_FORMAT_JSON ? 5 : sizeof packed;
+    outcome o = decode_both(&c, in, len);
+    ck_assert_msg(o.status == VMIR_OK, "%s", o.err.message);
+    free(o.json);
+    for (int unfused = 0; unfused < 2; unfused++) {
+      uint8_t dest[24] = {0};
+      vmir_decoder *dec = vmir_decoder_new(NULL);
+      vmir_status st = unfused ? vmir_decode_unfused(c.parse, c.build, in, len, dest, blob, dec, NULL, &err)
+                               : vmir_decode(c.fused, in, len, dest, blob, dec, NULL, &err);
+      ck_assert_msg(st == VMIR_OK, "%s", err.message);
+      ck_assert_uint_eq(dest[0], 1); /* raw */
+      vmir_decoder_free(dec);
+    }
+    /* an array that is no byte string fails in the bytes variant */
+    static const uint8_t too_big[] = {0x91, 0xcd, 0x01, 0x00};
+    in = f == VMIR_FORMAT_JSON ? (const void *)"[256]" : (const void *)too_big;
+    len = f == VMIR_FORMAT_JSON ? 5 : sizeof too_big;
+    o = decode_both(&c, in, len);
+    ck_assert_int_ne(o.status, VMIR_OK);
+    codec_free(&c);
+  }
+  vmir_shape_set_free(set);
+}
+END_TEST
+
 /* An internally tagged enum looks ahead for its tag. The members it steps
  * over before the tag are skipped values, bounded by the depth limit like
  * any skipped value; those after the tag are left to the typed second pass
@@ -859,6 +905,7 @@ static Suite *decode_suite(void) {
   tcase_add_test(tc, numbers);
   tcase_add_test(tc, tag_lookahead_and_depth_limit);
   tcase_add_test(tc, malformed_input_same_error);
+  tcase_add_test(tc, untagged_bytes_variant);
   tcase_add_test(tc, msgpack_from_peer);
   tcase_add_test(tc, unfused_decode_is_batched);
   suite_add_tcase(s, tc);

@@ -58,7 +58,11 @@ const vmir_decode_ops vmir_decode_ops_msgpack = {
     .peek_null = VMIR_OP_MSGPACK_PEEK_NIL,
     .peek_token = VMIR_OP_MSGPACK_PEEK_TOKEN,
     .expect_end = VMIR_OP_MSGPACK_EXPECT_END,
-    .bytes_classes = VMIR_TOKEN_BIT(VMIR_TOKEN_BYTES),
+    /* A bin, or an array of numbers 0..255 as in JSON: a bytes value is
+     * read whole and build-store-value takes either, so untagged dispatch
+     * offers both classes too, as the event source does (fuzz:
+     * untagged-bytes-array). */
+    .bytes_classes = VMIR_TOKEN_BIT(VMIR_TOKEN_ARRAY) | VMIR_TOKEN_BIT(VMIR_TOKEN_BYTES),
 };
 
 /* The event source mirrors the JSON builtins one for one (docs/ir.md,
