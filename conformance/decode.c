@@ -502,6 +502,12 @@ START_TEST(malformed_input_same_error) {
   /* ... and a byte no value starts with is the syntax error */
   o = expect_failure(&untagged, "\x93", VMIR_E_DECODE);
   ck_assert_ptr_null(strstr(o.err.message, "no variant"));
+  /* ... also a ',' where an item should start (no separator there) */
+  o = expect_failure(&untagged, ",true", VMIR_E_DECODE);
+  ck_assert_ptr_null(strstr(o.err.message, "no variant"));
+  ck_assert_uint_eq(o.err.offset, 0);
+  o = expect_failure(&untagged, "[,1]", VMIR_E_DECODE);
+  ck_assert_uint_eq(o.err.offset, 1);
   codec_free(&untagged);
 
   /* MessagePack: an array longer than a fixed array and cut short: the

@@ -130,9 +130,15 @@ bool vmir_event_append_error(vmir_decode_state *d) {
     return false;
   if (!after) {
     /* A typed peek in fused decode classes the item by its first byte even
-     * when the token goes on to fail; the build side peeks the same. */
+     * when the token goes on to fail; the build side peeks the same. The
+     * item starts past a separator only where one follows a value (a
+     * scalar or an end); at the start, after a begin or a key, a ',' is
+     * the malformed item itself (fuzz: unfused-comma-item). */
+    vmir_decoder *dec = d->dec;
+    const vmir_event *last = dec->event_len >= 2 ? &dec->events[dec->event_len - 2] : NULL;
+    bool after_value = last && (last->kind == VMIR_EVENT_SCALAR || last->kind == VMIR_EVENT_END);
     vmir_source probe = d->src;
-    probe.pos = offset;
+    probe.pos = after_value ? offset : token_offset(&at);
     vmir_token_class cls;
     vmir_error scratch;
     vmir_status st = probe.format == VMIR_SOURCE_TEXT ? vmir_json_peek_token(&probe, &cls, &scratch)
