@@ -246,14 +246,12 @@ static bool value_end(const vmir_decoder *dec, size_t pos, size_t *end) {
   return value_scan(dec, pos, end, &unused) == BUILT;
 }
 
-/* Builds the dynamic value starting at *pos in the arena. The events came
- * from our parse program, so they are well formed, but a failed parse
- * leaves them cut short: EXHAUSTED. Depth is bounded by the decoder. */
-static build_result build_value(vmir_decoder *dec, size_t *pos, vmir_value *out, uint32_t depth) {
+/* Builds the dynamic value starting at *pos in the arena, once value_scan
+ * has accepted it: whole, and nested (so recursing) no deeper than the
+ * decoder's depth limit. */
+static build_result build_value(vmir_decoder *dec, size_t *pos, vmir_value *out) {
   if (*pos >= dec->event_len || is_error(&dec->events[*pos])) return EXHAUSTED;
   const vmir_event *e = &dec->events[*pos];
-  /* As the fused readers: at most max_depth nested containers. */
-  if (e->kind != VMIR_EVENT_SCALAR && depth >= dec->limits.max_depth) return TOO_DEEP;
   (*pos)++;
   memset(out, 0, sizeof *out);
   if (e->kind == VMIR_EVENT_SCALAR) {
@@ -301,7 +299,7 @@ static build_result build_value(vmir_decoder *dec, size_t *pos, vmir_value *out,
                                  k->scalar.as.string.len);
       if (!key) return NO_MEMORY;
       m[i].key = (vmir_str){key, k->scalar.as.string.len};
-      if ((r = build_value(dec, pos, &m[i].value, depth + 1)) != BUILT) return r;
+      if ((r = build_value(dec, pos, &m[i].value)) != BUILT) return r;
     }
     out->type = VMIR_VALUE_OBJECT;
     out->as.object.members = m;
@@ -310,7 +308,7 @@ static build_result build_value(vmir_decoder *dec, size_t *pos, vmir_value *out,
     vmir_value *items = n ? VMIR_ARENA_NEW_ARRAY(&dec->arena, vmir_value, n) : NULL;
     if (n && !items) return NO_MEMORY;
     for (size_t i = 0; i < n; i++)
-      if ((r = build_value(dec, pos, &items[i], depth + 1)) != BUILT) return r;
+      if ((r = build_value(dec, pos, &items[i])) != BUILT) return r;
     out->type = VMIR_VALUE_ARRAY;
     out->as.array.items = items;
     out->as.array.len = n;
@@ -433,10 +431,9 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
       }
       d->value_offset = e->offset;
       size_t pos = d->event_pos;
-      r = build_value(dec, &pos, &d->value, 0);
+      r = build_value(dec, &pos, &d->value);
       if (r != BUILT) {
-        vmir_status code = r == TOO_DEEP ? VMIR_E_LIMIT : r == EXHAUSTED ? VMIR_E_DECODE
-                                                                          : vmir_arena_failure(&dec->arena);
+        vmir_status code = r == EXHAUSTED ? VMIR_E_DECODE : vmir_arena_failure(&dec->arena);
         vmir_source_fail(&d->src, err, code, e->offset, "%s",
                          r == NO_MEMORY ? "cannot allocate the value" : "malformed value events");
         return vmir_exec_annotate(exe, vm, err);

@@ -37,17 +37,6 @@ vmir_status vmir_exec_sink_failed(const vmir_executable *exe, const vmir_vm_stat
   return vmir_exec_fail(exe, vm, err, st == VMIR_E_NOMEM ? VMIR_E_NOMEM : VMIR_E_SINK, "%s", why);
 }
 
-static const char *test_name(vmir_predicate_test t) {
-  switch (t) {
-    case VMIR_PRED_IS_NONE: return "is-none";
-    case VMIR_PRED_IS_EMPTY: return "is-empty";
-    case VMIR_PRED_IS_DEFAULT: return "is-default";
-    case VMIR_PRED_HOST: return "host";
-    case VMIR_PRED_NONE: break;
-  }
-  return "none";
-}
-
 /* A predicate failure names the predicate and the field it guards.
  * t[impl format.ir.error-predicate-context] */
 vmir_status vmir_exec_predicate_failed(const vmir_executable *exe, const vmir_vm_state *vm,
@@ -57,7 +46,7 @@ vmir_status vmir_exec_predicate_failed(const vmir_executable *exe, const vmir_vm
   int shown = (int)(name->len > 60 ? 60 : name->len);
   vmir_status code = vmir_exec_fail(exe, vm, err, VMIR_E_PREDICATE,
                                     "predicate p%u (%s) for field '%.*s': %s", index,
-                                    test_name(pred->test), shown, name->ptr, why);
+                                    vmir_predicate_test_name(pred->test), shown, name->ptr, why);
   if (err) {
     err->predicate = (int32_t)index;
     snprintf(err->predicate_field, sizeof err->predicate_field, "%.*s", shown, name->ptr);

@@ -61,6 +61,17 @@ const char *vmir_program_kind_name(vmir_program_kind kind) {
   return NULL;
 }
 
+const char *vmir_predicate_test_name(vmir_predicate_test test) {
+  switch (test) {
+    case VMIR_PRED_IS_NONE: return "is-none";
+    case VMIR_PRED_IS_EMPTY: return "is-empty";
+    case VMIR_PRED_IS_DEFAULT: return "is-default";
+    case VMIR_PRED_HOST: return "host";
+    case VMIR_PRED_NONE: break;
+  }
+  return "none";
+}
+
 const char *vmir_op_family_name(vmir_op_family family) {
   switch (family) {
     case VMIR_FAMILY_CONTROL: return "control";

@@ -61,17 +61,6 @@ static void put_bytes(vmir_buf *out, const uint8_t *p, uint32_t n) {
   }
 }
 
-static const char *test_name(vmir_predicate_test t) {
-  switch (t) {
-    case VMIR_PRED_IS_NONE: return "is-none";
-    case VMIR_PRED_IS_EMPTY: return "is-empty";
-    case VMIR_PRED_IS_DEFAULT: return "is-default";
-    case VMIR_PRED_HOST: return "host";
-    case VMIR_PRED_NONE: break;
-  }
-  return "none";
-}
-
 static void print_strings(vmir_buf *out, const vmir_program *p) {
   newline(out, 4);
   vmir_buf_puts(out, "(strings (");
@@ -94,7 +83,7 @@ static void print_predicates(vmir_buf *out, const vmir_program *p) {
     const vmir_predicate *pr = &p->predicates[i];
     newline(out, i == 0 ? 6 : 7);
     vmir_buf_printf(out, "%s(p%u (test %s)", i == 0 ? "(" : "", i,
-                    test_name(pr->test));
+                    vmir_predicate_test_name(pr->test));
     if (pr->test == VMIR_PRED_HOST)
       vmir_buf_printf(out, " (host-id %u)", pr->host_id);
     vmir_buf_printf(out, " (field (string %u)))", pr->field_name);

@@ -81,6 +81,8 @@ const vmir_op_info *vmir_op_info_of(uint32_t op);
 int vmir_op_by_name(const char *name, size_t len);
 const char *vmir_program_kind_name(vmir_program_kind kind);
 const char *vmir_op_family_name(vmir_op_family family);
+/* The text name of a predicate test ("is-none", "host", ...; "none"). */
+const char *vmir_predicate_test_name(vmir_predicate_test test);
 
 typedef struct vmir_insn {
   uint16_t op;
