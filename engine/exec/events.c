@@ -121,30 +121,32 @@ static bool fails_after_item(uint32_t op) {
 /* t[impl format.parse.fusion-semantic-equivalence]: on malformed input the
  * build side fails where the fused program does (docs/decode.md). */
 bool vmir_event_append_error(vmir_decode_state *d) {
+  vmir_decoder *dec = d->dec;
   vmir_source at = d->src;
   at.pos = d->event_end;
   size_t offset = next_item_offset(&at);
   bool after = fails_after_item(d->failed_op);
-  if (!vmir_event_append(d->dec, after ? VMIR_EVENT_ERROR_AFTER_ITEM : VMIR_EVENT_ERROR_IN_ITEM,
-                         NULL, offset))
-    return false;
+  uint32_t cls = VMIR_TOKEN_CLASS_COUNT;
   if (!after) {
     /* A typed peek in fused decode classes the item by its first byte even
      * when the token goes on to fail; the build side peeks the same. The
      * item starts past a separator only where one follows a value (a
      * scalar or an end); at the start, after a begin or a key, a ',' is
      * the malformed item itself (fuzz: unfused-comma-item). */
-    vmir_decoder *dec = d->dec;
-    const vmir_event *last = dec->event_len >= 2 ? &dec->events[dec->event_len - 2] : NULL;
+    const vmir_event *last = dec->event_len ? &dec->events[dec->event_len - 1] : NULL;
     bool after_value = last && (last->kind == VMIR_EVENT_SCALAR || last->kind == VMIR_EVENT_END);
     vmir_source probe = d->src;
     probe.pos = after_value ? offset : token_offset(&at);
-    vmir_token_class cls;
+    vmir_token_class peeked;
     vmir_error scratch;
-    vmir_status st = probe.format == VMIR_SOURCE_TEXT ? vmir_json_peek_token(&probe, &cls, &scratch)
-                                                      : vmir_msgpack_peek_token(&probe, &cls, &scratch);
-    if (st == VMIR_OK) d->dec->events[d->dec->event_len - 1].token_class = cls;
+    vmir_status st = probe.format == VMIR_SOURCE_TEXT ? vmir_json_peek_token(&probe, &peeked, &scratch)
+                                                      : vmir_msgpack_peek_token(&probe, &peeked, &scratch);
+    if (st == VMIR_OK) cls = peeked;
   }
+  if (!vmir_event_append(dec, after ? VMIR_EVENT_ERROR_AFTER_ITEM : VMIR_EVENT_ERROR_IN_ITEM, NULL,
+                         offset))
+    return false;
+  dec->events[dec->event_len - 1].token_class = cls;
   return true;
 }
 
