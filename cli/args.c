@@ -43,6 +43,12 @@ int cli_parse_args(const cli_command *cmd, int argc, char **argv,
                    size_t *positional_count) {
   size_t npos = 0;
   bool options_done = false;
+  /* Which options were given: a repeated option is a usage error whether it
+   * takes a value or is a flag (the second one would silently win or do
+   * nothing, hiding a mistake on the command line). */
+  bool given[CLI_MAX_OPTIONS] = {false};
+  if (option_count > CLI_MAX_OPTIONS)
+    return cli_usage_error(cmd, "internal error: more than %d options", CLI_MAX_OPTIONS);
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
     bool is_option = !options_done && arg[0] == '-' && arg[1] != '\0';
@@ -77,6 +83,9 @@ int cli_parse_args(const cli_command *cmd, int argc, char **argv,
       snprintf(label, sizeof label, "-%c", arg[1]);
     }
     if (!opt) return cli_usage_error(cmd, "unknown option '%s'", arg);
+    if (given[opt - options])
+      return cli_usage_error(cmd, "option '%s' given twice", label);
+    given[opt - options] = true;
     if (opt->flag) {
       if (inline_value)
         return cli_usage_error(cmd, "option '%s' takes no value", label);
@@ -88,8 +97,6 @@ int cli_parse_args(const cli_command *cmd, int argc, char **argv,
         return cli_usage_error(cmd, "option '%s' needs a value", label);
       inline_value = argv[++i];
     }
-    if (*opt->value)
-      return cli_usage_error(cmd, "option '%s' given twice", label);
     *opt->value = inline_value;
   }
   if (positional_count) *positional_count = npos;

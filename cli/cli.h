@@ -22,7 +22,8 @@ enum {
   "Exit codes:\n"                                                           \
   "  0  success\n"                                                          \
   "  1  invalid input (syntax, encoding, verification, not canonical)\n"    \
-  "  2  usage error (unknown command or option, missing argument)\n"        \
+  "  2  usage error (unknown command or option, option given twice,\n"      \
+  "     missing or extra argument)\n"                                    \
   "  3  I/O error (a file could not be read or written; out of memory)\n"
 
 /* cli_parse_args returns this when it printed the command's help: the
@@ -62,10 +63,14 @@ typedef struct cli_option {
   bool *flag;             /* non-NULL: the option is a flag */
 } cli_option;
 
+/* The most options one command takes. */
+#define CLI_MAX_OPTIONS 32
+
 /* Parses argv[1..] of a command. `--help`/`-h` prints the command's help and
  * returns CLI_HELP_SHOWN. Positional arguments (a lone `-` is one: stdin)
- * fill positional[0..max_positional); more, or an unknown option, is a usage
- * error (printed; returns CLI_EXIT_USAGE). */
+ * fill positional[0..max_positional); more, an unknown option or an option
+ * given twice (long or short spelling, flag or not) is a usage error
+ * (printed; returns CLI_EXIT_USAGE). */
 int cli_parse_args(const cli_command *cmd, int argc, char **argv,
                    const cli_option *options, size_t option_count,
                    const char **positional, size_t max_positional,

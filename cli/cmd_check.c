@@ -19,7 +19,10 @@ static int check_one(cli_decoder *dec, const char *path) {
   int rc = cli_read_input_max(path, CLI_DOCUMENT_MAX_BYTES, &data, &len);
   if (rc == CLI_EXIT_OK) rc = cli_decoder_run(dec, name, data, len);
   free(data);
-  if (rc == CLI_EXIT_OK && printf("ok: %s\n", name) < 0) rc = CLI_EXIT_IO;
+  /* Flushed at once so that "ok:" lines and the errors on stderr keep
+   * their order when both go to one pipe or file (2>&1). */
+  if (rc == CLI_EXIT_OK && (printf("ok: %s\n", name) < 0 || fflush(stdout) != 0))
+    rc = CLI_EXIT_IO;
   return rc;
 }
 

@@ -51,9 +51,17 @@ static const char *strip_offset(const char *msg) {
   return p;
 }
 
+/* Some library messages start with their own kind ("layout: field 'b'
+ * ..."); the report already says "layout error: ", so the repeat goes. */
+static const char *strip_kind(const char *msg, const char *kind) {
+  size_t klen = strlen(kind);
+  if (strncmp(msg, kind, klen) != 0 || msg[klen] != ':' || msg[klen + 1] != ' ') return msg;
+  return msg + klen + 2;
+}
+
 int cli_report(const char *file, const vmir_error *err) {
-  const char *msg = strip_offset(strip_location(err->message, file));
   const char *kind = vmir_status_name(err->code);
+  const char *msg = strip_kind(strip_offset(strip_location(err->message, file)), kind);
   if (err->line > 0)
     fprintf(stderr, "%s:%u:%u: %s error: %s\n", file, err->line, err->column, kind, msg);
   else if (err->has_offset)
@@ -88,8 +96,8 @@ static const char *strip_document_position(const char *msg) {
 }
 
 int cli_report_document(const char *file, vmir_format format, const vmir_error *err) {
-  const char *msg = strip_document_position(err->message);
   const char *kind = vmir_status_name(err->code);
+  const char *msg = strip_kind(strip_document_position(err->message), kind);
   if (err->has_offset && format == VMIR_FORMAT_JSON && err->line > 0)
     fprintf(stderr, "%s:%u:%u: %s error: %s", file, err->line, err->column, kind, msg);
   else if (err->has_offset)

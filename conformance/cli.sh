@@ -70,9 +70,12 @@ if [ ! -f "$minimal" ]; then
 fi
 
 # ---- top level: help, version, usage errors ------------------------------
+# every command of the table: each has its help, by `help C`, `C --help`
+# and `C -h`
+commands="fmt asm disasm verify shape-id compile encode decode transcode check stats"
 run 0 --help
 has "$out" "usage: vmir COMMAND"
-for c in fmt asm disasm verify shape-id compile encode decode transcode check; do
+for c in $commands; do
   has "$out" "  $c "
 done
 has "$out" "Exit codes:"
@@ -91,7 +94,7 @@ run 2 --frobnicate
 has "$err" "unknown option '--frobnicate'"
 run 2 help frobnicate
 has "$err" "unknown command 'frobnicate'"
-for c in fmt asm disasm verify shape-id compile encode decode transcode check; do
+for c in $commands; do
   run 0 help "$c"
   has "$out" "usage: vmir $c"
   has "$out" "Exit codes:"
@@ -104,6 +107,23 @@ for c in fmt asm disasm verify shape-id compile encode decode transcode check; d
   has "$err" "vmir $c: unknown option '--no-such-option'"
   has "$err" "Try 'vmir $c --help'"
 done
+# every option given twice is a usage error naming it: flags as much as
+# options with a value, whichever spelling (long, short, --opt=VALUE)
+run 2 fmt --check --check "$minimal"
+has "$err" "vmir fmt: option '--check' given twice"
+run 2 shape-id -x --hex "$data/verify/tw_user.shape"
+has "$err" "option '--hex' given twice"
+empty "$out"
+run 2 compile -s "$data/verify/tw_user.shape" -f json --binary -b
+has "$err" "option '-b' given twice"
+run 2 decode -s "$data/verify/tw_user.shape" -f json --pretty --pretty "$minimal"
+has "$err" "option '--pretty' given twice"
+run 2 check -s "$data/verify/tw_user.shape" -f json --unfused --unfused "$minimal"
+has "$err" "option '--unfused' given twice"
+run 2 decode -s "$data/verify/tw_user.shape" -f json -o "$tmp/a" --output="$tmp/b" "$minimal"
+has "$err" "option '--output' given twice"
+run 2 stats -s "$data/verify/tw_user.shape" -f json -n 2 --runs 3 "$minimal"
+has "$err" "option '--runs' given twice"
 
 # ---- fmt ------------------------------------------------------------------
 # The issue's "done when": the spec's minimal example is its own canonical
@@ -230,6 +250,19 @@ has "$err" "bad.shape"
 printf '(shapes\n  (define t (strukt))\n  (root t))\n' >"$tmp/syntax.shape"
 run 1 shape-id "$tmp/syntax.shape"
 has_re "$err" "syntax\.shape:2:[0-9]+: "
+# past the limit of 4096 definitions: the error names the define that
+# crosses it (line 4098, after the `(shapes` line), not the file's start
+{
+  echo '(shapes'
+  i=0
+  while [ "$i" -le 4096 ]; do
+    echo "  (define t$i (struct (size 8) (align 8) (field a (offset 0) (shape u64))))"
+    i=$((i + 1))
+  done
+  echo '  (root t0))'
+} >"$tmp/many.shape"
+run 1 shape-id "$tmp/many.shape"
+has "$err" "many.shape:4098:3: limit error: more than 4096 definitions"
 run 2 shape-id
 has "$err" "missing SHAPE.shape"
 run 3 shape-id "$tmp/none.shape"
@@ -380,7 +413,14 @@ has "$err" "no type named 'nobody'"
 run 1 compile -s "$tmp/syntax.shape" -f json
 has_re "$err" "syntax\.shape:2:[0-9]+: "
 run 1 compile -s "$tmp/bad.shape" -f json
-has_re "$err" 'bad\.shape:[0-9]+:[0-9]+: layout error: '
+has "$err" "bad.shape:2:13: layout error: field 'b' of struct t at offset 8"
+# the kind is said once, not again by the library's message
+lacks "$err" "layout error: layout:"
+printf '(shapes\n  (define e (enum (size 8) (align 4) (tag (offset 0) (width 4))\n    (tagging adjacent (tag-key "t") (content-key "t"))\n    (variant a (discriminant 0) (style unit))))\n  (root e))\n' >"$tmp/samekey.shape"
+run 1 compile -s "$tmp/samekey.shape" -f json
+has "$err" "samekey.shape:2:13: shape error: enum e uses the same key 't' for tag and content"
+run 1 shape-id "$tmp/samekey.shape"
+lacks "$err" "shape error: shape:"
 run 3 compile -s "$tmp/none.shape" -f json
 has "$err" "none.shape: cannot open"
 run 3 compile -s "$tws" -f json -o "$tmp/no-such-dir/p.vmir"
@@ -574,6 +614,16 @@ has "$out" "ok: $tmp/u.json"
 lacks "$out" "u_bad.json"
 has "$err" "u_bad.json:3:13: decode error"
 has "$err" "u_trunc.json:2:15: decode error"
+# stdout and stderr in one stream keep the order of the documents
+"$vmir" check -s "$tws" -f json "$tmp/u.json" "$tmp/u_bad.json" "$tmp/u_canon.json" \
+  </dev/null >"$out" 2>&1
+if [ "$(sed -n 1p "$out")" = "ok: $tmp/u.json" ] &&
+   [ "$(sed -n 2p "$out" | cut -d: -f2-4)" = "3:13: decode error" ] &&
+   [ "$(sed -n 3p "$out")" = "ok: $tmp/u_canon.json" ]; then
+  ok
+else
+  bad "check 2>&1: the lines are out of the documents' order"
+fi
 run 1 check -s "$tws" -f msgpack "$tmp/u_short.mp"
 has "$err" "u_short.mp: offset 20: "
 run 3 check -s "$tws" -f json "$tmp/none.json" "$tmp/u.json"
@@ -584,6 +634,54 @@ has "$err" "stdin can be read only once"
 run 2 check -s - -f json
 run 2 check -s "$tws" "$tmp/u.json"
 has "$err" "missing --format"
+
+# ---- stats ----------------------------------------------------------------
+# 3 decodes and 3 encodes under the tiering runtime, whatever the backend
+run 0 stats --shape "$tws" --format json --runs 3 "$tmp/u.json"
+has "$out" "vmir jit statistics (process)"
+has_re "$out" '^  executions +6 \([0-9]+ in generated code\)$'
+has "$out" "decode program:"
+has "$out" "encode program:"
+has_re "$out" '^  executions +3 \('
+empty "$err"
+run 0 stats -s "$tws" -f json -n 3 --backend none "$tmp/u.json"
+has "$out" "none (interpreter only)"
+has_re "$out" '^  executions +6 \(0 in generated code\)$'
+run_in 0 "$tmp/u.mp" stats -s "$tws" -f msgpack -n 2 --threshold 0
+has_re "$out" '^  executions +4 \('
+run 1 stats -s "$tws" -f json "$tmp/u_bad.json"
+has "$err" "u_bad.json:3:13: decode error: expected a boolean"
+empty "$out"
+run 0 stats -s "$tws" -f json -n 1 --unknown skip "$tmp/u_unknown.json"
+run 1 stats -s "$tws" -f json -n 1 "$tmp/u_unknown.json"
+has "$err" "build error: unknown field"
+run 2 stats -s "$tws" "$tmp/u.json"
+has "$err" "missing --format json|msgpack"
+run 2 stats -f json "$tmp/u.json"
+has "$err" "missing --shape"
+run 2 stats -s "$tws" -f json -n 0 "$tmp/u.json"
+has "$err" "--runs: expected a number >= 1, got '0'"
+run 2 stats -s "$tws" -f json --threshold x "$tmp/u.json"
+has "$err" "--threshold: expected a number >= 0, got 'x'"
+run 2 stats -s "$tws" -f json --backend nosuch "$tmp/u.json"
+has "$err" "unknown JIT backend 'nosuch'"
+run 2 stats -s - -f json
+has "$err" "cannot both come from stdin"
+run 3 stats -s "$tws" -f json "$tmp/none.json"
+has "$err" "none.json: cannot open"
+
+# ---- examples/: the files README.md and docs/cli.md use -------------------
+# The program and the MessagePack document are outputs of the tool; they
+# must stay what the tool makes of the shape and the JSON document.
+ex="$root/examples"
+run 0 compile -s "$ex/user.shape" -f json
+same "$out" "$ex/user_encode.vmir"
+run 0 verify -s "$ex/user.shape" "$ex/user_encode.vmir"
+run 0 transcode -s "$ex/user.shape" --from json --to msgpack "$ex/user.json"
+same "$out" "$ex/user.msgpack"
+run 0 check -s "$ex/user.shape" -f msgpack "$ex/user.msgpack"
+run 1 check -s "$ex/user.shape" -f json "$ex/user.json" "$ex/user_bad.json"
+has "$err" "user_bad.json:4:15: decode error: expected a boolean, found '1'"
 
 # ---- the twitter corpus through its model ---------------------------------
 shared="${VMIR_SHARED:-$root/../shared}"

@@ -738,7 +738,9 @@ static vmir_status collect_defines(parser *p, const sexp_node *top,
     const sexp_node *item = &top->items[i];
     const sexp_node *h = head(item);
     if (sym_eq(h, "define")) {
-      ndefs++;
+      /* Named at the define that crosses the limit, not at the file. */
+      if (++ndefs > MAX_SHAPES)
+        return fail(p, item, VMIR_E_LIMIT, "more than %u definitions", MAX_SHAPES);
     } else if (sym_eq(h, "root")) {
       if (*root_form)
         return fail(p, item, VMIR_E_SYNTAX,
@@ -761,8 +763,6 @@ static vmir_status collect_defines(parser *p, const sexp_node *top,
   }
   if (!*root_form)
     return fail(p, top, VMIR_E_SYNTAX, "shapes needs a (root NAME) form");
-  if (ndefs > MAX_SHAPES)
-    return fail(p, top, VMIR_E_LIMIT, "more than %u definitions", MAX_SHAPES);
   def_entry *es = calloc(ndefs ? ndefs : 1, sizeof *es);
   p->def_forms = calloc(ndefs ? ndefs : 1, sizeof *p->def_forms);
   p->set->defs = calloc(ndefs ? ndefs : 1, sizeof *p->set->defs);
