@@ -92,7 +92,8 @@ def trailing_comment(line):
 
 
 def fences(lines):
-    """Yields (info, first_line_number, body_lines) for each fenced block."""
+    """Yields (info, opening_line_number, body_lines, closing_line_index) for
+    each fenced block."""
     i = 0
     while i < len(lines):
         m = re.match(r"^```(\S*)\s*$", lines[i])
