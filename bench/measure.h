@@ -7,6 +7,8 @@
 
 /* Process CPU time (measure.c says why). */
 uint64_t measure_now_ns(void);
+/* Wall-clock time, recorded beside it where latency matters (the sweep). */
+uint64_t measure_wall_ns(void);
 
 /* Median, 25th and 75th percentile of v[0..n) (sorted in place). */
 typedef struct measure_stats {

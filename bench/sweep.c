@@ -52,15 +52,16 @@ static size_t *call_sequence(const bool *use, size_t n, const sweep_options *o, 
 
 /* One pass of the mixed workload from cold: fresh executables, empty cache. */
 static double one_pass(const work_program *ws, const bool *use, size_t n, const size_t *seq, size_t calls,
-                       uint64_t *compiles) {
+                       uint64_t *compiles, double *wall_ns) {
   vmir_executable *(*exe)[2] = calloc(n, sizeof *exe);
   vmir_jit_cache_clear();
   for (size_t i = 0; i < n; i++)
     if (use[i]) work_executables_new(&ws[i], exe[i]);
   vmir_jit_stats_reset();
-  uint64_t t0 = measure_now_ns();
+  uint64_t w0 = measure_wall_ns(), t0 = measure_now_ns();
   for (size_t c = 0; c < calls; c++) work_run(&ws[seq[c]], exe[seq[c]]);
   double ns = (double)(measure_now_ns() - t0);
+  *wall_ns = (double)(measure_wall_ns() - w0);
   vmir_jit_stats st;
   vmir_jit_stats_get(&st);
   *compiles = st.compiles;
@@ -70,12 +71,13 @@ static double one_pass(const work_program *ws, const bool *use, size_t n, const 
   return ns;
 }
 
-static json_object *pass_json(int64_t threshold, measure_stats s, uint64_t compiles) {
+static json_object *pass_json(int64_t threshold, measure_stats s, measure_stats wall, uint64_t compiles) {
   json_object *o = json_object_new_object();
   json_object_object_add(o, "threshold", threshold >= 0 ? json_object_new_int64(threshold) : NULL);
   json_object_object_add(o, "total_ns", json_object_new_double(s.median));
   json_object_object_add(o, "p25", json_object_new_double(s.p25));
   json_object_object_add(o, "p75", json_object_new_double(s.p75));
+  json_object_object_add(o, "wall_ns", json_object_new_double(wall.median));
   json_object_object_add(o, "compiles", json_object_new_int64((int64_t)compiles));
   return o;
 }
@@ -121,7 +123,7 @@ json_object *sweep_study(const work_program *ws, const bool *use, size_t n, cons
    * threshold but "never". Repetitions are the outer loop, so a slow
    * minute of the shared machine spreads over every column, not one. */
   size_t nt = bench_tier_count(), cols = 1 + nt * sweep_threshold_count;
-  double *v = calloc(cols * (size_t)o->reps, sizeof *v);
+  double *v = calloc(cols * (size_t)o->reps, sizeof *v), *wall = calloc(cols * (size_t)o->reps, sizeof *wall);
   uint64_t *compiles = calloc(cols, sizeof *compiles);
   for (int r = 0; r < o->reps; r++) {
     for (size_t t = 0; t < nt; t++) {
@@ -133,13 +135,14 @@ json_object *sweep_study(const work_program *ws, const bool *use, size_t n, cons
         measure_progress("sweep pass %d/%d: %s, threshold %s%lld", r + 1, o->reps, tier->name,
                          interp ? "never " : "", interp ? 0LL : (long long)sweep_thresholds[k]);
         bench_tier_use(tier, interp ? -1 : sweep_thresholds[k]);
-        v[col * (size_t)o->reps + (size_t)r] = one_pass(ws, use, n, seq, o->calls, &compiles[col]);
+        size_t at = col * (size_t)o->reps + (size_t)r;
+        v[at] = one_pass(ws, use, n, seq, o->calls, &compiles[col], &wall[at]);
       }
     }
   }
   measure_progress_end();
   measure_stats interp = measure_stats_of(v, (size_t)o->reps);
-  json_object_object_add(root, "interp", pass_json(-1, interp, 0));
+  json_object_object_add(root, "interp", pass_json(-1, interp, measure_stats_of(wall, (size_t)o->reps), 0));
   json_object *tiers = json_object_new_array();
   measure_stats *st = calloc(sweep_threshold_count, sizeof *st);
   for (size_t t = 0; t < nt; t++) {
@@ -151,7 +154,9 @@ json_object *sweep_study(const work_program *ws, const bool *use, size_t n, cons
     for (size_t k = 0; k < count; k++) {
       size_t col = 1 + t * sweep_threshold_count + k;
       st[k] = measure_stats_of(v + col * (size_t)o->reps, (size_t)o->reps);
-      json_object_array_add(rows, pass_json(sweep_thresholds[k], st[k], compiles[col]));
+      json_object_array_add(rows, pass_json(sweep_thresholds[k], st[k],
+                                            measure_stats_of(wall + col * (size_t)o->reps, (size_t)o->reps),
+                                            compiles[col]));
     }
     st[count] = interp; /* "never": the interpreter alone */
     json_object_object_add(tj, "thresholds", rows);
@@ -163,6 +168,7 @@ json_object *sweep_study(const work_program *ws, const bool *use, size_t n, cons
   bench_tier_use(bench_tier_interp(), -1);
   free(st);
   free(v);
+  free(wall);
   free(compiles);
   free(seq);
   free(per_program);
