@@ -261,6 +261,37 @@ def breakeven_section(page, tiers_json, data):
     page.add("</div>")
 
 
+MODEL_BAND = 0.02  # a threshold within 2% of the best modelled total is as good
+
+
+def sweep_model(tiers_json, tier, thresholds):
+    """Modelled total of the sweep's call mix per threshold (None: never
+    compile), from the break-even study's medians: a program called n times
+    costs n r_i below the threshold T, else T r_i + C + (n - T) r."""
+    progs = {p["name"]: p for p in tiers_json.get("programs", [])}
+    out = []
+    for th in thresholds:
+        total = 0.0
+        for m in tiers_json["sweep"]["mix"]:
+            p = progs.get(m["program"])
+            t = next((x for x in (p or {}).get("tiers", []) if x["tier"] == tier and x.get("ok")), None)
+            if not t:
+                return None
+            n, ri = m["calls"], p["interp_run_ns"]["median"]
+            c, r = t["compile_ns"]["median"], t["run_ns"]["median"]
+            total += n * ri if th is None or n <= th else th * ri + c + (n - th) * r
+        out.append(total)
+    return out
+
+
+def recommend(thresholds, model):
+    """The largest threshold whose modelled total is within MODEL_BAND of
+    the best: as fast, and fewer rarely-called programs compiled."""
+    best = min(model)
+    return max((th for th, v in zip(thresholds, model) if v <= best * (1 + MODEL_BAND)),
+               key=lambda th: math.inf if th is None else th)
+
+
 def sweep_section(page, tiers_json, data):
     sw = (tiers_json or {}).get("sweep")
     page.add("<h3>Promotion-threshold sweep</h3>")
@@ -269,34 +300,51 @@ def sweep_section(page, tiers_json, data):
         return
     page.add(f'<p class="note">A mixed workload like a service: {sw["calls"]} calls over {sw["programs"]} '
              f'programs (the micro shapes and twitter, encode and decode), the k-th most popular called with '
-             f'weight 1/k^{sw["zipf_s"]:g}, every program cold at the start; median of {sw["reps"]} passes, '
-             f'passes interleaved across thresholds. Background compilation: {escape(sw["background_compile"])}. '
-             'Recommended: the largest threshold whose total is within the best one\'s noise '
-             '(docs/thresholds.md).</p>')
+             f'weight 1/k^{sw["zipf_s"]:g}, every program cold at the start. <b>Measured</b>: median CPU time '
+             f'of {sw["reps"]} passes, interleaved across thresholds. <b>Model</b>: the same call mix costed '
+             'with the break-even study\'s medians (compile, time per run) per program. Recommended: the '
+             f'largest threshold whose modelled total is within {MODEL_BAND:.0%} of the best '
+             '(docs/thresholds.md). Background compilation: '
+             f'{escape(sw["background_compile"])}.</p>')
     labels = [r["threshold"] for r in (sw["tiers"][0]["thresholds"] if sw["tiers"] else [])]
     xfmt = lambda i: str(labels[int(i)]) if 0 <= int(i) < len(labels) and i == int(i) else ""  # noqa: E731
-    series, marks = [], []
+    series, marks, recs = [], [], {}
     for i, t in enumerate(sw["tiers"]):
         pts = [(k, r["total_ns"] / 1e6) for k, r in enumerate(t["thresholds"])]
-        series.append((t["tier"], pts, svg.color(i + 1)))
-        rec = t.get("recommended_threshold")
-        if rec is not None and rec in labels:
-            k = labels.index(rec)
-            marks.append((k, pts[k][1], f"{t['tier']}: recommended threshold {rec}"))
+        series.append((f"{t['tier']} measured", pts, svg.color(i + 1)))
+        model = sweep_model(tiers_json, t["tier"], labels + [None])
+        if model:
+            series.append((f"{t['tier']} model", [(k, v / 1e6) for k, v in enumerate(model[:-1])],
+                           svg.color(i + 4)))
+            rec = recommend(labels + [None], model)
+            recs[t["tier"]] = {"recommended": rec, "model_ns": dict(zip(map(str, labels + [None]), model)),
+                               "measured_pick": t.get("measured_pick")}
+            if rec is not None:
+                k = labels.index(rec)
+                marks.append((k, model[k] / 1e6, f"{t['tier']}: recommended threshold {rec}"))
     page.chart(svg.line_chart("sweep", "Mixed workload: total CPU time per promotion threshold", series,
                               "threshold (runs before compiling)", "total ms", width=560, height=260,
                               xfmt=xfmt, marks=marks,
-                              hlines=[(sw["interp"]["total_ns"] / 1e6, "interpreter only", "#888")]), "sweep")
-    page.add('<table class="dash-table"><tr><th>tier</th>'
-             + "".join(f"<th>{r}</th>" for r in labels) + "<th>interp only</th><th>recommended</th></tr>")
+                              hlines=[(sw["interp"]["total_ns"] / 1e6, "interpreter only (measured)", "#888")]),
+               "sweep")
+    page.add('<table class="dash-table"><tr><th>tier</th><th></th>'
+             + "".join(f"<th>{r}</th>" for r in labels) + "<th>interp only</th><th>recommended</th>"
+             "<th>default now</th></tr>")
+    defaults = {t["name"]: t.get("default_threshold") for t in tier_list(tiers_json)}
     for t in sw["tiers"]:
-        cells = "".join(f'<td title="{r["compiles"]} compiles">{r["total_ns"] / 1e6:.0f} ms</td>'
-                        for r in t["thresholds"])
-        rec = t.get("recommended_threshold")
-        page.add(f"<tr><td>{escape(t['tier'])}</td>{cells}<td>{sw['interp']['total_ns'] / 1e6:.0f} ms</td>"
-                 f"<td>{'never (interpreter)' if rec is None else rec}</td></tr>")
+        cells = "".join(f'<td title="{r["compiles"]} compiles; p25–p75 {r["p25"] / 1e6:.0f}–'
+                        f'{r["p75"] / 1e6:.0f} ms">{r["total_ns"] / 1e6:.0f} ms</td>' for r in t["thresholds"])
+        rec = recs.get(t["tier"], {})
+        r = rec.get("recommended", "-")
+        page.add(f"<tr><td rowspan=\"2\">{escape(t['tier'])}</td><td>measured</td>{cells}"
+                 f"<td>{sw['interp']['total_ns'] / 1e6:.0f} ms</td>"
+                 f"<td rowspan=\"2\">{'never (interpreter)' if r is None else r}</td>"
+                 f"<td rowspan=\"2\">{defaults.get(t['tier'], '-')}</td></tr>")
+        model = rec.get("model_ns", {})
+        page.add("<tr><td>model</td>" + "".join(f"<td>{model[str(th)] / 1e6:.0f} ms</td>" if str(th) in model
+                                                 else "<td>-</td>" for th in labels + [None]) + "</tr>")
     page.add("</table>")
-    data["sweep"] = sw
+    data["sweep"] = dict(sw, recommendation=recs)
 
 
 def trends_section(page, runs, data):

@@ -94,7 +94,7 @@ def line_chart(chart_id, title, series, xlabel="", ylabel="", xlog=False, ylog=F
         out = _open(chart_id, width, 40, title)
         out.append(f'<text x="4" y="30" {FONT}>no data</text></svg>')
         return "".join(out)
-    left, right, top, bottom = 56, 10, 22, 36
+    left, right, top, bottom = 56, 24, 22, 36
     legend_h = 14 * ((len(series) + 2) // 3)
     height += legend_h
     xa = Axis(min(p[0] for p in pts), max(p[0] for p in pts), left, width - right, xlog)

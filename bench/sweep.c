@@ -82,9 +82,10 @@ static json_object *pass_json(int64_t threshold, measure_stats s, measure_stats 
   return o;
 }
 
-/* The recommendation: of the thresholds whose median is within the best
+/* The measured pick: of the thresholds whose median is within the best
  * one's noise (its 75th percentile, and 2% of it), the largest: it compiles
- * fewer rarely-called programs, so it holds less code, for the same time. */
+ * fewer rarely-called programs, so it holds less code, for the same time.
+ * The dashboard weighs it against the model (docs/thresholds.md). */
 static int64_t recommend(const measure_stats *s, size_t count) {
   size_t best = 0;
   for (size_t k = 1; k < count; k++)
@@ -161,7 +162,7 @@ json_object *sweep_study(const work_program *ws, const bool *use, size_t n, cons
     st[count] = interp; /* "never": the interpreter alone */
     json_object_object_add(tj, "thresholds", rows);
     int64_t rec = recommend(st, count + 1);
-    json_object_object_add(tj, "recommended_threshold", rec >= 0 ? json_object_new_int64(rec) : NULL);
+    json_object_object_add(tj, "measured_pick", rec >= 0 ? json_object_new_int64(rec) : NULL);
     json_object_array_add(tiers, tj);
   }
   json_object_object_add(root, "tiers", tiers);
