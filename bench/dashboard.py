@@ -140,18 +140,23 @@ def ratios_section(page, bench, tiers, data):
     # The other contestants (hand-written C, peers), per workload.
     page.add("<h3>All contestants per workload</h3>")
     page.add('<p class="note">CPU time per document; ratio to the interpreter (vmir-json@interp for '
-             'encode, vmir-fused@interp for decode) and to the hand-written reference where there is one.'
+             'encode, vmir-fused@interp for decode, vmir-msgpack@interp for MessagePack contestants) and '
+             'to the hand-written reference (JSON) where there is one.'
              '</p><table class="dash-table"><tr><th>contestant</th><th>CPU time</th><th>× interp</th>'
              '<th>× hand-written</th><th></th></tr>')
     contestants = []
     for (op, wl), items in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        ref = "vmir-json" if op == "encode" else "vmir-fused"
-        base = next((median(r["cpu"]) for impl, t, r in items if impl == ref and t == "interp"), None)
+        def interp_of(ref):
+            return next((median(r["cpu"]) for impl, t, r in items if impl == ref and t == "interp"), None)
+        json_base = interp_of("vmir-json" if op == "encode" else "vmir-fused")
+        msgpack_base = interp_of("vmir-msgpack")
         hand = next((median(r["cpu"]) for impl, t, r in items if impl == "handwritten-c"), None)
         worst = max((median(r["cpu"]) or 0 for _, _, r in items), default=0)
         page.add(f'<tr><th colspan="5">{escape(op)}/{escape(wl)}</th></tr>')
         for impl, t, r in sorted(items, key=lambda x: median(x[2]["cpu"]) or math.inf):
             label = f"{impl}@{t}" if t else impl
+            # MessagePack contestants against the interpreter's MessagePack program
+            base = msgpack_base if "msgpack" in impl else json_base
             m = median(r["cpu"])
             if r.get("error") or not m:
                 page.add(f'<tr><td>{escape(label)}</td><td class="bad" colspan="4">error: '
@@ -351,7 +356,9 @@ def trends_section(page, runs, data):
     page.add("<h3>History</h3>")
     page.add(f'<p class="note">{len(runs)} stored run(s). A change is flagged (red) when a Mann–Whitney U '
              f'test on the repetitions gives p &lt; {history.ALPHA} and the medians differ by more than the '
-             f'runs\' own spread (interquartile range); at least {history.OPTIMAL_REPETITIONS} repetitions '
+             f'runs\' own spread (interquartile range), after removing the machine\'s drift (the median change '
+             'of the peer libraries, which no vmir commit touches); at least '
+             f'{history.OPTIMAL_REPETITIONS} repetitions '
              '(<code>scripts/bench --full</code>) are needed to flag small changes. '
              '<code>scripts/bench --compare A B</code> compares any two runs.</p>')
     tr = history.trends(runs)
@@ -374,7 +381,7 @@ def trends_section(page, runs, data):
     for name, t in sorted(tr.items()):
         c = cmp.get(name)
         cid = "trend-" + name
-        change = f"{c['change'] * 100:+.1f}%" if c else "-"
+        change = f"{c['change'] * 100:+.1f}% ({c['corrected'] * 100:+.1f}% corrected)" if c else "-"
         p = f"{c['p']:.3f}" if c and c["p"] is not None else "-"
         verdict = c["verdict"] if c else "-"
         cls = "bad" if verdict == "slower" else "good" if verdict == "faster" else ""

@@ -6,7 +6,9 @@ JSON with every repetition), tiers.json (vmir-tiers) and machine.json.
 A change between two runs is flagged when a two-sided Mann-Whitney U test on
 the repetitions gives p < ALPHA (as Google Benchmark's compare.py does) and
 the medians differ by more than both runs' own spread (interquartile range
-relative to the median). Standard library only.
+relative to the median), after removing the machine's drift: the median
+change of the peer libraries, which no vmir commit touches. Standard
+library only.
 
 usage: history.py compare [--history DIR] A B
        A, B: run ids (folder names), folders, or latest / previous
@@ -141,21 +143,44 @@ def mann_whitney_p(a, b):
     return min(1.0, math.erfc(max(z, 0) / math.sqrt(2)))
 
 
+def is_control(name):
+    """Peer libraries: code no vmir commit changes, so their shift between
+    two runs is the machine's (load, clock), not ours."""
+    return name.rsplit("/", 1)[-1].startswith("peer-")
+
+
+def machine_drift(a, b):
+    """Median relative change of the control benchmarks from run a to b
+    (0 when there are none)."""
+    changes = []
+    for name in set(a["bench"]) & set(b["bench"]):
+        x, y = a["bench"][name]["cpu"], b["bench"][name]["cpu"]
+        if is_control(name) and x and y:
+            changes.append(statistics.median(y) / statistics.median(x) - 1)
+    return statistics.median(changes) if changes else 0.0
+
+
 def compare_rows(a, b):
-    """One row per benchmark in both runs: medians, change, p, verdict."""
+    """One row per benchmark in both runs: medians, change, p, verdict.
+    Run b's times are first divided by the machine's drift (the controls'
+    median change), so a busier machine does not read as a slower commit;
+    "change" is the raw change, "corrected" the change after that."""
+    drift = machine_drift(a, b)
     rows = []
     for name in sorted(set(a["bench"]) & set(b["bench"])):
         x, y = a["bench"][name]["cpu"], b["bench"][name]["cpu"]
         if not x or not y:
             continue
+        y_corr = [v / (1 + drift) for v in y]
         mx, my = statistics.median(x), statistics.median(y)
         change = (my - mx) / mx if mx else 0.0
-        p = mann_whitney_p(x, y)
+        corrected = (statistics.median(y_corr) - mx) / mx if mx else 0.0
+        p = mann_whitney_p(x, y_corr)
         noise = max(spread(x), spread(y))
-        flagged = p is not None and p < ALPHA and abs(change) > noise
-        verdict = ("slower" if change > 0 else "faster") if flagged else "same"
-        rows.append({"name": name, "a_ns": mx, "b_ns": my, "change": change, "p": p,
-                     "noise": noise, "reps": (len(x), len(y)), "verdict": verdict})
+        flagged = p is not None and p < ALPHA and abs(corrected) > noise
+        verdict = ("slower" if corrected > 0 else "faster") if flagged else "same"
+        rows.append({"name": name, "a_ns": mx, "b_ns": my, "change": change, "corrected": corrected,
+                     "drift": drift, "p": p, "noise": noise, "reps": (len(x), len(y)), "verdict": verdict})
     return rows
 
 
@@ -163,18 +188,16 @@ def trends(runs):
     """{benchmark: {"medians": [per run or None], "flags": [run indices]}}:
     a flag marks a run whose change from the run before is flagged."""
     names = sorted({n for r in runs for n in r["bench"]})
+    verdicts = [{}] + [{row["name"]: row["verdict"] for row in compare_rows(runs[i - 1], runs[i])}
+                       for i in range(1, len(runs))]
     out = {}
     for name in names:
         med, flags = [], []
         for i, r in enumerate(runs):
             cpu = r["bench"].get(name, {}).get("cpu") or []
             med.append(statistics.median(cpu) if cpu else None)
-            if i and cpu:
-                prev = runs[i - 1]["bench"].get(name, {}).get("cpu") or []
-                if prev:
-                    c = compare_rows({"bench": {name: {"cpu": prev}}}, {"bench": {name: {"cpu": cpu}}})
-                    if c and c[0]["verdict"] != "same":
-                        flags.append(i)
+            if verdicts[i].get(name, "same") != "same":
+                flags.append(i)
         out[name] = {"medians": med, "flags": flags}
     return out
 
@@ -200,11 +223,14 @@ def main(argv):
     if reps < OPTIMAL_REPETITIONS:
         print(f"note: {reps} repetitions; the U test needs about {OPTIMAL_REPETITIONS} "
               "(scripts/bench --full) to flag small changes")
-    print(f"{'benchmark':64} {'A':>11} {'B':>11} {'change':>8} {'p':>7} {'noise':>6}  verdict")
+    drift = rows[0]["drift"] if rows else 0.0
+    print(f"machine drift (median change of the peer libraries, removed before testing): {drift * 100:+.1f}%")
+    print(f"{'benchmark':60} {'A':>11} {'B':>11} {'change':>8} {'corr.':>7} {'p':>6} {'noise':>6}  verdict")
     for r in rows:
         p = "-" if r["p"] is None else f"{r['p']:.3f}"
-        print(f"{r['name'][:64]:64} {r['a_ns'] / 1e3:9.2f}us {r['b_ns'] / 1e3:9.2f}us "
-              f"{r['change'] * 100:+7.1f}% {p:>7} {r['noise'] * 100:5.1f}%  {r['verdict']}")
+        print(f"{r['name'][:60]:60} {r['a_ns'] / 1e3:9.2f}us {r['b_ns'] / 1e3:9.2f}us "
+              f"{r['change'] * 100:+7.1f}% {r['corrected'] * 100:+6.1f}% {p:>6} {r['noise'] * 100:5.1f}%  "
+              f"{r['verdict']}")
     slower = [r for r in rows if r["verdict"] == "slower"]
     faster = [r for r in rows if r["verdict"] == "faster"]
     print(f"{len(rows)} benchmarks compared: {len(slower)} slower, {len(faster)} faster beyond the noise")

@@ -55,6 +55,16 @@ class Compare(unittest.TestCase):
         self.assertEqual(tr["decode/twitter/vmir-fused@stencil"]["flags"], [1])
         self.assertEqual(tr["decode/twitter/vmir-fused@interp"]["flags"], [])
 
+    def test_machine_drift_is_removed(self):
+        # the whole machine 20% slower (peers included), one benchmark 30% more
+        a = self.runs[0]
+        b = {"bench": {n: {"cpu": [v * 1.2 * (1.3 if n == "decode/twitter/vmir-fused@interp" else 1)
+                                   for v in r["cpu"]], "error": r["error"]} for n, r in a["bench"].items()}}
+        rows = history.compare_rows(a, b)
+        self.assertAlmostEqual(rows[0]["drift"], 0.2, places=6)
+        flagged = {r["name"]: r["verdict"] for r in rows if r["verdict"] != "same"}
+        self.assertEqual(flagged, {"decode/twitter/vmir-fused@interp": "slower"})
+
     def test_errors_are_kept(self):
         run = history.load_run(history.list_runs(FIXTURES)[0])
         self.assertTrue(all(v["cpu"] or v["error"] for v in run["bench"].values()))
@@ -75,8 +85,10 @@ class Page(unittest.TestCase):
         with tempfile.TemporaryDirectory() as out:
             run = os.path.join(FIXTURES, "20260102T000000Z-bbbbbbbbbbbb")
             self.assertEqual(dashboard.main(["--run", run, "--history", FIXTURES, "--out", out]), 0)
-            html = open(os.path.join(out, "sections", "benchmarks.html")).read()
-            data = json.load(open(os.path.join(out, "dashboard.json")))
+            with open(os.path.join(out, "sections", "benchmarks.html")) as f:
+                html = f.read()
+            with open(os.path.join(out, "dashboard.json")) as f:
+                data = json.load(f)
         for chart in ("ratios", "compile-latency", "sweep", "breakeven-decode-twitter-vmir-fused"):
             self.assertIn(chart, data["charts"])
             self.assertIn(f'data-chart="{chart}"', html)
