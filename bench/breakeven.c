@@ -51,7 +51,10 @@ static tier_cost measure_tier(const work_program *w, const bench_tier *t, const 
   int done = 0;
   for (int r = 0; r < o->compiles; r++) {
     vmir_jit_cache_clear();
-    if (!work_executables_new(w, exe)) break;
+    if (!work_executables_new(w, exe)) {
+      snprintf(c.why, sizeof c.why, "no executable could be made");
+      break;
+    }
     long long heap0 = measure_heap_bytes();
     uint64_t t0 = measure_now_ns();
     bool ran = work_run(w, exe);

@@ -33,6 +33,12 @@ static size_t *call_sequence(const bool *use, size_t n, const sweep_options *o, 
     order[i - 1] = order[j];
     order[j] = t;
   }
+  if (!m) {
+    free(order);
+    *members = 0;
+    *calls_per_program = calloc(n ? n : 1, sizeof **calls_per_program);
+    return malloc(1);
+  }
   double *cdf = malloc(m * sizeof *cdf), total = 0;
   for (size_t k = 0; k < m; k++) cdf[k] = (total += 1.0 / pow((double)(k + 1), o->zipf_s));
   size_t *seq = malloc(o->calls * sizeof *seq);
@@ -101,6 +107,11 @@ static int64_t recommend(const measure_stats *s, size_t count) {
 json_object *sweep_study(const work_program *ws, const bool *use, size_t n, const sweep_options *o) {
   size_t members = 0, *per_program = NULL;
   size_t *seq = call_sequence(use, n, o, &members, &per_program);
+  if (!members) {
+    free(seq);
+    free(per_program);
+    return NULL;
+  }
   json_object *root = json_object_new_object();
   json_object_object_add(root, "calls", json_object_new_int64((int64_t)o->calls));
   json_object_object_add(root, "programs", json_object_new_int64((int64_t)members));

@@ -37,8 +37,12 @@ static bool take_expected(variant_ref *v) {
   }
   size_t n = 0;
   const uint8_t *d = v->output(v->ctx, &n);
+  if (!d) {
+    fprintf(stderr, "bench %s: the interpreter's output cannot be taken\n", v->name);
+    return false;
+  }
   v->expected = malloc(n ? n : 1);
-  if (!d || !v->expected) return false;
+  if (!v->expected) return false;
   memcpy(v->expected, d, n);
   v->expected_len = n;
   v->have_expected = true;
