@@ -78,6 +78,16 @@ def _open(chart_id, width, height, title):
             f'<text x="4" y="13" {FONT} font-weight="bold">{escape(title)}</text>']
 
 
+def _x_axis(out, xa, grid_top, grid_bottom, labels_y, xfmt, xlabel, label_x):
+    """Vertical tick lines from grid_top to grid_bottom, their labels, and
+    the axis title."""
+    for t in xa.ticks():
+        x = xa(t)
+        out.append(f'<line x1="{x:.1f}" y1="{grid_top}" x2="{x:.1f}" y2="{grid_bottom}" stroke="#ddd"/>'
+                   f'<text x="{x:.1f}" y="{labels_y}" {FONT} text-anchor="middle">{escape(xfmt(t))}</text>')
+    out.append(f'<text x="{label_x}" y="{labels_y + 14}" {FONT} text-anchor="middle">{escape(xlabel)}</text>')
+
+
 def _nice(v):
     if v >= 1e6 or (0 < v < 1e-2):
         return f"{v:.0e}"
@@ -105,16 +115,11 @@ def line_chart(chart_id, title, series, xlabel="", ylabel="", xlog=False, ylog=F
     y0 = height - bottom - legend_h
     out.append(f'<line x1="{left}" y1="{y0}" x2="{width - right}" y2="{y0}" stroke="#888"/>')
     out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{y0}" stroke="#888"/>')
-    for t in xa.ticks():
-        x = xa(t)
-        out.append(f'<line x1="{x:.1f}" y1="{y0}" x2="{x:.1f}" y2="{y0 + 3}" stroke="#888"/>'
-                   f'<text x="{x:.1f}" y="{y0 + 14}" {FONT} text-anchor="middle">{escape(xfmt(t))}</text>')
+    _x_axis(out, xa, y0, y0 + 3, y0 + 14, xfmt, xlabel, (left + width - right) / 2)
     for t in ya.ticks():
         y = ya(t)
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#eee"/>'
                    f'<text x="{left - 3}" y="{y + 4:.1f}" {FONT} text-anchor="end">{escape(yfmt(t))}</text>')
-    out.append(f'<text x="{(left + width - right) / 2}" y="{y0 + 28}" {FONT} text-anchor="middle">'
-               f'{escape(xlabel)}</text>')
     out.append(f'<text x="10" y="{(top + y0) / 2}" {FONT} text-anchor="middle" '
                f'transform="rotate(-90 10 {(top + y0) / 2})">{escape(ylabel)}</text>')
     for y, label, c in hlines or []:
@@ -154,12 +159,7 @@ def dot_rows(chart_id, title, rows, names, xlabel, width=640, log=True, xfmt=_ni
         return "".join(out)
     xa = Axis(min(vals) * 0.8, max(vals) * 1.25, left, width - right, log)
     y_end = top + row_h * len(rows)
-    for t in xa.ticks():
-        x = xa(t)
-        out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{y_end}" stroke="#eee"/>'
-                   f'<text x="{x:.1f}" y="{y_end + 12}" {FONT} text-anchor="middle">{escape(xfmt(t))}</text>')
-    out.append(f'<text x="{(left + width) / 2}" y="{y_end + 26}" {FONT} text-anchor="middle">'
-               f'{escape(xlabel)}</text>')
+    _x_axis(out, xa, top, y_end, y_end + 12, xfmt, xlabel, (left + width) / 2)
     for r, (label, ds) in enumerate(rows):
         y = top + row_h * r + row_h / 2
         out.append(f'<text x="{left - 4}" y="{y + 4:.1f}" {FONT} text-anchor="end">{escape(label)}</text>')
