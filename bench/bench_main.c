@@ -7,11 +7,13 @@
 
 #include "canada_model.h"
 #include "citm_model.h"
+#include "micro.h"
 #include "shim.h"
 #include "twitter_model.h"
 #include "workloads.h"
 
 static doc_bench docs[3];
+static doc_bench *micros;
 
 int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
@@ -19,7 +21,8 @@ int main(int argc, char **argv) {
       printf("usage: vmir-bench [google-benchmark flags]\n"
              "Encodes and decodes twitter, citm_catalog and canada (from $VMIR_SHARED/corpora,\n"
              "default %s/corpora; generated documents of the same shapes when absent) and a\n"
-             "synthetic records list, with vmir's interpreter, hand-written C and peers.\n"
+             "synthetic records list and micro shapes (micro.c), on every JIT tier built in\n"
+             "(tiers.c), with hand-written C and peers.\n"
              "Common flags: --benchmark_filter=REGEX --benchmark_min_time=0.2\n"
              "  --benchmark_out=FILE --benchmark_out_format=json\n", VMIR_SHARED_DIR_DEFAULT);
       return 0;
@@ -39,6 +42,14 @@ int main(int argc, char **argv) {
       return 1;
     }
     doc_bench_register(&docs[i]);
+  }
+  micros = calloc(micro_count(), sizeof *micros);
+  for (size_t i = 0; micros && i < micro_count(); i++) {
+    if (!micro_init(&micros[i], i)) {
+      fprintf(stderr, "micro workload %s failed to initialise\n", micro_name(i));
+      return 1;
+    }
+    doc_bench_register(&micros[i]);
   }
   return vmir_bench_run(argc, argv);
 }

@@ -9,6 +9,8 @@
 #include "peer_libs.h"
 #include "records.h"
 #include "shim.h"
+#include "tier_bench.h"
+#include "tiers.h"
 #include "vmir/jit.h"
 
 static char *read_file(const char *path, size_t *len) {
@@ -48,8 +50,8 @@ static bool encode_to(doc_bench *b, bool msgpack) {
   return vmir_encode(b->encode_json, b->value, b->shape, vmir_json_writer_sink(b->json_writer), NULL, &err) == VMIR_OK;
 }
 
-bool doc_bench_init(doc_bench *b, const char *name, const char *file, const vmir_shape *shape,
-                    const char *shared_dir) {
+/* Compiles every program and allocates the writers and the decoder. */
+static bool doc_bench_prepare(doc_bench *b, const char *name, const vmir_shape *shape) {
   memset(b, 0, sizeof *b);
   b->name = name;
   b->shape = shape;
@@ -70,6 +72,35 @@ bool doc_bench_init(doc_bench *b, const char *name, const char *file, const vmir
   b->dest = calloc(1, shape->size);
   b->value = calloc(1, shape->size);
   vmir_arena_init(&b->value_arena, VMIR_ARENA_UNLIMITED);
+  return true;
+}
+
+/* The documents (JSON unless already read, MessagePack) and the peers'
+ * tree, from b->value. */
+static bool doc_bench_finish(doc_bench *b) {
+  if (!b->json) {
+    if (!encode_to(b, false)) return false;
+    size_t n;
+    const uint8_t *d = vmir_json_writer_data(b->json_writer, &n);
+    b->json = malloc(n + 1);
+    memcpy(b->json, d, n);
+    b->json[n] = 0;
+    b->json_len = n;
+  }
+  if (!encode_to(b, true)) return false;
+  const uint8_t *d = vmir_msgpack_writer_data(b->msgpack_writer, &b->msgpack_len);
+  b->msgpack = malloc(b->msgpack_len);
+  memcpy(b->msgpack, d, b->msgpack_len);
+  /* NULL when json-c refuses the document (its depth limit is 32): then
+   * json-c has no encode benchmark, and its decode one reports the error. */
+  b->peer_tree = peer_jsonc_tree(b->json, b->json_len);
+  return true;
+}
+
+bool doc_bench_init(doc_bench *b, const char *name, const char *file, const vmir_shape *shape,
+                    const char *shared_dir) {
+  if (!doc_bench_prepare(b, name, shape)) return false;
+  vmir_error err;
   char path[4096];
   snprintf(path, sizeof path, "%s/corpora/%s", shared_dir, file);
   b->json = read_file(path, &b->json_len);
@@ -88,20 +119,18 @@ bool doc_bench_init(doc_bench *b, const char *name, const char *file, const vmir
     b->generated = true;
     vmir_gen g = {.state = 42, .arena = &b->value_arena, .max_list = 4, .max_depth = 6, .top_list = 200};
     if (!vmir_gen_value(&g, shape, b->value)) return false;
-    if (!encode_to(b, false)) return false;
-    size_t n;
-    const uint8_t *d = vmir_json_writer_data(b->json_writer, &n);
-    b->json = malloc(n + 1);
-    memcpy(b->json, d, n);
-    b->json[n] = 0;
-    b->json_len = n;
   }
-  if (!encode_to(b, true)) return false;
-  const uint8_t *d = vmir_msgpack_writer_data(b->msgpack_writer, &b->msgpack_len);
-  b->msgpack = malloc(b->msgpack_len);
-  memcpy(b->msgpack, d, b->msgpack_len);
-  b->peer_tree = peer_jsonc_tree(b->json, b->json_len);
-  return b->peer_tree != NULL;
+  return doc_bench_finish(b);
+}
+
+bool doc_bench_init_value(doc_bench *b, const char *name, const vmir_shape *shape,
+                          doc_bench_fill_fn fill, void *arg) {
+  if (!doc_bench_prepare(b, name, shape)) return false;
+  if (!fill(b->value, &b->value_arena, arg)) {
+    fprintf(stderr, "bench %s: the document could not be made\n", name);
+    return false;
+  }
+  return doc_bench_finish(b);
 }
 
 /* ---- workload bodies ---------------------------------------------------- */
@@ -149,22 +178,28 @@ static int jansson_parse(void *ctx) {
   return peer_jansson_parse(b->json, b->json_len) ? 0 : 1;
 }
 
-/* Execution tiers: every vmir workload runs once on the interpreter alone
- * and once on stencil code compiled before its first run. */
+/* Peers and hand-written code run with the JIT off (nothing of theirs is
+ * compiled; this only keeps the configuration the same for all of them). */
 static int tier_interp(void *ctx) {
   (void)ctx;
-  vmir_jit_config c = vmir_jit_config_default();
-  c.backend = "none";
-  return vmir_jit_configure(&c, NULL) != VMIR_OK;
+  return bench_tier_use(bench_tier_interp(), -1) ? 0 : 1;
 }
 
-static int tier_stencil(void *ctx) {
-  (void)ctx;
-  if (!vmir_jit_backend_available("stencil", NULL)) return 1;
-  vmir_jit_config c = vmir_jit_config_default();
-  c.backend = "stencil";
-  c.threshold = 0;
-  return vmir_jit_configure(&c, NULL) != VMIR_OK;
+/* What a run wrote, for the check against the interpreter (tier_bench.h). */
+static const uint8_t *json_output(void *ctx, size_t *len) {
+  return vmir_json_writer_data(((doc_bench *)ctx)->json_writer, len);
+}
+
+static const uint8_t *msgpack_output(void *ctx, size_t *len) {
+  return vmir_msgpack_writer_data(((doc_bench *)ctx)->msgpack_writer, len);
+}
+
+static const uint8_t *decoded_output(void *ctx, size_t *len) {
+  doc_bench *b = ctx;
+  vmir_json_writer_reset(b->json_writer);
+  if (vmir_encode(b->encode_json, b->dest, b->shape, vmir_json_writer_sink(b->json_writer), NULL, NULL) != VMIR_OK)
+    return NULL;
+  return vmir_json_writer_data(b->json_writer, len);
 }
 
 static void add(doc_bench *b, const char *op, const char *variant, vmir_bench_fn fn, size_t bytes) {
@@ -175,10 +210,11 @@ static void add(doc_bench *b, const char *op, const char *variant, vmir_bench_fn
     vmir_bench_add_setup(strdup(name), tier_interp, fn, b, bytes);
     return;
   }
-  snprintf(name, sizeof name, "%s/%s%s/vmir-interp-%s", op, b->name, doc, variant + 5);
-  vmir_bench_add_setup(strdup(name), tier_interp, fn, b, bytes);
-  snprintf(name, sizeof name, "%s/%s%s/vmir-stencil-%s", op, b->name, doc, variant + 5);
-  vmir_bench_add_setup(strdup(name), tier_stencil, fn, b, bytes);
+  tier_output_fn output = strcmp(op, "decode") == 0        ? decoded_output
+                          : strcmp(variant, "vmir-msgpack") == 0 ? msgpack_output
+                                                                 : json_output;
+  snprintf(name, sizeof name, "%s/%s%s", op, b->name, doc);
+  tier_bench_add(name, variant + 5, fn, output, b, bytes);
 }
 
 /* ---- twitter: the hand-written C baseline -------------------------------- */
@@ -286,7 +322,7 @@ void doc_bench_register(doc_bench *b) {
   if (b->shape == &twitter_shape) twitter_hw_register(b);
   add(b, "encode", "vmir-json", encode_json, b->json_len);
   add(b, "encode", "vmir-msgpack", encode_msgpack, b->json_len);
-  add(b, "encode", "peer-json-c", jsonc_serialize, b->json_len);
+  if (b->peer_tree) add(b, "encode", "peer-json-c", jsonc_serialize, b->json_len);
   add(b, "decode", "vmir-fused", decode_fused, b->json_len);
   add(b, "decode", "vmir-unfused", decode_unfused, b->json_len);
   add(b, "decode", "vmir-msgpack", decode_msgpack, b->json_len);
@@ -341,6 +377,19 @@ static int records_decode_unfused(void *ctx) {
                              NULL, NULL) != VMIR_OK;
 }
 
+static const uint8_t *records_json_output(void *ctx, size_t *len) {
+  (void)ctx;
+  return vmir_json_writer_data(rb.writer, len);
+}
+
+static const uint8_t *records_decoded_output(void *ctx, size_t *len) {
+  (void)ctx;
+  vmir_json_writer_reset(rb.writer);
+  if (vmir_encode(rb.encode, &rb.dest, &records_shape, vmir_json_writer_sink(rb.writer), NULL, NULL) != VMIR_OK)
+    return NULL;
+  return vmir_json_writer_data(rb.writer, len);
+}
+
 static vmir_executable *records_exe(vmir_program *p) {
   vmir_error err;
   return p ? vmir_executable_new(p, &records_shape, &err) : NULL;
@@ -377,12 +426,9 @@ bool records_bench_init(uint32_t count) {
     return false;
   }
   vmir_bench_add("encode/records/handwritten-c", records_encode_handwritten, NULL, n);
-  vmir_bench_add_setup("encode/records/vmir-interp-json", tier_interp, records_encode_vmir, NULL, n);
-  vmir_bench_add_setup("encode/records/vmir-stencil-json", tier_stencil, records_encode_vmir, NULL, n);
+  tier_bench_add("encode/records", "json", records_encode_vmir, records_json_output, NULL, n);
   vmir_bench_add("decode/records/handwritten-c", records_decode_handwritten, NULL, n);
-  vmir_bench_add_setup("decode/records/vmir-interp-fused", tier_interp, records_decode_fused, NULL, n);
-  vmir_bench_add_setup("decode/records/vmir-stencil-fused", tier_stencil, records_decode_fused, NULL, n);
-  vmir_bench_add_setup("decode/records/vmir-interp-unfused", tier_interp, records_decode_unfused, NULL, n);
-  vmir_bench_add_setup("decode/records/vmir-stencil-unfused", tier_stencil, records_decode_unfused, NULL, n);
+  tier_bench_add("decode/records", "fused", records_decode_fused, records_decoded_output, NULL, n);
+  tier_bench_add("decode/records", "unfused", records_decode_unfused, records_decoded_output, NULL, n);
   return true;
 }

@@ -35,6 +35,12 @@ bool doc_bench_init(doc_bench *b, const char *name, const char *file, const vmir
                     const char *shared_dir);
 void doc_bench_register(doc_bench *b);
 
+/* A document made by `fill` (writing a value of `shape` into `value`, with
+ * its strings and containers in `arena`), for the micro workloads. */
+typedef bool (*doc_bench_fill_fn)(void *value, vmir_arena *arena, void *arg);
+bool doc_bench_init_value(doc_bench *b, const char *name, const vmir_shape *shape,
+                          doc_bench_fill_fn fill, void *arg);
+
 /* The synthetic records workload with its hand-written baseline. */
 bool records_bench_init(uint32_t count);
 

@@ -1,0 +1,25 @@
+/* The compile side of each tier on each workload program: compile latency
+ * (median and spread), code size, memory held, time per run, and the
+ * break-even number of runs against the interpreter and each lower tier. */
+#ifndef VMIR_BENCH_BREAKEVEN_H
+#define VMIR_BENCH_BREAKEVEN_H
+
+#include <json-c/json.h>
+
+#include "work.h"
+
+typedef struct breakeven_options {
+  int compiles;            /* compiles measured per tier and program */
+  int run_reps;            /* timed batches per tier and program */
+  double min_batch_ns;     /* a batch runs at least this long */
+} breakeven_options;
+
+/* Per-run medians of the interpreter, indexed like `ws` (for the sweep). */
+typedef struct breakeven_result {
+  json_object *json;       /* {"programs": [...]} */
+  double *interp_run_ns;
+} breakeven_result;
+
+breakeven_result breakeven_study(const work_program *ws, size_t n, const breakeven_options *o);
+
+#endif
