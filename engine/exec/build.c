@@ -472,11 +472,15 @@ static vmir_status push_entry(const vmir_executable *exe, vmir_vm_state *vm, boo
   if (!f || f->shape->kind != VMIR_KIND_MAP)
     return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-push-entry outside a map being built");
   const vmir_shape *vs = f->shape->u.map.value;
-  /* Duplicate keys: linear scan over the entries built so far. */
-  for (uint64_t i = 0; i < f->len; i++) {
+  /* Duplicate keys: a keyed hash set over the entries built so far
+   * (util/keyset.h), so a map of n keys costs O(n) expected, not O(n^2). */
+  size_t i;
+  vmir_keyset_result found = vmir_keyset_lookup(&f->keys, &d->dec->arena, f->items, f->stride,
+                                                (size_t)f->len, d->key, &i);
+  if (found == VMIR_KEYSET_NOMEM) return arena_failed(exe, vm, err);
+  if (found == VMIR_KEYSET_FOUND) {
     uint8_t *entry = f->items + i * f->stride;
     vmir_str k = vmir_read_str(entry);
-    if (k.len != d->key.len || memcmp(k.ptr, d->key.ptr, k.len) != 0) continue;
     if (!last_wins) {
       char what[160];
       snprintf(what, sizeof what, "duplicate map key \"%.*s\"", (int)(k.len > 60 ? 60 : k.len), k.ptr);

@@ -12,6 +12,7 @@
 
 #include "format/source.h"
 #include "util/arena.h"
+#include "util/keyset.h"
 #include "vmir/exec.h"
 
 typedef enum vmir_event_kind {
@@ -58,6 +59,7 @@ typedef struct vmir_build_frame {
   uint8_t *items;               /* arena storage (arrays: dest itself) */
   uint64_t len, cap;
   uint32_t stride;
+  vmir_keyset keys;             /* maps: the keys built so far */
 } vmir_build_frame;
 
 struct vmir_decoder {
