@@ -712,7 +712,10 @@ END_TEST
 
 /* Every file decoded into the dynamic `value` shape by the fused and the
  * unfused programs: y_ accepted (and a re-encoded y_ value decodes equal),
- * n_ rejected, i_ deterministic and identical in both modes. */
+ * n_ rejected, i_ deterministic and identical in both modes. RFC 8259
+ * allows repeated member names (two y_ files have them), so the suite runs
+ * with duplicates last-wins; under the default policy those two files are
+ * rejected with a duplicate-key error. */
 START_TEST(json_test_suite) {
   const char *shared = vmir_test_shared_dir();
   if (!shared) return;
@@ -720,8 +723,12 @@ START_TEST(json_test_suite) {
   snprintf(dir, sizeof dir, "%s/conformance/json-test-suite/test_parsing", shared);
   DIR *d = opendir(dir);
   ck_assert_msg(d, "cannot open %s", dir);
-  codec c = codec_default(&vmir_shape_value, VMIR_FORMAT_JSON);
+  vmir_compile_options last_wins = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  last_wins.duplicate_last_wins = true;
+  codec c = codec_new(&vmir_shape_value, VMIR_FORMAT_JSON, last_wins);
+  codec strict = codec_default(&vmir_shape_value, VMIR_FORMAT_JSON);
   int y_ok = 0, y_total = 0, n_rejected = 0, n_total = 0, i_accepted = 0, i_total = 0;
+  int duplicates_rejected = 0;
   struct dirent *e;
   while ((e = readdir(d))) {
     size_t nl = strlen(e->d_name);
@@ -741,6 +748,13 @@ START_TEST(json_test_suite) {
       ck_assert_msg(again.status == VMIR_OK, "%s re-decode: %s", e->d_name, again.err.message);
       ck_assert_str_eq(again.json, o.json);
       free(again.json);
+      outcome by_default = decode_both(&strict, doc, len);
+      if (by_default.status != VMIR_OK) {
+        ck_assert_msg(strstr(by_default.err.message, "duplicate key"), "%s: %s", e->d_name,
+                      by_default.err.message);
+        duplicates_rejected++;
+      }
+      free(by_default.json);
     } else if (e->d_name[0] == 'n') {
       n_total++;
       ck_assert_msg(o.status != VMIR_OK, "%s accepted", e->d_name);
@@ -757,7 +771,9 @@ START_TEST(json_test_suite) {
          y_ok, y_total, n_rejected, n_total, i_accepted, i_total);
   ck_assert_int_eq(y_total, 95);
   ck_assert_int_eq(n_total, 188);
+  ck_assert_int_eq(duplicates_rejected, 2);
   codec_free(&c);
+  codec_free(&strict);
 }
 END_TEST
 
