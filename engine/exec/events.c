@@ -559,6 +559,11 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
 
 vmir_status vmir_decode_fail(const vmir_executable *exe, vmir_vm_state *vm, const vmir_str *message,
                              vmir_error *err) {
+  return vmir_decode_fail_code(exe, vm, VMIR_E_DECODE, message, err);
+}
+
+vmir_status vmir_decode_fail_code(const vmir_executable *exe, vmir_vm_state *vm, vmir_status code,
+                                  const vmir_str *message, vmir_error *err) {
   /* A decode program's `fail` names the input where decoding stands: the
    * next token (fused) or the next event's token (build programs), the same
    * place in both. */
@@ -575,7 +580,7 @@ vmir_status vmir_decode_fail(const vmir_executable *exe, vmir_vm_state *vm, cons
   else {
     offset = next_item_offset(&d->src);
   }
-  vmir_source_fail(&d->src, err, VMIR_E_DECODE, offset, "%.*s",
+  vmir_source_fail(&d->src, err, code, offset, "%.*s",
                    (int)(message->len > 160 ? 160 : message->len), message->ptr);
   return vmir_exec_annotate(exe, vm, err);
 }

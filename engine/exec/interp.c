@@ -175,8 +175,13 @@ static inline vmir_status step(const vmir_executable *exe, vmir_vm_state *vm, vm
         return VMIR_OK;
       }
       case VMIR_OP_CALL: {
-        if (vm->frame_depth == vm->frame_cap && !vmir_vm_grow_frames(vm))
-          return fail(exe, vm, err, VMIR_E_LIMIT, "call depth over %u", vm->max_depth);
+        if (vm->frame_depth == vm->frame_cap && !vmir_vm_grow_frames(vm)) {
+          char why[64];
+          int n = snprintf(why, sizeof why, "call depth over %u", vm->max_depth);
+          /* a decode names the input where the nesting went too deep */
+          if (vm->dec) return vmir_decode_fail_code(exe, vm, VMIR_E_LIMIT, &(vmir_str){why, (size_t)n}, err);
+          return fail(exe, vm, err, VMIR_E_LIMIT, "%s", why);
+        }
         vmir_frame *f = &vm->frames[vm->frame_depth++];
         f->return_pc = vm->pc + 1;
         f->path_depth = vm->path_depth;
