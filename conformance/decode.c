@@ -610,10 +610,10 @@ END_TEST
 
 /* An internally tagged enum looks ahead for its tag. The members it steps
  * over before the tag are skipped values, bounded by the depth limit like
- * any skipped value; those after the tag are left to the typed second pass
- * (not depth-bounded: the shape bounds them), in fused decode over both
- * formats as in unfused decode (fuzz: limit-in-lookahead, where fused
- * MessagePack decode skipped the members after the tag too).
+ * any skipped value; those after the tag are left to the typed second pass,
+ * bounded by the same limit (it counts the document's levels), in fused
+ * decode over both formats as in unfused decode (fuzz: limit-in-lookahead,
+ * where fused MessagePack decode skipped the members after the tag too).
  * t[verify format.parse.fusion-semantic-equivalence] */
 START_TEST(tag_lookahead_and_depth_limit) {
   const char *tag_first = "{\"type\":\"Polygon\",\"coordinates\":[[[1.5,2.5]],[[3.5,4.5]]]}";
@@ -633,16 +633,12 @@ START_TEST(tag_lookahead_and_depth_limit) {
                        VMIR_OK);
       size_t len;
       char *doc = encode(&v, &tree, (vmir_format)f, &len);
-      /* a limit below the coordinates' three levels: fine when the tag
-       * comes first (no skip), `limit` when the scan skips them */
+      /* a limit below the coordinates' levels: `limit` in the typed pass
+       * when the tag comes first, in the scan that skips them when it comes
+       * last; fused and unfused agree either way */
       vmir_decode_limits lim = {.max_depth = 2};
       outcome o = decode_both_limited(&c, doc, len, &lim);
-      if (order == 0) {
-        ck_assert_msg(o.status == VMIR_OK, "%s: %s", vmir_format_name((vmir_format)f), o.err.message);
-        ck_assert_str_eq(o.json, expected);
-      } else {
-        ck_assert_int_eq(o.status, VMIR_E_LIMIT);
-      }
+      ck_assert_msg(o.status == VMIR_E_LIMIT, "%s: %s", vmir_format_name((vmir_format)f), o.err.message);
       free(o.json);
       /* with room for them, both orders decode */
       lim.max_depth = 8;

@@ -260,6 +260,106 @@ START_TEST(value_errors_name_their_path) {
 }
 END_TEST
 
+
+/* `{"v":1,"next":` n times, null, then n closing braces: n objects. */
+static char *chain_doc(size_t n, size_t *len) {
+  char *doc = malloc(n * 16 + 8);
+  size_t at = 0;
+  for (size_t i = 0; i < n; i++) at += (size_t)sprintf(doc + at, "{\"v\":1,\"next\":");
+  at += (size_t)sprintf(doc + at, "null");
+  memset(doc + at, '}', n);
+  *len = at + n;
+  return doc;
+}
+
+/* The depth limit counts the document's levels: a recursive struct through
+ * a nullable option decodes 512 nested objects and fails at the 513th (it
+ * failed at 257: the option's payload took a second path entry per level),
+ * with the position (offset, line, column) and the full path.
+ * t[verify format.parse.error-token-context]
+ * t[verify format.parse.error-build-context] */
+START_TEST(depth_limit_counts_document_levels) {
+  codec c = codec_of("(shapes (define node (struct (size 16) (align 8) (field v (offset 0) (shape u64))"
+                     " (field next (offset 8) (shape (option nullable node))))) (root node))",
+                     VMIR_FORMAT_JSON, false, VMIR_UNKNOWN_DENY);
+  for (int unfused = 0; unfused < 2; unfused++) {
+    size_t len;
+    char *doc = chain_doc(512, &len);
+    vmir_decoder *dec = vmir_decoder_new(NULL);
+    uint8_t dest[16] = {0};
+    vmir_error err;
+    ck_assert_msg(decode_mode(&c, unfused, doc, len, dec, dest, &err) == VMIR_OK, "%s", err.message);
+    free(doc);
+    doc = chain_doc(513, &len);
+    memset(dest, 0xab, sizeof dest);
+    ck_assert_int_eq(decode_mode(&c, unfused, doc, len, dec, dest, &err), VMIR_E_LIMIT);
+    ck_assert_msg(strstr(err.message, "nesting deeper than 512 levels"), "%s", err.message);
+    /* at the 513th object's first member value (its first value one
+     * level further in), inside the 512th object's `next` */
+    ck_assert_uint_eq(err.offset, 512 * 14 + 5);
+    ck_assert_uint_eq(err.line, 1);
+    ck_assert_uint_eq(err.column, 512 * 14 + 6);
+    ck_assert_msg(strncmp(err.path, ".next.next", 10) == 0, "%s", err.path);
+    for (size_t i = 0; i < sizeof dest; i++) ck_assert_uint_eq(dest[i], 0xab);
+    free(doc);
+    vmir_decoder_free(dec);
+  }
+  codec_free(&c);
+}
+END_TEST
+
+/* Deep nesting in unfused decode is an error with a place: the offset,
+ * line and column of the container past the limit, and its path (it was
+ * "call depth over 512" with neither). t[verify format.parse.error-token-context] */
+START_TEST(unfused_deep_nesting_has_a_place) {
+  codec c = codec_of("(shapes (root value))", VMIR_FORMAT_JSON, false, VMIR_UNKNOWN_DENY);
+  size_t n = 3000;
+  char *doc = malloc(2 * n + 1);
+  memset(doc, '[', n);
+  memset(doc + n, ']', n);
+  for (int unfused = 0; unfused < 2; unfused++) {
+    vmir_decoder *dec = vmir_decoder_new(NULL);
+    vmir_value v;
+    vmir_error err;
+    ck_assert_int_eq(decode_mode(&c, unfused, doc, 2 * n, dec, &v, &err), VMIR_E_LIMIT);
+    ck_assert_msg(err.has_offset && err.offset == 512 && err.line == 1 && err.column == 513,
+                  "%s: %s", unfused ? "unfused" : "fused", err.message);
+    ck_assert_msg(strstr(err.path, "[0][0]"), "%s", err.path);
+    vmir_decoder_free(dec);
+  }
+  free(doc);
+  codec_free(&c);
+}
+END_TEST
+
+/* Collected unknown members follow --duplicates too: a repeated unknown key
+ * is rejected at its offset, or its last value kept in the first place. */
+START_TEST(collected_duplicates_follow_policy) {
+  const char *shape = "(shapes (root (struct (size 32) (align 8) (field id (offset 0) (shape u64))"
+                      " (field rest (offset 8) (shape value)))))";
+  const char *doc = "{\"id\":1,\"x\":1,\"y\":2,\"x\":3}";
+  codec strict = codec_of(shape, VMIR_FORMAT_JSON, false, VMIR_UNKNOWN_COLLECT);
+  codec lenient = codec_of(shape, VMIR_FORMAT_JSON, true, VMIR_UNKNOWN_COLLECT);
+  for (int unfused = 0; unfused < 2; unfused++) {
+    vmir_decoder *dec = vmir_decoder_new(NULL);
+    uint8_t dest[32] = {0};
+    vmir_error err;
+    ck_assert_int_eq(decode_mode(&strict, unfused, doc, strlen(doc), dec, dest, &err), VMIR_E_BUILD);
+    ck_assert_msg(strstr(err.message, "duplicate key \"x\""), "%s", err.message);
+    ck_assert_uint_eq(err.offset, 20);
+    ck_assert_int_eq(decode_mode(&lenient, unfused, doc, strlen(doc), dec, dest, &err), VMIR_OK);
+    vmir_value rest;
+    memcpy(&rest, dest + 8, sizeof rest);
+    ck_assert_uint_eq(rest.as.object.len, 2);
+    ck_assert_int_eq(rest.as.object.members[0].key.ptr[0], 'x');
+    ck_assert_uint_eq(rest.as.object.members[0].value.as.u64, 3);
+    vmir_decoder_free(dec);
+  }
+  codec_free(&strict);
+  codec_free(&lenient);
+}
+END_TEST
+
 static Suite *hostile_suite(void) {
   Suite *s = suite_create("decode_hostile");
   TCase *tc = tcase_create("hostile documents");
@@ -268,6 +368,9 @@ static Suite *hostile_suite(void) {
   tcase_add_test(tc, collected_members_linear_memory);
   tcase_add_test(tc, value_duplicates_follow_policy);
   tcase_add_test(tc, value_errors_name_their_path);
+  tcase_add_test(tc, depth_limit_counts_document_levels);
+  tcase_add_test(tc, unfused_deep_nesting_has_a_place);
+  tcase_add_test(tc, collected_duplicates_follow_policy);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -512,10 +512,11 @@ static bool reserve_item(vmir_vm_state *vm, vmir_build_frame *f) {
 static vmir_status enter_item(const vmir_executable *exe, vmir_vm_state *vm, uint8_t *addr,
                               const vmir_shape *shape, vmir_segment seg, uint64_t index, vmir_str key,
                               vmir_error *err) {
-  if (vm->path_depth == vm->path_cap && !vmir_vm_grow_path(vm))
-    return vmir_exec_fail(exe, vm, err, VMIR_E_LIMIT, "value nesting deeper than %u", vm->max_depth);
+  uint32_t level = vmir_vm_entry_level(&vm->path[vm->path_depth - 1], seg, index);
+  if (vm->doc_depth_limit && level > vm->doc_depth_limit) return vmir_decode_too_deep(exe, vm, false, err);
+  if (vm->path_depth == vm->path_cap && !vmir_vm_grow_path(vm)) return vmir_decode_too_deep(exe, vm, true, err);
   vm->path[vm->path_depth++] = (vmir_path_entry){.addr = addr, .shape = shape, .segment = seg,
-                                                 .index = index, .key = key};
+                                                 .index = index, .key = key, .level = level};
   return VMIR_OK;
 }
 

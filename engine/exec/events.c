@@ -584,3 +584,11 @@ vmir_status vmir_decode_fail_code(const vmir_executable *exe, vmir_vm_state *vm,
                    (int)(message->len > 160 ? 160 : message->len), message->ptr);
   return vmir_exec_annotate(exe, vm, err);
 }
+
+vmir_status vmir_decode_too_deep(const vmir_executable *exe, vmir_vm_state *vm, bool stacks,
+                                 vmir_error *err) {
+  char why[64];
+  int n = stacks ? snprintf(why, sizeof why, "value nesting deeper than %u", vm->max_depth)
+                 : snprintf(why, sizeof why, "nesting deeper than %u levels", vm->doc_depth_limit);
+  return vmir_decode_fail_code(exe, vm, VMIR_E_LIMIT, &(vmir_str){why, (size_t)n}, err);
+}

@@ -30,9 +30,14 @@
 static vmir_status push(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err,
                         const uint8_t *addr, const vmir_shape *shape, vmir_segment seg,
                         uint64_t index, uint32_t variant) {
-  if (vm->path_depth == vm->path_cap && !vmir_vm_grow_path(vm))
+  uint32_t level = vmir_vm_entry_level(&vm->path[vm->path_depth - 1], seg, index);
+  if (vm->doc_depth_limit && level > vm->doc_depth_limit) return vmir_decode_too_deep(exe, vm, false, err);
+  if (vm->path_depth == vm->path_cap && !vmir_vm_grow_path(vm)) {
+    if (vm->dec) return vmir_decode_too_deep(exe, vm, true, err);
     return fail(exe, vm, err, VMIR_E_LIMIT, "value nesting deeper than %u", vm->max_depth);
+  }
   vmir_path_entry *e = &vm->path[vm->path_depth++];
+  e->level = level;
   e->addr = addr;
   e->shape = shape;
   e->segment = seg;
