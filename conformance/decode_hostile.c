@@ -4,6 +4,7 @@
  * inside `value` trees follow the --duplicates policy, and errors inside a
  * `value` name their real path. Every case runs fused and unfused. */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +361,38 @@ START_TEST(collected_duplicates_follow_policy) {
 }
 END_TEST
 
+/* Encoding a `value` names the failing item's path inside it: a NaN at
+ * index 200000 of an array (no JSON form) is at [200000], not (root).
+ * t[verify format.ir.error-carries-path] t[verify format.ir.sink-error-propagation] */
+START_TEST(encode_errors_inside_a_value_name_their_path) {
+  vmir_error err;
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_program *p = vmir_compile_encode(&vmir_shape_value, &opt, &err);
+  ck_assert_msg(p, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(p, &vmir_shape_value, &err);
+  ck_assert(exe);
+  size_t n = 200001;
+  vmir_value *items = calloc(n, sizeof *items);
+  for (size_t i = 0; i < n; i++) items[i] = (vmir_value){.type = VMIR_VALUE_UINT};
+  vmir_member member = {{"inner", 5}, {.type = VMIR_VALUE_FLOAT}};
+  member.value.as.f64 = NAN;
+  items[n - 1] = (vmir_value){.type = VMIR_VALUE_OBJECT};
+  items[n - 1].as.object.members = &member;
+  items[n - 1].as.object.len = 1;
+  vmir_value root = {.type = VMIR_VALUE_ARRAY};
+  root.as.array.items = items;
+  root.as.array.len = n;
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  ck_assert_int_eq(vmir_encode(exe, &root, &vmir_shape_value, vmir_json_writer_sink(w), NULL, &err),
+                   VMIR_E_SINK);
+  ck_assert_str_eq(err.path, "[200000].inner");
+  vmir_json_writer_free(w);
+  free(items);
+  vmir_executable_free(exe);
+  vmir_program_free(p);
+}
+END_TEST
+
 static Suite *hostile_suite(void) {
   Suite *s = suite_create("decode_hostile");
   TCase *tc = tcase_create("hostile documents");
@@ -371,6 +404,7 @@ static Suite *hostile_suite(void) {
   tcase_add_test(tc, depth_limit_counts_document_levels);
   tcase_add_test(tc, unfused_deep_nesting_has_a_place);
   tcase_add_test(tc, collected_duplicates_follow_policy);
+  tcase_add_test(tc, encode_errors_inside_a_value_name_their_path);
   suite_add_tcase(s, tc);
   return s;
 }
