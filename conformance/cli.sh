@@ -104,6 +104,9 @@ for c in fmt asm disasm verify shape-id compile encode decode transcode check; d
   has "$err" "vmir $c: unknown option '--no-such-option'"
   has "$err" "Try 'vmir $c --help'"
 done
+# decode's help lists the limits, the 64 MiB string limit among them
+run 0 decode --help
+has "$out" "string, key or bin      64 MiB"
 
 # ---- fmt ------------------------------------------------------------------
 # The issue's "done when": the spec's minimal example is its own canonical
@@ -381,6 +384,7 @@ run 1 compile -s "$tmp/syntax.shape" -f json
 has_re "$err" "syntax\.shape:2:[0-9]+: "
 run 1 compile -s "$tmp/bad.shape" -f json
 has_re "$err" 'bad\.shape:[0-9]+:[0-9]+: layout error: '
+lacks "$err" "layout error: layout:"   # the kind is named once (issue 11)
 run 3 compile -s "$tmp/none.shape" -f json
 has "$err" "none.shape: cannot open"
 run 3 compile -s "$tws" -f json -o "$tmp/no-such-dir/p.vmir"
