@@ -51,16 +51,9 @@ static const char *strip_offset(const char *msg) {
   return p;
 }
 
-/* Engine messages of some kinds name the kind first ("layout: ...",
- * "shape: ..."); the report already says "<kind> error: ", so once. */
-static const char *strip_kind(const char *msg, const char *kind) {
-  size_t n = strlen(kind);
-  return strncmp(msg, kind, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ' ? msg + n + 2 : msg;
-}
-
 int cli_report(const char *file, const vmir_error *err) {
+  const char *msg = strip_offset(strip_location(err->message, file));
   const char *kind = vmir_status_name(err->code);
-  const char *msg = strip_kind(strip_offset(strip_location(err->message, file)), kind);
   if (err->line > 0)
     fprintf(stderr, "%s:%u:%u: %s error: %s\n", file, err->line, err->column, kind, msg);
   else if (err->has_offset)
@@ -95,8 +88,8 @@ static const char *strip_document_position(const char *msg) {
 }
 
 int cli_report_document(const char *file, vmir_format format, const vmir_error *err) {
+  const char *msg = strip_document_position(err->message);
   const char *kind = vmir_status_name(err->code);
-  const char *msg = strip_kind(strip_document_position(err->message), kind);
   if (err->has_offset && format == VMIR_FORMAT_JSON && err->line > 0)
     fprintf(stderr, "%s:%u:%u: %s error: %s", file, err->line, err->column, kind, msg);
   else if (err->has_offset)

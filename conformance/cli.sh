@@ -384,7 +384,6 @@ run 1 compile -s "$tmp/syntax.shape" -f json
 has_re "$err" "syntax\.shape:2:[0-9]+: "
 run 1 compile -s "$tmp/bad.shape" -f json
 has_re "$err" 'bad\.shape:[0-9]+:[0-9]+: layout error: '
-lacks "$err" "layout error: layout:"   # the kind is named once (issue 11)
 run 3 compile -s "$tmp/none.shape" -f json
 has "$err" "none.shape: cannot open"
 run 3 compile -s "$tws" -f json -o "$tmp/no-such-dir/p.vmir"
