@@ -71,6 +71,12 @@ const cli_command cli_decode_command = {
   "      --pretty            indent the JSON, one member per line\n"
   "  -o, --output OUT        write to OUT instead of stdout\n"
   "  -h, --help              this text\n"
+  "\n"
+  "Limits (each a limit error with its position):\n"
+  "  nesting                 512 levels of arrays and objects\n"
+  "  document                1 GiB\n"
+  "  string, key or bin      64 MiB (after unescaping)\n"
+  "  decoded value           4 GiB of decoder memory\n"
   "\n" CLI_EXIT_CODES_HELP,
   run,
 };

@@ -48,7 +48,7 @@ int cli_read_input_max(const char *path, size_t limit, char **data, size_t *len)
    * enough to tell that the input is too large. */
   size_t cap = initial_capacity(f, limit), n = 0;
   if (cap == 0) {
-    fprintf(stderr, "%s: input larger than %zu bytes\n", name, limit);
+    fprintf(stderr, "%s: limit error: input larger than %zu bytes\n", name, limit);
     if (f != stdin) fclose(f);
     return CLI_EXIT_INVALID;
   }
@@ -78,7 +78,7 @@ int cli_read_input_max(const char *path, size_t limit, char **data, size_t *len)
     fprintf(stderr, "%s: read error: %s\n", name, strerror(errno));
     rc = CLI_EXIT_IO;
   } else if (n > limit) {
-    fprintf(stderr, "%s: input larger than %zu bytes\n", name, limit);
+    fprintf(stderr, "%s: limit error: input larger than %zu bytes\n", name, limit);
     rc = CLI_EXIT_INVALID;
   }
   if (f != stdin) fclose(f);

@@ -124,6 +124,9 @@ run 2 decode -s "$data/verify/tw_user.shape" -f json -o "$tmp/a" --output="$tmp/
 has "$err" "option '--output' given twice"
 run 2 stats -s "$data/verify/tw_user.shape" -f json -n 2 --runs 3 "$minimal"
 has "$err" "option '--runs' given twice"
+# decode's help lists the limits, the 64 MiB string limit among them
+run 0 decode --help
+has "$out" "string, key or bin      64 MiB"
 
 # ---- fmt ------------------------------------------------------------------
 # The issue's "done when": the spec's minimal example is its own canonical

@@ -412,17 +412,17 @@ END_TEST
 START_TEST(collect_unknown_field_fits) {
   ok("fused", &rec_shape,
      "(f0 (entry b0) (blocks ((b0 (json-read-key) (json-read-value)"
-     " (build-collect-unknown (index 5)) (build-collect-unknown (index 6)) (ret)))))");
+     " (build-collect-unknown (index 5) (last-wins false)) (build-collect-unknown (index 6) (last-wins false)) (ret)))))");
   rejected("fused", &rec_shape,
            "(f0 (entry b0) (blocks ((b0 (json-read-key) (json-read-value)"
-           " (build-collect-unknown (index 4)) (ret)))))",
+           " (build-collect-unknown (index 4) (last-wins false)) (ret)))))",
            VMIR_E_VERIFY, 0, 0, 2, "build-collect-unknown field 4 (attrs) is map");
   rejected("fused", &rec_shape,
-           "(f0 (entry b0) (blocks ((b0 (build-collect-unknown (index 20)) (ret)))))",
+           "(f0 (entry b0) (blocks ((b0 (build-collect-unknown (index 20) (last-wins false)) (ret)))))",
            VMIR_E_VERIFY, 0, 0, 0, "index 20 out of range");
   rejected("fused", &tw_user_shape,
            "(f0 (entry b0) (blocks ((b0 (enter-field (index 0))"
-           " (build-collect-unknown (index 0)) (leave) (ret)))))",
+           " (build-collect-unknown (index 0) (last-wins false)) (leave) (ret)))))",
            VMIR_E_VERIFY, 0, 0, 1, "build-collect-unknown needs a struct");
 }
 END_TEST
@@ -719,7 +719,7 @@ START_TEST(values_fit_their_ops) {
     {"encode", "(enter-field (index 0)) (branch-pred (pred p1) (then b0) (else b0))",
      "branch-pred (is-empty) needs a string, bytes, list or map", 1},
     {"fused", "(build-store)", "build-store needs a scalar", 0},
-    {"fused", "(build-store-value)", "build-store-value needs a dynamic value or bytes", 0},
+    {"fused", "(build-store-value (last-wins false))", "build-store-value needs a dynamic value or bytes", 0},
     {"fused", "(build-set-some)", "build-set-some needs an option", 0},
     {"fused", "(build-set-none)", "build-set-none needs an option", 0},
     {"fused", "(build-alloc-pointee)", "build-alloc-pointee needs a pointer", 0},
@@ -746,7 +746,7 @@ START_TEST(values_fit_their_ops) {
   ok("fused", &rec_shape,
      "(f0 (entry b0) (blocks ((b0 (build-begin-struct)"
      " (enter-field (index 1)) (json-read-string) (build-store) (leave)"
-     " (enter-field (index 6)) (json-read-value) (build-store-value) (leave)"
+     " (enter-field (index 6)) (json-read-value) (build-store-value (last-wins false)) (leave)"
      " (enter-field (index 2)) (build-set-some) (enter-some) (json-read-number) (build-store)"
      " (leave) (leave)"
      " (enter-field (index 10)) (build-set-none) (leave)"
@@ -762,7 +762,7 @@ START_TEST(values_fit_their_ops) {
      " (enter-field (index 7)) (build-begin-struct) (build-field (index 1) (last-wins false))"
      " (build-end-struct) (leave)"
      " (enter-field (index 13)) (json-read-string) (build-store) (leave)"
-     " (enter-field (index 13)) (json-read-value) (build-store-value) (leave)"
+     " (enter-field (index 13)) (json-read-value) (build-store-value (last-wins false)) (leave)"
      " (build-end-struct) (build-commit) (ret)))))");
   ok("encode", &rec_shape,
      "(f0 (entry b0) (blocks ((b0 (emit-begin-struct-dynamic)"

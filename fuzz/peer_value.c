@@ -293,6 +293,11 @@ static const char *mp_class(const msgpack_object *o) {
   }
 }
 
+static bool mp_same_key(const msgpack_object *a, const msgpack_object *b) {
+  return a->via.str.size == b->via.str.size &&
+         (a->via.str.size == 0 || memcmp(a->via.str.ptr, b->via.str.ptr, a->via.str.size) == 0);
+}
+
 static bool mp_equal(const vmir_value *v, const msgpack_object *o, char *diff, size_t cap) {
   bool ok = false;
   switch (v->type) {
@@ -319,17 +324,32 @@ static bool mp_equal(const vmir_value *v, const msgpack_object *o, char *diff, s
         if (!mp_equal(&v->as.array.items[i], &o->via.array.ptr[i], diff, cap)) return false;
       break;
     case VMIR_VALUE_OBJECT:
-      ok = o->type == MSGPACK_OBJECT_MAP && o->via.map.size == v->as.object.len;
-      for (size_t i = 0; ok && i < v->as.object.len; i++) {
-        const vmir_member *m = &v->as.object.members[i];
-        const msgpack_object_kv *kv = &o->via.map.ptr[i];
-        if (kv->key.via.str.size != m->key.len ||
-            (m->key.len && memcmp(kv->key.via.str.ptr, m->key.ptr, m->key.len) != 0)) {
-          snprintf(diff, cap, "member %zu: keys differ", i);
+      /* msgpack-c keeps every entry; our tree keeps one per key, the last
+       * value at the first key's place (docs/decode-formats.md, "Duplicate
+       * keys"): compare with the peer's map read that way. */
+      ok = o->type == MSGPACK_OBJECT_MAP;
+      size_t i = 0;
+      for (uint32_t e = 0; ok && e < o->via.map.size; e++) {
+        const msgpack_object_kv *kv = &o->via.map.ptr[e];
+        bool seen = false;
+        for (uint32_t k = 0; k < e && !seen; k++) seen = mp_same_key(&o->via.map.ptr[k].key, &kv->key);
+        if (seen) continue;
+        const msgpack_object_kv *last = kv;
+        for (uint32_t k = e + 1; k < o->via.map.size; k++)
+          if (mp_same_key(&o->via.map.ptr[k].key, &kv->key)) last = &o->via.map.ptr[k];
+        if (i >= v->as.object.len) {
+          snprintf(diff, cap, "msgpack-c has more members than our %zu", v->as.object.len);
           return false;
         }
-        if (!mp_equal(&m->value, &kv->val, diff, cap)) return false;
+        const vmir_member *m = &v->as.object.members[i++];
+        if (kv->key.via.str.size != m->key.len ||
+            (m->key.len && memcmp(kv->key.via.str.ptr, m->key.ptr, m->key.len) != 0)) {
+          snprintf(diff, cap, "member %zu: keys differ", i - 1);
+          return false;
+        }
+        if (!mp_equal(&m->value, &last->val, diff, cap)) return false;
       }
+      ok = ok && i == v->as.object.len;
       break;
   }
   if (!ok && !diff[0]) snprintf(diff, cap, "our value type %d vs msgpack-c type %d", (int)v->type, (int)o->type);

@@ -169,7 +169,7 @@ void vmir_dec_unknown_case(vmir_dlower *D, int64_t collect, uint32_t next) {
     vmir_dec_op(D, D->ops->skip_value, 0, 0);
   } else if (D->unknown == VMIR_UNKNOWN_COLLECT && collect >= 0) {
     vmir_dec_op(D, D->ops->read_value, 0, 0);
-    vmir_lower_emit(L, VMIR_OP_BUILD_COLLECT_UNKNOWN, collect, 0, 0);
+    vmir_lower_emit(L, VMIR_OP_BUILD_COLLECT_UNKNOWN, collect, D->last_wins, 0);
   } else {
     /* Always fails; the jump only gives the block its terminator. */
     vmir_lower_emit(L, VMIR_OP_BUILD_DENY_UNKNOWN, 0, 0, 0);

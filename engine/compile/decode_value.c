@@ -36,11 +36,11 @@ void vmir_dec_value(vmir_dlower *D, const vmir_shape *shape) {
        * build-store-value converts each. Every flavour reads a whole value
        * here, so fused and unfused decode fail alike on anything else. */
       vmir_dec_op(D, o->read_value, 0, 0);
-      vmir_lower_emit(&D->L, VMIR_OP_BUILD_STORE_VALUE, 0, 0, 0);
+      vmir_lower_emit(&D->L, VMIR_OP_BUILD_STORE_VALUE, D->last_wins, 0, 0);
       return;
     case VMIR_KIND_VALUE:
       vmir_dec_op(D, o->read_value, 0, 0);
-      vmir_lower_emit(&D->L, VMIR_OP_BUILD_STORE_VALUE, 0, 0, 0);
+      vmir_lower_emit(&D->L, VMIR_OP_BUILD_STORE_VALUE, D->last_wins, 0, 0);
       return;
     case VMIR_KIND_STRUCT: case VMIR_KIND_TUPLE: case VMIR_KIND_ENUM:
     case VMIR_KIND_OPTION: case VMIR_KIND_POINTER: case VMIR_KIND_LIST:

@@ -7,6 +7,7 @@
  * t[impl format.parse.no-direct-pointer-write-in-format]
  * t[impl format.parse.build-state-machine-preserved] */
 #include <float.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,12 +179,36 @@ static vmir_status store_scalar(const vmir_executable *exe, vmir_vm_state *vm, v
   }
 }
 
+/* A repeated key inside the value register's tree (the first in input
+ * order), named with its object's path inside the value; `member`: the
+ * collected member the value belongs to, if any. */
+static vmir_status value_duplicate(const vmir_executable *exe, vmir_vm_state *vm,
+                                   const vmir_str *member, vmir_error *err) {
+  const vmir_value_notes *n = &vm->dec->notes;
+  char what[160];
+  snprintf(what, sizeof what, "duplicate key \"%.*s\"", (int)(n->dup_key.len > 60 ? 60 : n->dup_key.len),
+           n->dup_key.ptr ? n->dup_key.ptr : "");
+  vmir_status st = fail_at(exe, vm, err, VMIR_E_BUILD, n->dup_offset, what);
+  if (member) {
+    vmir_rpath path;
+    vmir_rpath_init(&path);
+    vmir_rpath_key(&path, *member);
+    vmir_exec_append_path(err, vmir_rpath_str(&path));
+  }
+  vmir_exec_append_path(err, n->dup_path);
+  return st;
+}
+
 /* build-store-value: a dynamic tree into a `value`, or an array of byte
  * numbers into `bytes` (how JSON spells bytes). */
-static vmir_status store_value(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+static vmir_status store_value(const vmir_executable *exe, vmir_vm_state *vm, bool last_wins,
+                               vmir_error *err) {
   vmir_decode_state *d = vm->dec;
   const vmir_value *v = &d->value;
   if (CUR->shape->kind == VMIR_KIND_VALUE) {
+    /* The reader kept the last value of a repeated key; rejecting is the
+     * default, as for struct fields and map keys. */
+    if (d->notes.dup_found && !last_wins) return value_duplicate(exe, vm, NULL, err);
     memcpy(CUR_W, v, sizeof *v);
     return VMIR_OK;
   }
@@ -255,7 +280,8 @@ static vmir_status begin_struct(const vmir_executable *exe, vmir_vm_state *vm, v
     dec->bits = bits;
   }
   if (words) memset(dec->bits + dec->bits_len, 0, words * sizeof *dec->bits);
-  dec->tracks[dec->track_len++] = (vmir_track_frame){CUR_W, s, fields, count, dec->bits_len};
+  dec->tracks[dec->track_len++] = (vmir_track_frame){
+      .addr = CUR_W, .shape = s, .fields = fields, .count = count, .bits = dec->bits_len};
   dec->bits_len += words;
   return VMIR_OK;
 }
@@ -308,48 +334,91 @@ static vmir_status end_struct(const vmir_executable *exe, vmir_vm_state *vm, vmi
 
 /* ---- unknown fields -------------------------------------------------------- */
 
+/* --unknown collect: members append to the struct's `value` object or
+ * map-of-`value` field, growing by doubling in the arena (the capacity is
+ * kept in the struct's tracking frame), with the duplicates policy applied
+ * to the collected keys through a keyed set (util/keyset.h). */
 static vmir_status collect_unknown(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
                                    vmir_error *err) {
   vmir_decode_state *d = vm->dec;
   vmir_arena *arena = &d->dec->arena;
   const vmir_shape *s = CUR->shape;
-  if (s->kind != VMIR_KIND_STRUCT || in->a >= s->u.fields.count)
+  bool last_wins = in->b != 0;
+  vmir_track_frame *track = find_track(vm);
+  if (s->kind != VMIR_KIND_STRUCT || in->a >= s->u.fields.count || !track)
     return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-collect-unknown needs a struct field");
   const vmir_field *f = &s->u.fields.fields[in->a];
   uint8_t *at = CUR_W + f->offset;
-  char *key = vmir_arena_dup(arena, d->key.ptr ? d->key.ptr : "", d->key.len);
-  if (!key) return arena_failed(exe, vm, err);
-  vmir_str k = {key, d->key.len};
+  size_t stride, value_at, align;
+  vmir_list items;  /* the members or entries so far: same layout for both */
   if (f->shape->kind == VMIR_KIND_VALUE) {
     vmir_value obj;
     memcpy(&obj, at, sizeof obj);
     if (obj.type != VMIR_VALUE_OBJECT) obj = (vmir_value){.type = VMIR_VALUE_OBJECT};
-    /* Rare path: the member array is copied on each append. */
-    vmir_member *m = VMIR_ARENA_NEW_ARRAY(arena, vmir_member, obj.as.object.len + 1);
-    if (!m) return arena_failed(exe, vm, err);
-    if (obj.as.object.len) memcpy(m, obj.as.object.members, obj.as.object.len * sizeof *m);
-    m[obj.as.object.len] = (vmir_member){k, d->value};
-    obj.as.object.members = m;
-    obj.as.object.len++;
+    items = (vmir_list){obj.as.object.members, obj.as.object.len};
+    stride = sizeof(vmir_member);
+    value_at = offsetof(vmir_member, value);
+    align = _Alignof(vmir_member);
+  } else if (f->shape->kind == VMIR_KIND_MAP && f->shape->u.map.value->kind == VMIR_KIND_VALUE) {
+    items = vmir_read_list(at);
+    stride = f->shape->u.map.entry_size;
+    value_at = f->shape->u.map.value_offset;
+    align = f->shape->align;
+  } else {
+    return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-collect-unknown target is a %s",
+                          vmir_kind_name(f->shape->kind));
+  }
+  if (items.len == 0 || items.ptr != track->collect_items) {
+    /* first collected member, or the field was stored over since */
+    track->collect_cap = 0;
+    vmir_keyset_reset(&track->collect_keys);
+  }
+  size_t j;
+  vmir_keyset_result found = vmir_keyset_lookup(&track->collect_keys, arena, items.ptr, stride,
+                                                items.len, d->key, &j);
+  if (found == VMIR_KEYSET_NOMEM) return arena_failed(exe, vm, err);
+  if (found == VMIR_KEYSET_FOUND && !last_wins) {
+    char what[160];
+    snprintf(what, sizeof what, "duplicate key \"%.*s\"", (int)(d->key.len > 60 ? 60 : d->key.len),
+             d->key.ptr ? d->key.ptr : "");
+    return fail_at(exe, vm, err, VMIR_E_BUILD, d->key_offset, what);
+  }
+  if (d->notes.dup_found && !last_wins) return value_duplicate(exe, vm, &d->key, err);
+  uint8_t *slot;
+  if (found == VMIR_KEYSET_FOUND) {
+    slot = (uint8_t *)(uintptr_t)items.ptr + j * stride;
+  } else {
+    if (items.len >= track->collect_cap) {
+      size_t ncap = items.len ? items.len * 2 : 8;
+      if (ncap > SIZE_MAX / stride) {
+        vmir_arena_oversize(arena);
+        return arena_failed(exe, vm, err);
+      }
+      uint8_t *grown = vmir_arena_alloc(arena, ncap * stride, align);
+      if (!grown) return arena_failed(exe, vm, err);
+      if (items.len) memcpy(grown, items.ptr, items.len * stride);
+      items.ptr = grown;
+      track->collect_cap = ncap;
+    }
+    slot = (uint8_t *)(uintptr_t)items.ptr + items.len * stride;
+    memset(slot, 0, stride);
+    char *key = vmir_arena_dup(arena, d->key.ptr ? d->key.ptr : "", d->key.len);
+    if (!key) return arena_failed(exe, vm, err);
+    vmir_str k = {key, d->key.len};
+    memcpy(slot, &k, sizeof k);
+    items.len++;
+  }
+  memcpy(slot + value_at, &d->value, sizeof d->value);
+  track->collect_items = items.ptr;
+  if (f->shape->kind == VMIR_KIND_VALUE) {
+    vmir_value obj = {.type = VMIR_VALUE_OBJECT};
+    obj.as.object.members = (vmir_member *)(uintptr_t)items.ptr;
+    obj.as.object.len = items.len;
     memcpy(at, &obj, sizeof obj);
-    return VMIR_OK;
+  } else {
+    memcpy(at, &items, sizeof items);
   }
-  if (f->shape->kind == VMIR_KIND_MAP && f->shape->u.map.value->kind == VMIR_KIND_VALUE) {
-    vmir_list l = vmir_read_list(at);
-    uint32_t es = f->shape->u.map.entry_size;
-    uint8_t *items = vmir_arena_alloc(arena, (l.len + 1) * es, f->shape->align);
-    if (!items) return arena_failed(exe, vm, err);
-    if (l.len) memcpy(items, l.ptr, l.len * es);
-    memset(items + l.len * es, 0, es);
-    memcpy(items + l.len * es, &k, sizeof k);
-    memcpy(items + l.len * es + f->shape->u.map.value_offset, &d->value, sizeof d->value);
-    l.ptr = items;
-    l.len++;
-    memcpy(at, &l, sizeof l);
-    return VMIR_OK;
-  }
-  return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-collect-unknown target is a %s",
-                        vmir_kind_name(f->shape->kind));
+  return VMIR_OK;
 }
 
 /* ---- options, pointers, variants ------------------------------------------ */
@@ -443,10 +512,11 @@ static bool reserve_item(vmir_vm_state *vm, vmir_build_frame *f) {
 static vmir_status enter_item(const vmir_executable *exe, vmir_vm_state *vm, uint8_t *addr,
                               const vmir_shape *shape, vmir_segment seg, uint64_t index, vmir_str key,
                               vmir_error *err) {
-  if (vm->path_depth == vm->path_cap && !vmir_vm_grow_path(vm))
-    return vmir_exec_fail(exe, vm, err, VMIR_E_LIMIT, "value nesting deeper than %u", vm->max_depth);
+  uint32_t level = vmir_vm_entry_level(&vm->path[vm->path_depth - 1], seg, index);
+  if (vm->doc_depth_limit && level > vm->doc_depth_limit) return vmir_decode_too_deep(exe, vm, false, err);
+  if (vm->path_depth == vm->path_cap && !vmir_vm_grow_path(vm)) return vmir_decode_too_deep(exe, vm, true, err);
   vm->path[vm->path_depth++] = (vmir_path_entry){.addr = addr, .shape = shape, .segment = seg,
-                                                 .index = index, .key = key};
+                                                 .index = index, .key = key, .level = level};
   return VMIR_OK;
 }
 
@@ -472,11 +542,15 @@ static vmir_status push_entry(const vmir_executable *exe, vmir_vm_state *vm, boo
   if (!f || f->shape->kind != VMIR_KIND_MAP)
     return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-push-entry outside a map being built");
   const vmir_shape *vs = f->shape->u.map.value;
-  /* Duplicate keys: linear scan over the entries built so far. */
-  for (uint64_t i = 0; i < f->len; i++) {
+  /* Duplicate keys: a keyed hash set over the entries built so far
+   * (util/keyset.h), so a map of n keys costs O(n) expected, not O(n^2). */
+  size_t i;
+  vmir_keyset_result found = vmir_keyset_lookup(&f->keys, &d->dec->arena, f->items, f->stride,
+                                                (size_t)f->len, d->key, &i);
+  if (found == VMIR_KEYSET_NOMEM) return arena_failed(exe, vm, err);
+  if (found == VMIR_KEYSET_FOUND) {
     uint8_t *entry = f->items + i * f->stride;
     vmir_str k = vmir_read_str(entry);
-    if (k.len != d->key.len || memcmp(k.ptr, d->key.ptr, k.len) != 0) continue;
     if (!last_wins) {
       char what[160];
       snprintf(what, sizeof what, "duplicate map key \"%.*s\"", (int)(k.len > 60 ? 60 : k.len), k.ptr);
@@ -526,7 +600,7 @@ vmir_status vmir_build_action(const vmir_executable *exe, vmir_vm_state *vm, con
     }
     case VMIR_OP_BUILD_COLLECT_UNKNOWN: return collect_unknown(exe, vm, in, err);
     case VMIR_OP_BUILD_STORE: return store_scalar(exe, vm, err);
-    case VMIR_OP_BUILD_STORE_VALUE: return store_value(exe, vm, err);
+    case VMIR_OP_BUILD_STORE_VALUE: return store_value(exe, vm, in->a != 0, err);
     case VMIR_OP_BUILD_SET_NONE: return set_option(exe, vm, false, err);
     case VMIR_OP_BUILD_SET_SOME: return set_option(exe, vm, true, err);
     case VMIR_OP_BUILD_ALLOC_POINTEE: return alloc_pointee(exe, vm, err);

@@ -105,11 +105,17 @@ static vmir_status run(vmir_executable *exe, vmir_decode_state *d, const vmir_sh
   vmir_vm_state vm;
   vmir_vm_state_init(&vm, sink, env);
   vm.dec = d;
+  /* The limit counts the document's containers (path entries carry their
+   * level); the VM's stacks may hold more entries than levels (an option's
+   * payload, a pointee, calls per composite shape), within a bound of the
+   * same order. */
+  uint32_t levels = d->dec->limits.max_depth;
+  vm.doc_depth_limit = levels;
   if (env && env->max_depth) vm.max_depth = env->max_depth;
-  else vm.max_depth = d->dec->limits.max_depth;
+  else vm.max_depth = levels > (UINT32_MAX - 64) / 4 ? UINT32_MAX : levels * 4 + 64;
   vm.proc = p->entry_proc;
   vm.pc = exe->proc_entry[p->entry_proc];
-  vm.path[0] = (vmir_path_entry){.addr = d->shadow, .shape = shape, .segment = VMIR_SEG_ROOT};
+  vm.path[0] = (vmir_path_entry){.addr = d->shadow, .shape = shape, .segment = VMIR_SEG_ROOT, .level = 0};
   vm.path_depth = 1;
   /* Interpreter or, once hot, generated code (engine/runtime/tier.c); io is
    * the sink a parse program emits into, else the decode state. */

@@ -23,6 +23,17 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm,
 vmir_status vmir_decode_fail(const vmir_executable *exe, vmir_vm_state *vm, const vmir_str *message,
                              vmir_error *err);
 
+/* The same with another code (a limit met while decoding: the place is
+ * where decoding stands). */
+vmir_status vmir_decode_fail_code(const vmir_executable *exe, vmir_vm_state *vm, vmir_status code,
+                                  const vmir_str *message, vmir_error *err);
+
+/* Entering a value one level deeper than the document may nest
+ * (vmir_vm_state.doc_depth_limit), or past the VM's stacks: a `limit`
+ * error at the input position, with the path of the enclosing value. */
+vmir_status vmir_decode_too_deep(const vmir_executable *exe, vmir_vm_state *vm, bool stacks,
+                                 vmir_error *err);
+
 /* Appends an event to the decoder's batch; false when out of memory. */
 bool vmir_event_append(vmir_decoder *dec, vmir_event_kind kind, const vmir_scalar *scalar,
                        size_t offset);

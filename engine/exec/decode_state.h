@@ -11,7 +11,9 @@
 #include <stdint.h>
 
 #include "format/source.h"
+#include "format/value_notes.h"
 #include "util/arena.h"
+#include "util/keyset.h"
 #include "vmir/exec.h"
 
 typedef enum vmir_event_kind {
@@ -49,6 +51,11 @@ typedef struct vmir_track_frame {
   const vmir_field *fields;
   uint32_t count;
   size_t bits;                  /* first word in decoder->bits */
+  /* --unknown collect: the collected members' capacity (they grow by
+   * doubling in the arena) and their keys */
+  const void *collect_items;
+  uint64_t collect_cap;
+  vmir_keyset collect_keys;
 } vmir_track_frame;
 
 /* A list, fixed array or map under construction. */
@@ -58,6 +65,7 @@ typedef struct vmir_build_frame {
   uint8_t *items;               /* arena storage (arrays: dest itself) */
   uint64_t len, cap;
   uint32_t stride;
+  vmir_keyset keys;             /* maps: the keys built so far */
 } vmir_build_frame;
 
 struct vmir_decoder {
@@ -90,6 +98,7 @@ typedef struct vmir_decode_state {
   size_t header_offset;         /* where the last MessagePack header began */
   vmir_value value;
   size_t value_offset;
+  vmir_value_notes notes;       /* of the value register's last read */
   /* parse programs: where the last event's token ends, and the lexing op
    * that failed (VMIR_OP_COUNT: none), for the batch's error event */
   size_t event_end;

@@ -5,12 +5,15 @@
  * event keeps the input offset of its token so errors name the same place
  * as fused decode. t[impl format.parse.batch-friendly-execution] */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "exec/decode_ops.h"
 #include "exec/exec_error.h"
 #include "format/json_lex.h"
 #include "format/msgpack_lex.h"
+#include "format/value_notes.h"
+#include "util/keyset.h"
 
 /* The offset of the next token: JSON whitespace is skipped (not consumed). */
 static size_t token_offset(const vmir_source *src) {
@@ -221,21 +224,29 @@ static vmir_token_class class_of(const vmir_event *e) {
 typedef enum build_result { BUILT = 0, EXHAUSTED, TOO_DEEP, NO_MEMORY } build_result;
 
 /* Scans the value starting at `pos` in input order, as a fused reader reads
- * it: BUILT with *end just past it, or the first failure met, a container
+ * it: BUILT with *end just past it, or (*end at the event where it stops)
+ * the first failure met, a container
  * nested deeper than the decoder's depth limit (TOO_DEEP, *fail_at its
  * offset) or the batch's error event (EXHAUSTED). */
 static build_result value_scan(const vmir_decoder *dec, size_t pos, size_t *end, size_t *fail_at) {
   size_t depth = 0;
   do {
-    if (pos >= dec->event_len || is_error(&dec->events[pos])) return EXHAUSTED;
+    if (pos >= dec->event_len || is_error(&dec->events[pos])) {
+      *end = pos;
+      return EXHAUSTED;
+    }
     const vmir_event *e = &dec->events[pos++];
     if (e->kind == VMIR_EVENT_BEGIN_OBJECT || e->kind == VMIR_EVENT_BEGIN_ARRAY) {
       if (++depth > dec->limits.max_depth) {
         *fail_at = e->offset;
+        *end = pos - 1;
         return TOO_DEEP;
       }
     } else if (e->kind == VMIR_EVENT_END) {
-      if (depth == 0) return EXHAUSTED;
+      if (depth == 0) {
+        *end = pos - 1;
+        return EXHAUSTED;
+      }
       depth--;
     }
   } while (depth > 0);
@@ -248,10 +259,29 @@ static bool value_end(const vmir_decoder *dec, size_t pos, size_t *end) {
   return value_scan(dec, pos, end, &unused) == BUILT;
 }
 
+/* The member or element being built, for paths inside a value. */
+typedef struct event_path {
+  const struct event_path *up;
+  vmir_str key;        /* object member; else an element */
+  bool member;
+  size_t index;
+} event_path;
+
+static void event_path_format(const event_path *p, vmir_rpath *out) {
+  vmir_rpath_init(out);
+  for (; p; p = p->up) {
+    if (p->member) vmir_rpath_key(out, p->key);
+    else vmir_rpath_index(out, p->index);
+  }
+}
+
 /* Builds the dynamic value starting at *pos in the arena, once value_scan
  * has accepted it: whole, and nested (so recursing) no deeper than the
- * decoder's depth limit. */
-static build_result build_value(vmir_decoder *dec, size_t *pos, vmir_value *out) {
+ * decoder's depth limit. Objects keep one member per key (the last value at
+ * the first key's place) and the first repeat is noted, as the fused
+ * readers do (format/value_notes.h). */
+static build_result build_value(vmir_decoder *dec, size_t *pos, vmir_value *out,
+                                vmir_value_notes *notes, const event_path *here) {
   if (*pos >= dec->event_len || is_error(&dec->events[*pos])) return EXHAUSTED;
   const vmir_event *e = &dec->events[*pos];
   (*pos)++;
@@ -295,28 +325,96 @@ static build_result build_value(vmir_decoder *dec, size_t *pos, vmir_value *out)
   if (object) {
     vmir_member *m = n ? VMIR_ARENA_NEW_ARRAY(&dec->arena, vmir_member, n) : NULL;
     if (n && !m) return NO_MEMORY;
+    vmir_keyset keys;
+    vmir_keyset_reset(&keys);
+    size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
       const vmir_event *k = &dec->events[(*pos)++];
       char *key = vmir_arena_dup(&dec->arena, k->scalar.as.string.ptr ? k->scalar.as.string.ptr : "",
                                  k->scalar.as.string.len);
       if (!key) return NO_MEMORY;
-      m[i].key = (vmir_str){key, k->scalar.as.string.len};
-      if ((r = build_value(dec, pos, &m[i].value)) != BUILT) return r;
+      m[kept].key = (vmir_str){key, k->scalar.as.string.len};
+      size_t slot = kept;
+      vmir_keyset_result found = vmir_keyset_lookup(&keys, &dec->arena, m, sizeof *m, kept, m[kept].key, &slot);
+      if (found == VMIR_KEYSET_NOMEM) return NO_MEMORY;
+      if (found == VMIR_KEYSET_FOUND) {
+        vmir_rpath path;
+        event_path_format(here, &path);
+        vmir_value_notes_dup(notes, k->offset, m[kept].key, &path);
+      } else {
+        kept++;
+      }
+      event_path member = {here, m[slot].key, true, 0};
+      if ((r = build_value(dec, pos, &m[slot].value, notes, &member)) != BUILT) return r;
     }
     out->type = VMIR_VALUE_OBJECT;
     out->as.object.members = m;
-    out->as.object.len = n;
+    out->as.object.len = kept;
   } else {
     vmir_value *items = n ? VMIR_ARENA_NEW_ARRAY(&dec->arena, vmir_value, n) : NULL;
     if (n && !items) return NO_MEMORY;
-    for (size_t i = 0; i < n; i++)
-      if ((r = build_value(dec, pos, &items[i])) != BUILT) return r;
+    for (size_t i = 0; i < n; i++) {
+      event_path element = {here, {NULL, 0}, false, i};
+      if ((r = build_value(dec, pos, &items[i], notes, &element)) != BUILT) return r;
+    }
     out->type = VMIR_VALUE_ARRAY;
     out->as.array.items = items;
     out->as.array.len = n;
   }
   (*pos)++; /* END */
   return BUILT;
+}
+
+/* Where inside the value starting at `pos` a failure at event `stop` (the
+ * batch's error event or end, or a container past the depth limit) stands,
+ * as the fused readers name it: the item being read when the failure is in
+ * one (a value, a container being opened), else the container whose
+ * separator or end failed. Error path only: a heap stack of the open
+ * containers. */
+static void failure_path(const vmir_decoder *dec, size_t pos, size_t stop, vmir_rpath *out) {
+  typedef struct open_container { bool object; bool have_key; vmir_str key; size_t items; } open_container;
+  open_container *stack = NULL;
+  size_t depth = 0, cap = 0;
+  vmir_rpath_init(out);
+  for (size_t i = pos; i < stop && i < dec->event_len; i++) {
+    const vmir_event *e = &dec->events[i];
+    if (e->kind == VMIR_EVENT_KEY) {
+      if (depth) {
+        stack[depth - 1].have_key = true;
+        stack[depth - 1].key = e->scalar.as.string;
+      }
+      continue;
+    }
+    if (e->kind == VMIR_EVENT_END) {
+      if (depth) depth--;
+    } else if (e->kind == VMIR_EVENT_BEGIN_OBJECT || e->kind == VMIR_EVENT_BEGIN_ARRAY) {
+      if (depth == cap) {
+        size_t ncap = cap ? cap * 2 : 16;
+        open_container *grown = realloc(stack, ncap * sizeof *stack);
+        if (!grown) {
+          free(stack);
+          return;
+        }
+        stack = grown;
+        cap = ncap;
+      }
+      stack[depth++] = (open_container){e->kind == VMIR_EVENT_BEGIN_OBJECT, false, {NULL, 0}, 0};
+      continue;
+    }
+    /* a scalar or a closed container: one more item in its container */
+    if (depth) {
+      stack[depth - 1].items++;
+      stack[depth - 1].have_key = false;
+    }
+  }
+  bool in_item = stop >= dec->event_len || dec->events[stop].kind != VMIR_EVENT_ERROR_AFTER_ITEM;
+  for (size_t k = depth; k-- > 0;) {
+    const open_container *c = &stack[k];
+    if (k + 1 == depth && !(in_item && (!c->object || c->have_key))) continue;
+    if (c->object) vmir_rpath_key(out, c->key);
+    else vmir_rpath_index(out, c->items);
+  }
+  free(stack);
 }
 
 vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
@@ -417,15 +515,21 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
        * input is the error, as in the fused readers. */
       size_t end = 0, fail_at = e->offset;
       build_result r = value_scan(dec, d->event_pos, &end, &fail_at);
-      if (r == EXHAUSTED) {
-        d->events_exhausted = true;
-        vmir_source_fail(&d->src, err, VMIR_E_DECODE, d->src.len, "unexpected end of input in a value");
-        return vmir_exec_annotate(exe, vm, err);
-      }
-      if (r == TOO_DEEP) {
-        vmir_source_fail(&d->src, err, VMIR_E_LIMIT, fail_at, "nesting deeper than %u levels",
-                         dec->limits.max_depth);
-        return vmir_exec_annotate(exe, vm, err);
+      if (r == EXHAUSTED || r == TOO_DEEP) {
+        if (r == EXHAUSTED) {
+          d->events_exhausted = true;
+          vmir_source_fail(&d->src, err, VMIR_E_DECODE, d->src.len, "unexpected end of input in a value");
+        } else {
+          vmir_source_fail(&d->src, err, VMIR_E_LIMIT, fail_at, "nesting deeper than %u levels",
+                           dec->limits.max_depth);
+        }
+        vmir_exec_annotate(exe, vm, err);
+        if (!skip) {
+          vmir_rpath path;
+          failure_path(dec, d->event_pos, end, &path);
+          vmir_exec_append_path(err, vmir_rpath_str(&path));
+        }
+        return err ? err->code : VMIR_E_DECODE;
       }
       if (skip) {
         d->event_pos = end;
@@ -433,7 +537,8 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
       }
       d->value_offset = e->offset;
       size_t pos = d->event_pos;
-      r = build_value(dec, &pos, &d->value);
+      d->notes.dup_found = false;
+      r = build_value(dec, &pos, &d->value, &d->notes, NULL);
       if (r != BUILT) {
         vmir_status code = r == EXHAUSTED ? VMIR_E_DECODE : vmir_arena_failure(&dec->arena);
         vmir_source_fail(&d->src, err, code, e->offset, "%s",
@@ -454,6 +559,11 @@ vmir_status vmir_event_op(const vmir_executable *exe, vmir_vm_state *vm, const v
 
 vmir_status vmir_decode_fail(const vmir_executable *exe, vmir_vm_state *vm, const vmir_str *message,
                              vmir_error *err) {
+  return vmir_decode_fail_code(exe, vm, VMIR_E_DECODE, message, err);
+}
+
+vmir_status vmir_decode_fail_code(const vmir_executable *exe, vmir_vm_state *vm, vmir_status code,
+                                  const vmir_str *message, vmir_error *err) {
   /* A decode program's `fail` names the input where decoding stands: the
    * next token (fused) or the next event's token (build programs), the same
    * place in both. */
@@ -470,7 +580,15 @@ vmir_status vmir_decode_fail(const vmir_executable *exe, vmir_vm_state *vm, cons
   else {
     offset = next_item_offset(&d->src);
   }
-  vmir_source_fail(&d->src, err, VMIR_E_DECODE, offset, "%.*s",
+  vmir_source_fail(&d->src, err, code, offset, "%.*s",
                    (int)(message->len > 160 ? 160 : message->len), message->ptr);
   return vmir_exec_annotate(exe, vm, err);
+}
+
+vmir_status vmir_decode_too_deep(const vmir_executable *exe, vmir_vm_state *vm, bool stacks,
+                                 vmir_error *err) {
+  char why[64];
+  int n = stacks ? snprintf(why, sizeof why, "value nesting deeper than %u", vm->max_depth)
+                 : snprintf(why, sizeof why, "nesting deeper than %u levels", vm->doc_depth_limit);
+  return vmir_decode_fail_code(exe, vm, VMIR_E_LIMIT, &(vmir_str){why, (size_t)n}, err);
 }

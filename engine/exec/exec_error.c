@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 vmir_status vmir_exec_annotate(const vmir_executable *exe, const vmir_vm_state *vm,
                                vmir_error *err) {
@@ -14,6 +15,12 @@ vmir_status vmir_exec_annotate(const vmir_executable *exe, const vmir_vm_state *
   /* t[impl format.ir.error-carries-path] t[impl format.parse.error-build-context] */
   vmir_format_path(vm, err->path, sizeof err->path);
   return err->code;
+}
+
+void vmir_exec_append_path(vmir_error *err, const char *inner) {
+  if (!err || !inner || !inner[0]) return;
+  size_t n = strcmp(err->path, "(root)") == 0 ? 0 : strlen(err->path);
+  snprintf(err->path + n, sizeof err->path - n, "%s", inner);
 }
 
 vmir_status vmir_exec_fail(const vmir_executable *exe, const vmir_vm_state *vm,

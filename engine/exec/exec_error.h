@@ -16,6 +16,10 @@ vmir_status vmir_exec_fail(const vmir_executable *exe, const vmir_vm_state *vm,
 vmir_status vmir_exec_annotate(const vmir_executable *exe, const vmir_vm_state *vm,
                                vmir_error *err);
 
+/* Extends err's path with a path inside the current value (".a[3]"; ""
+ * adds nothing): the place a value reader or writer stood. */
+void vmir_exec_append_path(vmir_error *err, const char *inner);
+
 /* The error of a sink call that returned `st`, with the sink's reason. */
 vmir_status vmir_exec_sink_failed(const vmir_executable *exe, const vmir_vm_state *vm,
                                   vmir_error *err, vmir_status st);

@@ -16,6 +16,7 @@
 #include "exec/executable.h"
 #include "exec/interp.h"
 #include "exec/value_access.h"
+#include "format/value_notes.h"
 #include "exec/vm_state.h"
 #include "runtime/tier.h"
 
@@ -30,9 +31,14 @@
 static vmir_status push(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err,
                         const uint8_t *addr, const vmir_shape *shape, vmir_segment seg,
                         uint64_t index, uint32_t variant) {
-  if (vm->path_depth == vm->path_cap && !vmir_vm_grow_path(vm))
+  uint32_t level = vmir_vm_entry_level(&vm->path[vm->path_depth - 1], seg, index);
+  if (vm->doc_depth_limit && level > vm->doc_depth_limit) return vmir_decode_too_deep(exe, vm, false, err);
+  if (vm->path_depth == vm->path_cap && !vmir_vm_grow_path(vm)) {
+    if (vm->dec) return vmir_decode_too_deep(exe, vm, true, err);
     return fail(exe, vm, err, VMIR_E_LIMIT, "value nesting deeper than %u", vm->max_depth);
+  }
   vmir_path_entry *e = &vm->path[vm->path_depth++];
+  e->level = level;
   e->addr = addr;
   e->shape = shape;
   e->segment = seg;
@@ -92,8 +98,11 @@ static vmir_status eval_predicate(const vmir_executable *exe, vmir_vm_state *vm,
   return vmir_exec_predicate_failed(exe, vm, err, index, why);
 }
 
+/* Emits a dynamic value; on failure *where is the path inside it of the
+ * item that failed (pieces added innermost first as the calls return). */
 static vmir_status emit_value_tree(const vmir_executable *exe, vmir_vm_state *vm,
-                                   vmir_error *err, const vmir_value *v, uint32_t depth) {
+                                   vmir_error *err, const vmir_value *v, uint32_t depth,
+                                   vmir_rpath *where) {
   vmir_sink *sink = vm->sink;
   if (depth > vm->max_depth)
     return fail(exe, vm, err, VMIR_E_LIMIT, "dynamic value nested deeper than %u", vm->max_depth);
@@ -113,8 +122,11 @@ static vmir_status emit_value_tree(const vmir_executable *exe, vmir_vm_state *vm
                     v->as.array.len);
       SINK(sink->ops->begin_seq(sink, v->as.array.len));
       for (size_t i = 0; i < v->as.array.len; i++) {
-        vmir_status st = emit_value_tree(exe, vm, err, &v->as.array.items[i], depth + 1);
-        if (st != VMIR_OK) return st;
+        vmir_status st = emit_value_tree(exe, vm, err, &v->as.array.items[i], depth + 1, where);
+        if (st != VMIR_OK) {
+          vmir_rpath_index(where, i);
+          return st;
+        }
       }
       SINK(sink->ops->end(sink));
       return VMIR_OK;
@@ -125,8 +137,11 @@ static vmir_status emit_value_tree(const vmir_executable *exe, vmir_vm_state *vm
       SINK(sink->ops->begin_map(sink, v->as.object.len));
       for (size_t i = 0; i < v->as.object.len; i++) {
         SINK(sink->ops->field_name(sink, v->as.object.members[i].key));
-        vmir_status st = emit_value_tree(exe, vm, err, &v->as.object.members[i].value, depth + 1);
-        if (st != VMIR_OK) return st;
+        vmir_status st = emit_value_tree(exe, vm, err, &v->as.object.members[i].value, depth + 1, where);
+        if (st != VMIR_OK) {
+          vmir_rpath_key(where, v->as.object.members[i].key);
+          return st;
+        }
       }
       SINK(sink->ops->end(sink));
       return VMIR_OK;
@@ -175,8 +190,13 @@ static inline vmir_status step(const vmir_executable *exe, vmir_vm_state *vm, vm
         return VMIR_OK;
       }
       case VMIR_OP_CALL: {
-        if (vm->frame_depth == vm->frame_cap && !vmir_vm_grow_frames(vm))
-          return fail(exe, vm, err, VMIR_E_LIMIT, "call depth over %u", vm->max_depth);
+        if (vm->frame_depth == vm->frame_cap && !vmir_vm_grow_frames(vm)) {
+          char why[64];
+          int n = snprintf(why, sizeof why, "call depth over %u", vm->max_depth);
+          /* a decode names the input where the nesting went too deep */
+          if (vm->dec) return vmir_decode_fail_code(exe, vm, VMIR_E_LIMIT, &(vmir_str){why, (size_t)n}, err);
+          return fail(exe, vm, err, VMIR_E_LIMIT, "%s", why);
+        }
         vmir_frame *f = &vm->frames[vm->frame_depth++];
         f->return_pc = vm->pc + 1;
         f->path_depth = vm->path_depth;
@@ -410,8 +430,13 @@ static inline vmir_status step(const vmir_executable *exe, vmir_vm_state *vm, vm
         if (CUR->shape->kind != VMIR_KIND_VALUE) WRONG_KIND("emit-value");
         vmir_value v;
         memcpy(&v, CUR->addr, sizeof v);
-        vmir_status st = emit_value_tree(exe, vm, err, &v, 0);
-        if (st != VMIR_OK) return st;
+        vmir_rpath where;
+        vmir_rpath_init(&where);
+        vmir_status st = emit_value_tree(exe, vm, err, &v, 0, &where);
+        if (st != VMIR_OK) {
+          vmir_exec_append_path(err, vmir_rpath_str(&where));
+          return st;
+        }
         vm->pc++;
         return VMIR_OK;
       }

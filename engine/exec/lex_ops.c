@@ -126,6 +126,24 @@ static int wanted_class(uint32_t op, const char **what) {
 static vmir_status run_lex(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
                            uint32_t *next, vmir_error *err);
 
+/* json/msgpack-read-value: the tree keeps one member per key and notes the
+ * first repeat for build-store-value; a failure names its place inside the
+ * value after the value's own path. */
+typedef vmir_status (*value_reader)(vmir_source *, vmir_arena *, vmir_value *, vmir_error *);
+static vmir_status read_value(const vmir_executable *exe, vmir_vm_state *vm, value_reader reader,
+                              vmir_error *err) {
+  vmir_decode_state *d = vm->dec;
+  d->notes.dup_found = false;
+  d->notes.fail_path[0] = 0;
+  d->src.notes = &d->notes;
+  vmir_status st = reader(&d->src, &d->dec->arena, &d->value, err);
+  d->src.notes = NULL;
+  if (st == VMIR_OK) return VMIR_OK;
+  vmir_exec_annotate(exe, vm, err);
+  vmir_exec_append_path(err, d->notes.fail_path);
+  return st;
+}
+
 vmir_status vmir_lex_op(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
                         uint32_t *next, vmir_error *err) {
   vmir_source *src = &vm->dec->src;
@@ -202,8 +220,7 @@ static vmir_status run_lex(const vmir_executable *exe, vmir_vm_state *vm, const 
       return VMIR_OK;
     case VMIR_OP_JSON_READ_VALUE:
       d->value_offset = json_token_offset(src);
-      CHECK(vmir_json_read_value(src, arena, &d->value, err));
-      return VMIR_OK;
+      return read_value(exe, vm, vmir_json_read_value, err);
     case VMIR_OP_JSON_SKIP_VALUE:
       CHECK(vmir_json_skip_value(src, arena, err));
       return VMIR_OK;
@@ -254,8 +271,7 @@ static vmir_status run_lex(const vmir_executable *exe, vmir_vm_state *vm, const 
       return VMIR_OK;
     case VMIR_OP_MSGPACK_READ_VALUE:
       d->value_offset = src->pos;
-      CHECK(vmir_msgpack_read_value(src, arena, &d->value, err));
-      return VMIR_OK;
+      return read_value(exe, vm, vmir_msgpack_read_value, err);
     case VMIR_OP_MSGPACK_SKIP_VALUE:
       CHECK(vmir_msgpack_skip_value(src, arena, err));
       return VMIR_OK;

@@ -12,6 +12,7 @@ void vmir_vm_state_init(vmir_vm_state *vm, vmir_sink *sink, const vmir_exec_env 
   vm->path_depth = vm->loop_depth = vm->frame_depth = 0;
   vm->path_cap = vm->loop_cap = vm->frame_cap = VMIR_INLINE_DEPTH;
   vm->max_depth = (env && env->max_depth) ? env->max_depth : VMIR_DEFAULT_MAX_DEPTH;
+  vm->doc_depth_limit = 0;
   vm->sink = sink;
   vm->env = env;
   vm->dec = NULL;

@@ -30,6 +30,7 @@ typedef struct vmir_path_entry {
   uint32_t variant;
   uint64_t index;
   vmir_str key;            /* VMIR_SEG_MAP_KEY */
+  uint32_t level;          /* decode: containers of the document around it */
 } vmir_path_entry;
 
 typedef struct vmir_loop_entry {
@@ -59,7 +60,8 @@ typedef struct vmir_vm_state {
   uint32_t loop_depth, loop_cap;
   vmir_frame *frames;
   uint32_t frame_depth, frame_cap;
-  uint32_t max_depth;
+  uint32_t max_depth;      /* most entries of each stack */
+  uint32_t doc_depth_limit;/* decode: most document levels (0: none) */
 
   vmir_sink *sink;
   const vmir_exec_env *env;
@@ -77,6 +79,30 @@ void vmir_vm_state_release(vmir_vm_state *vm);
 /* Grow the named stack by one slot; false when the depth limit is reached
  * or memory is exhausted. */
 bool vmir_vm_grow_path(vmir_vm_state *vm);
+/* The document level of an entry reached from `parent` through `seg`: a
+ * field, element or map entry is one container further in; an option's
+ * payload, a pointee, and a flattened struct (its fields are the parent's
+ * members) are not. */
+static inline uint32_t vmir_vm_entry_level(const vmir_path_entry *parent, vmir_segment seg, uint64_t index) {
+  switch (seg) {
+    case VMIR_SEG_FIELD:
+      if (parent->shape->kind == VMIR_KIND_STRUCT && index < parent->shape->u.fields.count &&
+          (parent->shape->u.fields.fields[index].flags & VMIR_FIELD_FLATTEN))
+        return parent->level;
+      return parent->level + 1;
+    case VMIR_SEG_VARIANT_FIELD:
+    case VMIR_SEG_ELEMENT:
+    case VMIR_SEG_MAP_VALUE:
+    case VMIR_SEG_MAP_KEY:
+      return parent->level + 1;
+    case VMIR_SEG_ROOT:
+    case VMIR_SEG_SOME:
+    case VMIR_SEG_POINTEE:
+      break;
+  }
+  return parent->level;
+}
+
 bool vmir_vm_grow_loops(vmir_vm_state *vm);
 bool vmir_vm_grow_frames(vmir_vm_state *vm);
 

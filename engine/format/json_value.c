@@ -11,19 +11,75 @@
  * object is a single arena allocation of exactly its size. */
 #include "format/json_internal.h"
 
+#include <stdio.h>
+
+#include "format/value_notes.h"
+#include "util/keyset.h"
+
 #define NO_CONTAINER SIZE_MAX
 
+/* A value on the reader's stack; the key first, as in vmir_member and as
+ * util/keyset.h expects. */
+typedef struct json_slot {
+  vmir_str key;
+  vmir_value value;
+  size_t key_offset;
+} json_slot;
+
 /* Makes room for slot `top`; the stack may move. */
-static vmir_status ensure_slot(vmir_source *src, vmir_arena *arena, vmir_member **slots,
+static vmir_status ensure_slot(vmir_source *src, vmir_arena *arena, json_slot **slots,
                                size_t *cap, size_t top, vmir_error *err) {
   if (top < *cap) return VMIR_OK;
   size_t want = *cap ? *cap * 2 : 64;
-  vmir_member *grown = want <= SIZE_MAX / sizeof **slots
-                           ? vmir_arena_scratch(arena, want * sizeof **slots)
-                           : NULL;
+  json_slot *grown = want <= SIZE_MAX / sizeof **slots
+                         ? vmir_arena_scratch(arena, want * sizeof **slots)
+                         : NULL;
   if (!grown) return vmir_source_arena_failed(src, err, arena, src->pos);
   *slots = grown;
   *cap = want;
+  return VMIR_OK;
+}
+
+/* The path of slot `s` whose container is in slot `parent`: each open
+ * container's slot links to its parent's, and every closed sibling takes
+ * one slot, so an element's index is its distance from its container. */
+static void slot_path(const json_slot *slots, size_t s, size_t parent, vmir_rpath *out) {
+  vmir_rpath_init(out);
+  while (parent != NO_CONTAINER) {
+    if (slots[parent].value.type == VMIR_VALUE_OBJECT) vmir_rpath_key(out, slots[s].key);
+    else vmir_rpath_index(out, s - parent - 1);
+    s = parent;
+    parent = slots[parent].value.as.array.len;
+  }
+}
+
+/* One member per key in the object closing in slot `open` (its `count`
+ * members follow it): the last value at the first key's place, each repeat
+ * noted. Linear expected time (util/keyset.h). */
+static vmir_status keep_last_members(vmir_source *src, vmir_arena *arena, json_slot *slots,
+                                     size_t open, size_t *count, vmir_error *err) {
+  json_slot *kids = &slots[open + 1];
+  vmir_keyset set;
+  vmir_keyset_reset(&set);
+  size_t kept = 0;
+  bool noted = false;
+  for (size_t i = 0; i < *count; i++) {
+    size_t j;
+    vmir_keyset_result r = vmir_keyset_lookup(&set, arena, kids, sizeof *kids, kept, kids[i].key, &j);
+    if (r == VMIR_KEYSET_NOMEM) return vmir_source_arena_failed(src, err, arena, src->pos);
+    if (r == VMIR_KEYSET_ABSENT) {
+      kids[kept++] = kids[i];
+      continue;
+    }
+    kids[j].value = kids[i].value;
+    if (!noted) {  /* later repeats in this object come later in the input */
+      vmir_rpath path;
+      slot_path(slots, open, slots[open].value.as.array.len, &path);
+      vmir_value_notes_dup(src->notes, kids[i].key_offset, kids[i].key, &path);
+      noted = true;
+    }
+  }
+  *count = kept;
   return VMIR_OK;
 }
 
@@ -81,11 +137,11 @@ static vmir_status read_scalar(vmir_source *src, vmir_arena *arena, vmir_value *
 
 /* Moves the children of the container in slot `open` into one arena array. */
 static vmir_status close_container(vmir_source *src, vmir_arena *arena,
-                                   vmir_member *slots, size_t open, size_t top,
+                                   json_slot *slots, size_t open, size_t top,
                                    vmir_error *err) {
   size_t count = top - open - 1;
   vmir_value *c = &slots[open].value;
-  const vmir_member *kids = &slots[open + 1];
+  const json_slot *kids = &slots[open + 1];
   if (c->type == VMIR_VALUE_ARRAY) {
     vmir_value *items = NULL;
     if (count) {
@@ -97,10 +153,14 @@ static vmir_status close_container(vmir_source *src, vmir_arena *arena,
     c->as.array.len = count;
   } else {
     vmir_member *members = NULL;
+    if (src->notes && count > 1) {
+      vmir_status st = keep_last_members(src, arena, slots, open, &count, err);
+      if (st != VMIR_OK) return st;
+    }
     if (count) {
       members = VMIR_ARENA_NEW_ARRAY(arena, vmir_member, count);
       if (!members) return vmir_source_arena_failed(src, err, arena, src->pos);
-      memcpy(members, kids, count * sizeof *members);
+      for (size_t i = 0; i < count; i++) members[i] = (vmir_member){kids[i].key, kids[i].value};
     }
     c->as.object.members = members;
     c->as.object.len = count;
@@ -110,27 +170,36 @@ static vmir_status close_container(vmir_source *src, vmir_arena *arena,
 
 static vmir_status read_tree(vmir_source *src, vmir_arena *arena, vmir_value *out,
                              vmir_error *err) {
-  vmir_member *slots = NULL;
+  json_slot *slots = NULL;
   size_t cap = 0, top = 0, depth = 0;
   size_t open = NO_CONTAINER;   /* slot of the innermost open container */
+  bool in_item = true;          /* slot `top` is being read (else: `open` is) */
   vmir_status st;
   static const vmir_str no_key = {NULL, 0};
 
-#define TRY(call)                       \
-  do {                                  \
-    if ((st = (call)) != VMIR_OK) return st; \
+  /* A failure names its place inside the value: the item being read, or
+   * the container whose separator or end failed. */
+#define FAIL(call)                                                        \
+  do {                                                                    \
+    st = (call);                                                          \
+    goto failed;                                                          \
+  } while (0)
+#define TRY(call)                                \
+  do {                                           \
+    if ((st = (call)) != VMIR_OK) goto failed;   \
   } while (0)
 
   TRY(ensure_slot(src, arena, &slots, &cap, top, err));
   slots[top].key = no_key;
 
 value:  /* a value goes into slot `top` (its key, if any, is already set) */
+  in_item = true;
   vmir_json_skip_ws(src);
-  if (src->pos >= src->len) return vmir_source_expected(src, err, src->pos, "a JSON value");
+  if (src->pos >= src->len) FAIL(vmir_source_expected(src, err, src->pos, "a JSON value"));
   {
     uint8_t c = src->data[src->pos];
     if (c == '[' || c == '{') {
-      if (depth >= src->depth_limit) return too_deep(src, err);
+      if (depth >= src->depth_limit) FAIL(too_deep(src, err));
       depth++;
       vmir_value *v = &slots[top].value;
       v->type = c == '[' ? VMIR_VALUE_ARRAY : VMIR_VALUE_OBJECT;
@@ -153,18 +222,24 @@ value:  /* a value goes into slot `top` (its key, if any, is already set) */
     goto after;
   }
 
-key:  /* an object member name into slot `top`, then ':' */
+key:  /* an object member name into slot `top`, then ':' (the member is the
+      * item being read from its value on, as a key token and its ':' are
+      * one read for the typed and event readers) */
+  in_item = false;
+  slots[top].key = no_key;
   vmir_json_skip_ws(src);
   if (src->pos >= src->len || src->data[src->pos] != '"')
-    return vmir_source_expected(src, err, src->pos, "a string (object member name)");
+    FAIL(vmir_source_expected(src, err, src->pos, "a string (object member name)"));
+  slots[top].key_offset = src->pos;
   TRY(vmir_json_lex_string(src, arena, true, &slots[top].key, err));
   vmir_json_skip_ws(src);
   if (src->pos >= src->len || src->data[src->pos] != ':')
-    return vmir_source_expected(src, err, src->pos, "':' after object member name");
+    FAIL(vmir_source_expected(src, err, src->pos, "':' after object member name"));
   src->pos++;
   goto value;
 
 after:  /* a value is complete: continue or close the innermost container */
+  in_item = false;
   if (open == NO_CONTAINER) {
     *out = slots[0].value;
     return VMIR_OK;
@@ -186,9 +261,9 @@ after:  /* a value is complete: continue or close the innermost container */
         goto close;
       }
     }
-    return vmir_source_expected(src, err, src->pos,
+    FAIL(vmir_source_expected(src, err, src->pos,
                                 is_array ? "',' or ']' after array element"
-                                         : "',' or '}' after object member");
+                                         : "',' or '}' after object member"));
   }
 
 close:  /* the container in slot `open` just ended */
@@ -200,7 +275,19 @@ close:  /* the container in slot `open` just ended */
     depth--;
     goto after;
   }
+
+failed:
+  if (src->notes) {
+    vmir_rpath path;
+    if (open == NO_CONTAINER) vmir_rpath_init(&path);
+    else if (in_item && slots[open].value.type == VMIR_VALUE_ARRAY) slot_path(slots, top, open, &path);
+    else if (in_item && slots[top].key.ptr) slot_path(slots, top, open, &path);
+    else slot_path(slots, open, slots[open].value.as.array.len, &path);
+    snprintf(src->notes->fail_path, sizeof src->notes->fail_path, "%s", vmir_rpath_str(&path));
+  }
+  return st;
 #undef TRY
+#undef FAIL
 }
 
 vmir_status vmir_json_read_value(vmir_source *src, vmir_arena *arena, vmir_value *out,

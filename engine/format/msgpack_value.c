@@ -10,15 +10,56 @@
  * shape map have string keys, and a JSON-like tree with other keys could
  * not be re-encoded as JSON. A non-string key is rejected ("map key must be
  * a string"). */
+#include <stdio.h>
 #include <string.h>
 
 #include "format/msgpack_internal.h"
+#include "format/value_notes.h"
+#include "util/keyset.h"
 
 typedef struct mp_frame {
   vmir_value *items;      /* array elements, or NULL */
   vmir_member *members;   /* map entries, or NULL */
   uint64_t next, count;
+  vmir_value *container;  /* the array or map itself */
+  uint64_t kept;          /* maps with notes: members kept, one per key */
+  uint64_t at;            /* the slot the item being read went to */
+  vmir_keyset keys;       /* maps with notes: the keys kept */
 } mp_frame;
+
+/* The path of the item being read in frame `depth - 1` (item = true) or of
+ * that frame's container. */
+static void frame_path(const mp_frame *frames, size_t depth, bool item, vmir_rpath *out) {
+  vmir_rpath_init(out);
+  for (size_t k = depth; k-- > 0;) {
+    if (k + 1 == depth && !item) continue;
+    const mp_frame *f = &frames[k];
+    if (f->members) vmir_rpath_key(out, f->members[f->at].key);
+    else vmir_rpath_index(out, f->at);
+  }
+}
+
+/* Where the item in frame `f` goes: its own slot, or, under notes, the
+ * slot of the member with the same key (the last value wins; the repeat is
+ * noted). */
+static vmir_status place_member(vmir_source *src, vmir_arena *arena, mp_frame *frames,
+                                size_t depth, size_t key_offset, vmir_error *err) {
+  mp_frame *f = &frames[depth - 1];
+  vmir_str key = f->members[f->kept].key;
+  size_t j;
+  vmir_keyset_result r = vmir_keyset_lookup(&f->keys, arena, f->members, sizeof *f->members,
+                                            (size_t)f->kept, key, &j);
+  if (r == VMIR_KEYSET_NOMEM) return vmir_source_arena_failed(src, err, arena, key_offset);
+  if (r == VMIR_KEYSET_ABSENT) {
+    f->at = f->kept++;
+    return VMIR_OK;
+  }
+  f->at = j;
+  vmir_rpath path;
+  frame_path(frames, depth, false, &path);
+  vmir_value_notes_dup(src->notes, key_offset, key, &path);
+  return VMIR_OK;
+}
 
 static vmir_status too_deep(vmir_source *src, size_t at, vmir_error *err) {
   return vmir_source_fail(src, err, VMIR_E_LIMIT, at, "nesting deeper than %zu levels",
@@ -128,21 +169,31 @@ static vmir_status read_tree(vmir_source *src, vmir_arena *arena, vmir_value *ou
   vmir_value root;
   vmir_value *target = &root;
   vmir_status st = VMIR_OK;
+  bool in_item = true;
   for (;;) {
     size_t at = src->pos;
     mp_item it;
-    if ((st = read_one(src, arena, target, &it, err)) != VMIR_OK) return st;
+    in_item = true;
+    if ((st = read_one(src, arena, target, &it, err)) != VMIR_OK) goto failed;
     if (it.kind == MP_ARRAY || it.kind == MP_MAP) {
       /* Every frame on the stack is an ancestor of this container. */
-      if (depth >= src->depth_limit) return too_deep(src, at, err);
+      if (depth >= src->depth_limit) {
+        st = too_deep(src, at, err);
+        goto failed;
+      }
       if (it.count) {
-        frames = stack_room(src, arena, frames, &cap, depth, sizeof *frames, err, &st);
-        if (!frames) return st;
+        mp_frame *grown = stack_room(src, arena, frames, &cap, depth, sizeof *frames, err, &st);
+        if (!grown) goto failed;
+        frames = grown;
         mp_frame *f = &frames[depth++];
         f->items = it.kind == MP_ARRAY ? target->as.array.items : NULL;
         f->members = it.kind == MP_MAP ? target->as.object.members : NULL;
         f->next = 0;
         f->count = it.count;
+        f->container = target;
+        f->kept = 0;
+        f->at = 0;
+        vmir_keyset_reset(&f->keys);
       }
     }
     /* Next slot to fill: the next element of the innermost unfinished
@@ -156,16 +207,31 @@ static vmir_status read_tree(vmir_source *src, vmir_arena *arena, vmir_value *ou
       if (f->next < f->count) {
         size_t i = (size_t)f->next++;
         if (f->members) {
-          if ((st = read_key(src, arena, &f->members[i].key, err)) != VMIR_OK) return st;
-          target = &f->members[i].value;
+          size_t key_at = src->pos;
+          size_t slot = src->notes ? (size_t)f->kept : i;
+          in_item = false;
+          if ((st = read_key(src, arena, &f->members[slot].key, err)) != VMIR_OK) goto failed;
+          f->at = slot;
+          if (src->notes && (st = place_member(src, arena, frames, depth, key_at, err)) != VMIR_OK)
+            goto failed;
+          target = &f->members[f->at].value;
         } else {
+          f->at = i;
           target = &f->items[i];
         }
         break;
       }
+      if (f->members && src->notes) f->container->as.object.len = (size_t)f->kept;
       depth--;
     }
   }
+failed:
+  if (src->notes) {
+    vmir_rpath path;
+    frame_path(frames, depth, in_item, &path);
+    snprintf(src->notes->fail_path, sizeof src->notes->fail_path, "%s", vmir_rpath_str(&path));
+  }
+  return st;
 }
 
 vmir_status vmir_msgpack_read_value(vmir_source *src, vmir_arena *arena,

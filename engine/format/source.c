@@ -15,6 +15,7 @@ void vmir_source_init(vmir_source *src, const void *data, size_t len,
   src->depth_limit = VMIR_DEFAULT_DEPTH_LIMIT;
   src->string_limit = SIZE_MAX;
   src->format = format;
+  src->notes = NULL;
 }
 
 const char *vmir_token_class_name(vmir_token_class cls) {

@@ -46,6 +46,9 @@ typedef struct vmir_source {
   size_t depth_limit;     /* most nested containers in one read/skip-value */
   size_t string_limit;    /* most bytes in one (unescaped) string, key or bin */
   vmir_source_format format;
+  /* Value readers: when set, objects keep one member per key and the
+   * notes say where a key repeated or a read failed (value_notes.h). */
+  struct vmir_value_notes *notes;
 } vmir_source;
 
 /* Cursor at 0, depth limit VMIR_DEFAULT_DEPTH_LIMIT, no string limit. */

@@ -101,8 +101,12 @@ static inline __attribute__((always_inline)) uint64_t vmir_launder(uint64_t v) {
  * cannot grow: the caller deopts and the interpreter reports the limit. */
 ALWAYS_INLINE bool push_entry(vmir_vm_state *vm, const uint8_t *addr, const vmir_shape *shape,
                               vmir_segment seg, uint64_t index, uint32_t variant) {
+  uint32_t level = vmir_vm_entry_level(CUR, seg, index);
+  /* past the document's depth limit: the interpreter reports it */
+  if (UNLIKELY(vm->doc_depth_limit && level > vm->doc_depth_limit)) return false;
   if (UNLIKELY(vm->path_depth == vm->path_cap) && !vmir_vm_grow_path(vm)) return false;
   vmir_path_entry *e = &vm->path[vm->path_depth++];
+  e->level = level;
   e->addr = addr;
   e->shape = shape;
   e->segment = seg;
