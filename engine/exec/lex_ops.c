@@ -262,6 +262,14 @@ static vmir_status run_lex(const vmir_executable *exe, vmir_vm_state *vm, const 
     case VMIR_OP_MSGPACK_EXPECT_END:
       CHECK(vmir_msgpack_expect_end(src, err));
       return VMIR_OK;
+    case VMIR_OP_MSGPACK_PEEK_EXT:
+      CHECK(vmir_msgpack_peek_ext(src, &flag, err));
+      *next = flag ? in->a : in->b;
+      return VMIR_OK;
+    case VMIR_OP_MSGPACK_READ_EXT:
+      d->scalar_offset = src->pos;
+      CHECK(vmir_msgpack_read_ext(src, &d->scalar, err));
+      return VMIR_OK;
 
     /* ---- format-neutral ---- */
     case VMIR_OP_SWITCH_KEY: {
