@@ -157,7 +157,9 @@ static size_t event_doc(uint8_t *out, const uint8_t *ext, size_t ext_len) {
 /* The layouts of the MessagePack spec's timestamp section, one example per
  * width at its edges: each decodes to the RFC 3339 text, and encodes back
  * to the smallest width that holds it (timestamp 32 when nanoseconds are 0
- * and seconds fit 32 bits, timestamp 64 when seconds fit 34 bits). */
+ * and seconds fit 32 bits, timestamp 64 when seconds fit 34 bits). Fused
+ * and unfused decode give the same value.
+ * t[verify format.parse.fusion-semantic-equivalence] */
 START_TEST(spec_timestamp_examples) {
   static const struct {
     uint8_t ext[16];
@@ -211,7 +213,11 @@ START_TEST(spec_timestamp_examples) {
 END_TEST
 
 /* Wrong lengths, nanoseconds of 1e9 or more, another ext type, truncation
- * and other kinds are errors at the ext's offset, with the field's path. */
+ * and other kinds are errors at the ext's offset, with the field's path,
+ * the same fused and unfused.
+ * t[verify format.parse.error-token-context]
+ * t[verify format.parse.error-build-context]
+ * t[verify format.parse.fusion-semantic-equivalence] */
 START_TEST(timestamp_ext_rejected) {
   static const struct {
     uint8_t ext[20];
@@ -359,7 +365,12 @@ END_TEST
 
 /* Malformed RFC 3339 text fails at the offending character (line and
  * column), fused and unfused alike; with an escape before it, at the
- * string. Values outside years 0000..9999 have no RFC 3339 form. */
+ * string. Values outside years 0000..9999 have no RFC 3339 form: the
+ * JSON writer's failure stops the encode as an error with the path.
+ * t[verify format.parse.error-token-context]
+ * t[verify format.parse.fusion-semantic-equivalence]
+ * t[verify format.ir.sink-error-propagation]
+ * t[verify format.exec.error-context] */
 START_TEST(rfc3339_rejected) {
   static const struct { const char *text; uint32_t column; const char *needle; } bad[] = {
       {"2017-13-11T16:30:05Z", 13, "month 13 out of range (1..12)"},
