@@ -529,6 +529,92 @@ START_TEST(untagged_timestamp) {
 }
 END_TEST
 
+/* ---- the writers ------------------------------------------------------------------ */
+
+static size_t write_scalar(const vmir_scalar *sc, bool json, uint8_t *out, size_t cap,
+                           vmir_status *st, char *why) {
+  vmir_json_writer *jw = json ? vmir_json_writer_new(NULL) : NULL;
+  vmir_msgpack_writer *mw = json ? NULL : vmir_msgpack_writer_new();
+  vmir_sink *sink = json ? vmir_json_writer_sink(jw) : vmir_msgpack_writer_sink(mw);
+  *st = sink->ops->scalar(sink, sc);
+  snprintf(why, 128, "%s", sink->error);
+  size_t n;
+  const uint8_t *d = json ? vmir_json_writer_data(jw, &n) : vmir_msgpack_writer_data(mw, &n);
+  ck_assert_uint_le(n, cap);
+  memcpy(out, d, n);
+  vmir_json_writer_free(jw);
+  vmir_msgpack_writer_free(mw);
+  return n;
+}
+
+/* The smallest timestamp width at each boundary, the smallest ext header at
+ * each length boundary, and the RFC 3339 text of the JSON writer. */
+START_TEST(writers_at_the_boundaries) {
+  static const struct { int64_t s; uint32_t ns; size_t len; const char *rfc3339; } ts[] = {
+      {0, 0, 6, "1970-01-01T00:00:00Z"},
+      {INT64_C(4294967295), 0, 6, "2106-02-07T06:28:15Z"},
+      {INT64_C(4294967296), 0, 10, "2106-02-07T06:28:16Z"},
+      {0, 1, 10, "1970-01-01T00:00:00.000000001Z"},
+      {INT64_C(17179869183), 999999999, 10, "2514-05-30T01:53:03.999999999Z"},
+      {INT64_C(17179869184), 0, 15, "2514-05-30T01:53:04Z"},
+      {-1, 0, 15, "1969-12-31T23:59:59Z"},
+      {INT64_C(-62167219200), 0, 15, "0000-01-01T00:00:00Z"},
+      {INT64_C(951782400), 100000000, 10, "2000-02-29T00:00:00.1Z"},
+  };
+  uint8_t out[80];
+  char why[128];
+  vmir_status st;
+  for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) {
+    vmir_scalar sc = {.type = VMIR_SCALAR_TIMESTAMP, .as.timestamp = {ts[i].s, ts[i].ns}};
+    size_t n = write_scalar(&sc, false, out, sizeof out, &st, why);
+    ck_assert_int_eq(st, VMIR_OK);
+    ck_assert_uint_eq(n, ts[i].len);
+    ck_assert_uint_eq(out[n == 15 ? 2 : 1], 0xff);  /* type -1 */
+    n = write_scalar(&sc, true, out, sizeof out, &st, why);
+    ck_assert_int_eq(st, VMIR_OK);
+    char want[48];
+    snprintf(want, sizeof want, "\"%s\"", ts[i].rfc3339);
+    ck_assert_uint_eq(n, strlen(want));
+    ck_assert(memcmp(out, want, n) == 0);
+  }
+  vmir_scalar before_year_0 = {.type = VMIR_SCALAR_TIMESTAMP, .as.timestamp = {INT64_C(-62167219201), 0}};
+  ck_assert_uint_eq(write_scalar(&before_year_0, true, out, sizeof out, &st, why), 0);
+  ck_assert_int_eq(st, VMIR_E_SINK);
+  ck_assert_msg(strstr(why, "has no RFC 3339 form"), "%s", why);
+  static const struct { uint32_t len; uint8_t lead; size_t header; } ext[] = {
+      {0, 0xc7, 2}, {1, 0xd4, 1}, {2, 0xd5, 1}, {3, 0xc7, 2}, {4, 0xd6, 1}, {8, 0xd7, 1},
+      {16, 0xd8, 1}, {17, 0xc7, 2}, {255, 0xc7, 2}, {256, 0xc8, 3}, {65535, 0xc8, 3},
+      {65536, 0xc9, 5},
+  };
+  uint8_t *data = calloc(1, 65536), *big = malloc(65536 + 8);
+  for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+    vmir_scalar sc = {.type = VMIR_SCALAR_EXT, .as.ext = {.data = data, .len = ext[i].len, .type = -7}};
+    size_t n = write_scalar(&sc, false, big, 65536 + 8, &st, why);
+    ck_assert_int_eq(st, VMIR_OK);
+    ck_assert_uint_eq(n, ext[i].header + 1 + ext[i].len);
+    ck_assert_uint_eq(big[0], ext[i].lead);
+    ck_assert_uint_eq(big[ext[i].header], 0xf9);  /* -7 */
+    ck_assert_uint_eq(write_scalar(&sc, true, out, sizeof out, &st, why), 0);
+    ck_assert_int_eq(st, VMIR_E_SINK);
+    ck_assert_msg(strstr(why, "has no JSON form"), "%s", why);
+  }
+  free(data);
+  free(big);
+  /* the recorder names both */
+  vmir_recorder *rec = vmir_recorder_new();
+  vmir_sink *sink = vmir_recorder_sink(rec);
+  vmir_scalar t = {.type = VMIR_SCALAR_TIMESTAMP, .as.timestamp = {-1, 500}};
+  ck_assert_int_eq(sink->ops->begin_seq(sink, 2), VMIR_OK);
+  ck_assert_int_eq(sink->ops->scalar(sink, &t), VMIR_OK);
+  vmir_scalar e = {.type = VMIR_SCALAR_EXT, .as.ext = {.data = (const uint8_t *)"\x01\x02", .len = 2, .type = 5}};
+  ck_assert_int_eq(sink->ops->scalar(sink, &e), VMIR_OK);
+  ck_assert_int_eq(sink->ops->end(sink), VMIR_OK);
+  ck_assert_str_eq(vmir_recorder_text(rec),
+                   "begin-seq 2\nscalar timestamp -1 500\nscalar ext 5 #x0102\nend\n");
+  vmir_recorder_free(rec);
+}
+END_TEST
+
 /* ---- the shape ---------------------------------------------------------------------- */
 
 /* timestamp is a leaf of the text form, validates only with its own layout
@@ -575,6 +661,7 @@ static Suite *msgpack_ext_suite(void) {
   tcase_add_test(tc, value_ext_round_trip);
   tcase_add_test(tc, untagged_timestamp);
   tcase_add_test(tc, timestamp_shape);
+  tcase_add_test(tc, writers_at_the_boundaries);
   suite_add_tcase(s, tc);
   return s;
 }
