@@ -240,8 +240,8 @@ START_TEST(timestamp_ext_rejected) {
        "nanoseconds 4294967295 out of range"},
       {{0xd6, 0x05, 0, 0, 0, 0}, 6, VMIR_E_DECODE,
        "expected a timestamp (ext type -1), found ext type 5"},
-      {{0xc4, 4, 0, 0, 0, 0}, 6, VMIR_E_DECODE, "bin 8"},
-      {{0xa3, '1', '2', '3'}, 4, VMIR_E_DECODE, "fixstr"},
+      {{0xc4, 4, 0, 0, 0, 0}, 6, VMIR_E_DECODE, "found byte 0xc4"},
+      {{0xa3, '1', '2', '3'}, 4, VMIR_E_DECODE, "expected an ext, found byte 0xa3"},
   };
   programs g = programs_for(&event_shape, VMIR_FORMAT_MSGPACK);
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -256,6 +256,19 @@ START_TEST(timestamp_ext_rejected) {
     ck_assert_str_eq(r.err.path, ".at");
     result_free(&r);
   }
+  /* A cut bin where a timestamp is due, and a cut ext where the struct's
+   * map is due: fused decode validates the item it met as the unfused
+   * parse program does, so both report the cut at the end of input. */
+  result cut_bin = decode(&g, HEX(0x81, 0xa2, 'a', 't', 0xc4, 0x05, 'a'));
+  ck_assert_int_eq(cut_bin.status, VMIR_E_DECODE);
+  ck_assert_uint_eq(cut_bin.err.offset, 7);
+  ck_assert_msg(strstr(cut_bin.err.message, "bin 8 payload of 5 bytes"), "%s", cut_bin.err.message);
+  result_free(&cut_bin);
+  result cut_ext = decode(&g, HEX(0xc8, 0x96));
+  ck_assert_int_eq(cut_ext.status, VMIR_E_DECODE);
+  ck_assert_uint_eq(cut_ext.err.offset, 2);
+  ck_assert_msg(strstr(cut_ext.err.message, "for ext 16 (0xc8)"), "%s", cut_ext.err.message);
+  result_free(&cut_ext);
   /* Truncated anywhere inside the timestamp: the end of input. */
   static const uint8_t ts96[] = {0x81, 0xa2, 'a', 't', 0xc7, 12, 0xff, 0, 0, 0, 0,
                                  0,    0,    0,   0,   0,    0,  0,    1};

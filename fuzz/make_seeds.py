@@ -26,7 +26,7 @@ FIXED = ["value", "twitter", "citm_catalog", "canada", "tw_status", "ca_geometry
          "all_kinds", "policies", "figure_external", "figure_external_unit", "figure_adjacent",
          "figure_untagged", "figure_internal", "node", "string", "f64",
          "kinds", "enums", "expr", "twitter_data", "rec", "tw_user", "twitter_model",
-         "citm_catalog_model", "canada_model"]
+         "citm_catalog_model", "canada_model", "stamps"]
 # model -> (shape file, type in it or None for the root)
 MODELS = {
     "twitter": ("conformance/models/twitter.shape", None),
@@ -142,7 +142,7 @@ def ir_seeds(build, seeds):
                 write("ir-text", "data-" + n, open(p, "rb").read(), seeds)
             if n.endswith(".shape"):
                 write("shape-text", n, open(p, "rb").read(), seeds)
-    for d in ["conformance/data/shapes", "conformance/models"]:
+    for d in ["conformance/data/shapes", "conformance/models", "fuzz/shapes"]:
         for n in sorted(os.listdir(os.path.join(ROOT, d))):
             if n.endswith(".shape"):
                 write("shape-text", n, open(os.path.join(ROOT, d, n), "rb").read(), seeds)
