@@ -73,6 +73,13 @@ static bool gen(vmir_gen *g, const vmir_shape *s, uint8_t *p, uint32_t depth) {
     case VMIR_KIND_F32: { float f = (float)((double)(int64_t)next(g) / 1e15); memcpy(p, &f, 4); return true; }
     case VMIR_KIND_F64: { double d = (double)(int64_t)next(g) / 1e12; memcpy(p, &d, 8); return true; }
     case VMIR_KIND_UNIT: return true;
+    case VMIR_KIND_TIMESTAMP: {
+      /* any second of years 0000..9999, so JSON (RFC 3339) can hold it */
+      vmir_timestamp t = {(int64_t)(next(g) % UINT64_C(315537897600)) - INT64_C(62167219200),
+                          (uint32_t)(next(g) % 1000000000u)};
+      memcpy(p, &t, sizeof t);
+      return true;
+    }
     case VMIR_KIND_STRING: {
       vmir_str v;
       if (!gen_string(g, &v, false, 0)) return false;

@@ -89,6 +89,7 @@ static bool put_value(vmir_buf *b, const vmir_value *v, unsigned depth) {
       }
       vmir_buf_putc(b, ']');
       return true;
+    case VMIR_VALUE_EXT: return false;  /* no JSON form, as in the JSON writer */
     case VMIR_VALUE_ARRAY:
       vmir_buf_putc(b, '[');
       for (size_t i = 0; i < v->as.array.len; i++) {

@@ -823,8 +823,8 @@ START_TEST(msgpack_from_peer) {
     o = decode_both(&c, sb.data, cut);
     ck_assert_int_ne(o.status, VMIR_OK);
   }
-  static const uint8_t malformed[][6] = {{0xc1}, {0xd4, 0x01, 0x00}, {0x81, 0x01, 0x02}, {0xdd, 0xff, 0xff, 0xff, 0xff}};
-  static const size_t malformed_len[] = {1, 3, 3, 5};
+  static const uint8_t malformed[][6] = {{0xc1}, {0xd4, 0x01}, {0x81, 0x01, 0x02}, {0xdd, 0xff, 0xff, 0xff, 0xff}};
+  static const size_t malformed_len[] = {1, 2, 3, 5};
   for (size_t i = 0; i < 4; i++) {
     o = decode_both(&c, malformed[i], malformed_len[i]);
     ck_assert_int_ne(o.status, VMIR_OK);

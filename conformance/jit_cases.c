@@ -10,6 +10,19 @@
 
 /* ---- values ------------------------------------------------------------------ */
 
+/* A timestamp and a dynamic value that may hold a MessagePack ext. */
+typedef struct stamped {
+  vmir_timestamp at;
+  vmir_value extra;
+} stamped;
+static const vmir_field stamped_fields[] = {
+    VMIR_FIELD(stamped, at, &vmir_shape_timestamp),
+    VMIR_FIELD(stamped, extra, &vmir_shape_value),
+};
+static const vmir_shape stamped_shape = VMIR_STRUCT(stamped, stamped_fields);
+static const uint8_t ext_data[] = {1, 2, 3};
+static stamped stamps[4];
+
 static vmir_status keep_odd(void *ctx, uint32_t host_id, const vmir_value_view *v, bool *skip) {
   (void)ctx;
   if (host_id != 7) return VMIR_E_PREDICATE;
@@ -173,6 +186,19 @@ static void build_cases(void) {
   bad_kids[2] = (node){.value = 3, .next = &bad_node};
   bad_tree = (node){.value = 0, .children = {bad_kids, 3}};
   add("tree-null-children", &node_shape, &bad_tree, NULL);
+
+  /* Timestamps (emit-scalar of a timestamp) and ext in a value: JSON fails
+   * on the ext, on a year past 9999 and on nanoseconds >= 1e9. */
+  stamps[0] = (stamped){.at = {1505140205, 123000000}, .extra = {.type = VMIR_VALUE_NULL}};
+  stamps[1] = (stamped){.at = {-1, 0},
+                        .extra = {.type = VMIR_VALUE_EXT,
+                                  .as.ext = {.data = ext_data, .len = 3, .type = 42}}};
+  stamps[2] = (stamped){.at = {INT64_MAX, 0}, .extra = {.type = VMIR_VALUE_NULL}};
+  stamps[3] = (stamped){.at = {0, 1000000000u}, .extra = {.type = VMIR_VALUE_NULL}};
+  add("timestamp", &stamped_shape, &stamps[0], NULL);
+  add("timestamp-value-ext", &stamped_shape, &stamps[1], NULL);
+  add("timestamp-year-past-9999", &stamped_shape, &stamps[2], NULL);
+  add("timestamp-bad-nanoseconds", &stamped_shape, &stamps[3], NULL);
 }
 
 size_t jit_cases(const jit_case **out) {

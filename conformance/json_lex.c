@@ -965,6 +965,8 @@ START_TEST(test_builtins_are_the_closed_set) {
       {"msgpack-read-value", (any_fn)vmir_msgpack_read_value},
       {"msgpack-skip-value", (any_fn)vmir_msgpack_skip_value},
       {"msgpack-expect-end", (any_fn)vmir_msgpack_expect_end},
+      {"msgpack-peek-ext", (any_fn)vmir_msgpack_peek_ext},
+      {"msgpack-read-ext", (any_fn)vmir_msgpack_read_ext},
   };
   size_t nb = sizeof builtins / sizeof builtins[0];
   for (size_t i = 0; i < nb; i++) {

@@ -101,6 +101,12 @@ static bool same_tree(const msgpack_object *o, const vmir_value *v, char *why, s
            memcmp(v->as.bytes.ptr, o->via.bin.ptr, o->via.bin.size) == 0))
         return true;
       break;
+    case MSGPACK_OBJECT_EXT:
+      if (v->type == VMIR_VALUE_EXT && v->as.ext.type == o->via.ext.type &&
+          v->as.ext.len == o->via.ext.size &&
+          (o->via.ext.size == 0 || memcmp(v->as.ext.data, o->via.ext.ptr, o->via.ext.size) == 0))
+        return true;
+      break;
     case MSGPACK_OBJECT_ARRAY:
       if (v->type != VMIR_VALUE_ARRAY || v->as.array.len != o->via.array.size) break;
       for (uint32_t i = 0; i < o->via.array.size; i++)
@@ -433,8 +439,17 @@ START_TEST(test_headers_and_peeks) {
            "unexpected end of input: expected 1 more byte for a value");
   ck_fails(vmir_msgpack_peek_token(mp(BYTES(0xc1)), &cls, &err), VMIR_E_DECODE,
            "reserved byte 0xc1");
-  ck_fails(vmir_msgpack_peek_token(mp(BYTES(0xd4, 0x01, 0x00)), &cls, &err), VMIR_E_DECODE,
-           "MessagePack ext types are not supported (found fixext 1, 0xd4)");
+  /* ext is binary data: the bytes class, told from bin by peek-ext */
+  ck_ok(vmir_msgpack_peek_token(mp(BYTES(0xd4, 0x01, 0x00)), &cls, &err));
+  ck_assert_int_eq(cls, VMIR_TOKEN_BYTES);
+  bool is_ext;
+  ck_ok(vmir_msgpack_peek_ext(mp(BYTES(0xd4, 0x01, 0x00)), &is_ext, &err));
+  ck_assert(is_ext);
+  ck_assert_uint_eq(src.pos, 0);
+  ck_ok(vmir_msgpack_peek_ext(mp(BYTES(0xc4, 0x00)), &is_ext, &err));
+  ck_assert(!is_ext);
+  ck_fails(vmir_msgpack_peek_ext(mp(NULL, 0), &is_ext, &err), VMIR_E_DECODE,
+           "unexpected end of input");
 
   static const uint8_t one_nil[] = {0xc0};
   ck_assert_int_eq(vmir_msgpack_expect_end(mp(one_nil, 1), &err), VMIR_E_DECODE);
@@ -447,7 +462,7 @@ END_TEST
 
 /* ---- malformed input ----------------------------------------------------- */
 
-START_TEST(test_reserved_and_ext_rejected) {
+START_TEST(test_reserved_rejected) {
   vmir_value v;
   ck_fails(vmir_msgpack_read_value(mp(BYTES(0xc1)), &arena, &v, &err), VMIR_E_DECODE,
            "reserved byte 0xc1");
@@ -456,29 +471,78 @@ START_TEST(test_reserved_and_ext_rejected) {
   ck_assert_uint_eq(err.offset, 2);
   ck_fails(vmir_msgpack_skip_value(mp(BYTES(0x81, 0xa0, 0xc1)), &arena, &err), VMIR_E_DECODE,
            "reserved byte 0xc1");
-  /* Every ext format, as msgpack-c writes it. */
-  static const size_t ext_lens[] = {1, 2, 4, 8, 16, 3, 300, 70000};
-  static const uint8_t ext_leads[] = {0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xc7, 0xc8, 0xc9};
+}
+END_TEST
+
+/* Every ext format, as msgpack-c writes it: read-value gives msgpack-c's
+ * type and data, skip-value consumes as much, read-ext reads it into a
+ * scalar, and a wrong kind or a cut anywhere is an error with the place. */
+START_TEST(test_ext_every_width) {
+  static const size_t ext_lens[] = {1, 2, 4, 8, 16, 0, 3, 255, 300, 65535, 70000};
+  static const uint8_t ext_leads[] = {0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xc7, 0xc7, 0xc7,
+                                      0xc8, 0xc8, 0xc9};
+  static const int8_t types[] = {7, -1, -128, 127, 0};
   for (size_t k = 0; k < sizeof ext_lens / sizeof ext_lens[0]; k++) {
+    int8_t type = types[k % 5];
     packed p;
     pk_init(&p);
     msgpack_pack_array(&p.pk, 1);
-    char *body = calloc(1, ext_lens[k]);
-    msgpack_pack_ext(&p.pk, ext_lens[k], 7);
+    char *body = malloc(ext_lens[k] + 1);
+    for (size_t i = 0; i < ext_lens[k]; i++) body[i] = (char)(i * 7 + k);
+    msgpack_pack_ext(&p.pk, ext_lens[k], type);
     msgpack_pack_ext_body(&p.pk, body, ext_lens[k]);
-    free(body);
     const uint8_t *data = (const uint8_t *)p.sb.data;
     ck_assert_uint_eq(data[1], ext_leads[k]);
-    ck_fails(vmir_msgpack_read_value(mp(data, p.sb.size), &arena, &v, &err), VMIR_E_DECODE,
-             "MessagePack ext types are not supported");
-    ck_assert_uint_eq(err.offset, 1);
-    ck_fails(vmir_msgpack_skip_value(mp(data, p.sb.size), &arena, &err), VMIR_E_DECODE,
-             "MessagePack ext types are not supported");
+    ck_same_as_msgpack_c(data, p.sb.size);
+    vmir_value v;
+    ck_ok(vmir_msgpack_read_value(mp(data, p.sb.size), &arena, &v, &err));
+    ck_assert_int_eq(v.as.array.items[0].type, VMIR_VALUE_EXT);
+    ck_assert_int_eq(v.as.array.items[0].as.ext.type, type);
+    ck_assert_uint_eq(v.as.array.items[0].as.ext.len, ext_lens[k]);
+    /* read-value copies the data into the arena */
+    ck_assert(ext_lens[k] == 0 || v.as.array.items[0].as.ext.data < data ||
+              v.as.array.items[0].as.ext.data >= data + p.sb.size);
     vmir_token_class cls;
     src.pos = 1;
-    ck_fails(vmir_msgpack_peek_token(&src, &cls, &err), VMIR_E_DECODE, "ext types");
+    ck_ok(vmir_msgpack_peek_token(&src, &cls, &err));
+    ck_assert_int_eq(cls, VMIR_TOKEN_BYTES);
+    vmir_scalar sc;
+    ck_ok(vmir_msgpack_read_ext(&src, &sc, &err));
+    ck_assert_int_eq(sc.type, VMIR_SCALAR_EXT);
+    ck_assert_int_eq(sc.as.ext.type, type);
+    ck_assert_uint_eq(sc.as.ext.len, ext_lens[k]);
+    ck_assert(ext_lens[k] == 0 || memcmp(sc.as.ext.data, body, ext_lens[k]) == 0);
+    ck_assert_uint_eq(src.pos, p.sb.size);
+    /* every proper prefix inside the ext is truncated input, reported at
+     * the end (a cut before it is the array header's count check) */
+    for (size_t cut = 2; cut < p.sb.size; cut++) {
+      /* long data: the header cuts and the last few (Check asserts are slow) */
+      if (cut > 16 && cut + 16 < p.sb.size) cut = p.sb.size - 16;
+      ck_fails(vmir_msgpack_read_value(mp(data, cut), &arena, &v, &err), VMIR_E_DECODE,
+               "unexpected end of input");
+      ck_assert_uint_eq(err.offset, cut);
+      ck_fails(vmir_msgpack_skip_value(mp(data, cut), &arena, &err), VMIR_E_DECODE,
+               "unexpected end of input");
+    }
+    free(body);
     pk_free(&p);
   }
+  vmir_scalar sc;
+  ck_fails(vmir_msgpack_read_ext(mp(BYTES(0xc4, 0x00)), &sc, &err), VMIR_E_DECODE,
+           "expected an ext, found bin 8 (0xc4)");
+  ck_fails(vmir_msgpack_read_bin(mp(BYTES(0xd4, 0x01, 0x00)), &sc, &err), VMIR_E_DECODE,
+           "expected a bin, found fixext 1 (0xd4)");
+  /* an ext 32 declaring more data than remains allocates nothing */
+  vmir_value v;
+  ck_fails(vmir_msgpack_read_value(mp(BYTES(0xc9, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00)), &arena,
+                                   &v, &err),
+           VMIR_E_DECODE, "ext 32 payload of 4294967295 bytes");
+  ck_assert_uint_eq(err.offset, 7);
+  /* the string limit bounds ext data too */
+  vmir_source *limited = mp(BYTES(0xd6, 0x01, 1, 2, 3, 4));
+  limited->string_limit = 2;
+  ck_fails(vmir_msgpack_read_value(limited, &arena, &v, &err), VMIR_E_LIMIT,
+           "ext data of 4 bytes is longer than the limit");
 }
 END_TEST
 
@@ -766,7 +830,8 @@ static Suite *msgpack_lex_suite(void) {
   tcase_add_test(tc, test_read_number);
   tcase_add_test(tc, test_scalar_builtins);
   tcase_add_test(tc, test_headers_and_peeks);
-  tcase_add_test(tc, test_reserved_and_ext_rejected);
+  tcase_add_test(tc, test_reserved_rejected);
+  tcase_add_test(tc, test_ext_every_width);
   tcase_add_test(tc, test_map_keys_must_be_strings);
   tcase_add_test(tc, test_huge_declared_lengths);
   tcase_add_test(tc, test_invalid_utf8);

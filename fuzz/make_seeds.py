@@ -26,7 +26,7 @@ FIXED = ["value", "twitter", "citm_catalog", "canada", "tw_status", "ca_geometry
          "all_kinds", "policies", "figure_external", "figure_external_unit", "figure_adjacent",
          "figure_untagged", "figure_internal", "node", "string", "f64",
          "kinds", "enums", "expr", "twitter_data", "rec", "tw_user", "twitter_model",
-         "citm_catalog_model", "canada_model"]
+         "citm_catalog_model", "canada_model", "stamps"]
 # model -> (shape file, type in it or None for the root)
 MODELS = {
     "twitter": ("conformance/models/twitter.shape", None),
@@ -142,7 +142,7 @@ def ir_seeds(build, seeds):
                 write("ir-text", "data-" + n, open(p, "rb").read(), seeds)
             if n.endswith(".shape"):
                 write("shape-text", n, open(p, "rb").read(), seeds)
-    for d in ["conformance/data/shapes", "conformance/models"]:
+    for d in ["conformance/data/shapes", "conformance/models", "fuzz/shapes"]:
         for n in sorted(os.listdir(os.path.join(ROOT, d))):
             if n.endswith(".shape"):
                 write("shape-text", n, open(os.path.join(ROOT, d, n), "rb").read(), seeds)
@@ -159,7 +159,10 @@ MSGPACK_TOKENS = ["\xc0", "\xc2", "\xc3", "\xcc\xff", "\xcd\xff\xff", "\xce\xff\
                   "\xda\x00\x01", "\xdb\x00\x00\x00\x01", "\xc4\x01", "\xc5\x00\x01",
                   "\xc6\x00\x00\x00\x01", "\xdc\x00\x01", "\xdd\x00\x00\x00\x01", "\xde\x00\x01",
                   "\xdf\x00\x00\x00\x01", "\x90", "\x80", "\xa0", "\xa1a", "\x91", "\x81",
-                  "\xc1", "\xd4\x01\x00", "\xc7\x01\x01\x00", "\xff", "\xe0", "\x7f"]
+                  "\xc1", "\xd4\x01\x00", "\xc7\x01\x01\x00", "\xff", "\xe0", "\x7f",
+                  # ext headers of every width, and the timestamp's (type -1) three
+                  "\xd5\x01", "\xd6\x01", "\xd7\x01", "\xd8\x01", "\xc8\x00\x01\x01",
+                  "\xc9\x00\x00\x00\x01\x01", "\xd6\xff", "\xd7\xff", "\xc7\x0c\xff"]
 SHAPE_WORDS = ["shapes", "define", "root", "struct", "tuple", "enum", "option", "nullable", "flag",
                "pointer", "list", "array", "map", "size", "align", "field", "offset", "shape", "rename",
                "flags", "skip", "flatten", "default", "skip-if", "is-none", "is-empty", "is-default",
@@ -167,7 +170,7 @@ SHAPE_WORDS = ["shapes", "define", "root", "struct", "tuple", "enum", "option", 
                "internal", "adjacent", "untagged", "tag-key", "content-key", "unit-as-string", "count",
                "entry-size", "value-offset", "member-size", "tag", "width", "flag-offset",
                "payload-offset", "bool", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "f32",
-               "f64", "string", "bytes", "value", "true", "false"]
+               "f64", "string", "bytes", "value", "true", "false", "timestamp"]
 IR_WORDS = ["vmir", "abi", "kind", "encode", "decode", "build", "fused", "shape-id", "consts", "strings",
             "predicates", "code", "procs", "entry", "blocks", "entry-proc", "test", "field", "index",
             "variant", "to", "then", "else", "cases", "body", "exit", "proc", "string", "pred", "len",
@@ -247,7 +250,13 @@ def main():
         mp = to_msgpack(build, value_shape, d)
         if mp is not None:
             write("msgpack-decode", f"value-{i:02d}.mp", b"\x00" + mp, seeds)
-    for extra, data in [("ext", b"\xd4\x01\x00"), ("bin", b"\xc4\x03abc"), ("nonstr-key", b"\x81\x01\x02"),
+    for extra, data in [("ext", b"\xd4\x01\x00"),
+                        ("ext-widths", b"\x98\xd4\x01\x00\xd5\x02\x00\x00\xd6\x03" + bytes(4) +
+                         b"\xd7\x04" + bytes(8) + b"\xd8\x05" + bytes(16) + b"\xc7\x03\x06abc" +
+                         b"\xc8\x00\x01\x07z" + b"\xc9\x00\x00\x00\x00\x08"),
+                        ("timestamps", b"\x93\xd6\xff\x59\xb6\xbb\xed" +
+                         b"\xd7\xff\x1d\x6f\x34\x54\x59\xb6\x9d\xed" +
+                         b"\xc7\x0c\xff\x00\x00\x00\x01\xff\xff\xff\xff\xff\xff\xff\xff"), ("bin", b"\xc4\x03abc"), ("nonstr-key", b"\x81\x01\x02"),
                         ("reserved", b"\xc1"), ("f32", b"\xca\x3f\xc0\x00\x00"), ("truncated", b"\xdc\x00\x05\x01")]:
         write("msgpack-decode", f"peer-{extra}.mp", b"\x00" + data, seeds)
     for model, doc in sorted(docs.items()):

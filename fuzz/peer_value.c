@@ -213,6 +213,7 @@ static bool json_equal(const vmir_value *v, json_object *j, char *diff, size_t c
       }
       break;
     case VMIR_VALUE_BYTES: ok = false; break; /* JSON has no bytes */
+    case VMIR_VALUE_EXT: ok = false; break;   /* nor ext */
     case VMIR_VALUE_ARRAY:
       ok = t == json_type_array && json_object_array_length(j) == v->as.array.len;
       for (size_t i = 0; ok && i < v->as.array.len; i++)
@@ -266,11 +267,10 @@ fz_peer_verdict fz_peer_json(const uint8_t *doc, size_t len, const vmir_value *o
 
 /* ---- MessagePack ---------------------------------------------------------- */
 
-/* Our MessagePack profile: ext types rejected, map keys are strings,
- * strings are valid UTF-8. msgpack-c accepts all three. */
+/* Our MessagePack profile: map keys are strings, strings are valid UTF-8.
+ * msgpack-c accepts both. (Ext items of every type are in both profiles.) */
 static const char *mp_class(const msgpack_object *o) {
   switch (o->type) {
-    case MSGPACK_OBJECT_EXT: return "ext type";
     case MSGPACK_OBJECT_STR:
       return fz_utf8_valid((const uint8_t *)o->via.str.ptr, o->via.str.size) ? NULL
                                                                               : "invalid UTF-8 in a str";
@@ -317,6 +317,11 @@ static bool mp_equal(const vmir_value *v, const msgpack_object *o, char *diff, s
     case VMIR_VALUE_BYTES:
       ok = o->type == MSGPACK_OBJECT_BIN && o->via.bin.size == v->as.bytes.len &&
            (v->as.bytes.len == 0 || memcmp(o->via.bin.ptr, v->as.bytes.ptr, v->as.bytes.len) == 0);
+      break;
+    case VMIR_VALUE_EXT:
+      ok = o->type == MSGPACK_OBJECT_EXT && o->via.ext.type == v->as.ext.type &&
+           o->via.ext.size == v->as.ext.len &&
+           (v->as.ext.len == 0 || memcmp(o->via.ext.ptr, v->as.ext.data, v->as.ext.len) == 0);
       break;
     case VMIR_VALUE_ARRAY:
       ok = o->type == MSGPACK_OBJECT_ARRAY && o->via.array.size == v->as.array.len;

@@ -45,7 +45,7 @@ static bool progress_op(vmir_program_kind kind, uint32_t op) {
           op != VMIR_OP_JSON_PEEK_NULL && op != VMIR_OP_JSON_PEEK_TOKEN) ||
          (op >= VMIR_OP_MSGPACK_READ_MAP_HEADER && op <= VMIR_OP_MSGPACK_EXPECT_END &&
           op != VMIR_OP_MSGPACK_PEEK_NIL && op != VMIR_OP_MSGPACK_PEEK_TOKEN) ||
-         op == VMIR_OP_EXPECT_BYTES;
+         op == VMIR_OP_MSGPACK_READ_EXT || op == VMIR_OP_EXPECT_BYTES;
 }
 
 /* Calls f(target) for every block operand of instruction `in`. */

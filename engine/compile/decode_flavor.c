@@ -35,6 +35,10 @@ const vmir_decode_ops vmir_decode_ops_json = {
     .expect_end = VMIR_OP_JSON_EXPECT_END,
     /* JSON spells bytes as an array of numbers 0..255. */
     .bytes_classes = VMIR_TOKEN_BIT(VMIR_TOKEN_ARRAY),
+    .read_timestamp = VMIR_OP_JSON_READ_STRING,
+    .peek_ext = VMIR_DECODE_NO_OP,
+    .read_ext = VMIR_DECODE_NO_OP,
+    .timestamp_classes = VMIR_TOKEN_BIT(VMIR_TOKEN_STRING),
 };
 
 const vmir_decode_ops vmir_decode_ops_msgpack = {
@@ -63,6 +67,11 @@ const vmir_decode_ops vmir_decode_ops_msgpack = {
      * offers both classes too, as the event source does (fuzz:
      * untagged-bytes-array). */
     .bytes_classes = VMIR_TOKEN_BIT(VMIR_TOKEN_ARRAY) | VMIR_TOKEN_BIT(VMIR_TOKEN_BYTES),
+    .read_timestamp = VMIR_OP_MSGPACK_READ_EXT,
+    .peek_ext = VMIR_OP_MSGPACK_PEEK_EXT,
+    .read_ext = VMIR_OP_MSGPACK_READ_EXT,
+    /* msgpack-peek-token puts ext in the bytes class */
+    .timestamp_classes = VMIR_TOKEN_BIT(VMIR_TOKEN_BYTES),
 };
 
 /* The event source mirrors the JSON builtins one for one (docs/ir.md,
@@ -93,6 +102,12 @@ const vmir_decode_ops vmir_decode_ops_event = {
      * bytes as an array, MessagePack's as a bytes scalar. */
     .bytes_classes = VMIR_TOKEN_BIT(VMIR_TOKEN_ARRAY) |
                      VMIR_TOKEN_BIT(VMIR_TOKEN_BYTES),
+    /* JSON's parse programs emit a timestamp as a string, MessagePack's as
+     * an ext scalar (event class bytes). */
+    .read_timestamp = VMIR_OP_EVENT_READ_SCALAR,
+    .peek_ext = VMIR_DECODE_NO_OP,
+    .read_ext = VMIR_DECODE_NO_OP,
+    .timestamp_classes = VMIR_TOKEN_BIT(VMIR_TOKEN_STRING) | VMIR_TOKEN_BIT(VMIR_TOKEN_BYTES),
 };
 
 void vmir_dec_op(vmir_dlower *D, vmir_opcode op, int64_t a0, int64_t a1) {

@@ -43,6 +43,11 @@ typedef struct vmir_decode_ops {
   vmir_opcode map_header, array_header;
   vmir_opcode read_key, read_bool, read_number, read_string, read_null,
       read_bin, read_value, skip_value, peek_null, peek_token, expect_end;
+  /* A timestamp's token into the scalar register (build-store converts it):
+   * JSON's RFC 3339 string, MessagePack's ext, the event source's scalar.
+   * peek_ext (MessagePack only) tells ext from bin in the bytes class. */
+  vmir_opcode read_timestamp, peek_ext, read_ext;
+  uint32_t timestamp_classes;
   /* Token classes a bytes destination accepts (untagged dispatch). */
   uint32_t bytes_classes;
 } vmir_decode_ops;

@@ -6,6 +6,7 @@
  *   f0: call f1; expect-end; ret
  *   f1: peek-token (null bool number string bytes array object)
  *     scalar classes: read-<class>; emit-token; jump done
+ *     bytes (MessagePack): peek-ext (ext) (bin); each read-*; emit-token
  *     array:  emit-begin-seq-dynamic; open array (item) (end)
  *             item: call f1; advance (item) (end)
  *             end:  emit-end; jump done
@@ -74,9 +75,15 @@ static void value_proc(vmir_dlower *D, uint32_t self) {
   L->block = cls[VMIR_TOKEN_STRING];
   scalar_case(D, o->read_string, done);
   L->block = cls[VMIR_TOKEN_BYTES];
-  if (o->bytes_as_bin)
+  if (o->bytes_as_bin) {
+    /* MessagePack's bytes class holds bin and ext items */
+    uint32_t ext = vmir_lower_block(L), bin = vmir_lower_block(L);
+    vmir_dec_op(D, o->peek_ext, ext, bin);
+    L->block = ext;
+    scalar_case(D, o->read_ext, done);
+    L->block = bin;
     scalar_case(D, o->read_bin, done);
-  else  /* json-peek-token never reports bytes; the block needs a terminator */
+  } else  /* json-peek-token never reports bytes; the block needs a terminator */
     vmir_dec_fail_here(D, "bytes token in a %s document", o->name);
   L->block = cls[VMIR_TOKEN_ARRAY];
   container_case(D, false, self, done);

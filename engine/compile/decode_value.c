@@ -27,6 +27,11 @@ void vmir_dec_value(vmir_dlower *D, const vmir_shape *shape) {
     case VMIR_KIND_STRING:
       store_scalar(D, o->read_string);
       return;
+    case VMIR_KIND_TIMESTAMP:
+      /* build-store checks and converts: an RFC 3339 string, or the
+       * MessagePack timestamp ext (type -1, 4, 8 or 12 bytes). */
+      store_scalar(D, o->read_timestamp);
+      return;
     case VMIR_KIND_UNIT:
       /* Zero-sized: nothing to store, only the null to consume. */
       vmir_dec_op(D, D->ops->read_null, 0, 0);
@@ -170,6 +175,8 @@ uint32_t vmir_dec_classes(vmir_dlower *D, const vmir_shape *shape,
       return VMIR_TOKEN_BIT(VMIR_TOKEN_NULL);
     case VMIR_KIND_STRING:
       return VMIR_TOKEN_BIT(VMIR_TOKEN_STRING);
+    case VMIR_KIND_TIMESTAMP:
+      return D->ops->timestamp_classes;
     case VMIR_KIND_BYTES:
       return D->ops->bytes_classes;
     case VMIR_KIND_VALUE:

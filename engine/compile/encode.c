@@ -134,7 +134,7 @@ void vmir_lower_value(vmir_lower *L, const vmir_shape *shape) {
     case VMIR_KIND_U8: case VMIR_KIND_U16: case VMIR_KIND_U32: case VMIR_KIND_U64:
     case VMIR_KIND_I8: case VMIR_KIND_I16: case VMIR_KIND_I32: case VMIR_KIND_I64:
     case VMIR_KIND_F32: case VMIR_KIND_F64:
-    case VMIR_KIND_STRING: case VMIR_KIND_BYTES:
+    case VMIR_KIND_STRING: case VMIR_KIND_BYTES: case VMIR_KIND_TIMESTAMP:
       vmir_lower_emit(L, VMIR_OP_EMIT_SCALAR, 0, 0, 0);
       return;
     case VMIR_KIND_UNIT:

@@ -16,6 +16,7 @@
 #include "exec/decode_ops.h"
 #include "exec/exec_error.h"
 #include "exec/value_access.h"
+#include "format/timestamp.h"
 
 #define CUR (&vm->path[vm->path_depth - 1])
 /* The build state owns the destination: its addresses are writable. */
@@ -63,6 +64,8 @@ static const char *scalar_class(const vmir_scalar *s) {
     case VMIR_SCALAR_FLOAT: return "a float";
     case VMIR_SCALAR_STRING: return "a string";
     case VMIR_SCALAR_BYTES: return "bytes";
+    case VMIR_SCALAR_EXT: return "an ext";
+    case VMIR_SCALAR_TIMESTAMP: return "a timestamp";
   }
   return "a value";
 }
@@ -74,6 +77,7 @@ static const char *kind_class(vmir_kind k) {
     case VMIR_KIND_UNIT: return "null";
     case VMIR_KIND_STRING: return "a string";
     case VMIR_KIND_BYTES: return "bytes";
+    case VMIR_KIND_TIMESTAMP: return "an RFC 3339 string or a timestamp ext";
     default: return "an integer";
   }
 }
@@ -107,6 +111,52 @@ static void write_uint(uint8_t *p, uint32_t width, uint64_t v) {
     case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
     default: memcpy(p, &v, 8); break;
   }
+}
+
+/* Where a bad RFC 3339 string is reported: at its offending byte when the
+ * input holds the string's bytes literally after the opening quote (no
+ * escapes before it), else at the string token. Fused and unfused decode
+ * both have the token's offset, so they agree. */
+static size_t rfc3339_offset(const vmir_decode_state *d, vmir_str text, size_t bad) {
+  const vmir_source *src = &d->src;
+  size_t at = d->scalar_offset;
+  if (src->format == VMIR_SOURCE_TEXT && at < src->len && src->data[at] == '"' &&
+      src->len - at - 1 >= bad && (bad == 0 || memcmp(src->data + at + 1, text.ptr, bad) == 0))
+    return at + 1 + bad;
+  return at;
+}
+
+/* build-store into a timestamp: a timestamp scalar, an RFC 3339 string
+ * (JSON), or the MessagePack timestamp ext (type -1, 4, 8 or 12 bytes). */
+static vmir_status store_timestamp(const vmir_executable *exe, vmir_vm_state *vm,
+                                   vmir_error *err, uint8_t *p) {
+  vmir_decode_state *d = vm->dec;
+  const vmir_scalar *s = &d->scalar;
+  vmir_timestamp ts;
+  char why[160];
+  if (s->type == VMIR_SCALAR_TIMESTAMP) {
+    ts = s->as.timestamp;
+    if (ts.nanoseconds >= VMIR_NANOS_PER_SECOND)
+      return fail_at(exe, vm, err, VMIR_E_DECODE, d->scalar_offset,
+                     "timestamp nanoseconds out of range (must be below 1000000000)");
+  } else if (s->type == VMIR_SCALAR_STRING) {
+    size_t bad;
+    if (!vmir_timestamp_parse(s->as.string.ptr ? s->as.string.ptr : "", s->as.string.len, &ts,
+                              &bad, why, sizeof why))
+      return fail_at(exe, vm, err, VMIR_E_DECODE, rfc3339_offset(d, s->as.string, bad), why);
+  } else if (s->type == VMIR_SCALAR_EXT) {
+    if (s->as.ext.type != VMIR_TIMESTAMP_EXT_TYPE) {
+      snprintf(why, sizeof why, "expected a timestamp (ext type -1), found ext type %d",
+               (int)s->as.ext.type);
+      return fail_at(exe, vm, err, VMIR_E_DECODE, d->scalar_offset, why);
+    }
+    if (!vmir_timestamp_from_ext(s->as.ext.data, s->as.ext.len, &ts, why, sizeof why))
+      return fail_at(exe, vm, err, VMIR_E_DECODE, d->scalar_offset, why);
+  } else {
+    return mismatch(exe, vm, err);
+  }
+  memcpy(p, &ts, sizeof ts);
+  return VMIR_OK;
 }
 
 static vmir_status store_scalar(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
@@ -173,6 +223,8 @@ static vmir_status store_scalar(const vmir_executable *exe, vmir_vm_state *vm, v
       memcpy(p, &view, sizeof view);
       return VMIR_OK;
     }
+    case VMIR_KIND_TIMESTAMP:
+      return store_timestamp(exe, vm, err, p);
     default:
       return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-store on a %s value",
                             vmir_kind_name(shape->kind));

@@ -14,6 +14,7 @@
 #include "format/msgpack_lex.h"
 #include "format/value_notes.h"
 #include "util/keyset.h"
+#include "format/timestamp.h"
 
 /* The offset of the next token: JSON whitespace is skipped (not consumed). */
 static size_t token_offset(const vmir_source *src) {
@@ -179,6 +180,8 @@ static const char *event_name(const vmir_event *e) {
         case VMIR_SCALAR_FLOAT: return "a number";
         case VMIR_SCALAR_STRING: return "a string";
         case VMIR_SCALAR_BYTES: return "bytes";
+        case VMIR_SCALAR_EXT: return "an ext";
+        case VMIR_SCALAR_TIMESTAMP: return "a timestamp";
       }
   }
   return "an event";
@@ -216,7 +219,8 @@ static vmir_token_class class_of(const vmir_event *e) {
     case VMIR_SCALAR_NULL: return VMIR_TOKEN_NULL;
     case VMIR_SCALAR_BOOL: return VMIR_TOKEN_BOOL;
     case VMIR_SCALAR_STRING: return VMIR_TOKEN_STRING;
-    case VMIR_SCALAR_BYTES: return VMIR_TOKEN_BYTES;
+    case VMIR_SCALAR_BYTES: case VMIR_SCALAR_EXT: return VMIR_TOKEN_BYTES;
+    case VMIR_SCALAR_TIMESTAMP: return VMIR_TOKEN_STRING;
     default: return VMIR_TOKEN_NUMBER;
   }
 }
@@ -307,6 +311,25 @@ static build_result build_value(vmir_decoder *dec, size_t *pos, vmir_value *out,
                                        s->as.bytes.len);
         if (!copy) return NO_MEMORY;
         out->as.bytes = (vmir_bytes){copy, s->as.bytes.len};
+        break;
+      }
+      case VMIR_SCALAR_EXT: {
+        out->type = VMIR_VALUE_EXT;
+        uint8_t *copy = vmir_arena_dup(&dec->arena, s->as.ext.data ? (const void *)s->as.ext.data : "",
+                                       s->as.ext.len);
+        if (!copy) return NO_MEMORY;
+        out->as.ext = (vmir_ext){.data = copy, .len = s->as.ext.len, .type = s->as.ext.type};
+        break;
+      }
+      case VMIR_SCALAR_TIMESTAMP: {
+        /* Parse programs emit none (they are shape-blind); should one come,
+         * the value holds it as MessagePack does: ext -1. */
+        uint8_t data[12];
+        size_t n = vmir_timestamp_to_ext(s->as.timestamp, data);
+        uint8_t *copy = vmir_arena_dup(&dec->arena, data, n);
+        if (!copy) return NO_MEMORY;
+        out->type = VMIR_VALUE_EXT;
+        out->as.ext = (vmir_ext){.data = copy, .len = (uint32_t)n, .type = VMIR_TIMESTAMP_EXT_TYPE};
         break;
       }
     }

@@ -116,6 +116,13 @@ static vmir_status emit_value_tree(const vmir_executable *exe, vmir_vm_state *vm
     case VMIR_VALUE_FLOAT: sc.type = VMIR_SCALAR_FLOAT; sc.as.f64 = v->as.f64; break;
     case VMIR_VALUE_STRING: sc.type = VMIR_SCALAR_STRING; sc.as.string = v->as.string; break;
     case VMIR_VALUE_BYTES: sc.type = VMIR_SCALAR_BYTES; sc.as.bytes = v->as.bytes; break;
+    case VMIR_VALUE_EXT:
+      if (v->as.ext.len && !v->as.ext.data)
+        return fail(exe, vm, err, VMIR_E_EXEC, "dynamic ext with NULL data and length %u",
+                    (unsigned)v->as.ext.len);
+      sc.type = VMIR_SCALAR_EXT;
+      sc.as.ext = v->as.ext;
+      break;
     case VMIR_VALUE_ARRAY:
       if (v->as.array.len && !v->as.array.items)
         return fail(exe, vm, err, VMIR_E_EXEC, "dynamic array with NULL items and length %zu",

@@ -70,9 +70,13 @@ static vmir_status wrong_token(const vmir_executable *exe, vmir_vm_state *vm, vm
       st = json ? vmir_json_read_string(&probe, &d->dec->arena, &sc, err)
                 : vmir_msgpack_read_string(&probe, &sc, err);
       break;
-    case VMIR_TOKEN_BYTES:
-      if (!json) st = vmir_msgpack_read_bin(&probe, &sc, err);
+    case VMIR_TOKEN_BYTES: {
+      /* the parse program tells ext from bin the same way (peek-ext) */
+      bool is_ext = false;
+      if (!json && (st = vmir_msgpack_peek_ext(&probe, &is_ext, err)) == VMIR_OK)
+        st = is_ext ? vmir_msgpack_read_ext(&probe, &sc, err) : vmir_msgpack_read_bin(&probe, &sc, err);
       break;
+    }
     case VMIR_TOKEN_ARRAY:
     case VMIR_TOKEN_OBJECT: {
       /* A JSON bracket is one byte; a MessagePack header may be cut short,
@@ -111,6 +115,8 @@ static int wanted_class(uint32_t op, const char **what) {
       *what = "a string"; return VMIR_TOKEN_STRING;
     case VMIR_OP_MSGPACK_READ_BIN:
       *what = "bytes"; return VMIR_TOKEN_BYTES;
+    case VMIR_OP_MSGPACK_READ_EXT:
+      *what = "an ext"; return VMIR_TOKEN_BYTES;
     case VMIR_OP_JSON_READ_NULL: case VMIR_OP_MSGPACK_READ_NIL:
       *what = "null"; return VMIR_TOKEN_NULL;
     default:
@@ -161,7 +167,9 @@ vmir_status vmir_lex_op(const vmir_executable *exe, vmir_vm_state *vm, const vmi
   src->pos = entry_pos;
   size_t start = src->format == VMIR_SOURCE_TEXT ? json_token_offset(src) : src->pos;
   if (!peek_class(src, &cls, err)) return vmir_exec_annotate(exe, vm, err);
-  if ((int)cls != want) return wrong_token(exe, vm, cls, start, what, err);
+  /* MessagePack's bytes class holds bin and ext: a read of one that met
+   * the other is a wrong token too. */
+  if ((int)cls != want || cls == VMIR_TOKEN_BYTES) return wrong_token(exe, vm, cls, start, what, err);
   *err = first;
   return st;
 }
@@ -277,6 +285,14 @@ static vmir_status run_lex(const vmir_executable *exe, vmir_vm_state *vm, const 
       return VMIR_OK;
     case VMIR_OP_MSGPACK_EXPECT_END:
       CHECK(vmir_msgpack_expect_end(src, err));
+      return VMIR_OK;
+    case VMIR_OP_MSGPACK_PEEK_EXT:
+      CHECK(vmir_msgpack_peek_ext(src, &flag, err));
+      *next = flag ? in->a : in->b;
+      return VMIR_OK;
+    case VMIR_OP_MSGPACK_READ_EXT:
+      d->scalar_offset = src->pos;
+      CHECK(vmir_msgpack_read_ext(src, &d->scalar, err));
       return VMIR_OK;
 
     /* ---- format-neutral ---- */

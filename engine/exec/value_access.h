@@ -91,6 +91,10 @@ static inline bool vmir_read_scalar(const vmir_shape *s, const uint8_t *p, vmir_
       memcpy(&out->as.bytes, p, sizeof out->as.bytes);
       return true;
     }
+    case VMIR_KIND_TIMESTAMP:
+      out->type = VMIR_SCALAR_TIMESTAMP;
+      memcpy(&out->as.timestamp, p, sizeof out->as.timestamp);
+      return true;
     default: return false;
   }
 }

@@ -21,7 +21,7 @@ typedef enum mp_kind {
   MP_BIN,
   MP_ARRAY,
   MP_MAP,
-  MP_EXT,       /* rejected */
+  MP_EXT,       /* fixext 1..16, ext 8/16/32 */
   MP_RESERVED   /* 0xc1, rejected */
 } mp_kind;
 
@@ -32,7 +32,7 @@ const char *vmir_mp_format_name(uint8_t b);
 /* One decoded item: a whole scalar (str and bin payloads included) or a
  * container header. */
 typedef struct mp_item {
-  mp_kind kind;          /* never MP_EXT or MP_RESERVED */
+  mp_kind kind;          /* never MP_RESERVED */
   bool is_f32;           /* MP_FLOAT came from float 32 */
   union {
     bool b;
@@ -41,13 +41,14 @@ typedef struct mp_item {
     double f;
   } v;
   bool negative;         /* MP_INT: the value is < 0 (use v.i), else v.u */
-  uint64_t count;        /* str/bin byte length; array/map element count */
-  size_t data;           /* str/bin: offset of the payload */
+  uint64_t count;        /* str/bin/ext byte length; array/map element count */
+  size_t data;           /* str/bin/ext: offset of the payload (ext: after the type) */
+  int8_t ext_type;       /* MP_EXT: the application type */
 } mp_item;
 
 /* Reads the item at the cursor and moves past it (containers: past the
  * header only). Checks truncation, declared lengths and counts against the
- * remaining input, the string limit (str, bin) and UTF-8 (str). */
+ * remaining input, the string limit (str, bin, ext data) and UTF-8 (str). */
 vmir_status vmir_mp_read_item(vmir_source *src, mp_item *it, vmir_error *err);
 
 /* "expected <what>, found <format> (0xNN)" at the cursor, or the

@@ -86,18 +86,19 @@ static vmir_status need(const vmir_source *src, size_t at, size_t n, uint8_t b,
   return vmir_mp_truncated(src, err, n - (src->len - at), what);
 }
 
-/* Size of the length field that follows the leading byte of str, bin,
+/* Size of the length field that follows the leading byte of str, bin, ext,
  * array and map formats (0 for the fix* forms). */
 static size_t length_field(uint8_t b) {
   switch (b) {
-    case 0xc4: case 0xd9: return 1;
-    case 0xc5: case 0xda: case 0xdc: case 0xde: return 2;
-    case 0xc6: case 0xdb: case 0xdd: case 0xdf: return 4;
+    case 0xc4: case 0xd9: case 0xc7: return 1;
+    case 0xc5: case 0xda: case 0xdc: case 0xde: case 0xc8: return 2;
+    case 0xc6: case 0xdb: case 0xdd: case 0xdf: case 0xc9: return 4;
     default: return 0;
   }
 }
 
-/* str/bin: header of h bytes at `at`, payload of len bytes. */
+/* str/bin/ext: header of h bytes at `at` (ext: the type byte included),
+ * payload of len bytes. */
 static vmir_status read_payload(vmir_source *src, size_t at, size_t h, uint64_t len,
                                 mp_item *it, vmir_error *err) {
   uint8_t b = src->data[at];
@@ -111,7 +112,7 @@ static vmir_status read_payload(vmir_source *src, size_t at, size_t h, uint64_t 
   if (len > src->string_limit)
     return vmir_source_fail(src, err, VMIR_E_LIMIT, at,
                             "%s of %llu bytes is longer than the limit of %zu bytes",
-                            it->kind == MP_STR ? "string" : "bin",
+                            it->kind == MP_STR ? "string" : it->kind == MP_BIN ? "bin" : "ext data",
                             (unsigned long long)len, src->string_limit);
   it->data = at + h;
   it->count = len;
@@ -231,10 +232,22 @@ vmir_status vmir_mp_read_item(vmir_source *src, mp_item *it, vmir_error *err) {
         return read_payload(src, at, 1 + h, count, it, err);
       return read_container(src, at, 1 + h, count, it, err);
     }
-    case MP_EXT:
-      return vmir_source_fail(src, err, VMIR_E_DECODE, at,
-                              "MessagePack ext types are not supported (found %s, 0x%02x)",
-                              vmir_mp_format_name(b), b);
+    case MP_EXT: {
+      /* fixext 1/2/4/8/16 (d4..d8): the length is in the lead byte; ext
+       * 8/16/32 (c7..c9): a length field. Then the type byte, then data. */
+      size_t h = length_field(b);
+      uint64_t len;
+      if (h == 0) {
+        len = (uint64_t)1 << (b - 0xd4);
+      } else {
+        if ((st = need(src, at, 1 + h, b, err)) != VMIR_OK) return st;
+        len = be(d + at + 1, h);
+      }
+      if ((st = need(src, at, 1 + h + 1, b, err)) != VMIR_OK) return st;
+      uint8_t type = d[at + 1 + h];
+      it->ext_type = (int8_t)(type >= 0x80 ? (int)type - 256 : (int)type);
+      return read_payload(src, at, 1 + h + 1, len, it, err);
+    }
     case MP_RESERVED:
       break;
   }

@@ -45,12 +45,14 @@ vmir_status vmir_msgpack_peek_token(vmir_source *src, vmir_token_class *cls,
     case MP_BOOL: *cls = VMIR_TOKEN_BOOL; return VMIR_OK;
     case MP_UINT: case MP_INT: case MP_FLOAT: *cls = VMIR_TOKEN_NUMBER; return VMIR_OK;
     case MP_STR: *cls = VMIR_TOKEN_STRING; return VMIR_OK;
-    case MP_BIN: *cls = VMIR_TOKEN_BYTES; return VMIR_OK;
+    /* Binary data: bin, and ext (whose type says what it holds); a parse
+     * program tells them apart with msgpack-peek-ext. */
+    case MP_BIN: case MP_EXT: *cls = VMIR_TOKEN_BYTES; return VMIR_OK;
     case MP_ARRAY: *cls = VMIR_TOKEN_ARRAY; return VMIR_OK;
     case MP_MAP: *cls = VMIR_TOKEN_OBJECT; return VMIR_OK;
-    case MP_EXT: case MP_RESERVED: break;
+    case MP_RESERVED: break;
   }
-  /* The item reader words these errors. */
+  /* The item reader words this error. */
   mp_item it;
   return vmir_mp_read_item(src, &it, err);
 }
@@ -119,6 +121,23 @@ vmir_status vmir_msgpack_read_bin(vmir_source *src, vmir_scalar *out, vmir_error
   out->is_f32 = false;
   out->as.bytes.ptr = src->data + it.data;
   out->as.bytes.len = (size_t)it.count;
+  return VMIR_OK;
+}
+
+vmir_status vmir_msgpack_peek_ext(vmir_source *src, bool *is_ext, vmir_error *err) {
+  if (src->pos >= src->len) return vmir_mp_truncated(src, err, 1, "a value");
+  *is_ext = vmir_mp_kind_of(src->data[src->pos]) == MP_EXT;
+  return VMIR_OK;
+}
+
+vmir_status vmir_msgpack_read_ext(vmir_source *src, vmir_scalar *out, vmir_error *err) {
+  mp_item it;
+  vmir_status st = read_kind(src, MP_EXT, "an ext", &it, err);
+  if (st != VMIR_OK) return st;
+  out->type = VMIR_SCALAR_EXT;
+  out->is_f32 = false;
+  out->as.ext = (vmir_ext){.data = src->data + it.data, .len = (uint32_t)it.count,
+                           .type = it.ext_type};
   return VMIR_OK;
 }
 

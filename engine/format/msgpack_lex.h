@@ -11,9 +11,11 @@
  * takes at least one byte), so no header can make the decoder allocate
  * more than a small multiple of the input size.
  *
- * Strings are strict UTF-8. Ext types (fixext, ext 8/16/32) are not
- * supported and rejected; 0xc1 (never used) is rejected. Strings and bins
- * come back as views into the input; read-value copies them into the arena.
+ * Strings are strict UTF-8. Ext items (fixext 1..16, ext 8/16/32) are
+ * read with their type and data (the timestamp, type -1, is interpreted by
+ * build-store, not here); 0xc1 (never used) is rejected. Strings, bins and
+ * ext data come back as views into the input; read-value copies them into
+ * the arena.
  * Rules: docs/decode-formats.md. */
 #ifndef VMIR_FORMAT_MSGPACK_LEX_H
 #define VMIR_FORMAT_MSGPACK_LEX_H
@@ -35,8 +37,8 @@ vmir_status vmir_msgpack_read_array_header(vmir_source *src, uint64_t *count,
 /* msgpack-peek-nil: *is_nil (and consumed) when the next byte is nil. Fails
  * only at end of input. */
 vmir_status vmir_msgpack_peek_nil(vmir_source *src, bool *is_nil, vmir_error *err);
-/* msgpack-peek-token: class of the next value, not consumed: bin is BYTES;
- * ext types and 0xc1 are errors. */
+/* msgpack-peek-token: class of the next value, not consumed: bin and ext
+ * are BYTES; 0xc1 is an error. */
 vmir_status vmir_msgpack_peek_token(vmir_source *src, vmir_token_class *cls,
                                     vmir_error *err);
 /* msgpack-read-key: a str (only) into *key, as a view into the input. */
@@ -53,6 +55,11 @@ vmir_status vmir_msgpack_read_string(vmir_source *src, vmir_scalar *out,
                                      vmir_error *err);
 /* msgpack-read-bin: bin8/16/32 -> BYTES view. */
 vmir_status vmir_msgpack_read_bin(vmir_source *src, vmir_scalar *out, vmir_error *err);
+/* msgpack-peek-ext: *is_ext when the next item is an ext (not consumed).
+ * Fails only at end of input. */
+vmir_status vmir_msgpack_peek_ext(vmir_source *src, bool *is_ext, vmir_error *err);
+/* msgpack-read-ext: fixext 1..16 / ext 8/16/32 -> EXT (type and data view). */
+vmir_status vmir_msgpack_read_ext(vmir_source *src, vmir_scalar *out, vmir_error *err);
 /* msgpack-read-nil: NULL scalar. */
 vmir_status vmir_msgpack_read_nil(vmir_source *src, vmir_scalar *out, vmir_error *err);
 /* msgpack-read-value: any value into a tree in the arena (strings and bins

@@ -155,9 +155,16 @@ static vmir_status read_one(vmir_source *src, vmir_arena *arena, vmir_value *v,
         return vmir_source_arena_failed(src, err, arena, src->pos);
       break;
     }
-    case MP_EXT:
+    case MP_EXT: {
+      const uint8_t *copy = vmir_arena_dup(arena, src->data + it->data, (size_t)it->count);
+      if (!copy) return vmir_source_arena_failed(src, err, arena, it->data);
+      v->type = VMIR_VALUE_EXT;
+      /* count fits: the ext 32 length field is 32 bits */
+      v->as.ext = (vmir_ext){.data = copy, .len = (uint32_t)it->count, .type = it->ext_type};
+      break;
+    }
     case MP_RESERVED:
-      break;  /* the item reader rejects these */
+      break;  /* the item reader rejects it */
   }
   return VMIR_OK;
 }

@@ -617,7 +617,7 @@ static vmir_status step(verifier *v, pc at, const vmir_insn *in, vstate *s) {
     case VMIR_OP_EMIT_SCALAR:
     case VMIR_OP_BUILD_STORE:
       return need(v, at, op, cur, vmir_kind_is_scalar(cur->kind),
-                  "a scalar (bool, integer, float, unit, string or bytes)");
+                  "a scalar (bool, integer, float, unit, string, bytes or timestamp)");
     case VMIR_OP_EMIT_BEGIN_SEQ:
     case VMIR_OP_BUILD_BEGIN_LIST:
     case VMIR_OP_BUILD_END_LIST:

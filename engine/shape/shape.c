@@ -28,6 +28,8 @@ const vmir_shape vmir_shape_unit = {
 const vmir_shape vmir_shape_string = LEAF(VMIR_KIND_STRING, "string", vmir_str);
 const vmir_shape vmir_shape_bytes = LEAF(VMIR_KIND_BYTES, "bytes", vmir_bytes);
 const vmir_shape vmir_shape_value = LEAF(VMIR_KIND_VALUE, "value", vmir_value);
+const vmir_shape vmir_shape_timestamp =
+    LEAF(VMIR_KIND_TIMESTAMP, "timestamp", vmir_timestamp);
 
 static const char *const kind_names[VMIR_KIND_COUNT] = {
     [VMIR_KIND_BOOL] = "bool",     [VMIR_KIND_U8] = "u8",
@@ -41,7 +43,7 @@ static const char *const kind_names[VMIR_KIND_COUNT] = {
     [VMIR_KIND_ENUM] = "enum",     [VMIR_KIND_OPTION] = "option",
     [VMIR_KIND_POINTER] = "pointer", [VMIR_KIND_LIST] = "list",
     [VMIR_KIND_ARRAY] = "array",   [VMIR_KIND_MAP] = "map",
-    [VMIR_KIND_VALUE] = "value",
+    [VMIR_KIND_VALUE] = "value",   [VMIR_KIND_TIMESTAMP] = "timestamp",
 };
 
 const char *vmir_kind_name(vmir_kind kind) {
@@ -53,8 +55,8 @@ const char *vmir_kind_name(vmir_kind kind) {
 
 bool vmir_kind_is_scalar(vmir_kind kind) {
   /* Scalars reach a sink as one scalar event: numbers, bool, unit (null),
-   * string and bytes. `value` is a tree, not a scalar. */
-  return (unsigned)kind <= (unsigned)VMIR_KIND_BYTES;
+   * string, bytes and timestamp. `value` is a tree, not a scalar. */
+  return (unsigned)kind <= (unsigned)VMIR_KIND_BYTES || kind == VMIR_KIND_TIMESTAMP;
 }
 
 const char *vmir_field_wire_name(const vmir_field *field) {
@@ -90,6 +92,7 @@ const vmir_shape *vmir_shape__builtin(vmir_kind kind) {
     case VMIR_KIND_STRING: return &vmir_shape_string;
     case VMIR_KIND_BYTES: return &vmir_shape_bytes;
     case VMIR_KIND_VALUE: return &vmir_shape_value;
+    case VMIR_KIND_TIMESTAMP: return &vmir_shape_timestamp;
     default: return NULL;
   }
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/timestamp.h"
 #include "sink/event_order.h"
 #include "sink/sink_internal.h"
 #include "util/buf.h"
@@ -223,6 +224,23 @@ static vmir_status json_scalar(vmir_sink *sink, const vmir_scalar *v) {
                         "string");
       break;
     case VMIR_SCALAR_BYTES: st = write_bytes(w, v->as.bytes.ptr, v->as.bytes.len); break;
+    case VMIR_SCALAR_TIMESTAMP: {
+      char text[VMIR_RFC3339_MAX];
+      size_t n;
+      if (!vmir_timestamp_format(v->as.timestamp, text, &n))
+        return FAIL(w, "timestamp (%lld s, %u ns) has no RFC 3339 form (years 0000..9999, "
+                    "nanoseconds below 1000000000)", (long long)v->as.timestamp.seconds,
+                    (unsigned)v->as.timestamp.nanoseconds);
+      st = write_raw(w, "\"", 1);
+      if (st == VMIR_OK) st = write_raw(w, text, n);
+      if (st == VMIR_OK) st = write_raw(w, "\"", 1);
+      break;
+    }
+    /* JSON has no ext: any spelling (an object, a string) would read back
+     * as a different value, so the data would change without notice. */
+    case VMIR_SCALAR_EXT:
+      return FAIL(w, "MessagePack ext (type %d, %u bytes) has no JSON form", (int)v->as.ext.type,
+                  (unsigned)v->as.ext.len);
     default: return FAIL(w, "unknown scalar type %d", (int)v->type);
   }
   if (st != VMIR_OK) return st;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/timestamp.h"
 #include "sink/event_order.h"
 #include "sink/sink_internal.h"
 #include "util/buf.h"
@@ -210,6 +211,27 @@ static vmir_status write_blob(vmir_msgpack_writer *w, const uint8_t *s, size_t n
   return VMIR_OK;
 }
 
+/* ext: the smallest header, fixext 1/2/4/8/16 when the length is one of
+ * theirs, else ext 8/16/32; then the type byte and the data. */
+static vmir_status write_ext(vmir_msgpack_writer *w, int8_t type, const uint8_t *data,
+                             size_t n) {
+  uint8_t *p = room(w, n + 6);
+  if (!p) return nomem(w);
+  size_t h;
+  switch (n) {
+    case 1: p[0] = 0xd4; h = 1; break;
+    case 2: p[0] = 0xd5; h = 1; break;
+    case 4: p[0] = 0xd6; h = 1; break;
+    case 8: p[0] = 0xd7; h = 1; break;
+    case 16: p[0] = 0xd8; h = 1; break;
+    default: h = length_header(p, n, -1, 0, 0xc7, 0xc8, 0xc9); break;
+  }
+  p[h] = (uint8_t)type;
+  if (n) memcpy(p + h + 1, data, n);
+  w->out.len += h + 1 + n;
+  return VMIR_OK;
+}
+
 static vmir_status mp_scalar(vmir_sink *sink, const vmir_scalar *v) {
   vmir_msgpack_writer *w = sink->ctx;
   vmir_status st = before_value(w);
@@ -233,6 +255,18 @@ static vmir_status mp_scalar(vmir_sink *sink, const vmir_scalar *v) {
     case VMIR_SCALAR_BYTES:
       st = write_blob(w, v->as.bytes.ptr, v->as.bytes.len, false, "bytes");
       break;
+    case VMIR_SCALAR_EXT:
+      st = write_ext(w, v->as.ext.type, v->as.ext.data, v->as.ext.len);
+      break;
+    case VMIR_SCALAR_TIMESTAMP: {
+      if (v->as.timestamp.nanoseconds >= VMIR_NANOS_PER_SECOND)
+        return FAIL(w, "timestamp nanoseconds %u out of range (must be below 1000000000)",
+                    (unsigned)v->as.timestamp.nanoseconds);
+      uint8_t data[12];
+      size_t n = vmir_timestamp_to_ext(v->as.timestamp, data);
+      st = write_ext(w, VMIR_TIMESTAMP_EXT_TYPE, data, n);
+      break;
+    }
     default: return FAIL(w, "unknown scalar type %d", (int)v->type);
   }
   if (st != VMIR_OK) return st;

@@ -121,6 +121,14 @@ static void put_scalar(vmir_buf *b, const vmir_scalar *v) {
       vmir_buf_puts(b, "bytes ");
       put_hex(b, v->as.bytes.ptr, v->as.bytes.len);
       break;
+    case VMIR_SCALAR_EXT:
+      vmir_buf_printf(b, "ext %d ", (int)v->as.ext.type);
+      put_hex(b, v->as.ext.data, v->as.ext.len);
+      break;
+    case VMIR_SCALAR_TIMESTAMP:
+      vmir_buf_printf(b, "timestamp %lld %u", (long long)v->as.timestamp.seconds,
+                      (unsigned)v->as.timestamp.nanoseconds);
+      break;
     default: vmir_buf_printf(b, "unknown-type %d", (int)v->type); break;
   }
 }

@@ -37,7 +37,15 @@ typedef struct vmir_list {
 /* Declares a typed list struct with the layout of vmir_list. */
 #define VMIR_LIST_OF(T) struct { T *ptr; size_t len; }
 
-/* The dynamic value kind: any JSON-like tree. */
+/* A point in time as the MessagePack timestamp extension holds it: seconds
+ * since 1970-01-01T00:00:00Z (negative before) plus nanoseconds within the
+ * second, 0 <= nanoseconds < 1e9 (docs/shapes.md, "timestamp"). */
+typedef struct vmir_timestamp {
+  int64_t seconds;
+  uint32_t nanoseconds;
+} vmir_timestamp;
+
+/* The dynamic value kind: any JSON-like tree, plus MessagePack ext items. */
 typedef enum vmir_value_type {
   VMIR_VALUE_NULL = 0,
   VMIR_VALUE_BOOL,
@@ -47,8 +55,19 @@ typedef enum vmir_value_type {
   VMIR_VALUE_STRING,
   VMIR_VALUE_BYTES,
   VMIR_VALUE_ARRAY,
-  VMIR_VALUE_OBJECT
+  VMIR_VALUE_OBJECT,
+  VMIR_VALUE_EXT     /* MessagePack ext: type and raw data (timestamp: -1) */
 } vmir_value_type;
+
+/* A MessagePack ext item: its data bytes and application type (-128..127;
+ * negative types are reserved by the spec, -1 is the timestamp). The length
+ * is 32 bits, as in MessagePack (ext 32), which keeps vmir_value and
+ * vmir_scalar at their sizes. */
+typedef struct vmir_ext {
+  const uint8_t *data;
+  uint32_t len;
+  int8_t type;
+} vmir_ext;
 
 typedef struct vmir_value vmir_value;
 typedef struct vmir_member vmir_member;
@@ -62,6 +81,7 @@ struct vmir_value {
     double f64;
     vmir_str string;
     vmir_bytes bytes;
+    vmir_ext ext;
     struct { vmir_value *items; size_t len; } array;
     struct { vmir_member *members; size_t len; } object;
   } as;
@@ -91,6 +111,7 @@ typedef enum vmir_kind {
   VMIR_KIND_ARRAY,    /* fixed count of inline elements */
   VMIR_KIND_MAP,      /* vmir_list of entries: vmir_str key + value */
   VMIR_KIND_VALUE,    /* vmir_value */
+  VMIR_KIND_TIMESTAMP, /* vmir_timestamp: a scalar (MessagePack ext -1, RFC 3339 in JSON) */
   VMIR_KIND_COUNT
 } vmir_kind;
 
@@ -198,7 +219,8 @@ struct vmir_shape {
 extern const vmir_shape vmir_shape_bool, vmir_shape_u8, vmir_shape_u16,
     vmir_shape_u32, vmir_shape_u64, vmir_shape_i8, vmir_shape_i16,
     vmir_shape_i32, vmir_shape_i64, vmir_shape_f32, vmir_shape_f64,
-    vmir_shape_unit, vmir_shape_string, vmir_shape_bytes, vmir_shape_value;
+    vmir_shape_unit, vmir_shape_string, vmir_shape_bytes, vmir_shape_value,
+    vmir_shape_timestamp;
 
 /* ---- Static descriptor macros -------------------------------------------
  * They take offsetof/sizeof from the C type so layouts cannot drift. */

@@ -31,7 +31,9 @@ typedef enum vmir_scalar_type {
   VMIR_SCALAR_UINT,    /* unsigned */
   VMIR_SCALAR_FLOAT,   /* f64, or f32 widened (see is_f32) */
   VMIR_SCALAR_STRING,  /* UTF-8 view, valid only during the callback */
-  VMIR_SCALAR_BYTES
+  VMIR_SCALAR_BYTES,
+  VMIR_SCALAR_EXT,       /* MessagePack ext (type + data view); no JSON form */
+  VMIR_SCALAR_TIMESTAMP  /* vmir_timestamp: MessagePack ext -1, RFC 3339 in JSON */
 } vmir_scalar_type;
 
 /* A scalar copied out of the value (strings and bytes as views whose bytes
@@ -46,6 +48,8 @@ typedef struct vmir_scalar {
     double f64;
     vmir_str string;
     vmir_bytes bytes;
+    vmir_ext ext;
+    vmir_timestamp timestamp;
   } as;
 } vmir_scalar;
 
