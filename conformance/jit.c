@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../backends/backend.h"
+#include "jit/backend.h"
 #include "harness.h"
 #include "jit_cases.h"
 

@@ -24,9 +24,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "backend.h"
+#include "jit/backend.h"
 #include "exec/value_access.h"
-#include "helpers.h"
+#include "jit/helpers.h"
 
 #if !defined(__clang__) || !__has_attribute(preserve_none) || !__has_attribute(musttail)
 #error "stencils need clang (19 or later): preserve_none and musttail"

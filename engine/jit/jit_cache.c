@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime_internal.h"
+#include "jit/guards.h"
+#include "jit/jit_internal.h"
 
 /* Live entries beyond this evict the least recently inserted one that no
  * executable holds. */
@@ -45,12 +46,9 @@ void vmir_cache_key_hash(vmir_cache_key *k) {
   h = mix(h, k->assume.program_abi);
   h = mix(h, k->assume.caps);
   const vmir_sink_ops *s = &k->assume.sink;
-  h = mix(h, (uint64_t)(uintptr_t)s->begin_struct);
-  h = mix(h, (uint64_t)(uintptr_t)s->begin_seq);
-  h = mix(h, (uint64_t)(uintptr_t)s->begin_map);
-  h = mix(h, (uint64_t)(uintptr_t)s->field_name);
-  h = mix(h, (uint64_t)(uintptr_t)s->scalar);
-  h = mix(h, (uint64_t)(uintptr_t)s->end);
+#define MIX_CALLBACK(m) h = mix(h, (uint64_t)(uintptr_t)s->m);
+  VMIR_SINK_CALLBACKS(MIX_CALLBACK)
+#undef MIX_CALLBACK
   h = mix(h, (uint64_t)(uintptr_t)k->backend);
   h = mix(h, k->options.flags);
   h = mix(h, (uint64_t)k->options.force_deopt_pc);
@@ -58,17 +56,11 @@ void vmir_cache_key_hash(vmir_cache_key *k) {
   k->hash = h;
 }
 
-static bool same_sink(const vmir_sink_ops *a, const vmir_sink_ops *b) {
-  return a->begin_struct == b->begin_struct && a->begin_seq == b->begin_seq &&
-         a->begin_map == b->begin_map && a->field_name == b->field_name && a->scalar == b->scalar &&
-         a->end == b->end;
-}
-
 static bool key_equal(const vmir_cache_key *a, const vmir_cache_key *b) {
   return a->hash == b->hash && a->identity_len == b->identity_len &&
          a->executor_abi == b->executor_abi && a->assume.root_shape_id == b->assume.root_shape_id &&
          a->assume.program_abi == b->assume.program_abi && a->assume.caps == b->assume.caps &&
-         same_sink(&a->assume.sink, &b->assume.sink) && a->backend == b->backend &&
+         vmir_jit_same_sink_ops(&a->assume.sink, &b->assume.sink) && a->backend == b->backend &&
          a->options.flags == b->options.flags &&
          a->options.force_deopt_pc == b->options.force_deopt_pc &&
          a->options.unsupported_op == b->options.unsupported_op &&

@@ -2,7 +2,7 @@
  * interpreter's functions (exec/exec_error.h), so JIT errors are identical
  * to interpreted ones.
  * t[impl format.exec.error-propagation] t[impl format.exec.error-context] */
-#include "helpers.h"
+#include "jit/helpers.h"
 
 #include "exec/exec_error.h"
 

@@ -1,15 +1,15 @@
 /* State shared by the tiering runtime's files: the process-wide
  * configuration snapshot, counters, the code cache and per-executable
  * tiering state. */
-#ifndef VMIR_RUNTIME_INTERNAL_H
-#define VMIR_RUNTIME_INTERNAL_H
+#ifndef VMIR_JIT_INTERNAL_H
+#define VMIR_JIT_INTERNAL_H
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "backend.h"
+#include "jit/backend.h"
 #include "vmir/jit.h"
 
 /* ---- counters --------------------------------------------------------------- */
@@ -92,6 +92,7 @@ size_t vmir_cache_entry_count(void);
 
 /* ---- per-executable tiering state ----------------------------------------------- */
 struct vmir_tier {
+  vmir_tier_hook hook;            /* first: the executable frees through it */
   /* Lock-free fast path for runs that stay on the interpreter: while the
    * configuration generation is fast_gen, runs before the fast_until-th
    * neither promote nor have code (fast_until is stored first, fast_gen
@@ -106,8 +107,7 @@ struct vmir_tier {
   bool gave_up;
   /* Program facts, computed at the first compile. */
   bool facts;
-  bool emits;                    /* has emission ops that reach a sink */
-  bool host_predicates;          /* has host predicate branches */
+  uint32_t uses;                 /* capabilities the program could use */
   uint8_t *identity;
   size_t identity_len;
   /* Root shape ids for the shape guard (ids hash the whole graph). */

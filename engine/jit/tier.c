@@ -1,6 +1,6 @@
 /* Tiering: per-executable state, promotion, guarded entry into generated
  * code, deoptimisation back into the interpreter. */
-#include "runtime/tier.h"
+#include "jit/tier.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,12 +8,22 @@
 #include <time.h>
 
 #include "exec/interp.h"
-#include "runtime_internal.h"
+#include "jit/caps.h"
+#include "jit/jit_internal.h"
 #include "vmir/text.h"
 
 vmir_counters vmir_jit_global_counters;
 
 /* ---- the tiering state of an executable --------------------------------------- */
+
+static void tier_free(vmir_tier_hook *hook) {
+  struct vmir_tier *t = (struct vmir_tier *)hook;
+  vmir_cache_release(t->bound);
+  pthread_mutex_destroy(&t->lock);
+  free(t->identity);
+  free(t->deopts_by_pc);
+  free(t);
+}
 
 static struct vmir_tier *tier_new(const vmir_executable *exe) {
   struct vmir_tier *t = calloc(1, sizeof *t);
@@ -25,6 +35,7 @@ static struct vmir_tier *tier_new(const vmir_executable *exe) {
     free(t);
     return NULL;
   }
+  t->hook.release = tier_free;
   t->root_id = vmir_shape_id(exe->root);
   atomic_init(&t->fast_gen, 0); /* generations start at 1: no fast path yet */
   atomic_init(&t->fast_until, 0);
@@ -34,40 +45,21 @@ static struct vmir_tier *tier_new(const vmir_executable *exe) {
 /* The executable's tiering state, created on its first run (NULL when out
  * of memory: the run is then interpreted). */
 static struct vmir_tier *tier_of(vmir_executable *exe) {
-  struct vmir_tier *t = atomic_load_explicit(&exe->tier, memory_order_acquire);
-  if (t) return t;
+  vmir_tier_hook *t = atomic_load_explicit(&exe->tier, memory_order_acquire);
+  if (t) return (struct vmir_tier *)t;
   struct vmir_tier *fresh = tier_new(exe);
   if (!fresh) return NULL;
-  if (atomic_compare_exchange_strong(&exe->tier, &t, fresh)) return fresh;
-  vmir_tier_free(fresh);
-  return t;
-}
-
-void vmir_tier_free(struct vmir_tier *t) {
-  if (!t) return;
-  vmir_cache_release(t->bound);
-  pthread_mutex_destroy(&t->lock);
-  free(t->identity);
-  free(t->deopts_by_pc);
-  free(t);
+  if (atomic_compare_exchange_strong(&exe->tier, &t, &fresh->hook)) return fresh;
+  tier_free(&fresh->hook);
+  return (struct vmir_tier *)t;
 }
 
 /* Facts about the program that decide what code may assume, and its
  * identity for the cache; once per executable. */
 static bool program_facts(struct vmir_tier *t, const vmir_executable *exe) {
   if (t->facts) return true;
-  const vmir_program *p = exe->program;
-  bool sink_kind = p->kind == VMIR_PROGRAM_ENCODE || p->kind == VMIR_PROGRAM_DECODE;
-  for (uint32_t i = 0; i < p->insn_count; i++) {
-    const vmir_op_info *info = vmir_op_info_of(p->insns[i].op);
-    if (sink_kind && info && info->family == VMIR_FAMILY_EMISSION) t->emits = true;
-    if (p->insns[i].op == VMIR_OP_BRANCH_PRED) {
-      int64_t pi = p->insns[i].operand[0];
-      if (pi >= 0 && (uint64_t)pi < p->predicate_count && p->predicates[pi].test == VMIR_PRED_HOST)
-        t->host_predicates = true;
-    }
-  }
-  t->identity = vmir_program_encode_binary(p, &t->identity_len);
+  t->uses = vmir_jit_program_uses(exe->program);
+  t->identity = vmir_program_encode_binary(exe->program, &t->identity_len);
   if (!t->identity) return false;
   t->facts = true;
   return true;
@@ -79,14 +71,6 @@ static uint64_t now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* The capabilities this run provides. */
-static uint32_t run_caps(const vmir_vm_state *vm, const void *io) {
-  uint32_t caps = 0;
-  if (vm->sink && io == vm->sink) caps |= vmir_cap_of_sink_kind(vm->sink->kind);
-  if (vm->env && vm->env->host_predicate) caps |= VMIR_CAP_HOST_PREDICATE;
-  return caps;
-}
-
 /* Compiles (or finds in the cache) code for this run's assumptions and
  * binds it. Caller holds t->lock. */
 static void promote(struct vmir_tier *t, const vmir_executable *exe, const vmir_vm_state *vm,
@@ -94,19 +78,9 @@ static void promote(struct vmir_tier *t, const vmir_executable *exe, const vmir_
   const vmir_backend *b = t->snap.backend;
   const vmir_program *p = exe->program;
   vmir_jit_request req = {.exe = exe, .options = t->snap.options};
-  req.assume.root_shape_id = p->shape_id;
-  req.assume.program_abi = p->abi;
   bool facts = program_facts(t, exe);
-  if (facts) {
-    /* Assume only what the program can use and the backend can exploit. */
-    uint32_t caps = run_caps(vm, io);
-    uint32_t want = 0;
-    if (t->emits && !(req.options.flags & VMIR_JIT_FLAG_NO_SINK_DIRECT)) want |= caps & VMIR_CAP_SINK_ANY;
-    if (t->host_predicates) want |= caps & VMIR_CAP_HOST_PREDICATE;
-    want &= b->capabilities;
-    req.assume.caps = want;
-    if (want & VMIR_CAP_SINK_ANY) req.assume.sink = *vm->sink->ops;
-  }
+  /* Assume only what the program can use and the backend can exploit. */
+  vmir_jit_assume(&req.assume, p, facts ? t->uses : 0, b->capabilities, &req.options, vm, io);
   vmir_cache_key key = {.identity = t->identity, .identity_len = t->identity_len,
                         .executor_abi = VMIR_ABI_VERSION, .assume = req.assume, .backend = b,
                         .options = req.options};
@@ -267,7 +241,7 @@ vmir_status vmir_tier_run(vmir_executable *exe, vmir_vm_state *vm, const void *r
 
   const vmir_program *p = exe->program;
   vmir_shape_context ctx = {.root = shape, .root_shape_id = shape_id_of(t, exe, shape),
-                            .program_abi = p->abi, .caps = run_caps(vm, io), .exe = exe};
+                            .program_abi = p->abi, .caps = vmir_jit_run_caps(vm, io), .exe = exe};
   uint32_t perturb = vmir_jit_perturbed_guards();
   if (perturb) {
     if (perturb & (1u << VMIR_JIT_GUARD_SHAPE_ID)) ctx.root_shape_id ^= 1;
