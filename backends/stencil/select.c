@@ -27,7 +27,7 @@ static uint32_t direct_of(uint32_t id) {
   switch (id) {
     D(emit_begin_struct) D(emit_begin_seq_const) D(emit_begin_seq) D(emit_begin_map)
     D(emit_field_name) D(emit_map_key) D(emit_null) D(emit_string) D(emit_end)
-    D(emit_scalar) D(emit_scalar_bool) D(emit_scalar_u8) D(emit_scalar_u16) D(emit_scalar_u32)
+    D(emit_scalar_any) D(emit_scalar_bool) D(emit_scalar_u8) D(emit_scalar_u16) D(emit_scalar_u32)
     D(emit_scalar_u64) D(emit_scalar_i8) D(emit_scalar_i16) D(emit_scalar_i32)
     D(emit_scalar_i64) D(emit_scalar_f32) D(emit_scalar_f64) D(emit_scalar_unit)
     D(emit_scalar_string) D(emit_scalar_bytes)
@@ -42,7 +42,7 @@ static void emit(const vmir_jit_plan *ctx, vmir_plan *p, uint32_t id, vmir_sink_
 }
 
 static uint32_t scalar_stencil(const vmir_shape *s) {
-  if (!s) return VMIR_STENCIL_emit_scalar;
+  if (!s) return VMIR_STENCIL_emit_scalar_any;
   switch (s->kind) {
     case VMIR_KIND_BOOL: return VMIR_STENCIL_emit_scalar_bool;
     case VMIR_KIND_U8: return VMIR_STENCIL_emit_scalar_u8;
@@ -58,7 +58,7 @@ static uint32_t scalar_stencil(const vmir_shape *s) {
     case VMIR_KIND_UNIT: return VMIR_STENCIL_emit_scalar_unit;
     case VMIR_KIND_STRING: return VMIR_STENCIL_emit_scalar_string;
     case VMIR_KIND_BYTES: return VMIR_STENCIL_emit_scalar_bytes;
-    default: return VMIR_STENCIL_emit_scalar;
+    default: return VMIR_STENCIL_emit_scalar_any;
   }
 }
 
@@ -133,6 +133,14 @@ void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
       return;
     case VMIR_OP_LOOP_STEP:
       p->stencil = VMIR_STENCIL_loop_step;
+      p->cont_pc = pc + 1;
+      return;
+    case VMIR_OP_LOOP_EXIT:
+      p->stencil = VMIR_STENCIL_loop_exit;
+      p->cont_pc = pc + 1;
+      return;
+    case VMIR_OP_LOOP_BEGIN_COUNT:
+      p->stencil = VMIR_STENCIL_loop_begin_count;
       p->cont_pc = pc + 1;
       return;
 
@@ -225,8 +233,14 @@ void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
         return emit(ctx, p, VMIR_STENCIL_emit_string, VMIR_SINK_OP_scalar);
       case VMIR_OP_EMIT_END:
         return emit(ctx, p, VMIR_STENCIL_emit_end, VMIR_SINK_OP_end);
+      case VMIR_OP_EMIT_KEY:
+        p->stencil = VMIR_STENCIL_emit_key;
+        return;
+      case VMIR_OP_EMIT_TOKEN:
+        p->stencil = VMIR_STENCIL_emit_token;
+        return;
       default:
-        /* emit-value (a tree walk), emit-key, emit-token */
+        /* emit-value (a tree walk) */
         *p = (vmir_plan){.cont_pc = VMIR_NO_PC, .target_pc = VMIR_NO_PC, .string = -1};
         return generic(exe, pc, p);
     }

@@ -53,3 +53,8 @@ vmir_status vmir_exec_predicate_failed(const vmir_executable *exe, const vmir_vm
   }
   return code;
 }
+
+vmir_status vmir_exec_host_failed(const vmir_executable *exe, const vmir_vm_state *vm,
+                                  vmir_error *err, uint32_t index) {
+  return vmir_exec_predicate_failed(exe, vm, err, index, "the host predicate hook reported an error");
+}
