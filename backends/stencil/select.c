@@ -4,6 +4,8 @@
  * specialised stencil takes the generic one. */
 #include "select.h"
 
+#include "exec/ops.h"
+
 static void generic(const vmir_executable *exe, uint32_t pc, vmir_plan *p) {
   const vmir_op_info *info = vmir_op_info_of(exe->code[pc].op);
   if (info && info->terminator) {
@@ -62,29 +64,34 @@ static uint32_t scalar_stencil(const vmir_shape *s) {
   }
 }
 
-/* Lexing ops by branch structure (opcodes.def): two block operands ->
- * lex_branch; a block list -> lex_dispatch; none -> lex. */
+/* Lexing ops: each its own stencil (exec/ops_lex.h lists them by branch
+ * structure). */
 static void lexing(const vmir_xinsn *x, uint32_t pc, vmir_plan *p) {
-  const vmir_op_info *info = vmir_op_info_of(x->op);
-  uint32_t blocks = 0, lists = 0;
-  for (uint32_t o = 0; o < info->operand_count; o++) {
-    if (info->operands[o].type == VMIR_OPERAND_BLOCK) blocks++;
-    if (info->operands[o].type == VMIR_OPERAND_BLOCKS) lists++;
-  }
-  if (lists || blocks > 2 || blocks == 1) {
-    p->stencil = VMIR_STENCIL_lex_dispatch;
-  } else if (blocks == 2 && info->operands[0].type == VMIR_OPERAND_BLOCK &&
-             info->operands[1].type == VMIR_OPERAND_BLOCK) {
-    p->stencil = VMIR_STENCIL_lex_branch;
-    p->a = x->a;
-    p->b = x->b;
-    p->target_pc = x->a;
-    p->cont_pc = x->b;
-  } else if (blocks == 0 && !info->terminator) {
-    p->stencil = VMIR_STENCIL_lex;
-    p->cont_pc = pc + 1;
-  } else {
-    p->stencil = VMIR_STENCIL_lex_dispatch;
+  switch ((vmir_opcode)x->op) {
+#define LEX_PLAIN(OP, name)                  \
+  case VMIR_OP_##OP:                         \
+    p->stencil = VMIR_STENCIL_lex_##name;    \
+    p->cont_pc = pc + 1;                     \
+    return;
+#define LEX_BRANCH(OP, name)                 \
+  case VMIR_OP_##OP:                         \
+    p->stencil = VMIR_STENCIL_lex_##name;    \
+    p->target_pc = x->a;                     \
+    p->cont_pc = x->b;                       \
+    return;
+#define LEX_DISPATCH(OP, name)               \
+  case VMIR_OP_##OP:                         \
+    p->stencil = VMIR_STENCIL_lex_##name;    \
+    return;
+    VMIR_LEX_OPS(LEX_PLAIN, LEX_BRANCH, LEX_DISPATCH)
+#undef LEX_PLAIN
+#undef LEX_BRANCH
+#undef LEX_DISPATCH
+    default:
+      /* A lexing op missing from the list: one step through the
+       * interpreter. */
+      p->stencil = VMIR_STENCIL_generic_dispatch;
+      return;
   }
 }
 
@@ -246,10 +253,18 @@ void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
     }
   }
   if (info->family == VMIR_FAMILY_LEXING) return lexing(x, pc, p);
-  if (info->family == VMIR_FAMILY_BUILD) {
-    p->stencil = VMIR_STENCIL_build;
-    p->cont_pc = pc + 1;
+  switch ((vmir_opcode)x->op) {
+#define BUILD_CASE(OP, name)                   \
+  case VMIR_OP_##OP:                           \
+    p->stencil = VMIR_STENCIL_build_##name;    \
+    p->a = x->a;                               \
+    p->b = x->b;                               \
+    p->cont_pc = pc + 1;                       \
     return;
+    VMIR_BUILD_OPS(BUILD_CASE)
+#undef BUILD_CASE
+    default:
+      break;
   }
   generic(exe, pc, p);
 }
