@@ -154,6 +154,11 @@ typedef struct vmir_backend {
   vmir_status (*compile)(const vmir_jit_request *req, vmir_jit_code **out, char *why,
                          size_t why_cap);
   void (*release)(vmir_jit_code *code);
+  /* Compile on the layer's background thread (for a backend whose compile
+   * takes milliseconds): the run that promotes, like every other run, goes
+   * on in the interpreter, and the code is used once ready. false: the
+   * promoting run compiles (off every lock) and uses the code at once. */
+  bool background_compile;
 } vmir_backend;
 
 /* The backends built into this library, in preference order ("auto" picks

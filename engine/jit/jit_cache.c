@@ -24,6 +24,9 @@ struct vmir_cache_entry {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static vmir_cache_entry *head;   /* most recent first */
 static size_t count;
+/* Keys being compiled right now (entries without code, never in `head`):
+ * at most one compile per key at a time. */
+static vmir_cache_entry *claims;
 
 static uint64_t mix(uint64_t h, uint64_t v) {
   /* FNV-1a over the 8 bytes of v. */
@@ -92,17 +95,56 @@ static void unlink_entry(vmir_cache_entry *e) {
   }
 }
 
+static vmir_cache_entry *find(vmir_cache_entry *list, const vmir_cache_key *key) {
+  for (vmir_cache_entry *e = list; e; e = e->next)
+    if (key_equal(&e->key, key)) return e;
+  return NULL;
+}
+
 vmir_cache_entry *vmir_cache_lookup(const vmir_cache_key *key) {
   pthread_mutex_lock(&lock);
-  vmir_cache_entry *found = NULL;
-  for (vmir_cache_entry *e = head; e; e = e->next) {
-    if (!key_equal(&e->key, key)) continue;
-    vmir_cache_ref(e);
-    found = e;
+  vmir_cache_entry *found = find(head, key);
+  if (found) vmir_cache_ref(found);
+  pthread_mutex_unlock(&lock);
+  return found;
+}
+
+vmir_cache_entry *vmir_cache_lookup_or_claim(const vmir_cache_key *key, vmir_cache_claim *claim) {
+  *claim = VMIR_CACHE_BUSY;
+  vmir_cache_entry *c = calloc(1, sizeof *c);
+  uint8_t *id = malloc(key->identity_len ? key->identity_len : 1);
+  pthread_mutex_lock(&lock);
+  vmir_cache_entry *found = find(head, key);
+  if (found) {
+    vmir_cache_ref(found);
+    *claim = VMIR_CACHE_HIT;
+  } else if (!find(claims, key) && c && id) {
+    memcpy(id, key->identity, key->identity_len);
+    c->key = *key;
+    c->key.identity = id;
+    c->next = claims;
+    claims = c;
+    c = NULL;
+    id = NULL;
+    *claim = VMIR_CACHE_CLAIMED;
+  }
+  pthread_mutex_unlock(&lock);
+  free(c);
+  free(id);
+  return found;
+}
+
+void vmir_cache_unclaim(const vmir_cache_key *key) {
+  vmir_cache_entry *dead = NULL;
+  pthread_mutex_lock(&lock);
+  for (vmir_cache_entry **p = &claims; *p; p = &(*p)->next) {
+    if (!key_equal(&(*p)->key, key)) continue;
+    dead = *p;
+    *p = dead->next;
     break;
   }
   pthread_mutex_unlock(&lock);
-  return found;
+  if (dead) destroy(dead);
 }
 
 vmir_cache_entry *vmir_cache_insert(const vmir_cache_key *key, vmir_jit_code *code) {

@@ -21,6 +21,8 @@ static uint32_t forced_unavailable;   /* bit i: backend i */
 static int64_t unsupported_op = -1;
 static _Atomic uint32_t injected_failures;
 static _Atomic uint32_t perturbed;
+static _Atomic uint32_t compile_delay_ms;
+static _Atomic bool compile_background;
 
 /* Names a configuration may use: the built-in backends, the ones this
  * build may lack, and the two policies. Returns the name's static spelling
@@ -205,4 +207,17 @@ void vmir_jit_test_unsupported_op(int64_t op) {
   unsupported_op = op;
   refresh();
   pthread_mutex_unlock(&lock);
+}
+
+void vmir_jit_test_slow_compile(uint32_t delay_ms, bool background) {
+  atomic_store(&compile_delay_ms, delay_ms);
+  atomic_store(&compile_background, background);
+}
+
+uint32_t vmir_jit_test_compile_delay_ms(void) {
+  return atomic_load_explicit(&compile_delay_ms, memory_order_relaxed);
+}
+
+bool vmir_jit_test_background(void) {
+  return atomic_load_explicit(&compile_background, memory_order_relaxed);
 }
