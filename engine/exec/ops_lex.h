@@ -127,21 +127,24 @@ VMIR_OP_INLINE vmir_status vmir_op_json_peek_token(vmir_op_ctx *k, const vmir_xi
 
 VMIR_OP_INLINE vmir_status vmir_op_json_read_key(vmir_op_ctx *k) {
   VMIR_LEX_LOCALS(k);
-  d->key_offset = vmir_json_token_offset(src);
+  /* The builtin would skip the same whitespace: skip it once. */
+  src->pos = d->key_offset = vmir_json_token_offset(src);
   VMIR_LEX_TRY(k, JSON_READ_KEY, entry, vmir_json_read_key(src, &d->dec->arena, &d->key, k->err));
   return VMIR_OK;
 }
 
 VMIR_OP_INLINE vmir_status vmir_op_json_read_bool(vmir_op_ctx *k) {
   VMIR_LEX_LOCALS(k);
-  d->scalar_offset = vmir_json_token_offset(src);
+  /* The builtin would skip the same whitespace: skip it once. */
+  src->pos = d->scalar_offset = vmir_json_token_offset(src);
   VMIR_LEX_TRY(k, JSON_READ_BOOL, entry, vmir_json_read_bool(src, &d->scalar, k->err));
   return VMIR_OK;
 }
 
 VMIR_OP_INLINE vmir_status vmir_op_json_read_number(vmir_op_ctx *k) {
   VMIR_LEX_LOCALS(k);
-  d->scalar_offset = vmir_json_token_offset(src);
+  /* The builtin would skip the same whitespace: skip it once. */
+  src->pos = d->scalar_offset = vmir_json_token_offset(src);
   VMIR_LEX_TRY(k, JSON_READ_NUMBER, entry,
                vmir_json_read_number(src, &d->dec->arena, &d->scalar, k->err));
   return VMIR_OK;
@@ -149,7 +152,8 @@ VMIR_OP_INLINE vmir_status vmir_op_json_read_number(vmir_op_ctx *k) {
 
 VMIR_OP_INLINE vmir_status vmir_op_json_read_string(vmir_op_ctx *k) {
   VMIR_LEX_LOCALS(k);
-  d->scalar_offset = vmir_json_token_offset(src);
+  /* The builtin would skip the same whitespace: skip it once. */
+  src->pos = d->scalar_offset = vmir_json_token_offset(src);
   VMIR_LEX_TRY(k, JSON_READ_STRING, entry,
                vmir_json_read_string(src, &d->dec->arena, &d->scalar, k->err));
   return VMIR_OK;
@@ -157,14 +161,16 @@ VMIR_OP_INLINE vmir_status vmir_op_json_read_string(vmir_op_ctx *k) {
 
 VMIR_OP_INLINE vmir_status vmir_op_json_read_null(vmir_op_ctx *k) {
   VMIR_LEX_LOCALS(k);
-  d->scalar_offset = vmir_json_token_offset(src);
+  /* The builtin would skip the same whitespace: skip it once. */
+  src->pos = d->scalar_offset = vmir_json_token_offset(src);
   VMIR_LEX_TRY(k, JSON_READ_NULL, entry, vmir_json_read_null(src, &d->scalar, k->err));
   return VMIR_OK;
 }
 
 VMIR_OP_INLINE vmir_status vmir_op_json_read_value(vmir_op_ctx *k) {
   VMIR_LEX_LOCALS(k);
-  d->value_offset = vmir_json_token_offset(src);
+  /* The builtin would skip the same whitespace: skip it once. */
+  src->pos = d->value_offset = vmir_json_token_offset(src);
   VMIR_LEX_TRY(k, JSON_READ_VALUE, entry,
                vmir_json_read_value(src, &d->dec->arena, &d->value, k->err));
   return VMIR_OK;
