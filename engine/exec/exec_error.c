@@ -1,4 +1,5 @@
 #include "exec/exec_error.h"
+#include "util/error_set.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,11 +20,9 @@ vmir_status vmir_exec_annotate(const vmir_executable *exe, const vmir_vm_state *
 vmir_status vmir_exec_fail(const vmir_executable *exe, const vmir_vm_state *vm,
                            vmir_error *err, vmir_status code, const char *fmt, ...) {
   if (!err) return code;
-  vmir_error_clear(err);
-  err->code = code;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  vmir_error_setv(err, code, fmt, ap);
   va_end(ap);
   vmir_exec_annotate(exe, vm, err);
   return code;
