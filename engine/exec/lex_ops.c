@@ -177,7 +177,7 @@ vmir_status vmir_lex_op(const vmir_executable *exe, vmir_vm_state *vm, const vmi
                         uint32_t *next, vmir_error *err) {
   vmir_op_ctx kc = {.exe = exe, .vm = vm, .err = err, .pc = vm->pc, .report = true};
   vmir_op_ctx *k = &kc;
-  bool first;
+  bool first = false;
   vmir_status st;
   switch ((vmir_opcode)in->op) {
 #define LEX_PLAIN(OP, name) \
