@@ -268,7 +268,10 @@ VMIR_OP_INLINE vmir_status vmir_op_msgpack_expect_end(vmir_op_ctx *k) {
 VMIR_OP_INLINE uint32_t vmir_op_match(const vmir_executable *exe, const vmir_xinsn *in, vmir_str s) {
   for (uint32_t i = 0; i < in->list_len; i++) {
     const vmir_str *key = &exe->strings[in->keys[i]];
-    if (key->len == s.len && memcmp(key->ptr, s.ptr, s.len) == 0) return i;
+    /* Length and first byte tell most keys apart without a call. */
+    if (key->len == s.len &&
+        (s.len == 0 || (key->ptr[0] == s.ptr[0] && memcmp(key->ptr, s.ptr, s.len) == 0)))
+      return i;
   }
   return in->list_len;
 }
