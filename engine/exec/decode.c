@@ -1,6 +1,8 @@
-/* Public decode entry points: fused (one program) and unfused (a parse
- * program emitting a batch of build events, then a build program consuming
- * them). Both build in a shadow root and commit only on success. */
+/* The decoder object and the executor's part of a decode call
+ * (exec/decode_run.h): argument checks, the decode state (source, shadow
+ * root, empty stacks), the VM state of a program run, and the end that
+ * commits or releases. The public entry points that run the programs in
+ * their tier are jit/decode_api.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
