@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "backend.h"
+#include "jit/backend.h"
 #include "stencil/code_arena.h"
 #include "canada_model.h"
 #include "citm_model.h"

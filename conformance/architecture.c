@@ -5,6 +5,7 @@
  * interface carries no addresses. Each check runs on the real tree (must
  * pass) and on a fixture tree with violations (must fail). */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,125 @@ static int sink_interface_violations(const char *root, char *why, size_t cap) {
   return v;
 }
 
+/* ---- layering of the engine, the JIT layer and the backends ----------------- */
+
+/* Calls fn on every .c/.h file in each folder directly under root/rel. */
+static int scan_subdirs(const char *root, const char *rel, file_check fn, char *why, size_t cap) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/%s", root, rel);
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  int violations = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char sub[4096];
+    snprintf(sub, sizeof sub, "%s/%s", rel, e->d_name);
+    violations += scan(root, sub, fn, why, cap);
+  }
+  closedir(d);
+  return violations;
+}
+
+/* Calls fn(name, ctx) on each quoted #include of text; stops at the first
+ * violation (fn returns 1). */
+static int each_include(const char *text, int (*fn)(const char *name, size_t len, void *ctx),
+                        void *ctx) {
+  for (const char *p = strstr(text, "#include \""); p; p = strstr(p + 1, "#include \"")) {
+    const char *name = p + strlen("#include \"");
+    const char *end = strchr(name, '"');
+    if (end && fn(name, (size_t)(end - name), ctx)) return 1;
+  }
+  return 0;
+}
+
+/* engine/exec is the executor: it includes nothing of the JIT layer (or of
+ * the tiering runtime it replaced), so the interpreter never calls up. */
+static int names_jit_layer(const char *name, size_t len, void *ctx) {
+  (void)ctx;
+  (void)len;
+  return strncmp(name, "jit/", 4) == 0 || strncmp(name, "runtime/", 8) == 0;
+}
+
+static int exec_includes_jit(const char *path, const char *text, char *why, size_t cap) {
+  if (!each_include(text, names_jit_layer, NULL)) return 0;
+  snprintf(why, cap, "%.300s (the executor) includes the JIT layer", path);
+  return 1;
+}
+
+static int exec_layer_violations(const char *root, char *why, size_t cap) {
+  return scan(root, "engine/exec", exec_includes_jit, why, cap);
+}
+
+/* Nothing under engine/ includes a file of backends/: every quoted include
+ * of an engine file names a file under the real tree's engine/ or
+ * engine/include/ (or one generated from a .in there), or beside the
+ * including file. */
+typedef struct include_ctx {
+  const char *root;
+  const char *path;
+} include_ctx;
+
+static bool exists(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (f) fclose(f);
+  return f != NULL;
+}
+
+static int outside_engine(const char *name, size_t len, void *vctx) {
+  const include_ctx *c = vctx;
+  char file[8192];
+  const char *slash = strrchr(c->path, '/');
+  int dir_len = slash ? (int)(slash - c->path) : 0;
+  const char *where[] = {"%s/engine/%.*s%s", "%s/engine/include/%.*s%s"};
+  for (int in = 0; in < 2; in++) {
+    const char *suffix = in ? ".in" : "";
+    for (size_t w = 0; w < 2; w++) {
+      snprintf(file, sizeof file, where[w], c->root, (int)len, name, suffix);
+      if (exists(file)) return 0;
+    }
+    snprintf(file, sizeof file, "%.*s/%.*s%s", dir_len, c->path, (int)len, name, suffix);
+    if (exists(file) && !strstr(file, "/backends/")) return 0;
+  }
+  return 1;
+}
+
+static int engine_includes_backend(const char *path, const char *text, char *why, size_t cap) {
+  include_ctx c = {VMIR_SOURCE_ROOT, path};
+  if (!each_include(text, outside_engine, &c)) return 0;
+  snprintf(why, cap, "%.300s includes a file outside engine/ (a backend's?)", path);
+  return 1;
+}
+
+static int engine_backend_violations(const char *root, char *why, size_t cap) {
+  return scan_subdirs(root, "engine", engine_includes_backend, why, cap) +
+         scan(root, "engine/include/vmir", engine_includes_backend, why, cap);
+}
+
+/* backends/<name>/ holds code generation only: the per-op plan's inputs
+ * (flags, forced deopt pc, test hooks) are read by the JIT layer
+ * (engine/jit/plan.c), never by a backend, so every backend obeys them
+ * alike. */
+static int backend_reads_plan_inputs(const char *path, const char *text, char *why, size_t cap) {
+  const char *inputs[] = {"force_deopt_pc", "unsupported_op", "VMIR_JIT_FLAG_GENERIC_ONLY",
+                          "VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE", "VMIR_JIT_FLAG_NO_SINK_DIRECT",
+                          "vmir_stencil_infer_shapes("};
+  for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+    const char *hit = strstr(text, inputs[i]);
+    /* A call of the layer's inference is fine; its definition is not. */
+    if (hit && i == 5) continue;
+    if (hit) {
+      snprintf(why, cap, "%.300s reads %s, which the JIT layer's plan decides", path, inputs[i]);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int backend_role_violations(const char *root, char *why, size_t cap) {
+  return scan_subdirs(root, "backends", backend_reads_plan_inputs, why, cap);
+}
+
 static const char *fixture_root(void) { return vmir_test_data_path("architecture"); }
 
 /* t[verify format.parse.no-direct-pointer-write-in-format]
@@ -161,6 +281,30 @@ START_TEST(sink_interface_carries_no_addresses) {
 }
 END_TEST
 
+START_TEST(executor_includes_no_jit_layer) {
+  char why[512] = "";
+  ck_assert_msg(exec_layer_violations(VMIR_SOURCE_ROOT, why, sizeof why) == 0, "%s", why);
+  ck_assert_int_eq(exec_layer_violations(fixture_root(), why, sizeof why), 2);
+  ck_assert_ptr_nonnull(strstr(why, "includes the JIT layer"));
+}
+END_TEST
+
+START_TEST(engine_includes_no_backend) {
+  char why[512] = "";
+  ck_assert_msg(engine_backend_violations(VMIR_SOURCE_ROOT, why, sizeof why) == 0, "%s", why);
+  ck_assert_int_eq(engine_backend_violations(fixture_root(), why, sizeof why), 2);
+  ck_assert_ptr_nonnull(strstr(why, "outside engine/"));
+}
+END_TEST
+
+START_TEST(backends_hold_only_code_generation) {
+  char why[512] = "";
+  ck_assert_msg(backend_role_violations(VMIR_SOURCE_ROOT, why, sizeof why) == 0, "%s", why);
+  ck_assert_int_eq(backend_role_violations(fixture_root(), why, sizeof why), 1);
+  ck_assert_ptr_nonnull(strstr(why, "GENERIC_ONLY"));
+}
+END_TEST
+
 static Suite *architecture_suite(void) {
   Suite *s = suite_create("architecture");
   TCase *tc = tcase_create("where code may live");
@@ -169,6 +313,11 @@ static Suite *architecture_suite(void) {
   tcase_add_test(tc, destination_writes_only_in_build_actions);
   tcase_add_test(tc, sink_interface_carries_no_addresses);
   suite_add_tcase(s, tc);
+  TCase *layers = tcase_create("layers");
+  tcase_add_test(layers, executor_includes_no_jit_layer);
+  tcase_add_test(layers, engine_includes_no_backend);
+  tcase_add_test(layers, backends_hold_only_code_generation);
+  suite_add_tcase(s, layers);
   return s;
 }
 

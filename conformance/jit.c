@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../backends/backend.h"
+#include "jit/backend.h"
 #include "harness.h"
 #include "jit_cases.h"
+#include "jit_compiling.h"
 
 /* Tests that need generated code return early (with a note) when the
  * stencil backend is not built in or not available on this host; the
@@ -1004,6 +1005,8 @@ static Suite *jit_suite(void) {
   tcase_add_test(tier, stats_text);
   tcase_add_test(tier, concurrent_runs_and_reconfiguration);
   suite_add_tcase(s, tier);
+  suite_add_tcase(s, jit_compiling_tcase());
+
   TCase *safety = tcase_create("safety");
   tcase_add_checked_fixture(safety, setup, teardown);
   tcase_add_test(safety, entry_abi);

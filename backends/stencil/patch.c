@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "infer.h"
+#include "jit/plan.h"
 #include "select.h"
 #include "stencil_table.h"
 
@@ -50,12 +50,10 @@ static uint64_t code_addr(const gen *g, uint32_t pc) {
 
 static uint64_t sink_fn(const vmir_sink_ops *ops, uint32_t op) {
   switch ((vmir_sink_op)op) {
-    case VMIR_SINK_OP_BEGIN_STRUCT: return (uint64_t)(uintptr_t)ops->begin_struct;
-    case VMIR_SINK_OP_BEGIN_SEQ: return (uint64_t)(uintptr_t)ops->begin_seq;
-    case VMIR_SINK_OP_BEGIN_MAP: return (uint64_t)(uintptr_t)ops->begin_map;
-    case VMIR_SINK_OP_FIELD_NAME: return (uint64_t)(uintptr_t)ops->field_name;
-    case VMIR_SINK_OP_SCALAR: return (uint64_t)(uintptr_t)ops->scalar;
-    case VMIR_SINK_OP_END: return (uint64_t)(uintptr_t)ops->end;
+#define SINK_FN_CASE(m) \
+  case VMIR_SINK_OP_##m: return (uint64_t)(uintptr_t)ops->m;
+    VMIR_SINK_CALLBACKS(SINK_FN_CASE)
+#undef SINK_FN_CASE
     case VMIR_SINK_OP_NONE: break;
   }
   return 0;
@@ -140,30 +138,18 @@ static vmir_status generate(gen *g, vmir_jit_code *code, vmir_stencil_impl *impl
   uint32_t n = g->n;
   uint32_t flags = req->options.flags;
 
-  /* Selection. */
-  const vmir_shape **shapes = NULL;
-  bool generic_only = flags & VMIR_JIT_FLAG_GENERIC_ONLY;
-  if (!generic_only && !(flags & VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE)) {
-    shapes = malloc((size_t)n * sizeof *shapes);
-    if (!shapes || !vmir_stencil_infer_shapes(exe, shapes)) {
-      free(shapes);
-      shapes = NULL;
-    }
-  }
-  const vmir_sink_ops *fns = &req->assume.sink;
-  g->sink_direct = (req->assume.caps & VMIR_CAP_SINK_ANY) && fns->begin_struct && fns->begin_seq &&
-                   fns->begin_map && fns->field_name && fns->scalar && fns->end &&
-                   !(flags & VMIR_JIT_FLAG_NO_SINK_DIRECT);
-  bool host_hook = req->assume.caps & VMIR_CAP_HOST_PREDICATE;
-  vmir_select_ctx sel = {.exe = exe, .shapes = shapes, .req = req, .sink_direct = g->sink_direct,
-                         .host_hook = host_hook, .generic_only = generic_only};
+  /* Selection, following the layer's per-op plan. */
+  vmir_jit_plan plan;
+  if (!vmir_jit_plan_init(&plan, req)) return failed(g, VMIR_E_NOMEM, "out of memory for the plan");
+  g->sink_direct = plan.sink_direct;
+  uint32_t caps = vmir_jit_plan_caps(&plan);
   size_t cases = 0;
   for (uint32_t pc = 0; pc < n; pc++) {
-    vmir_stencil_select(&sel, pc, &g->plans[pc]);
+    vmir_stencil_select(&plan, pc, &g->plans[pc]);
     g->case_at[pc] = (uint32_t)(n + cases);
     if (g->plans[pc].cases) cases += exe->code[pc].list_len;
   }
-  free(shapes);
+  vmir_jit_plan_free(&plan);
 
   /* Layout: the entry stencil, then each instruction in pc order, so a
    * continuation to pc + 1 is the next stencil and its jump can go. */
@@ -208,8 +194,6 @@ static vmir_status generate(gen *g, vmir_jit_code *code, vmir_stencil_impl *impl
   }
 
   /* The entry stencil's plan: the guards' expected facts. */
-  uint32_t caps = (g->sink_direct ? req->assume.caps & VMIR_CAP_SINK_ANY : 0) |
-                  (host_hook ? VMIR_CAP_HOST_PREDICATE : 0);
   vmir_plan entry_plan = {
       .stencil = VMIR_STENCIL_entry,
       .cont_pc = exe->proc_entry[p->entry_proc],

@@ -5,7 +5,7 @@
 #ifndef VMIR_STENCIL_PATCH_H
 #define VMIR_STENCIL_PATCH_H
 
-#include "backend.h"
+#include "jit/backend.h"
 #include "code_arena.h"
 
 /* Behind vmir_jit_code.impl. */

@@ -1,9 +1,10 @@
-/* Instruction selection. Every opcode has a stencil: a specialised one
- * mirroring the interpreter's case, or the generic one that runs the
- * instruction through vmir_interp_step. Only an opcode the backend is told
- * not to compile (test hook) or does not know becomes a deopt exit.
- * t[impl format.exec.no-ub-on-unsupported-case] */
+/* Instruction selection: the stencil of each instruction under the layer's
+ * per-op plan (jit/plan.h): a deopt exit, the generic stencil (one step
+ * through vmir_interp_step), or a specialised stencil; an op with no
+ * specialised stencil takes the generic one. */
 #include "select.h"
+
+#include "exec/ops.h"
 
 static void generic(const vmir_executable *exe, uint32_t pc, vmir_plan *p) {
   const vmir_op_info *info = vmir_op_info_of(exe->code[pc].op);
@@ -28,7 +29,7 @@ static uint32_t direct_of(uint32_t id) {
   switch (id) {
     D(emit_begin_struct) D(emit_begin_seq_const) D(emit_begin_seq) D(emit_begin_map)
     D(emit_field_name) D(emit_map_key) D(emit_null) D(emit_string) D(emit_end)
-    D(emit_scalar) D(emit_scalar_bool) D(emit_scalar_u8) D(emit_scalar_u16) D(emit_scalar_u32)
+    D(emit_scalar_any) D(emit_scalar_bool) D(emit_scalar_u8) D(emit_scalar_u16) D(emit_scalar_u32)
     D(emit_scalar_u64) D(emit_scalar_i8) D(emit_scalar_i16) D(emit_scalar_i32)
     D(emit_scalar_i64) D(emit_scalar_f32) D(emit_scalar_f64) D(emit_scalar_unit)
     D(emit_scalar_string) D(emit_scalar_bytes)
@@ -37,13 +38,13 @@ static uint32_t direct_of(uint32_t id) {
 #undef D
 }
 
-static void emit(const vmir_select_ctx *ctx, vmir_plan *p, uint32_t id, vmir_sink_op op) {
+static void emit(const vmir_jit_plan *ctx, vmir_plan *p, uint32_t id, vmir_sink_op op) {
   p->stencil = ctx->sink_direct ? direct_of(id) : id;
   p->sink_op = op;
 }
 
 static uint32_t scalar_stencil(const vmir_shape *s) {
-  if (!s) return VMIR_STENCIL_emit_scalar;
+  if (!s) return VMIR_STENCIL_emit_scalar_any;
   switch (s->kind) {
     case VMIR_KIND_BOOL: return VMIR_STENCIL_emit_scalar_bool;
     case VMIR_KIND_U8: return VMIR_STENCIL_emit_scalar_u8;
@@ -59,51 +60,51 @@ static uint32_t scalar_stencil(const vmir_shape *s) {
     case VMIR_KIND_UNIT: return VMIR_STENCIL_emit_scalar_unit;
     case VMIR_KIND_STRING: return VMIR_STENCIL_emit_scalar_string;
     case VMIR_KIND_BYTES: return VMIR_STENCIL_emit_scalar_bytes;
-    default: return VMIR_STENCIL_emit_scalar;
+    default: return VMIR_STENCIL_emit_scalar_any;
   }
 }
 
-/* Lexing ops by branch structure (opcodes.def): two block operands ->
- * lex_branch; a block list -> lex_dispatch; none -> lex. */
+/* Lexing ops: each its own stencil (exec/ops_lex.h lists them by branch
+ * structure). */
 static void lexing(const vmir_xinsn *x, uint32_t pc, vmir_plan *p) {
-  const vmir_op_info *info = vmir_op_info_of(x->op);
-  uint32_t blocks = 0, lists = 0;
-  for (uint32_t o = 0; o < info->operand_count; o++) {
-    if (info->operands[o].type == VMIR_OPERAND_BLOCK) blocks++;
-    if (info->operands[o].type == VMIR_OPERAND_BLOCKS) lists++;
-  }
-  if (lists || blocks > 2 || blocks == 1) {
-    p->stencil = VMIR_STENCIL_lex_dispatch;
-  } else if (blocks == 2 && info->operands[0].type == VMIR_OPERAND_BLOCK &&
-             info->operands[1].type == VMIR_OPERAND_BLOCK) {
-    p->stencil = VMIR_STENCIL_lex_branch;
-    p->a = x->a;
-    p->b = x->b;
-    p->target_pc = x->a;
-    p->cont_pc = x->b;
-  } else if (blocks == 0 && !info->terminator) {
-    p->stencil = VMIR_STENCIL_lex;
-    p->cont_pc = pc + 1;
-  } else {
-    p->stencil = VMIR_STENCIL_lex_dispatch;
+  switch ((vmir_opcode)x->op) {
+#define LEX_PLAIN(OP, name)                  \
+  case VMIR_OP_##OP:                         \
+    p->stencil = VMIR_STENCIL_lex_##name;    \
+    p->cont_pc = pc + 1;                     \
+    return;
+#define LEX_BRANCH(OP, name)                 \
+  case VMIR_OP_##OP:                         \
+    p->stencil = VMIR_STENCIL_lex_##name;    \
+    p->target_pc = x->a;                     \
+    p->cont_pc = x->b;                       \
+    return;
+#define LEX_DISPATCH(OP, name)               \
+  case VMIR_OP_##OP:                         \
+    p->stencil = VMIR_STENCIL_lex_##name;    \
+    return;
+    VMIR_LEX_OPS(LEX_PLAIN, LEX_BRANCH, LEX_DISPATCH)
+#undef LEX_PLAIN
+#undef LEX_BRANCH
+#undef LEX_DISPATCH
+    default:
+      /* A lexing op missing from the list: one step through the
+       * interpreter. */
+      p->stencil = VMIR_STENCIL_generic_dispatch;
+      return;
   }
 }
 
-void vmir_stencil_select(const vmir_select_ctx *ctx, uint32_t pc, vmir_plan *p) {
+void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
   const vmir_executable *exe = ctx->exe;
   const vmir_xinsn *x = &exe->code[pc];
   const vmir_program *prog = exe->program;
   *p = (vmir_plan){.cont_pc = VMIR_NO_PC, .target_pc = VMIR_NO_PC, .string = -1};
 
-  if (ctx->req->options.force_deopt_pc == (int64_t)pc) return deopt(p, VMIR_DEOPT_FORCED);
+  vmir_jit_op_plan op = vmir_jit_plan_op(ctx, pc);
+  if (op.kind == VMIR_JIT_OP_DEOPT) return deopt(p, op.reason);
+  if (op.kind == VMIR_JIT_OP_GENERIC) return generic(exe, pc, p);
   const vmir_op_info *info = vmir_op_info_of(x->op);
-  if (!info || ctx->req->options.unsupported_op == (int64_t)x->op)
-    return deopt(p, VMIR_DEOPT_UNSUPPORTED);
-  if (ctx->generic_only) return generic(exe, pc, p);
-
-  /* Emission needs io to be a sink: encode programs and the parse side of
-   * unfused decode. Elsewhere the interpreter reports the misuse. */
-  bool has_sink = prog->kind == VMIR_PROGRAM_ENCODE || prog->kind == VMIR_PROGRAM_DECODE;
   const vmir_shape *shape = ctx->shapes ? ctx->shapes[pc] : NULL;
 
   switch ((vmir_opcode)x->op) {
@@ -139,6 +140,14 @@ void vmir_stencil_select(const vmir_select_ctx *ctx, uint32_t pc, vmir_plan *p) 
       return;
     case VMIR_OP_LOOP_STEP:
       p->stencil = VMIR_STENCIL_loop_step;
+      p->cont_pc = pc + 1;
+      return;
+    case VMIR_OP_LOOP_EXIT:
+      p->stencil = VMIR_STENCIL_loop_exit;
+      p->cont_pc = pc + 1;
+      return;
+    case VMIR_OP_LOOP_BEGIN_COUNT:
+      p->stencil = VMIR_STENCIL_loop_begin_count;
       p->cont_pc = pc + 1;
       return;
 
@@ -184,12 +193,10 @@ void vmir_stencil_select(const vmir_select_ctx *ctx, uint32_t pc, vmir_plan *p) 
         case VMIR_PRED_IS_EMPTY: p->stencil = VMIR_STENCIL_pred_is_empty; return;
         case VMIR_PRED_IS_DEFAULT: p->stencil = VMIR_STENCIL_pred_is_default; return;
         case VMIR_PRED_HOST:
-          if (ctx->host_hook) {
-            p->stencil = VMIR_STENCIL_pred_host;
-            p->imm = pred->host_id;
-            return;
-          }
-          break;
+          /* The plan sends it to the generic path without the hook. */
+          p->stencil = VMIR_STENCIL_pred_host;
+          p->imm = pred->host_id;
+          return;
         case VMIR_PRED_NONE:
           break;
       }
@@ -200,51 +207,64 @@ void vmir_stencil_select(const vmir_select_ctx *ctx, uint32_t pc, vmir_plan *p) 
       break;
   }
 
-  if (has_sink && info->family == VMIR_FAMILY_EMISSION) {
+  if (info->family == VMIR_FAMILY_EMISSION) {
     p->cont_pc = pc + 1;
     switch ((vmir_opcode)x->op) {
       case VMIR_OP_EMIT_BEGIN_STRUCT:
         p->imm = x->a;
-        return emit(ctx, p, VMIR_STENCIL_emit_begin_struct, VMIR_SINK_OP_BEGIN_STRUCT);
+        return emit(ctx, p, VMIR_STENCIL_emit_begin_struct, VMIR_SINK_OP_begin_struct);
       case VMIR_OP_EMIT_BEGIN_STRUCT_DYNAMIC:
         p->imm = VMIR_LEN_UNKNOWN;
-        return emit(ctx, p, VMIR_STENCIL_emit_begin_struct, VMIR_SINK_OP_BEGIN_STRUCT);
+        return emit(ctx, p, VMIR_STENCIL_emit_begin_struct, VMIR_SINK_OP_begin_struct);
       case VMIR_OP_EMIT_BEGIN_TUPLE:
         p->imm = x->a;
-        return emit(ctx, p, VMIR_STENCIL_emit_begin_seq_const, VMIR_SINK_OP_BEGIN_SEQ);
+        return emit(ctx, p, VMIR_STENCIL_emit_begin_seq_const, VMIR_SINK_OP_begin_seq);
       case VMIR_OP_EMIT_BEGIN_SEQ_DYNAMIC:
         p->imm = VMIR_LEN_UNKNOWN;
-        return emit(ctx, p, VMIR_STENCIL_emit_begin_seq_const, VMIR_SINK_OP_BEGIN_SEQ);
+        return emit(ctx, p, VMIR_STENCIL_emit_begin_seq_const, VMIR_SINK_OP_begin_seq);
       case VMIR_OP_EMIT_BEGIN_SEQ:
-        return emit(ctx, p, VMIR_STENCIL_emit_begin_seq, VMIR_SINK_OP_BEGIN_SEQ);
+        return emit(ctx, p, VMIR_STENCIL_emit_begin_seq, VMIR_SINK_OP_begin_seq);
       case VMIR_OP_EMIT_BEGIN_MAP:
-        return emit(ctx, p, VMIR_STENCIL_emit_begin_map, VMIR_SINK_OP_BEGIN_MAP);
+        return emit(ctx, p, VMIR_STENCIL_emit_begin_map, VMIR_SINK_OP_begin_map);
       case VMIR_OP_EMIT_FIELD_NAME:
         p->string = x->a;
-        return emit(ctx, p, VMIR_STENCIL_emit_field_name, VMIR_SINK_OP_FIELD_NAME);
+        return emit(ctx, p, VMIR_STENCIL_emit_field_name, VMIR_SINK_OP_field_name);
       case VMIR_OP_EMIT_MAP_KEY:
-        return emit(ctx, p, VMIR_STENCIL_emit_map_key, VMIR_SINK_OP_FIELD_NAME);
+        return emit(ctx, p, VMIR_STENCIL_emit_map_key, VMIR_SINK_OP_field_name);
       case VMIR_OP_EMIT_SCALAR:
-        return emit(ctx, p, scalar_stencil(shape), VMIR_SINK_OP_SCALAR);
+        return emit(ctx, p, scalar_stencil(shape), VMIR_SINK_OP_scalar);
       case VMIR_OP_EMIT_NULL:
-        return emit(ctx, p, VMIR_STENCIL_emit_null, VMIR_SINK_OP_SCALAR);
+        return emit(ctx, p, VMIR_STENCIL_emit_null, VMIR_SINK_OP_scalar);
       case VMIR_OP_EMIT_STRING:
         p->string = x->a;
-        return emit(ctx, p, VMIR_STENCIL_emit_string, VMIR_SINK_OP_SCALAR);
+        return emit(ctx, p, VMIR_STENCIL_emit_string, VMIR_SINK_OP_scalar);
       case VMIR_OP_EMIT_END:
-        return emit(ctx, p, VMIR_STENCIL_emit_end, VMIR_SINK_OP_END);
+        return emit(ctx, p, VMIR_STENCIL_emit_end, VMIR_SINK_OP_end);
+      case VMIR_OP_EMIT_KEY:
+        p->stencil = VMIR_STENCIL_emit_key;
+        return;
+      case VMIR_OP_EMIT_TOKEN:
+        p->stencil = VMIR_STENCIL_emit_token;
+        return;
       default:
-        /* emit-value (a tree walk), emit-key, emit-token */
+        /* emit-value (a tree walk) */
         *p = (vmir_plan){.cont_pc = VMIR_NO_PC, .target_pc = VMIR_NO_PC, .string = -1};
         return generic(exe, pc, p);
     }
   }
-  if (prog->kind != VMIR_PROGRAM_ENCODE && info->family == VMIR_FAMILY_LEXING)
-    return lexing(x, pc, p);
-  if (prog->kind != VMIR_PROGRAM_ENCODE && info->family == VMIR_FAMILY_BUILD) {
-    p->stencil = VMIR_STENCIL_build;
-    p->cont_pc = pc + 1;
+  if (info->family == VMIR_FAMILY_LEXING) return lexing(x, pc, p);
+  switch ((vmir_opcode)x->op) {
+#define BUILD_CASE(OP, name)                   \
+  case VMIR_OP_##OP:                           \
+    p->stencil = VMIR_STENCIL_build_##name;    \
+    p->a = x->a;                               \
+    p->b = x->b;                               \
+    p->cont_pc = pc + 1;                       \
     return;
+    VMIR_BUILD_OPS(BUILD_CASE)
+#undef BUILD_CASE
+    default:
+      break;
   }
   generic(exe, pc, p);
 }

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "backend.h"
+#include "jit/plan.h"
 #include "stencil_table.h"
 
 #define VMIR_NO_PC UINT32_MAX
@@ -15,12 +15,9 @@
 /* Which sink callback a SINK_FN hole names. */
 typedef enum vmir_sink_op {
   VMIR_SINK_OP_NONE = 0,
-  VMIR_SINK_OP_BEGIN_STRUCT,
-  VMIR_SINK_OP_BEGIN_SEQ,
-  VMIR_SINK_OP_BEGIN_MAP,
-  VMIR_SINK_OP_FIELD_NAME,
-  VMIR_SINK_OP_SCALAR,
-  VMIR_SINK_OP_END
+#define VMIR_SINK_OP_ROW(m) VMIR_SINK_OP_##m,
+  VMIR_SINK_CALLBACKS(VMIR_SINK_OP_ROW)
+#undef VMIR_SINK_OP_ROW
 } vmir_sink_op;
 
 typedef struct vmir_plan {
@@ -33,15 +30,7 @@ typedef struct vmir_plan {
   uint32_t sink_op;          /* vmir_sink_op */
 } vmir_plan;
 
-typedef struct vmir_select_ctx {
-  const vmir_executable *exe;
-  const vmir_shape *const *shapes;   /* inferred shape per pc, or NULL */
-  const vmir_jit_request *req;
-  bool sink_direct;                  /* the sink capability is assumed */
-  bool host_hook;                    /* the host predicate capability is assumed */
-  bool generic_only;
-} vmir_select_ctx;
-
-void vmir_stencil_select(const vmir_select_ctx *ctx, uint32_t pc, vmir_plan *out);
+/* The stencil of instruction pc under the layer's per-op plan. */
+void vmir_stencil_select(const vmir_jit_plan *plan, uint32_t pc, vmir_plan *out);
 
 #endif

@@ -16,17 +16,16 @@
 
 #include "compile/compile_internal.h"
 #include "vmir/verify.h"
+#include "util/error_set.h"
 
 /* ---- lowering state ---------------------------------------------------------- */
 
 void vmir_lower_fail(vmir_lower *L, vmir_status code, const char *fmt, ...) {
   if (L->failed) return;
   L->failed = true;
-  vmir_error_clear(L->err);
-  L->err->code = code;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(L->err->message, sizeof L->err->message, fmt, ap);
+  vmir_error_setv(L->err, code, fmt, ap);
   va_end(ap);
 }
 

@@ -15,6 +15,7 @@
 
 #include "exec/decode_ops.h"
 #include "exec/exec_error.h"
+#include "exec/ops_build.h"
 #include "exec/value_access.h"
 #include "format/timestamp.h"
 
@@ -637,37 +638,131 @@ static vmir_status end_container(const vmir_executable *exe, vmir_vm_state *vm, 
   return VMIR_OK;
 }
 
+/* ---- the actions, one function each (exec/ops_build.h) ------------------------- */
+
+vmir_status vmir_build_begin_struct(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                    uint32_t b, vmir_error *err) {
+  (void)a, (void)b;
+  return begin_struct(exe, vm, err);
+}
+
+vmir_status vmir_build_field(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a, uint32_t b,
+                             vmir_error *err) {
+  vmir_xinsn in = {.op = VMIR_OP_BUILD_FIELD, .a = a, .b = b};
+  return build_field(exe, vm, &in, err);
+}
+
+vmir_status vmir_build_end_struct(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                  uint32_t b, vmir_error *err) {
+  (void)a, (void)b;
+  return end_struct(exe, vm, err);
+}
+
+vmir_status vmir_build_deny_unknown(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                    uint32_t b, vmir_error *err) {
+  (void)a, (void)b;
+  vmir_decode_state *d = vm->dec;
+  char what[160];
+  snprintf(what, sizeof what, "unknown field \"%.*s\"", (int)(d->key.len > 60 ? 60 : d->key.len),
+           d->key.ptr ? d->key.ptr : "");
+  return fail_at(exe, vm, err, VMIR_E_BUILD, d->key_offset, what);
+}
+
+vmir_status vmir_build_collect_unknown(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                       uint32_t b, vmir_error *err) {
+  vmir_xinsn in = {.op = VMIR_OP_BUILD_COLLECT_UNKNOWN, .a = a, .b = b};
+  return collect_unknown(exe, vm, &in, err);
+}
+
+vmir_status vmir_build_store(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a, uint32_t b,
+                             vmir_error *err) {
+  (void)a, (void)b;
+  return store_scalar(exe, vm, err);
+}
+
+vmir_status vmir_build_store_value(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                   uint32_t b, vmir_error *err) {
+  (void)b;
+  return store_value(exe, vm, a != 0, err);
+}
+
+vmir_status vmir_build_set_none(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                uint32_t b, vmir_error *err) {
+  (void)a, (void)b;
+  return set_option(exe, vm, false, err);
+}
+
+vmir_status vmir_build_set_some(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                uint32_t b, vmir_error *err) {
+  (void)a, (void)b;
+  return set_option(exe, vm, true, err);
+}
+
+vmir_status vmir_build_alloc_pointee(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                     uint32_t b, vmir_error *err) {
+  (void)a, (void)b;
+  return alloc_pointee(exe, vm, err);
+}
+
+vmir_status vmir_build_begin_list(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                  uint32_t b, vmir_error *err) {
+  (void)a, (void)b;
+  return begin_container(exe, vm, err);
+}
+
+vmir_status vmir_build_push_element(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                    uint32_t b, vmir_error *err) {
+  (void)a, (void)b;
+  return push_element(exe, vm, err);
+}
+
+vmir_status vmir_build_end_list(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                uint32_t b, vmir_error *err) {
+  (void)a, (void)b;
+  return end_container(exe, vm, err);
+}
+
+vmir_status vmir_build_begin_map(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                 uint32_t b, vmir_error *err) {
+  (void)a, (void)b;
+  return begin_container(exe, vm, err);
+}
+
+vmir_status vmir_build_push_entry(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                  uint32_t b, vmir_error *err) {
+  (void)b;
+  return push_entry(exe, vm, a != 0, err);
+}
+
+vmir_status vmir_build_end_map(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                               uint32_t b, vmir_error *err) {
+  (void)a, (void)b;
+  return end_container(exe, vm, err);
+}
+
+vmir_status vmir_build_select_variant(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                                      uint32_t b, vmir_error *err) {
+  (void)b;
+  return select_variant(exe, vm, a, err);
+}
+
+vmir_status vmir_build_commit(const vmir_executable *exe, vmir_vm_state *vm, uint32_t a,
+                              uint32_t b, vmir_error *err) {
+  (void)exe, (void)a, (void)b, (void)err;
+  vmir_decode_state *d = vm->dec;
+  /* The only write into the caller's destination. */
+  if (!d->commit_blocked) memcpy(d->dest, d->shadow, d->root_size);
+  d->committed = true;
+  return VMIR_OK;
+}
+
 vmir_status vmir_build_action(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
                               vmir_error *err) {
-  vmir_decode_state *d = vm->dec;
   switch ((vmir_opcode)in->op) {
-    case VMIR_OP_BUILD_BEGIN_STRUCT: return begin_struct(exe, vm, err);
-    case VMIR_OP_BUILD_FIELD: return build_field(exe, vm, in, err);
-    case VMIR_OP_BUILD_END_STRUCT: return end_struct(exe, vm, err);
-    case VMIR_OP_BUILD_DENY_UNKNOWN: {
-      char what[160];
-      snprintf(what, sizeof what, "unknown field \"%.*s\"", (int)(d->key.len > 60 ? 60 : d->key.len),
-               d->key.ptr ? d->key.ptr : "");
-      return fail_at(exe, vm, err, VMIR_E_BUILD, d->key_offset, what);
-    }
-    case VMIR_OP_BUILD_COLLECT_UNKNOWN: return collect_unknown(exe, vm, in, err);
-    case VMIR_OP_BUILD_STORE: return store_scalar(exe, vm, err);
-    case VMIR_OP_BUILD_STORE_VALUE: return store_value(exe, vm, in->a != 0, err);
-    case VMIR_OP_BUILD_SET_NONE: return set_option(exe, vm, false, err);
-    case VMIR_OP_BUILD_SET_SOME: return set_option(exe, vm, true, err);
-    case VMIR_OP_BUILD_ALLOC_POINTEE: return alloc_pointee(exe, vm, err);
-    case VMIR_OP_BUILD_BEGIN_LIST:
-    case VMIR_OP_BUILD_BEGIN_MAP: return begin_container(exe, vm, err);
-    case VMIR_OP_BUILD_PUSH_ELEMENT: return push_element(exe, vm, err);
-    case VMIR_OP_BUILD_PUSH_ENTRY: return push_entry(exe, vm, in->a != 0, err);
-    case VMIR_OP_BUILD_END_LIST:
-    case VMIR_OP_BUILD_END_MAP: return end_container(exe, vm, err);
-    case VMIR_OP_BUILD_SELECT_VARIANT: return select_variant(exe, vm, in->a, err);
-    case VMIR_OP_BUILD_COMMIT:
-      /* The only write into the caller's destination. */
-      if (!d->commit_blocked) memcpy(d->dest, d->shadow, d->root_size);
-      d->committed = true;
-      return VMIR_OK;
+#define BUILD_CASE(OP, name) \
+  case VMIR_OP_##OP: return vmir_build_##name(exe, vm, in->a, in->b, err);
+    VMIR_BUILD_OPS(BUILD_CASE)
+#undef BUILD_CASE
     default:
       return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "%s is not a build action",
                             vmir_op_info_of(in->op)->name);

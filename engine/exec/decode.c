@@ -1,14 +1,15 @@
-/* Public decode entry points: fused (one program) and unfused (a parse
- * program emitting a batch of build events, then a build program consuming
- * them). Both build in a shadow root and commit only on success. */
+/* The decoder object and the executor's part of a decode call
+ * (exec/decode_run.h): argument checks, the decode state (source, shadow
+ * root, empty stacks), the VM state of a program run, and the end that
+ * commits or releases. The public entry points that run the programs in
+ * their tier are jit/decode_api.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exec/decode_ops.h"
 #include "exec/exec_error.h"
-#include "exec/interp.h"
-#include "runtime/tier.h"
+#include "exec/decode_run.h"
 
 vmir_decoder *vmir_decoder_new(const vmir_decode_limits *limits) {
   vmir_decoder *dec = calloc(1, sizeof *dec);
@@ -59,7 +60,7 @@ static vmir_status usage(vmir_error *err, const char *msg) {
   return err->code;
 }
 
-static vmir_status check_call(vmir_executable *exe, const void *input, size_t len, void *dest,
+vmir_status vmir_decode_check_call(vmir_executable *exe, const void *input, size_t len, void *dest,
                               const vmir_shape *shape, vmir_decoder *dec, vmir_program_kind kind,
                               vmir_error *err) {
   if (!exe || !shape || !dec || !dest || (!input && len))
@@ -97,44 +98,16 @@ static vmir_status begin(vmir_decode_state *d, vmir_decoder *dec, const void *in
   return VMIR_OK;
 }
 
-/* Runs one program over the decode state, from its entry proc. */
-static vmir_status run(vmir_executable *exe, vmir_decode_state *d, const vmir_shape *shape,
-                       vmir_sink *sink, const vmir_exec_env *env, vmir_error *err) {
-  const vmir_program *p = exe->program;
-  atomic_fetch_add_explicit(&exe->hotness, 1, memory_order_relaxed);
-  vmir_vm_state vm;
-  vmir_vm_state_init(&vm, sink, env);
-  vm.dec = d;
-  /* The limit counts the document's containers (path entries carry their
-   * level); the VM's stacks may hold more entries than levels (an option's
-   * payload, a pointee, calls per composite shape), within a bound of the
-   * same order. */
-  uint32_t levels = d->dec->limits.max_depth;
-  vm.doc_depth_limit = levels;
-  if (env && env->max_depth) vm.max_depth = env->max_depth;
-  else vm.max_depth = levels > (UINT32_MAX - 64) / 4 ? UINT32_MAX : levels * 4 + 64;
-  vm.proc = p->entry_proc;
-  vm.pc = exe->proc_entry[p->entry_proc];
-  vm.path[0] = (vmir_path_entry){.addr = d->shadow, .shape = shape, .segment = VMIR_SEG_ROOT, .level = 0};
-  vm.path_depth = 1;
-  /* Interpreter or, once hot, generated code (engine/runtime/tier.c); io is
-   * the sink a parse program emits into, else the decode state. */
-  vmir_status st = vmir_tier_run(exe, &vm, d->shadow, shape, sink ? (void *)sink : (void *)d, err);
-  vmir_vm_state_release(&vm);
-  return st;
-}
-
 /* The program format: a decode program that calls msgpack builtins reads
- * binary input (only used for error positions and whitespace). */
+ * binary input (only used for error positions and whitespace). Read from
+ * the opcode table, so an opcode appended later counts too. */
 static bool uses_msgpack(const vmir_program *p) {
-  for (uint32_t i = 0; i < p->insn_count; i++) {
-    uint32_t op = p->insns[i].op;
-    if (op >= VMIR_OP_MSGPACK_READ_MAP_HEADER && op <= VMIR_OP_MSGPACK_EXPECT_END) return true;
-  }
+  for (uint32_t i = 0; i < p->insn_count; i++)
+    if (vmir_op_input_of(p->insns[i].op) == VMIR_OP_INPUT_MSGPACK) return true;
   return false;
 }
 
-static vmir_status finish(vmir_decode_state *d, vmir_arena_pos mark, vmir_status st, vmir_error *err) {
+vmir_status vmir_decode_finish(vmir_decode_state *d, vmir_arena_pos mark, vmir_status st, vmir_error *err) {
   if (st == VMIR_OK && !d->committed) {
     err->code = st = VMIR_E_EXEC;
     snprintf(err->message, sizeof err->message, "decode program ended without build-commit");
@@ -145,60 +118,29 @@ static vmir_status finish(vmir_decode_state *d, vmir_arena_pos mark, vmir_status
   return st;
 }
 
-vmir_status vmir_decode(vmir_executable *fused, const void *input, size_t len, void *dest,
-                        const vmir_shape *shape, vmir_decoder *dec, const vmir_exec_env *env,
-                        vmir_error *err) {
-  vmir_error scratch;
-  if (!err) err = &scratch;
-  vmir_error_clear(err);
-  vmir_status st = check_call(fused, input, len, dest, shape, dec, VMIR_PROGRAM_FUSED, err);
-  if (st != VMIR_OK) return st;
-  vmir_arena_pos mark = vmir_arena_mark(&dec->arena);
-  vmir_decode_state d;
-  st = begin(&d, dec, input, len, dest, shape, uses_msgpack(fused->program), err);
-  if (st == VMIR_OK) st = run(fused, &d, shape, NULL, env, err);
-  return finish(&d, mark, st, err);
+
+vmir_status vmir_decode_begin(vmir_decode_state *d, vmir_decoder *dec, const void *input, size_t len,
+                              void *dest, const vmir_shape *shape, const vmir_program *program,
+                              vmir_error *err) {
+  return begin(d, dec, input, len, dest, shape, uses_msgpack(program), err);
 }
 
-/* Unfused decode needs no fused program: the interpreter runs the parse
- * and build programs alone. t[impl format.parse.fusion-optional] */
-vmir_status vmir_decode_unfused(vmir_executable *parse, vmir_executable *build, const void *input,
-                                size_t len, void *dest, const vmir_shape *shape, vmir_decoder *dec,
-                                const vmir_exec_env *env, vmir_error *err) {
-  vmir_error scratch;
-  if (!err) err = &scratch;
-  vmir_error_clear(err);
-  vmir_status st = check_call(parse, input, len, dest, shape, dec, VMIR_PROGRAM_DECODE, err);
-  if (st == VMIR_OK) st = check_call(build, input, len, dest, shape, dec, VMIR_PROGRAM_BUILD, err);
-  if (st != VMIR_OK) return st;
-  vmir_arena_pos mark = vmir_arena_mark(&dec->arena);
-  vmir_decode_state d;
-  st = begin(&d, dec, input, len, dest, shape, uses_msgpack(parse->program), err);
-  if (st != VMIR_OK) return finish(&d, mark, st, err);
-  /* Parse: the whole input into one batch of build events. */
-  vmir_sink batch;
-  vmir_event_sink_init(&batch, &d);
-  vmir_error parse_err;
-  vmir_error_clear(&parse_err);
-  vmir_status parse_st = run(parse, &d, shape, &batch, env, &parse_err);
-  /* Build: consume the batch. When parsing failed, the events before the
-   * failure are still built, so a build error earlier in the input wins, as
-   * it does in fused decode; the batch's error event marks where the
-   * failure is met (docs/decode.md, "Malformed input, unfused"). Without
-   * room for it, the end of the batch stands for it. */
-  if (parse_st != VMIR_OK) (void)vmir_event_append_error(&d);
-  d.event_pos = 0;
-  d.commit_blocked = parse_st != VMIR_OK;
-  st = run(build, &d, shape, NULL, env, err);
-  if (parse_st != VMIR_OK && (st == VMIR_OK || d.events_exhausted)) {
-    /* The parse program knows no value path; where the build program met
-     * the error event is the value the failed token belonged to. */
-    char path[sizeof err->path];
-    memcpy(path, err->path, sizeof path);
-    bool have_path = st != VMIR_OK;
-    *err = parse_err;
-    if (have_path) memcpy(err->path, path, sizeof path);
-    st = parse_st;
-  }
-  return finish(&d, mark, st, err);
+void vmir_decode_vm_init(vmir_vm_state *vm, vmir_executable *exe, vmir_decode_state *d,
+                         const vmir_shape *shape, vmir_sink *sink, const vmir_exec_env *env) {
+  const vmir_program *p = exe->program;
+  atomic_fetch_add_explicit(&exe->hotness, 1, memory_order_relaxed);
+  vmir_vm_state_init(vm, sink, env);
+  vm->dec = d;
+  /* The limit counts the document's containers (path entries carry their
+   * level); the VM's stacks may hold more entries than levels (an option's
+   * payload, a pointee, calls per composite shape), within a bound of the
+   * same order. */
+  uint32_t levels = d->dec->limits.max_depth;
+  vm->doc_depth_limit = levels;
+  if (env && env->max_depth) vm->max_depth = env->max_depth;
+  else vm->max_depth = levels > (UINT32_MAX - 64) / 4 ? UINT32_MAX : levels * 4 + 64;
+  vm->proc = p->entry_proc;
+  vm->pc = exe->proc_entry[p->entry_proc];
+  vm->path[0] = (vmir_path_entry){.addr = d->shadow, .shape = shape, .segment = VMIR_SEG_ROOT, .level = 0};
+  vm->path_depth = 1;
 }

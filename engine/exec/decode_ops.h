@@ -34,6 +34,10 @@ vmir_status vmir_decode_fail_code(const vmir_executable *exe, vmir_vm_state *vm,
 vmir_status vmir_decode_too_deep(const vmir_executable *exe, vmir_vm_state *vm, bool stacks,
                                  vmir_error *err);
 
+/* A call past the VM's frame stack: a `limit` error, at the input position
+ * when decoding. */
+vmir_status vmir_call_too_deep(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err);
+
 /* Appends an event to the decoder's batch; false when out of memory. */
 bool vmir_event_append(vmir_decoder *dec, vmir_event_kind kind, const vmir_scalar *scalar,
                        size_t offset);

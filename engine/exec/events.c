@@ -608,6 +608,14 @@ vmir_status vmir_decode_fail_code(const vmir_executable *exe, vmir_vm_state *vm,
   return vmir_exec_annotate(exe, vm, err);
 }
 
+vmir_status vmir_call_too_deep(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
+  char why[64];
+  int n = snprintf(why, sizeof why, "call depth over %u", vm->max_depth);
+  /* a decode names the input where the nesting went too deep */
+  if (vm->dec) return vmir_decode_fail_code(exe, vm, VMIR_E_LIMIT, &(vmir_str){why, (size_t)n}, err);
+  return vmir_exec_fail(exe, vm, err, VMIR_E_LIMIT, "%s", why);
+}
+
 vmir_status vmir_decode_too_deep(const vmir_executable *exe, vmir_vm_state *vm, bool stacks,
                                  vmir_error *err) {
   char why[64];

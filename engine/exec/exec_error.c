@@ -1,4 +1,5 @@
 #include "exec/exec_error.h"
+#include "util/error_set.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,11 +27,9 @@ void vmir_exec_append_path(vmir_error *err, const char *inner) {
 vmir_status vmir_exec_fail(const vmir_executable *exe, const vmir_vm_state *vm,
                            vmir_error *err, vmir_status code, const char *fmt, ...) {
   if (!err) return code;
-  vmir_error_clear(err);
-  err->code = code;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  vmir_error_setv(err, code, fmt, ap);
   va_end(ap);
   vmir_exec_annotate(exe, vm, err);
   return code;
@@ -59,4 +58,9 @@ vmir_status vmir_exec_predicate_failed(const vmir_executable *exe, const vmir_vm
     snprintf(err->predicate_field, sizeof err->predicate_field, "%.*s", shown, name->ptr);
   }
   return code;
+}
+
+vmir_status vmir_exec_host_failed(const vmir_executable *exe, const vmir_vm_state *vm,
+                                  vmir_error *err, uint32_t index) {
+  return vmir_exec_predicate_failed(exe, vm, err, index, "the host predicate hook reported an error");
 }

@@ -29,4 +29,8 @@ vmir_status vmir_exec_sink_failed(const vmir_executable *exe, const vmir_vm_stat
 vmir_status vmir_exec_predicate_failed(const vmir_executable *exe, const vmir_vm_state *vm,
                                        vmir_error *err, uint32_t index, const char *why);
 
+/* The host predicate hook of predicate `index` reported an error. */
+vmir_status vmir_exec_host_failed(const vmir_executable *exe, const vmir_vm_state *vm,
+                                  vmir_error *err, uint32_t index);
+
 #endif

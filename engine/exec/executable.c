@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/tier.h"
 #include "vmir/verify.h"
 
 static vmir_status nomem(vmir_error *err) {
@@ -115,7 +114,8 @@ vmir_executable *vmir_executable_new(const vmir_program *program,
 
 void vmir_executable_free(vmir_executable *exe) {
   if (!exe) return;
-  vmir_tier_free(atomic_load(&exe->tier));
+  vmir_tier_hook *tier = atomic_load(&exe->tier);
+  if (tier) tier->release(tier);
   free(exe->code);
   free(exe->pcs);
   free(exe->proc_entry);

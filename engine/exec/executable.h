@@ -24,6 +24,11 @@ typedef struct vmir_pc {
   uint32_t proc, block, insn;
 } vmir_pc;
 
+/* The first member of the tiering layer's per-executable state. */
+typedef struct vmir_tier_hook {
+  void (*release)(struct vmir_tier_hook *self);
+} vmir_tier_hook;
+
 struct vmir_executable {
   const vmir_program *program;
   const vmir_shape *root;
@@ -36,9 +41,10 @@ struct vmir_executable {
   /* Another shape object already found to have the root's id: the id walk
    * (a full graph traversal) is then skipped for it. */
   _Atomic(const vmir_shape *) root_alias;
-  /* Tiering state (engine/runtime): bound JIT code, counters; created on
-   * the first run. */
-  _Atomic(struct vmir_tier *) tier;
+  /* Tiering state (engine/jit/tier.c): bound JIT code, counters; created
+   * on the first run. The executable frees it through the hook, so this
+   * layer knows nothing of the JIT layer. */
+  _Atomic(vmir_tier_hook *) tier;
 };
 
 /* Checks before the first instruction: program ABI, root shape id of the

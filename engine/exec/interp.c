@@ -15,10 +15,10 @@
 #include "exec/lex_ops.h"
 #include "exec/executable.h"
 #include "exec/interp.h"
+#include "exec/ops.h"
 #include "exec/value_access.h"
 #include "format/value_notes.h"
 #include "exec/vm_state.h"
-#include "runtime/tier.h"
 
 #define fail vmir_exec_fail
 
@@ -27,76 +27,6 @@
     vmir_status st_ = (call);                           \
     if (st_ != VMIR_OK) return vmir_exec_sink_failed(exe, vm, err, st_); \
   } while (0)
-
-static vmir_status push(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err,
-                        const uint8_t *addr, const vmir_shape *shape, vmir_segment seg,
-                        uint64_t index, uint32_t variant) {
-  uint32_t level = vmir_vm_entry_level(&vm->path[vm->path_depth - 1], seg, index);
-  if (vm->doc_depth_limit && level > vm->doc_depth_limit) return vmir_decode_too_deep(exe, vm, false, err);
-  if (vm->path_depth == vm->path_cap && !vmir_vm_grow_path(vm)) {
-    if (vm->dec) return vmir_decode_too_deep(exe, vm, true, err);
-    return fail(exe, vm, err, VMIR_E_LIMIT, "value nesting deeper than %u", vm->max_depth);
-  }
-  vmir_path_entry *e = &vm->path[vm->path_depth++];
-  e->level = level;
-  e->addr = addr;
-  e->shape = shape;
-  e->segment = seg;
-  e->index = index;
-  e->variant = variant;
-  return VMIR_OK;
-}
-
-/* Builds what a host predicate may see: copies and lengths, no address. */
-static vmir_value_view view_of(const vmir_path_entry *cur) {
-  vmir_value_view v;
-  memset(&v, 0, sizeof v);
-  v.kind = cur->shape->kind;
-  vmir_read_scalar(cur->shape, cur->addr, &v.scalar);
-  vmir_read_length(cur->shape, cur->addr, &v.length);
-  if (cur->shape->kind == VMIR_KIND_OPTION) v.present = vmir_option_present(cur->shape, cur->addr);
-  return v;
-}
-
-/* Evaluates a predicate on the current value; predicates only steer
- * control flow. t[impl format.ir.exec-predicate-in-engine] */
-static vmir_status eval_predicate(const vmir_executable *exe, vmir_vm_state *vm,
-                                  vmir_error *err, uint32_t index, bool *result) {
-  const vmir_predicate *pred = &exe->program->predicates[index];
-  const vmir_path_entry *cur = &vm->path[vm->path_depth - 1];
-  const vmir_shape *s = cur->shape;
-  uint64_t len = 0;
-  switch (pred->test) {
-    case VMIR_PRED_IS_NONE:
-      if (s->kind != VMIR_KIND_OPTION) break;
-      *result = !vmir_option_present(s, cur->addr);
-      return VMIR_OK;
-    case VMIR_PRED_IS_EMPTY:
-      if (!vmir_read_length(s, cur->addr, &len)) break;
-      *result = len == 0;
-      return VMIR_OK;
-    case VMIR_PRED_IS_DEFAULT: {
-      bool zero = true;
-      for (uint32_t i = 0; i < s->size && zero; i++) zero = cur->addr[i] == 0;
-      *result = zero;
-      return VMIR_OK;
-    }
-    case VMIR_PRED_HOST: {
-      const vmir_exec_env *env = vm->env;
-      if (!env || !env->host_predicate)
-        return vmir_exec_predicate_failed(exe, vm, err, index, "no host predicate hook is installed");
-      vmir_value_view view = view_of(cur);
-      if (env->host_predicate(env->host_ctx, pred->host_id, &view, result) != VMIR_OK)
-        return vmir_exec_predicate_failed(exe, vm, err, index, "the host predicate hook reported an error");
-      return VMIR_OK;
-    }
-    case VMIR_PRED_NONE:
-      break;
-  }
-  char why[96];
-  snprintf(why, sizeof why, "cannot be evaluated on a %s value", vmir_kind_name(s->kind));
-  return vmir_exec_predicate_failed(exe, vm, err, index, why);
-}
 
 /* Emits a dynamic value; on failure *where is the path inside it of the
  * item that failed (pieces added innermost first as the calls return). */
@@ -159,348 +89,135 @@ static vmir_status emit_value_tree(const vmir_executable *exe, vmir_vm_state *vm
   return VMIR_OK;
 }
 
-/* Checks that a view's data pointer is usable before the sink sees it. */
-static bool view_ok(const vmir_scalar *sc) {
-  if (sc->type == VMIR_SCALAR_STRING) return sc->as.string.ptr || sc->as.string.len == 0;
-  if (sc->type == VMIR_SCALAR_BYTES) return sc->as.bytes.ptr || sc->as.bytes.len == 0;
-  return true;
-}
-
-#define CUR (&vm->path[vm->path_depth - 1])
-#define WRONG_KIND(what)                                                            \
-  return fail(exe, vm, err, VMIR_E_EXEC, "%s on a %s value", what,                 \
-              vmir_kind_name(CUR->shape->kind))
+#define K(call)                                    \
+  do {                                             \
+    vmir_status st_ = (call);                      \
+    if (st_ != VMIR_OK) return st_;                \
+  } while (0)
+/* A kernel, then the next instruction. */
+#define NEXT(call)                                 \
+  do {                                             \
+    K(call);                                       \
+    vm->pc++;                                      \
+    return VMIR_OK;                                \
+  } while (0)
 
 /* Executes the instruction at vm->pc and moves the pc. VMIR_OK: go on;
- * VMIR_STEP_DONE: the entry proc returned; anything else: an error. */
+ * VMIR_STEP_DONE: the entry proc returned; anything else: an error. Each
+ * case is one call of the op's kernel (exec/ops.h) and the pc it leaves. */
 static inline vmir_status step(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
   vmir_sink *sink = vm->sink;
-  {
-    const vmir_xinsn *in = &exe->code[vm->pc];
-    switch ((vmir_opcode)in->op) {
-      case VMIR_OP_JUMP:
-        vm->pc = in->a;
-        return VMIR_OK;
-      case VMIR_OP_BRANCH_SOME:
-        if (CUR->shape->kind != VMIR_KIND_OPTION) WRONG_KIND("branch-some");
-        vm->pc = vmir_option_present(CUR->shape, CUR->addr) ? in->a : in->b;
-        return VMIR_OK;
-      case VMIR_OP_SWITCH_VARIANT: {
-        if (CUR->shape->kind != VMIR_KIND_ENUM) WRONG_KIND("switch-variant");
-        int64_t tag;
-        /* t[impl format.ir.enum-active-variant] */
-        int64_t v = vmir_enum_variant(CUR->shape, CUR->addr, &tag);
-        if (v < 0 || (uint32_t)v >= in->list_len)
-          return fail(exe, vm, err, VMIR_E_EXEC, "enum %s has tag %lld, which names no variant",
-                      CUR->shape->name ? CUR->shape->name : "(anonymous)", (long long)tag);
-        vm->pc = in->targets[v];
-        return VMIR_OK;
-      }
-      case VMIR_OP_CALL: {
-        if (vm->frame_depth == vm->frame_cap && !vmir_vm_grow_frames(vm)) {
-          char why[64];
-          int n = snprintf(why, sizeof why, "call depth over %u", vm->max_depth);
-          /* a decode names the input where the nesting went too deep */
-          if (vm->dec) return vmir_decode_fail_code(exe, vm, VMIR_E_LIMIT, &(vmir_str){why, (size_t)n}, err);
-          return fail(exe, vm, err, VMIR_E_LIMIT, "%s", why);
-        }
-        vmir_frame *f = &vm->frames[vm->frame_depth++];
-        f->return_pc = vm->pc + 1;
-        f->path_depth = vm->path_depth;
-        f->loop_depth = vm->loop_depth;
-        f->proc = vm->proc;
-        vm->proc = in->a;
-        vm->pc = exe->proc_entry[in->a];
-        return VMIR_OK;
-      }
-      case VMIR_OP_RET: {
-        if (vm->frame_depth == 0) return VMIR_STEP_DONE;
-        vmir_frame *f = &vm->frames[--vm->frame_depth];
-        if (f->path_depth != vm->path_depth || f->loop_depth != vm->loop_depth)
-          return fail(exe, vm, err, VMIR_E_EXEC, "ret with unbalanced navigation");
-        vm->proc = f->proc;
-        vm->pc = f->return_pc;
-        return VMIR_OK;
-      }
-      case VMIR_OP_FAIL: {
-        const vmir_str *m = &exe->strings[in->a];
-        if (vm->dec) return vmir_decode_fail(exe, vm, m, err);
-        return fail(exe, vm, err, VMIR_E_EXEC, "%.*s", (int)(m->len > 200 ? 200 : m->len), m->ptr);
-      }
-      case VMIR_OP_LOOP_BEGIN: {
-        uint64_t len = 0;
-        const vmir_shape *s = CUR->shape;
-        if (s->kind != VMIR_KIND_LIST && s->kind != VMIR_KIND_ARRAY && s->kind != VMIR_KIND_MAP)
-          WRONG_KIND("loop-begin");
-        vmir_read_length(s, CUR->addr, &len);
-        if (s->kind != VMIR_KIND_ARRAY && len) {
-          vmir_list l = vmir_read_list(CUR->addr);
-          uint32_t stride = s->kind == VMIR_KIND_MAP ? s->u.map.entry_size
-                                                     : s->u.sequence.element->size;
-          if (!l.ptr)
-            return fail(exe, vm, err, VMIR_E_EXEC, "%s with NULL data and length %llu",
-                        vmir_kind_name(s->kind), (unsigned long long)len);
-          if (stride && len > UINT64_MAX / stride)
-            return fail(exe, vm, err, VMIR_E_EXEC, "%s length %llu overflows its byte size",
-                        vmir_kind_name(s->kind), (unsigned long long)len);
-        }
-        if (vm->loop_depth == vm->loop_cap && !vmir_vm_grow_loops(vm))
-          return fail(exe, vm, err, VMIR_E_LIMIT, "loop nesting deeper than %u", vm->max_depth);
-        vm->loops[vm->loop_depth++] = (vmir_loop_entry){0, len};
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_LOOP_BEGIN_COUNT:
-        if (!vm->dec) return fail(exe, vm, err, VMIR_E_EXEC, "loop-begin-count outside decode");
-        if (vm->loop_depth == vm->loop_cap && !vmir_vm_grow_loops(vm))
-          return fail(exe, vm, err, VMIR_E_LIMIT, "loop nesting deeper than %u", vm->max_depth);
-        vm->loops[vm->loop_depth++] = (vmir_loop_entry){0, vm->dec->count};
-        vm->pc++;
-        return VMIR_OK;
-      case VMIR_OP_LOOP_NEXT: {
-        if (vm->loop_depth == 0) return fail(exe, vm, err, VMIR_E_EXEC, "loop-next without a loop");
-        vmir_loop_entry *l = &vm->loops[vm->loop_depth - 1];
-        if (l->index < l->len) {
-          vm->pc = in->a;
-        } else {
-          vm->loop_depth--;
-          vm->pc = in->b;
-        }
-        return VMIR_OK;
-      }
-      case VMIR_OP_LOOP_STEP:
-        if (vm->loop_depth == 0) return fail(exe, vm, err, VMIR_E_EXEC, "loop-step without a loop");
-        vm->loops[vm->loop_depth - 1].index++;
-        vm->pc++;
-        return VMIR_OK;
-      case VMIR_OP_LOOP_EXIT:
-        if (vm->loop_depth == 0) return fail(exe, vm, err, VMIR_E_EXEC, "loop-exit without a loop");
-        vm->loop_depth--;
-        vm->pc++;
-        return VMIR_OK;
+  const vmir_xinsn *in = &exe->code[vm->pc];
+  vmir_op_ctx kc = {.exe = exe, .vm = vm, .err = err, .pc = vm->pc, .report = true};
+  vmir_op_ctx *k = &kc;
+  bool flag = false;
+  uint32_t to = 0;
+  switch ((vmir_opcode)in->op) {
+    case VMIR_OP_JUMP:
+      vm->pc = in->a;
+      return VMIR_OK;
+    case VMIR_OP_BRANCH_SOME:
+      K(vmir_op_branch_some(k, &flag));
+      vm->pc = flag ? in->a : in->b;
+      return VMIR_OK;
+    case VMIR_OP_SWITCH_VARIANT:
+      K(vmir_op_switch_variant(k, in->list_len, &to));
+      vm->pc = in->targets[to];
+      return VMIR_OK;
+    case VMIR_OP_CALL:
+      K(vmir_op_call(k, in->a, vm->pc + 1));
+      vm->pc = exe->proc_entry[in->a];
+      return VMIR_OK;
+    case VMIR_OP_RET:
+      K(vmir_op_ret(k, &flag, &to));
+      if (flag) return VMIR_STEP_DONE;
+      vm->pc = to;
+      return VMIR_OK;
+    case VMIR_OP_FAIL: return vmir_op_fail(k, in->a);
+    case VMIR_OP_LOOP_BEGIN: NEXT(vmir_op_loop_begin(k));
+    case VMIR_OP_LOOP_BEGIN_COUNT: NEXT(vmir_op_loop_begin_count(k));
+    case VMIR_OP_LOOP_NEXT:
+      K(vmir_op_loop_next(k, &flag));
+      vm->pc = flag ? in->a : in->b;
+      return VMIR_OK;
+    case VMIR_OP_LOOP_STEP: NEXT(vmir_op_loop_step(k));
+    case VMIR_OP_LOOP_EXIT: NEXT(vmir_op_loop_exit(k));
 
-      /* ---- navigation: t[impl format.ir.exec-stack-balance] ---- */
-      case VMIR_OP_ENTER_FIELD: {
-        const vmir_shape *s = CUR->shape;
-        if (s->kind != VMIR_KIND_STRUCT && s->kind != VMIR_KIND_TUPLE) WRONG_KIND("enter-field");
-        if (in->a >= s->u.fields.count)
-          return fail(exe, vm, err, VMIR_E_EXEC, "field index %u out of range", in->a);
-        const vmir_field *f = &s->u.fields.fields[in->a];
-        vmir_status st = push(exe, vm, err, CUR->addr + f->offset, f->shape, VMIR_SEG_FIELD, in->a, 0);
-        if (st != VMIR_OK) return st;
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_ENTER_VARIANT_FIELD: {
-        const vmir_shape *s = CUR->shape;
-        if (s->kind != VMIR_KIND_ENUM) WRONG_KIND("enter-variant-field");
-        int64_t active = vmir_enum_variant(s, CUR->addr, NULL);
-        if (active != (int64_t)in->a || in->b >= s->u.enumeration.variants[in->a].field_count)
-          return fail(exe, vm, err, VMIR_E_EXEC,
-                      "enter-variant-field variant %u field %u, but the active variant is %lld",
-                      in->a, in->b, (long long)active);
-        const vmir_field *f = &s->u.enumeration.variants[in->a].fields[in->b];
-        vmir_status st = push(exe, vm, err, CUR->addr + f->offset, f->shape,
-                              VMIR_SEG_VARIANT_FIELD, in->b, in->a);
-        if (st != VMIR_OK) return st;
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_ENTER_SOME: {
-        const vmir_shape *s = CUR->shape;
-        if (s->kind != VMIR_KIND_OPTION) WRONG_KIND("enter-some");
-        if (!vmir_option_present(s, CUR->addr))
-          return fail(exe, vm, err, VMIR_E_EXEC, "enter-some on an absent option");
-        vmir_status st = push(exe, vm, err, vmir_option_payload(s, CUR->addr), s->u.option.payload,
-                              VMIR_SEG_SOME, 0, 0);
-        if (st != VMIR_OK) return st;
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_ENTER_POINTEE: {
-        const vmir_shape *s = CUR->shape;
-        if (s->kind != VMIR_KIND_POINTER) WRONG_KIND("enter-pointee");
-        const uint8_t *target = vmir_read_ptr(CUR->addr);
-        if (!target) return fail(exe, vm, err, VMIR_E_EXEC, "enter-pointee on a NULL pointer");
-        vmir_status st = push(exe, vm, err, target, s->u.pointer.target, VMIR_SEG_POINTEE, 0, 0);
-        if (st != VMIR_OK) return st;
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_ENTER_ELEMENT: {
-        const vmir_shape *s = CUR->shape;
-        if (s->kind != VMIR_KIND_LIST && s->kind != VMIR_KIND_ARRAY) WRONG_KIND("enter-element");
-        if (vm->loop_depth == 0) return fail(exe, vm, err, VMIR_E_EXEC, "enter-element outside a loop");
-        uint64_t i = vm->loops[vm->loop_depth - 1].index, len = 0;
-        vmir_read_length(s, CUR->addr, &len);
-        if (i >= len) return fail(exe, vm, err, VMIR_E_EXEC, "element %llu out of range", (unsigned long long)i);
-        const vmir_shape *es = s->u.sequence.element;
-        const uint8_t *base = s->kind == VMIR_KIND_ARRAY ? CUR->addr
-                                                         : (const uint8_t *)vmir_read_list(CUR->addr).ptr;
-        vmir_status st = push(exe, vm, err, base + i * es->size, es, VMIR_SEG_ELEMENT, i, 0);
-        if (st != VMIR_OK) return st;
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_ENTER_MAP_VALUE: {
-        const vmir_shape *s = CUR->shape;
-        if (s->kind != VMIR_KIND_MAP) WRONG_KIND("enter-map-value");
-        if (vm->loop_depth == 0) return fail(exe, vm, err, VMIR_E_EXEC, "enter-map-value outside a loop");
-        uint64_t i = vm->loops[vm->loop_depth - 1].index;
-        vmir_list l = vmir_read_list(CUR->addr);
-        if (i >= l.len) return fail(exe, vm, err, VMIR_E_EXEC, "map entry %llu out of range", (unsigned long long)i);
-        const uint8_t *entry = (const uint8_t *)l.ptr + i * s->u.map.entry_size;
-        vmir_status st = push(exe, vm, err, entry + s->u.map.value_offset, s->u.map.value,
-                              VMIR_SEG_MAP_VALUE, i, 0);
-        if (st != VMIR_OK) return st;
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_LEAVE:
-        if (vm->path_depth <= 1)
-          return fail(exe, vm, err, VMIR_E_EXEC, "leave would leave the root scope");
-        vm->path_depth--;
-        vm->pc++;
-        return VMIR_OK;
+    case VMIR_OP_ENTER_FIELD: NEXT(vmir_op_enter_field(k, in->a));
+    case VMIR_OP_ENTER_VARIANT_FIELD: NEXT(vmir_op_enter_variant_field(k, in->a, in->b));
+    case VMIR_OP_ENTER_SOME: NEXT(vmir_op_enter_some(k));
+    case VMIR_OP_ENTER_POINTEE: NEXT(vmir_op_enter_pointee(k));
+    case VMIR_OP_ENTER_ELEMENT: NEXT(vmir_op_enter_element(k));
+    case VMIR_OP_ENTER_MAP_VALUE: NEXT(vmir_op_enter_map_value(k));
+    case VMIR_OP_LEAVE: NEXT(vmir_op_leave(k));
 
-      /* ---- emission: sinks get copies and views, never addresses.
-       * t[impl format.ir.exec-no-raw-pointer-to-sink] t[impl format.ir.exec-safe-scalar-interface] */
-      case VMIR_OP_EMIT_BEGIN_STRUCT:
-        SINK(sink->ops->begin_struct(sink, in->a));
-        vm->pc++;
-        return VMIR_OK;
-      case VMIR_OP_EMIT_BEGIN_STRUCT_DYNAMIC:
-        SINK(sink->ops->begin_struct(sink, VMIR_LEN_UNKNOWN));
-        vm->pc++;
-        return VMIR_OK;
-      case VMIR_OP_EMIT_BEGIN_SEQ: {
-        uint64_t len = 0;
-        const vmir_shape *s = CUR->shape;
-        if (s->kind != VMIR_KIND_LIST && s->kind != VMIR_KIND_ARRAY) WRONG_KIND("emit-begin-seq");
-        vmir_read_length(s, CUR->addr, &len);
-        SINK(sink->ops->begin_seq(sink, len));
-        vm->pc++;
-        return VMIR_OK;
+    case VMIR_OP_EMIT_BEGIN_STRUCT: NEXT(vmir_op_emit_len(k, sink, sink->ops->begin_struct, in->a));
+    case VMIR_OP_EMIT_BEGIN_STRUCT_DYNAMIC:
+      NEXT(vmir_op_emit_len(k, sink, sink->ops->begin_struct, VMIR_LEN_UNKNOWN));
+    case VMIR_OP_EMIT_BEGIN_SEQ: NEXT(vmir_op_emit_begin_seq(k, sink, sink->ops->begin_seq));
+    case VMIR_OP_EMIT_BEGIN_TUPLE: NEXT(vmir_op_emit_len(k, sink, sink->ops->begin_seq, in->a));
+    case VMIR_OP_EMIT_BEGIN_SEQ_DYNAMIC:
+      NEXT(vmir_op_emit_len(k, sink, sink->ops->begin_seq, VMIR_LEN_UNKNOWN));
+    case VMIR_OP_EMIT_BEGIN_MAP: NEXT(vmir_op_emit_begin_map(k, sink, sink->ops->begin_map));
+    case VMIR_OP_EMIT_FIELD_NAME:
+      NEXT(vmir_op_emit_name(k, sink, sink->ops->field_name, exe->strings[in->a]));
+    case VMIR_OP_EMIT_MAP_KEY: NEXT(vmir_op_emit_map_key(k, sink, sink->ops->field_name));
+    case VMIR_OP_EMIT_SCALAR:
+      NEXT(vmir_op_emit_scalar(k, sink, sink->ops->scalar, VMIR_KIND_COUNT, 0));
+    case VMIR_OP_EMIT_NULL: {
+      vmir_scalar sc = {.type = VMIR_SCALAR_NULL};
+      NEXT(vmir_op_emit_const(k, sink, sink->ops->scalar, &sc));
+    }
+    case VMIR_OP_EMIT_STRING: {
+      vmir_scalar sc = {.type = VMIR_SCALAR_STRING, .as.string = exe->strings[in->a]};
+      NEXT(vmir_op_emit_const(k, sink, sink->ops->scalar, &sc));
+    }
+    case VMIR_OP_EMIT_VALUE: {
+      if (VMIR_OP_CUR(k)->shape->kind != VMIR_KIND_VALUE) VMIR_OP_WRONG_KIND(k, "emit-value");
+      vmir_value v;
+      memcpy(&v, VMIR_OP_CUR(k)->addr, sizeof v);
+      vmir_rpath where;
+      vmir_rpath_init(&where);
+      vmir_status st = emit_value_tree(exe, vm, err, &v, 0, &where);
+      if (st != VMIR_OK) {
+        vmir_exec_append_path(err, vmir_rpath_str(&where));
+        return st;
       }
-      case VMIR_OP_EMIT_BEGIN_TUPLE:
-        SINK(sink->ops->begin_seq(sink, in->a));
-        vm->pc++;
-        return VMIR_OK;
-      case VMIR_OP_EMIT_BEGIN_MAP: {
-        if (CUR->shape->kind != VMIR_KIND_MAP) WRONG_KIND("emit-begin-map");
-        SINK(sink->ops->begin_map(sink, vmir_read_list(CUR->addr).len));
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_EMIT_FIELD_NAME:
-        SINK(sink->ops->field_name(sink, exe->strings[in->a]));
-        vm->pc++;
-        return VMIR_OK;
-      case VMIR_OP_EMIT_MAP_KEY: {
-        const vmir_shape *s = CUR->shape;
-        if (s->kind != VMIR_KIND_MAP) WRONG_KIND("emit-map-key");
-        if (vm->loop_depth == 0) return fail(exe, vm, err, VMIR_E_EXEC, "emit-map-key outside a loop");
-        uint64_t i = vm->loops[vm->loop_depth - 1].index;
-        vmir_list l = vmir_read_list(CUR->addr);
-        if (i >= l.len) return fail(exe, vm, err, VMIR_E_EXEC, "map entry %llu out of range", (unsigned long long)i);
-        vmir_str key = vmir_read_str((const uint8_t *)l.ptr + i * s->u.map.entry_size);
-        if (!key.ptr && key.len)
-          return fail(exe, vm, err, VMIR_E_EXEC, "map key with NULL data and length %zu", key.len);
-        SINK(sink->ops->field_name(sink, key));
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_EMIT_SCALAR: {
-        vmir_scalar sc;
-        if (!vmir_read_scalar(CUR->shape, CUR->addr, &sc)) WRONG_KIND("emit-scalar");
-        if (!view_ok(&sc))
-          return fail(exe, vm, err, VMIR_E_EXEC, "%s view with NULL data and non-zero length",
-                      vmir_kind_name(CUR->shape->kind));
-        SINK(sink->ops->scalar(sink, &sc));
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_EMIT_NULL: {
-        vmir_scalar sc = {.type = VMIR_SCALAR_NULL};
-        SINK(sink->ops->scalar(sink, &sc));
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_EMIT_STRING: {
-        vmir_scalar sc = {.type = VMIR_SCALAR_STRING};
-        sc.as.string = exe->strings[in->a];
-        SINK(sink->ops->scalar(sink, &sc));
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_EMIT_VALUE: {
-        if (CUR->shape->kind != VMIR_KIND_VALUE) WRONG_KIND("emit-value");
-        vmir_value v;
-        memcpy(&v, CUR->addr, sizeof v);
-        vmir_rpath where;
-        vmir_rpath_init(&where);
-        vmir_status st = emit_value_tree(exe, vm, err, &v, 0, &where);
-        if (st != VMIR_OK) {
-          vmir_exec_append_path(err, vmir_rpath_str(&where));
-          return st;
-        }
-        vm->pc++;
-        return VMIR_OK;
-      }
-      case VMIR_OP_EMIT_END:
-        SINK(sink->ops->end(sink));
-        vm->pc++;
-        return VMIR_OK;
+      vm->pc++;
+      return VMIR_OK;
+    }
+    case VMIR_OP_EMIT_END: NEXT(vmir_op_emit_end(k, sink, sink->ops->end));
+    case VMIR_OP_EMIT_KEY: NEXT(vmir_op_emit_event(k, true));
+    case VMIR_OP_EMIT_TOKEN: NEXT(vmir_op_emit_event(k, false));
 
-      case VMIR_OP_BRANCH_PRED: {
-        bool result = false;
-        vmir_status st = eval_predicate(exe, vm, err, in->a, &result);
-        if (st != VMIR_OK) return st;
-        vm->pc = result ? in->b : in->c;
+    case VMIR_OP_BRANCH_PRED: {
+      const vmir_predicate *pred = &exe->program->predicates[in->a];
+      switch (pred->test) {
+        case VMIR_PRED_IS_NONE: K(vmir_op_pred_is_none(k, in->a, &flag)); break;
+        case VMIR_PRED_IS_EMPTY: K(vmir_op_pred_is_empty(k, in->a, &flag)); break;
+        case VMIR_PRED_IS_DEFAULT: K(vmir_op_pred_is_default(k, &flag)); break;
+        case VMIR_PRED_HOST: K(vmir_op_pred_host(k, in->a, pred->host_id, &flag)); break;
+        case VMIR_PRED_NONE: return vmir_op_pred_cannot(k, in->a);
+      }
+      vm->pc = flag ? in->b : in->c;
+      return VMIR_OK;
+    }
+    default: {
+      const vmir_op_info *info = vmir_op_info_of(in->op);
+      if (!vm->dec)
+        return fail(exe, vm, err, VMIR_E_UNSUPPORTED, "%s needs a decode state", info->name);
+      if (info->family == VMIR_FAMILY_BUILD) NEXT(vmir_build_action(exe, vm, in, err));
+      if (info->family == VMIR_FAMILY_LEXING) {
+        uint32_t next = vm->pc + 1;
+        K(vmir_lex_op(exe, vm, in, &next, err));
+        vm->pc = next;
         return VMIR_OK;
       }
-      case VMIR_OP_EMIT_BEGIN_SEQ_DYNAMIC:
-        SINK(sink->ops->begin_seq(sink, VMIR_LEN_UNKNOWN));
-        vm->pc++;
-        return VMIR_OK;
-      case VMIR_OP_EMIT_KEY:
-      case VMIR_OP_EMIT_TOKEN: {
-        vmir_decode_state *d = vm->dec;
-        if (!d) return fail(exe, vm, err, VMIR_E_EXEC, "emit-key/emit-token outside decode");
-        bool key = in->op == VMIR_OP_EMIT_KEY;
-        vmir_scalar sc = d->scalar;
-        if (key) sc = (vmir_scalar){.type = VMIR_SCALAR_STRING, .as.string = d->key};
-        if (!vmir_event_append(d->dec, key ? VMIR_EVENT_KEY : VMIR_EVENT_SCALAR, &sc,
-                               key ? d->key_offset : d->scalar_offset))
-          return fail(exe, vm, err, VMIR_E_NOMEM, "out of memory for the event batch");
-        d->event_end = d->src.pos;
-        vm->pc++;
-        return VMIR_OK;
-      }
-      default: {
-        const vmir_op_info *info = vmir_op_info_of(in->op);
-        if (!vm->dec)
-          return fail(exe, vm, err, VMIR_E_UNSUPPORTED, "%s needs a decode state", info->name);
-        if (info->family == VMIR_FAMILY_BUILD) {
-          vmir_status st = vmir_build_action(exe, vm, in, err);
-          if (st != VMIR_OK) return st;
-          vm->pc++;
-          return VMIR_OK;
-        }
-        if (info->family == VMIR_FAMILY_LEXING) {
-          uint32_t next = vm->pc + 1;
-          vmir_status st = vmir_lex_op(exe, vm, in, &next, err);
-          if (st != VMIR_OK) return st;
-          vm->pc = next;
-          return VMIR_OK;
-        }
-        return fail(exe, vm, err, VMIR_E_UNSUPPORTED, "%s is not supported by the interpreter",
-                    info->name);
-      }
+      return fail(exe, vm, err, VMIR_E_UNSUPPORTED, "%s is not supported by the interpreter",
+                  info->name);
     }
   }
 }
-
 
 vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
   for (;;) {
@@ -511,38 +228,4 @@ vmir_status vmir_interp_run(const vmir_executable *exe, vmir_vm_state *vm, vmir_
 
 vmir_status vmir_interp_step(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
   return step(exe, vm, err);
-}
-
-vmir_status vmir_encode(vmir_executable *exe, const void *value, const vmir_shape *shape,
-                        vmir_sink *sink, const vmir_exec_env *env, vmir_error *err) {
-  vmir_error scratch;
-  if (!err) err = &scratch;
-  vmir_error_clear(err);
-  if (!exe || !shape || !sink || !sink->ops) {
-    err->code = VMIR_E_USAGE;
-    strcpy(err->message, "vmir_encode needs an executable, a shape and a sink");
-    return err->code;
-  }
-  vmir_status st = vmir_exec_check_entry(exe, shape, VMIR_PROGRAM_ENCODE, err);
-  if (st != VMIR_OK) return st;
-  const vmir_program *p = exe->program;
-  if (!value) {
-    err->code = VMIR_E_USAGE;
-    strcpy(err->message, "vmir_encode: value is NULL");
-    return err->code;
-  }
-  /* t[impl format.exec.hotness-counter] */
-  atomic_fetch_add_explicit(&exe->hotness, 1, memory_order_relaxed);
-  vmir_vm_state vm;
-  vmir_vm_state_init(&vm, sink, env);
-  /* t[impl format.ir.exec-entry-proc] */
-  vm.proc = p->entry_proc;
-  vm.pc = exe->proc_entry[p->entry_proc];
-  vm.path[0] = (vmir_path_entry){.addr = value, .shape = shape, .segment = VMIR_SEG_ROOT};
-  vm.path_depth = 1;
-  /* The tiering runtime runs generated code once the executable is hot,
-   * and this interpreter otherwise (engine/runtime/tier.c). */
-  st = vmir_tier_run(exe, &vm, value, shape, sink, err);
-  vmir_vm_state_release(&vm);
-  return st;
 }

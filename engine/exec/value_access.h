@@ -67,15 +67,19 @@ static inline int64_t vmir_enum_variant(const vmir_shape *s, const uint8_t *p, i
   return -1;
 }
 
-/* Copies a scalar out of the value; false when the kind is not a scalar. */
-static inline bool vmir_read_scalar(const vmir_shape *s, const uint8_t *p, vmir_scalar *out) {
+/* Copies a scalar of the given kind and byte size out of the value; false
+ * when the kind is not a scalar. With constant kind and size (generated
+ * code specialised to a shape) the switch folds to one load. */
+static inline __attribute__((always_inline)) bool vmir_read_scalar_as(vmir_kind kind, uint32_t size,
+                                                                      const uint8_t *p,
+                                                                      vmir_scalar *out) {
   out->is_f32 = false;
-  switch (s->kind) {
+  switch (kind) {
     case VMIR_KIND_BOOL: out->type = VMIR_SCALAR_BOOL; out->as.boolean = p[0] != 0; return true;
     case VMIR_KIND_U8: case VMIR_KIND_U16: case VMIR_KIND_U32: case VMIR_KIND_U64:
-      out->type = VMIR_SCALAR_UINT; out->as.u64 = vmir_read_u(p, s->size); return true;
+      out->type = VMIR_SCALAR_UINT; out->as.u64 = vmir_read_u(p, size); return true;
     case VMIR_KIND_I8: case VMIR_KIND_I16: case VMIR_KIND_I32: case VMIR_KIND_I64:
-      out->type = VMIR_SCALAR_INT; out->as.i64 = vmir_read_i(p, s->size); return true;
+      out->type = VMIR_SCALAR_INT; out->as.i64 = vmir_read_i(p, size); return true;
     case VMIR_KIND_F32: {
       float f;
       memcpy(&f, p, 4);
@@ -97,6 +101,11 @@ static inline bool vmir_read_scalar(const vmir_shape *s, const uint8_t *p, vmir_
       return true;
     default: return false;
   }
+}
+
+/* Copies a scalar out of the value; false when the kind is not a scalar. */
+static inline __attribute__((always_inline)) bool vmir_read_scalar(const vmir_shape *s, const uint8_t *p, vmir_scalar *out) {
+  return vmir_read_scalar_as(s->kind, s->size, p, out);
 }
 
 /* Length of a string, bytes, list, array or map; false for other kinds. */

@@ -34,16 +34,7 @@ static const char *const section_names[SECTIONS] = {"strings", "predicates",
 
 /* ---- encoding ---------------------------------------------------------------- */
 
-static void put_varint(vmir_buf *out, uint64_t v) {
-  uint8_t bytes[10];
-  size_t n = 0;
-  do {
-    uint8_t byte = v & 0x7f;
-    v >>= 7;
-    bytes[n++] = byte | (v ? 0x80 : 0);
-  } while (v);
-  vmir_buf_append(out, bytes, n);
-}
+static void put_varint(vmir_buf *out, uint64_t v) { vmir_buf_put_uleb128(out, v); }
 
 /* Zigzag: small magnitudes of either sign stay short. Written without
  * shifting a negative value, which C leaves implementation-defined. */

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "vmir/program.h"
+#include "util/error_set.h"
 
 typedef struct bblock {
   vmir_insn *insns;
@@ -80,12 +81,10 @@ static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 static void set_error_v(vmir_error *err, vmir_status code, int32_t proc,
                         int32_t block, int32_t insn, const char *fmt,
                         va_list ap) {
-  vmir_error_clear(err);
-  err->code = code;
+  vmir_error_setv(err, code, fmt, ap);
   err->proc = proc;
   err->block = block;
   err->insn = insn;
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
 }
 
 __attribute__((format(printf, 6, 7)))

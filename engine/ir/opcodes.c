@@ -38,6 +38,17 @@ const vmir_op_info *vmir_op_info_of(uint32_t op) {
   return op < VMIR_OP_COUNT ? &op_table[op] : NULL;
 }
 
+vmir_op_input vmir_op_input_of(uint32_t op) {
+  static const struct { const char *prefix; vmir_op_input input; } families[] = {
+      {"json-", VMIR_OP_INPUT_JSON}, {"msgpack-", VMIR_OP_INPUT_MSGPACK},
+      {"event-", VMIR_OP_INPUT_EVENTS}};
+  if (op >= VMIR_OP_COUNT || op_table[op].family != VMIR_FAMILY_LEXING) return VMIR_OP_INPUT_NONE;
+  for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+    if (strncmp(op_table[op].name, families[i].prefix, strlen(families[i].prefix)) == 0)
+      return families[i].input;
+  return VMIR_OP_INPUT_NONE;
+}
+
 /* A linear scan: the table has about a hundred rows and lookups happen only
  * while loading text, never while executing. */
 int vmir_op_by_name(const char *name, size_t len) {

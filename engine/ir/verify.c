@@ -15,6 +15,7 @@
  * Work is bounded by the instruction count plus a step budget, so hostile
  * programs (cycles, recursion, huge jump tables) terminate quickly. */
 #include "vmir/verify.h"
+#include "util/error_set.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -103,12 +104,9 @@ static vmir_status fail_plain(vmir_error *err, vmir_status code,
 
 static vmir_status fail_plain(vmir_error *err, vmir_status code,
                               const char *fmt, ...) {
-  if (!err) return code;
-  vmir_error_clear(err);
-  err->code = code;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  vmir_error_setv(err, code, fmt, ap);
   va_end(ap);
   return code;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "shape/shape_internal.h"
+#include "util/error_set.h"
 
 #define LEAF(k, nm, T)                                                        \
   { .kind = (k), .name = (nm), .size = (uint32_t)sizeof(T),                   \
@@ -250,12 +251,9 @@ bool vmir_ptrmap_get(const vmir_ptrmap *m, const void *key, uint32_t *val) {
 
 vmir_status vmir_shape__fail(vmir_error *err, vmir_status code,
                              const char *fmt, ...) {
-  if (!err) return code;
-  vmir_error_clear(err);
-  err->code = code;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  vmir_error_setv(err, code, fmt, ap);
   va_end(ap);
   return code;
 }

@@ -55,16 +55,7 @@ typedef struct idctx {
 
 /* ---- Byte encoding ------------------------------------------------------ */
 
-static void put_uleb(vmir_buf *b, uint64_t v) {
-  uint8_t tmp[10];
-  size_t n = 0;
-  do {
-    uint8_t byte = v & 0x7f;
-    v >>= 7;
-    tmp[n++] = (uint8_t)(byte | (v ? 0x80 : 0));
-  } while (v);
-  vmir_buf_append(b, tmp, n);
-}
+static void put_uleb(vmir_buf *b, uint64_t v) { vmir_buf_put_uleb128(b, v); }
 
 /* Zigzag keeps small negative discriminants short. */
 static uint64_t zigzag(int64_t v) {
@@ -548,14 +539,8 @@ static void feed(hasher *hs, const void *p, size_t n) {
 }
 
 static void feed_uleb(hasher *hs, uint64_t v) {
-  uint8_t tmp[10];
-  size_t n = 0;
-  do {
-    uint8_t byte = v & 0x7f;
-    v >>= 7;
-    tmp[n++] = (uint8_t)(byte | (v ? 0x80 : 0));
-  } while (v);
-  feed(hs, tmp, n);
+  uint8_t tmp[VMIR_ULEB128_MAX];
+  feed(hs, tmp, vmir_uleb128(tmp, v));
 }
 
 typedef struct emit_frame {

@@ -93,3 +93,18 @@ char *vmir_buf_take(vmir_buf *b, size_t *len_out) {
   vmir_buf_init(b);
   return out;
 }
+
+size_t vmir_uleb128(uint8_t out[VMIR_ULEB128_MAX], uint64_t v) {
+  size_t n = 0;
+  do {
+    uint8_t byte = v & 0x7f;
+    v >>= 7;
+    out[n++] = (uint8_t)(byte | (v ? 0x80 : 0));
+  } while (v);
+  return n;
+}
+
+void vmir_buf_put_uleb128(vmir_buf *b, uint64_t v) {
+  uint8_t tmp[VMIR_ULEB128_MAX];
+  vmir_buf_append(b, tmp, vmir_uleb128(tmp, v));
+}

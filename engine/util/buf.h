@@ -22,6 +22,12 @@ void vmir_buf_printf(vmir_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Appends a JSON-escaped, double-quoted string. */
 void vmir_buf_put_json_string(vmir_buf *b, const char *s, size_t n);
+/* Unsigned LEB128, shortest form: writes v into out (up to
+ * VMIR_ULEB128_MAX bytes) and returns the length. The one LEB128 writer of
+ * the library (binary IR, shape ids). */
+#define VMIR_ULEB128_MAX 10
+size_t vmir_uleb128(uint8_t out[VMIR_ULEB128_MAX], uint64_t v);
+void vmir_buf_put_uleb128(vmir_buf *b, uint64_t v);
 /* Hands the bytes (NUL-terminated) to the caller; NULL if an allocation
  * failed. The buffer is reset. */
 char *vmir_buf_take(vmir_buf *b, size_t *len_out);

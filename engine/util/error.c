@@ -1,7 +1,11 @@
 #include "vmir/error.h"
 
+#include <stdarg.h>
+
 #include <stdio.h>
 #include <string.h>
+
+#include "util/error_set.h"
 
 void vmir_error_clear(vmir_error *err) {
   if (!err) return;
@@ -55,4 +59,20 @@ size_t vmir_error_format(const vmir_error *err, char *buf, size_t cap) {
   }
 #undef PUT
   return n;
+}
+
+vmir_status vmir_error_setv(vmir_error *err, vmir_status code, const char *fmt, va_list ap) {
+  if (!err) return code;
+  vmir_error_clear(err);
+  err->code = code;
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  return code;
+}
+
+vmir_status vmir_error_set(vmir_error *err, vmir_status code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vmir_error_setv(err, code, fmt, ap);
+  va_end(ap);
+  return code;
 }

@@ -1,45 +1,50 @@
-/* Fused decode: lexing builtins and build actions run their engine
- * implementations directly (no interpreter dispatch), with the branches of
- * two-way lexing ops chained to the target code.
- * t[impl format.parse.hotpath-jit-eligibility] */
+/* Decode: one stencil per lexing opcode, each inlining its kernel
+ * (exec/ops_lex.h) with the branches chained to the targets' code; and
+ * one per build action (exec/ops_build.h). No dispatch on the opcode at
+ * run time. t[impl format.parse.hotpath-jit-eligibility] */
 #include "stencil.h"
 
-#define LEX_CALL()                                                        \
-  if (UNLIKELY(!vm->dec)) DEOPT_CHECK();                                      \
-  const vmir_executable *exe = shapes->exe;                                   \
-  uint32_t pc = PC, next = pc + 1;                                            \
-  vm->pc = pc;                                                                \
-  vmir_status st = vmir_lex_op(exe, vm, &exe->code[pc], &next, scratch->err); \
-  if (UNLIKELY(st != VMIR_OK)) return st;
+/* Lexing and build ops need the decode state (the interpreter reports its
+ * absence). */
+#define NEED_DECODE() \
+  if (UNLIKELY(!vm->dec)) DEOPT_CHECK()
 
-/* A lexing op that does not branch. */
-STENCIL vmir_stencil_lex(STENCIL_ARGS) {
-  LEX_CALL()
-  if (LIKELY(next == pc + 1)) CONTINUE();
-  DISPATCH(next);
-}
+/* Falls through: CONTINUE = the next instruction. */
+#define LEX_PLAIN(OP, name)                                                   \
+  STENCIL vmir_stencil_lex_##name(STENCIL_ARGS) {                             \
+    NEED_DECODE();                                                            \
+    KERNEL_CTX;                                                               \
+    RUN(vmir_op_##name(k));                                                   \
+    CONTINUE();                                                               \
+  }
+/* Two-way: TARGET = the first block operand, CONTINUE = the second. */
+#define LEX_BRANCH(OP, name)                                                  \
+  STENCIL vmir_stencil_lex_##name(STENCIL_ARGS) {                             \
+    NEED_DECODE();                                                            \
+    KERNEL_CTX;                                                               \
+    bool first;                                                               \
+    RUN(vmir_op_##name(k, &first));                                           \
+    if (first) GOTO_TARGET();                                                 \
+    CONTINUE();                                                               \
+  }
+/* Many-way or computed: through the pc table. */
+#define LEX_DISPATCH(OP, name)                                                \
+  STENCIL vmir_stencil_lex_##name(STENCIL_ARGS) {                             \
+    NEED_DECODE();                                                            \
+    KERNEL_CTX;                                                               \
+    uint32_t next = PC + 1;                                                   \
+    RUN(vmir_op_##name(k, &shapes->exe->code[PC], &next));                    \
+    DISPATCH(next);                                                           \
+  }
+VMIR_LEX_OPS(LEX_PLAIN, LEX_BRANCH, LEX_DISPATCH)
 
-/* A two-way lexing op: A = first target pc (its code: TARGET), B = second
- * target pc (its code: CONTINUE). */
-STENCIL vmir_stencil_lex_branch(STENCIL_ARGS) {
-  LEX_CALL()
-  if (next == OPERAND_A) GOTO_TARGET();
-  if (LIKELY(next == OPERAND_B)) CONTINUE();
-  DISPATCH(next);
-}
-
-/* A many-way lexing op (peek-token, switch-key): through the pc table. */
-STENCIL vmir_stencil_lex_dispatch(STENCIL_ARGS) {
-  LEX_CALL()
-  DISPATCH(next);
-}
-
-STENCIL vmir_stencil_build(STENCIL_ARGS) {
-  if (UNLIKELY(!vm->dec)) DEOPT_CHECK();
-  const vmir_executable *exe = shapes->exe;
-  uint32_t pc = PC;
-  vm->pc = pc;
-  vmir_status st = vmir_build_action(exe, vm, &exe->code[pc], scratch->err);
-  if (UNLIKELY(st != VMIR_OK)) return st;
-  CONTINUE();
-}
+/* A build action: A and B = its operands. */
+#define BUILD_STENCIL(OP, name)                                               \
+  STENCIL vmir_stencil_build_##name(STENCIL_ARGS) {                           \
+    NEED_DECODE();                                                            \
+    vm->pc = PC;                                                              \
+    vmir_status st = vmir_build_##name(shapes->exe, vm, OPERAND_A, OPERAND_B, scratch->err); \
+    if (UNLIKELY(st != VMIR_OK)) return st;                                   \
+    CONTINUE();                                                               \
+  }
+VMIR_BUILD_OPS(BUILD_STENCIL)

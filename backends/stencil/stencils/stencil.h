@@ -24,9 +24,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "backend.h"
+#include "jit/backend.h"
+#include "exec/ops.h"
 #include "exec/value_access.h"
-#include "helpers.h"
+#include "jit/helpers.h"
 
 #if !defined(__clang__) || !__has_attribute(preserve_none) || !__has_attribute(musttail)
 #error "stencils need clang (19 or later): preserve_none and musttail"
@@ -97,23 +98,22 @@ static inline __attribute__((always_inline)) uint64_t vmir_launder(uint64_t v) {
 
 #define CUR (&vm->path[vm->path_depth - 1])
 
-/* Pushes a path entry; false (nothing changed) when the stack is full and
- * cannot grow: the caller deopts and the interpreter reports the limit. */
-ALWAYS_INLINE bool push_entry(vmir_vm_state *vm, const uint8_t *addr, const vmir_shape *shape,
-                              vmir_segment seg, uint64_t index, uint32_t variant) {
-  uint32_t level = vmir_vm_entry_level(CUR, seg, index);
-  /* past the document's depth limit: the interpreter reports it */
-  if (UNLIKELY(vm->doc_depth_limit && level > vm->doc_depth_limit)) return false;
-  if (UNLIKELY(vm->path_depth == vm->path_cap) && !vmir_vm_grow_path(vm)) return false;
-  vmir_path_entry *e = &vm->path[vm->path_depth++];
-  e->level = level;
-  e->addr = addr;
-  e->shape = shape;
-  e->segment = seg;
-  e->index = index;
-  e->variant = variant;
-  return true;
-}
+/* ---- op kernels (exec/ops.h) ---------------------------------------------------
+ * A stencil instantiates its op's kernel with report = false: a failed
+ * check deopts here (the interpreter re-runs the instruction and reports
+ * it), a failure after an effect returns the kernel's error. */
+#define KERNEL_CTX                                                            \
+  vmir_op_ctx kc_ = {.exe = shapes->exe, .vm = vm, .err = scratch->err,      \
+                     .pc = PC, .report = false};                              \
+  vmir_op_ctx *k = &kc_
+#define RUN(call)                                                             \
+  do {                                                                        \
+    vmir_status kst_ = (call);                                                \
+    if (UNLIKELY(kst_ != VMIR_OK)) {                                          \
+      if (kst_ == VMIR_OP_CHECK) DEOPT_CHECK();                               \
+      return kst_;                                                            \
+    }                                                                         \
+  } while (0)
 
 /* ---- sinks -------------------------------------------------------------------
  * Emission stencils come in two variants: through sink->ops, or calling
@@ -121,23 +121,8 @@ ALWAYS_INLINE bool push_entry(vmir_vm_state *vm, const uint8_t *addr, const vmir
  * variants, entered only behind the sink guard). Sinks get values and
  * string views, never an address inside the user's value.
  * t[impl format.exec.no-pointer-leak] */
-typedef vmir_status (*sink_len_fn)(vmir_sink *, uint64_t);
-typedef vmir_status (*sink_name_fn)(vmir_sink *, vmir_str);
-typedef vmir_status (*sink_scalar_fn)(vmir_sink *, const vmir_scalar *);
-typedef vmir_status (*sink_end_fn)(vmir_sink *);
-
 #define SINK_FN(type, member, direct) \
   ((direct) ? (type)(uintptr_t)HOLE(_JIT_SINK_FN) : ((vmir_sink *)io)->ops->member)
-
-/* After a sink call: an error becomes the interpreter's execution error. */
-#define SINK_CHECK(st_expr)                                                   \
-  do {                                                                        \
-    vmir_status st_ = (st_expr);                                              \
-    if (UNLIKELY(st_ != VMIR_OK)) {                                           \
-      vm->pc = PC;                                                            \
-      return vmir_jit_sink_failed(shapes->exe, vm, scratch->err, st_);        \
-    }                                                                         \
-  } while (0)
 
 /* Defines stencil NAME and NAME_direct from one body that uses `direct`. */
 #define EMIT_STENCIL(name, ...)                                               \

@@ -118,6 +118,12 @@ char *vmir_jit_stats_text(const vmir_executable *exe, size_t *len_out);
 /* Drops every code cache entry no executable holds. */
 void vmir_jit_cache_clear(void);
 
+/* Stops the background compile thread, if one runs: a compile in progress
+ * is finished and published, queued ones are dropped (their executables
+ * stay interpreted until they compile again). The thread starts again on
+ * the next background compile. */
+void vmir_jit_shutdown(void);
+
 /* ---- test hooks ----------------------------------------------------------
  * For conformance tests and fuzzers; they change behaviour, not results. */
 
@@ -131,6 +137,11 @@ void vmir_jit_test_perturb_guards(uint32_t guard_mask);
 /* Compiles this opcode to a deopt exit as if the backend did not support
  * it (-1: none). Part of the cache key. */
 void vmir_jit_test_unsupported_op(int64_t op);
+/* Every compile first sleeps delay_ms (a slow backend), or with
+ * VMIR_JIT_TEST_HOLD waits until the hook is set to something else; with
+ * background, every compile runs on the background thread. 0, false: off. */
+#define VMIR_JIT_TEST_HOLD UINT32_MAX
+void vmir_jit_test_slow_compile(uint32_t delay_ms, bool background);
 
 #ifdef __cplusplus
 }

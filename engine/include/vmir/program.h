@@ -77,6 +77,16 @@ typedef struct vmir_op_info {
 
 /* Static description of an opcode; NULL for an out-of-range value. */
 const vmir_op_info *vmir_op_info_of(uint32_t op);
+/* The input a lexing opcode reads, from its row in the opcode table (the
+ * json-/msgpack-/event- families): how a decode program's input format is
+ * known without listing opcodes by number. */
+typedef enum vmir_op_input {
+  VMIR_OP_INPUT_NONE = 0,    /* reads no input, or any (cursor-*, switch-*) */
+  VMIR_OP_INPUT_JSON,
+  VMIR_OP_INPUT_MSGPACK,
+  VMIR_OP_INPUT_EVENTS       /* the event batch of unfused decode */
+} vmir_op_input;
+vmir_op_input vmir_op_input_of(uint32_t op);
 /* Opcode by text name; returns -1 when unknown. */
 int vmir_op_by_name(const char *name, size_t len);
 const char *vmir_program_kind_name(vmir_program_kind kind);

@@ -69,6 +69,11 @@ typedef struct vmir_sink_ops {
   vmir_status (*end)(vmir_sink *sink);
 } vmir_sink_ops;
 
+/* The members of vmir_sink_ops in order, for code that treats each
+ * callback alike (the JIT's sink guard, code cache key and direct calls):
+ * one list instead of one per place. X(member) */
+#define VMIR_SINK_CALLBACKS(X) X(begin_struct) X(begin_seq) X(begin_map) X(field_name) X(scalar) X(end)
+
 struct vmir_sink {
   vmir_sink_kind kind;
   const vmir_sink_ops *ops;

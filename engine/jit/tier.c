@@ -1,6 +1,6 @@
 /* Tiering: per-executable state, promotion, guarded entry into generated
  * code, deoptimisation back into the interpreter. */
-#include "runtime/tier.h"
+#include "jit/tier.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,12 +8,37 @@
 #include <time.h>
 
 #include "exec/interp.h"
-#include "runtime_internal.h"
+#include "jit/caps.h"
+#include "jit/jit_internal.h"
 #include "vmir/text.h"
 
 vmir_counters vmir_jit_global_counters;
 
 /* ---- the tiering state of an executable --------------------------------------- */
+
+static void tier_free(vmir_tier_hook *hook) {
+  struct vmir_tier *t = (struct vmir_tier *)hook;
+  /* A compile for this executable in flight: a queued one is dropped, a
+   * running one is waited for (it reads the executable). */
+  pthread_mutex_lock(&t->lock);
+  if (t->queued && vmir_background_cancel(t->queued)) {
+    vmir_compile_job *job = t->queued;
+    t->queued = NULL;
+    t->compiling = false;
+    pthread_mutex_unlock(&t->lock);
+    vmir_cache_unclaim(&job->key);
+    free(job);
+    pthread_mutex_lock(&t->lock);
+  }
+  while (t->compiling) pthread_cond_wait(&t->compiled, &t->lock);
+  pthread_mutex_unlock(&t->lock);
+  vmir_cache_release(t->bound);
+  pthread_cond_destroy(&t->compiled);
+  pthread_mutex_destroy(&t->lock);
+  free(t->identity);
+  free(t->deopts_by_pc);
+  free(t);
+}
 
 static struct vmir_tier *tier_new(const vmir_executable *exe) {
   struct vmir_tier *t = calloc(1, sizeof *t);
@@ -25,6 +50,13 @@ static struct vmir_tier *tier_new(const vmir_executable *exe) {
     free(t);
     return NULL;
   }
+  if (pthread_cond_init(&t->compiled, NULL) != 0) {
+    pthread_mutex_destroy(&t->lock);
+    free(t->deopts_by_pc);
+    free(t);
+    return NULL;
+  }
+  t->hook.release = tier_free;
   t->root_id = vmir_shape_id(exe->root);
   atomic_init(&t->fast_gen, 0); /* generations start at 1: no fast path yet */
   atomic_init(&t->fast_until, 0);
@@ -34,40 +66,21 @@ static struct vmir_tier *tier_new(const vmir_executable *exe) {
 /* The executable's tiering state, created on its first run (NULL when out
  * of memory: the run is then interpreted). */
 static struct vmir_tier *tier_of(vmir_executable *exe) {
-  struct vmir_tier *t = atomic_load_explicit(&exe->tier, memory_order_acquire);
-  if (t) return t;
+  vmir_tier_hook *t = atomic_load_explicit(&exe->tier, memory_order_acquire);
+  if (t) return (struct vmir_tier *)t;
   struct vmir_tier *fresh = tier_new(exe);
   if (!fresh) return NULL;
-  if (atomic_compare_exchange_strong(&exe->tier, &t, fresh)) return fresh;
-  vmir_tier_free(fresh);
-  return t;
-}
-
-void vmir_tier_free(struct vmir_tier *t) {
-  if (!t) return;
-  vmir_cache_release(t->bound);
-  pthread_mutex_destroy(&t->lock);
-  free(t->identity);
-  free(t->deopts_by_pc);
-  free(t);
+  if (atomic_compare_exchange_strong(&exe->tier, &t, &fresh->hook)) return fresh;
+  tier_free(&fresh->hook);
+  return (struct vmir_tier *)t;
 }
 
 /* Facts about the program that decide what code may assume, and its
  * identity for the cache; once per executable. */
 static bool program_facts(struct vmir_tier *t, const vmir_executable *exe) {
   if (t->facts) return true;
-  const vmir_program *p = exe->program;
-  bool sink_kind = p->kind == VMIR_PROGRAM_ENCODE || p->kind == VMIR_PROGRAM_DECODE;
-  for (uint32_t i = 0; i < p->insn_count; i++) {
-    const vmir_op_info *info = vmir_op_info_of(p->insns[i].op);
-    if (sink_kind && info && info->family == VMIR_FAMILY_EMISSION) t->emits = true;
-    if (p->insns[i].op == VMIR_OP_BRANCH_PRED) {
-      int64_t pi = p->insns[i].operand[0];
-      if (pi >= 0 && (uint64_t)pi < p->predicate_count && p->predicates[pi].test == VMIR_PRED_HOST)
-        t->host_predicates = true;
-    }
-  }
-  t->identity = vmir_program_encode_binary(p, &t->identity_len);
+  t->uses = vmir_jit_program_uses(exe->program);
+  t->identity = vmir_program_encode_binary(exe->program, &t->identity_len);
   if (!t->identity) return false;
   t->facts = true;
   return true;
@@ -79,83 +92,126 @@ static uint64_t now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* The capabilities this run provides. */
-static uint32_t run_caps(const vmir_vm_state *vm, const void *io) {
-  uint32_t caps = 0;
-  if (vm->sink && io == vm->sink) caps |= vmir_cap_of_sink_kind(vm->sink->kind);
-  if (vm->env && vm->env->host_predicate) caps |= VMIR_CAP_HOST_PREDICATE;
-  return caps;
+/* ---- promotion: compiling off the lock ------------------------------------------
+ * A run that finds the executable due for promotion claims the compile
+ * (per executable: t->compiling; per cache key: vmir_cache_lookup_or_claim,
+ * so two executables of one program never compile the same code twice at
+ * once), then compiles with no lock held: other runs of the executable go
+ * on in the interpreter meanwhile. The claiming run compiles itself and
+ * uses the code at once; a backend that asks for it (or the test hook)
+ * compiles on the background thread instead (jit/background.c) and the
+ * code is bound for the runs after. */
+
+/* Prepares the compile this run is due for. Caller holds t->lock. Returns
+ * a job (the caller compiles it, or queues it), or NULL: the code came
+ * from the cache (now bound), or someone compiles it, or a failure was
+ * counted. */
+static vmir_compile_job *claim(struct vmir_tier *t, const vmir_executable *exe,
+                               const vmir_vm_state *vm, const void *io, uint64_t runs_before) {
+  const vmir_backend *b = t->snap.backend;
+  vmir_compile_job *job = calloc(1, sizeof *job);
+  bool facts = program_facts(t, exe);
+  if (!job || !facts) {
+    free(job);
+    /* t[impl format.exec.jit-compile-failure-fallback] */
+    VMIR_COUNT(t, compile_failures, 1);
+    t->failures++;
+    if (t->failures >= t->snap.max_failures) t->gave_up = true;
+    else t->retry_at = runs_before + t->snap.backoff;
+    return NULL;
+  }
+  job->tier = t;
+  job->generation = t->generation;
+  job->runs_before = runs_before;
+  job->req = (vmir_jit_request){.exe = exe, .options = t->snap.options};
+  /* Assume only what the program can use and the backend can exploit. */
+  vmir_jit_assume(&job->req.assume, exe->program, t->uses, b->capabilities, &job->req.options, vm,
+                  io);
+  job->backend = b;
+  job->key = (vmir_cache_key){.identity = t->identity, .identity_len = t->identity_len,
+                              .executor_abi = VMIR_ABI_VERSION, .assume = job->req.assume,
+                              .backend = b, .options = job->req.options};
+  vmir_cache_key_hash(&job->key);
+  vmir_cache_claim c;
+  vmir_cache_entry *e = vmir_cache_lookup_or_claim(&job->key, &c);
+  if (c != VMIR_CACHE_CLAIMED) {
+    free(job);
+    if (e) {
+      VMIR_COUNT(t, cache_hits, 1);
+      VMIR_COUNT(t, promotions, 1);
+      t->bound = e;
+    }
+    return NULL;
+  }
+  VMIR_COUNT(t, cache_misses, 1);
+  t->compiling = true;
+  return job;
 }
 
-/* Compiles (or finds in the cache) code for this run's assumptions and
- * binds it. Caller holds t->lock. */
-static void promote(struct vmir_tier *t, const vmir_executable *exe, const vmir_vm_state *vm,
-                    const void *io, uint64_t runs_before) {
-  const vmir_backend *b = t->snap.backend;
-  const vmir_program *p = exe->program;
-  vmir_jit_request req = {.exe = exe, .options = t->snap.options};
-  req.assume.root_shape_id = p->shape_id;
-  req.assume.program_abi = p->abi;
-  bool facts = program_facts(t, exe);
-  if (facts) {
-    /* Assume only what the program can use and the backend can exploit. */
-    uint32_t caps = run_caps(vm, io);
-    uint32_t want = 0;
-    if (t->emits && !(req.options.flags & VMIR_JIT_FLAG_NO_SINK_DIRECT)) want |= caps & VMIR_CAP_SINK_ANY;
-    if (t->host_predicates) want |= caps & VMIR_CAP_HOST_PREDICATE;
-    want &= b->capabilities;
-    req.assume.caps = want;
-    if (want & VMIR_CAP_SINK_ANY) req.assume.sink = *vm->sink->ops;
+/* Compiles the job with no lock held. */
+void vmir_tier_compile(vmir_compile_job *job) {
+  uint64_t t0 = now_ns();
+  /* The slow-compile test hook: a delay, or held until released. */
+  uint32_t delay_ms = vmir_jit_test_compile_delay_ms();
+  while (delay_ms) {
+    uint32_t step = delay_ms == VMIR_JIT_TEST_HOLD ? 1 : delay_ms;
+    struct timespec ts = {.tv_sec = step / 1000, .tv_nsec = (long)(step % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    delay_ms = delay_ms == VMIR_JIT_TEST_HOLD ? vmir_jit_test_compile_delay_ms() : 0;
   }
-  vmir_cache_key key = {.identity = t->identity, .identity_len = t->identity_len,
-                        .executor_abi = VMIR_ABI_VERSION, .assume = req.assume, .backend = b,
-                        .options = req.options};
-  vmir_cache_entry *e = NULL;
-  if (facts) {
-    vmir_cache_key_hash(&key);
-    e = vmir_cache_lookup(&key);
-  }
-  if (e) {
-    VMIR_COUNT(t, cache_hits, 1);
+  if (vmir_jit_take_injected_failure()) {
+    job->status = VMIR_E_UNSUPPORTED;
+    snprintf(job->why, sizeof job->why, "compile failure injected by a test hook");
   } else {
-    char why[256] = "";
-    vmir_jit_code *code = NULL;
-    vmir_status st;
-    uint64_t t0 = now_ns();
-    if (facts) VMIR_COUNT(t, cache_misses, 1);
-    if (!facts) {
-      st = VMIR_E_NOMEM;
-      snprintf(why, sizeof why, "out of memory for the program identity");
-    } else if (vmir_jit_take_injected_failure()) {
-      st = VMIR_E_UNSUPPORTED;
-      snprintf(why, sizeof why, "compile failure injected by a test hook");
-    } else {
-      st = b->compile(&req, &code, why, sizeof why);
-    }
-    uint64_t dt = now_ns() - t0;
-    if (st != VMIR_OK || !code) {
-      /* t[impl format.exec.jit-compile-failure-fallback]: counted, backed
-       * off, and this run (like every run until a retry succeeds) is
-       * interpreted with the same results. */
-      VMIR_COUNT(t, compile_failures, 1);
-      t->failures++;
-      if (t->failures >= t->snap.max_failures) {
-        t->gave_up = true;
-      } else {
-        uint64_t wait = t->snap.backoff << (t->failures - 1 < 20 ? t->failures - 1 : 20);
-        t->retry_at = runs_before + wait;
-      }
-      return;
-    }
-    code->compile_ns = dt;
-    VMIR_COUNT(t, compiles, 1);
-    VMIR_COUNT(t, compile_ns, dt);
-    VMIR_COUNT(t, code_bytes, code->code_size);
-    e = vmir_cache_insert(&key, code);
-    if (!e) return;
+    job->status = job->backend->compile(&job->req, &job->code, job->why, sizeof job->why);
   }
-  VMIR_COUNT(t, promotions, 1);
-  t->bound = e;
+  job->compile_ns = now_ns() - t0;
+}
+
+/* Publishes the job's outcome: the code goes into the cache and, unless
+ * the configuration changed meanwhile, is bound; a failure is counted and
+ * backed off. Frees the job. */
+void vmir_tier_finish(vmir_compile_job *job) {
+  struct vmir_tier *t = job->tier;
+  vmir_cache_entry *e = NULL;
+  bool ok = job->status == VMIR_OK && job->code;
+  if (ok) {
+    job->code->compile_ns = job->compile_ns;
+    VMIR_COUNT(t, compiles, 1);
+    VMIR_COUNT(t, compile_ns, job->compile_ns);
+    VMIR_COUNT(t, code_bytes, job->code->code_size);
+    e = vmir_cache_insert(&job->key, job->code);
+  } else if (job->code) {
+    job->backend->release(job->code);
+  }
+  vmir_cache_unclaim(&job->key);
+  pthread_mutex_lock(&t->lock);
+  bool current = job->generation == t->generation;
+  if (!ok && current) {
+    /* t[impl format.exec.jit-compile-failure-fallback]: counted, backed
+     * off, and the runs meanwhile are interpreted with the same results. */
+    VMIR_COUNT(t, compile_failures, 1);
+    t->failures++;
+    if (t->failures >= t->snap.max_failures) {
+      t->gave_up = true;
+    } else {
+      uint64_t wait = t->snap.backoff << (t->failures - 1 < 20 ? t->failures - 1 : 20);
+      t->retry_at = job->runs_before + wait;
+    }
+  } else if (!ok) {
+    VMIR_COUNT(t, compile_failures, 1);
+  }
+  if (e && current && !t->bound) {
+    VMIR_COUNT(t, promotions, 1);
+    t->bound = e;
+    e = NULL;
+  }
+  t->compiling = false;
+  if (t->queued == job) t->queued = NULL;
+  pthread_cond_broadcast(&t->compiled);
+  pthread_mutex_unlock(&t->lock);
+  vmir_cache_release(e);
+  free(job);
 }
 
 /* The code to run this execution with (a reference for the caller), or
@@ -179,13 +235,14 @@ static vmir_cache_entry *acquire(struct vmir_tier *t, const vmir_executable *exe
   }
   /* t[impl format.exec.promotion-threshold]: only once `threshold`
    * executions have run (0: before the first). */
-  if (!t->bound && t->snap.backend && runs_before >= t->snap.threshold && !t->gave_up &&
-      runs_before >= t->retry_at)
-    promote(t, exe, vm, io, runs_before);
+  vmir_compile_job *job = NULL;
+  if (!t->bound && !t->compiling && t->snap.backend && runs_before >= t->snap.threshold &&
+      !t->gave_up && runs_before >= t->retry_at)
+    job = claim(t, exe, vm, io, runs_before);
   vmir_cache_entry *e = t->bound;
   if (e) {
     vmir_cache_ref(e);
-  } else {
+  } else if (!job && !t->compiling) {
     /* Until when runs can skip the lock: the threshold or the retry point,
      * never when there is no backend or compiling was given up. */
     uint64_t until = !t->snap.backend || t->gave_up ? UINT64_MAX
@@ -194,6 +251,27 @@ static vmir_cache_entry *acquire(struct vmir_tier *t, const vmir_executable *exe
     atomic_store_explicit(&t->fast_until, until, memory_order_relaxed);
     atomic_store_explicit(&t->fast_gen, t->generation, memory_order_release);
   }
+  bool background = job && (job->backend->background_compile || vmir_jit_test_background());
+  if (background) t->queued = job;
+  pthread_mutex_unlock(&t->lock);
+  if (!job) return e;
+  if (background) {
+    if (!vmir_background_submit(job)) {
+      /* No worker thread: compile here after all. */
+      pthread_mutex_lock(&t->lock);
+      t->queued = NULL;
+      pthread_mutex_unlock(&t->lock);
+      vmir_tier_compile(job);
+      vmir_tier_finish(job);
+    }
+    return NULL;
+  }
+  vmir_tier_compile(job);
+  vmir_tier_finish(job);
+  /* This run uses what it compiled. */
+  pthread_mutex_lock(&t->lock);
+  e = t->bound;
+  if (e) vmir_cache_ref(e);
   pthread_mutex_unlock(&t->lock);
   return e;
 }
@@ -267,7 +345,7 @@ vmir_status vmir_tier_run(vmir_executable *exe, vmir_vm_state *vm, const void *r
 
   const vmir_program *p = exe->program;
   vmir_shape_context ctx = {.root = shape, .root_shape_id = shape_id_of(t, exe, shape),
-                            .program_abi = p->abi, .caps = run_caps(vm, io), .exe = exe};
+                            .program_abi = p->abi, .caps = vmir_jit_run_caps(vm, io), .exe = exe};
   uint32_t perturb = vmir_jit_perturbed_guards();
   if (perturb) {
     if (perturb & (1u << VMIR_JIT_GUARD_SHAPE_ID)) ctx.root_shape_id ^= 1;

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime_internal.h"
+#include "jit/guards.h"
+#include "jit/jit_internal.h"
 
 /* Live entries beyond this evict the least recently inserted one that no
  * executable holds. */
@@ -23,6 +24,9 @@ struct vmir_cache_entry {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static vmir_cache_entry *head;   /* most recent first */
 static size_t count;
+/* Keys being compiled right now (entries without code, never in `head`):
+ * at most one compile per key at a time. */
+static vmir_cache_entry *claims;
 
 static uint64_t mix(uint64_t h, uint64_t v) {
   /* FNV-1a over the 8 bytes of v. */
@@ -45,12 +49,9 @@ void vmir_cache_key_hash(vmir_cache_key *k) {
   h = mix(h, k->assume.program_abi);
   h = mix(h, k->assume.caps);
   const vmir_sink_ops *s = &k->assume.sink;
-  h = mix(h, (uint64_t)(uintptr_t)s->begin_struct);
-  h = mix(h, (uint64_t)(uintptr_t)s->begin_seq);
-  h = mix(h, (uint64_t)(uintptr_t)s->begin_map);
-  h = mix(h, (uint64_t)(uintptr_t)s->field_name);
-  h = mix(h, (uint64_t)(uintptr_t)s->scalar);
-  h = mix(h, (uint64_t)(uintptr_t)s->end);
+#define MIX_CALLBACK(m) h = mix(h, (uint64_t)(uintptr_t)s->m);
+  VMIR_SINK_CALLBACKS(MIX_CALLBACK)
+#undef MIX_CALLBACK
   h = mix(h, (uint64_t)(uintptr_t)k->backend);
   h = mix(h, k->options.flags);
   h = mix(h, (uint64_t)k->options.force_deopt_pc);
@@ -58,17 +59,11 @@ void vmir_cache_key_hash(vmir_cache_key *k) {
   k->hash = h;
 }
 
-static bool same_sink(const vmir_sink_ops *a, const vmir_sink_ops *b) {
-  return a->begin_struct == b->begin_struct && a->begin_seq == b->begin_seq &&
-         a->begin_map == b->begin_map && a->field_name == b->field_name && a->scalar == b->scalar &&
-         a->end == b->end;
-}
-
 static bool key_equal(const vmir_cache_key *a, const vmir_cache_key *b) {
   return a->hash == b->hash && a->identity_len == b->identity_len &&
          a->executor_abi == b->executor_abi && a->assume.root_shape_id == b->assume.root_shape_id &&
          a->assume.program_abi == b->assume.program_abi && a->assume.caps == b->assume.caps &&
-         same_sink(&a->assume.sink, &b->assume.sink) && a->backend == b->backend &&
+         vmir_jit_same_sink_ops(&a->assume.sink, &b->assume.sink) && a->backend == b->backend &&
          a->options.flags == b->options.flags &&
          a->options.force_deopt_pc == b->options.force_deopt_pc &&
          a->options.unsupported_op == b->options.unsupported_op &&
@@ -100,17 +95,56 @@ static void unlink_entry(vmir_cache_entry *e) {
   }
 }
 
+static vmir_cache_entry *find(vmir_cache_entry *list, const vmir_cache_key *key) {
+  for (vmir_cache_entry *e = list; e; e = e->next)
+    if (key_equal(&e->key, key)) return e;
+  return NULL;
+}
+
 vmir_cache_entry *vmir_cache_lookup(const vmir_cache_key *key) {
   pthread_mutex_lock(&lock);
-  vmir_cache_entry *found = NULL;
-  for (vmir_cache_entry *e = head; e; e = e->next) {
-    if (!key_equal(&e->key, key)) continue;
-    vmir_cache_ref(e);
-    found = e;
+  vmir_cache_entry *found = find(head, key);
+  if (found) vmir_cache_ref(found);
+  pthread_mutex_unlock(&lock);
+  return found;
+}
+
+vmir_cache_entry *vmir_cache_lookup_or_claim(const vmir_cache_key *key, vmir_cache_claim *claim) {
+  *claim = VMIR_CACHE_BUSY;
+  vmir_cache_entry *c = calloc(1, sizeof *c);
+  uint8_t *id = malloc(key->identity_len ? key->identity_len : 1);
+  pthread_mutex_lock(&lock);
+  vmir_cache_entry *found = find(head, key);
+  if (found) {
+    vmir_cache_ref(found);
+    *claim = VMIR_CACHE_HIT;
+  } else if (!find(claims, key) && c && id) {
+    memcpy(id, key->identity, key->identity_len);
+    c->key = *key;
+    c->key.identity = id;
+    c->next = claims;
+    claims = c;
+    c = NULL;
+    id = NULL;
+    *claim = VMIR_CACHE_CLAIMED;
+  }
+  pthread_mutex_unlock(&lock);
+  free(c);
+  free(id);
+  return found;
+}
+
+void vmir_cache_unclaim(const vmir_cache_key *key) {
+  vmir_cache_entry *dead = NULL;
+  pthread_mutex_lock(&lock);
+  for (vmir_cache_entry **p = &claims; *p; p = &(*p)->next) {
+    if (!key_equal(&(*p)->key, key)) continue;
+    dead = *p;
+    *p = dead->next;
     break;
   }
   pthread_mutex_unlock(&lock);
-  return found;
+  if (dead) destroy(dead);
 }
 
 vmir_cache_entry *vmir_cache_insert(const vmir_cache_key *key, vmir_jit_code *code) {

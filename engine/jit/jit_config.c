@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime_internal.h"
+#include "jit/jit_internal.h"
 
 #define DEFAULT_MAX_FAILURES 3u
 #define DEFAULT_BACKOFF 16u
@@ -21,16 +21,17 @@ static uint32_t forced_unavailable;   /* bit i: backend i */
 static int64_t unsupported_op = -1;
 static _Atomic uint32_t injected_failures;
 static _Atomic uint32_t perturbed;
+static _Atomic uint32_t compile_delay_ms;
+static _Atomic bool compile_background;
 
 /* Names a configuration may use: the built-in backends, the ones this
  * build may lack, and the two policies. Returns the name's static spelling
  * (configurations keep that pointer, never the caller's), or NULL. */
 static const char *known_name(const char *name) {
-  static const char *const names[] = {"auto", "none", "stencil", "llvm", "gccjit"};
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (strcmp(name, names[i]) == 0) return names[i];
-  const vmir_backend *b = vmir_backend_find(name);
-  return b ? b->name : NULL;
+  static const char *const policies[] = {"auto", "none"};
+  for (size_t i = 0; i < sizeof policies / sizeof policies[0]; i++)
+    if (strcmp(name, policies[i]) == 0) return policies[i];
+  return vmir_backend_known_name(name);
 }
 
 static bool usable(size_t i) {
@@ -105,10 +106,12 @@ vmir_status vmir_jit_configure(const vmir_jit_config *c, vmir_error *err) {
   vmir_jit_config d = c ? *c : vmir_jit_config_default();
   if (d.backend && !known_name(d.backend)) {
     if (err) {
+      char names[128];
+      vmir_backend_known_list(names, sizeof names);
       vmir_error_clear(err);
       err->code = VMIR_E_USAGE;
-      snprintf(err->message, sizeof err->message,
-               "unknown JIT backend '%.40s' (auto, none, stencil, llvm, gccjit)", d.backend);
+      snprintf(err->message, sizeof err->message, "unknown JIT backend '%.40s' (auto, none, %s)",
+               d.backend, names);
     }
     return VMIR_E_USAGE;
   }
@@ -204,4 +207,17 @@ void vmir_jit_test_unsupported_op(int64_t op) {
   unsupported_op = op;
   refresh();
   pthread_mutex_unlock(&lock);
+}
+
+void vmir_jit_test_slow_compile(uint32_t delay_ms, bool background) {
+  atomic_store(&compile_delay_ms, delay_ms);
+  atomic_store(&compile_background, background);
+}
+
+uint32_t vmir_jit_test_compile_delay_ms(void) {
+  return atomic_load_explicit(&compile_delay_ms, memory_order_relaxed);
+}
+
+bool vmir_jit_test_background(void) {
+  return atomic_load_explicit(&compile_background, memory_order_relaxed);
 }

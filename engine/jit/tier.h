@@ -1,9 +1,9 @@
-/* The tiering runtime's entry for the engine: vmir_encode and the decode
- * entry points call vmir_tier_run where they used to call the interpreter.
+/* The tiering runtime's entry: the public entry points (encode_api.c,
+ * decode_api.c) call vmir_tier_run over a VM state the executor prepared.
  * It runs the executable's generated code when it has (or now earns) some,
  * and the interpreter otherwise, on deopt, and on compile failure. */
-#ifndef VMIR_RUNTIME_TIER_H
-#define VMIR_RUNTIME_TIER_H
+#ifndef VMIR_JIT_TIER_H
+#define VMIR_JIT_TIER_H
 
 #include "exec/executable.h"
 #include "exec/vm_state.h"
@@ -13,8 +13,5 @@
  * the decode state. Same results as vmir_interp_run. */
 vmir_status vmir_tier_run(vmir_executable *exe, vmir_vm_state *vm, const void *root,
                           const vmir_shape *shape, void *io, vmir_error *err);
-
-/* Releases an executable's tiering state (its code reference included). */
-void vmir_tier_free(struct vmir_tier *tier);
 
 #endif

@@ -44,7 +44,7 @@ enum {
   (VMIR_CAP_SINK_JSON | VMIR_CAP_SINK_MSGPACK | VMIR_CAP_SINK_RECORDER |   \
    VMIR_CAP_SINK_EVENTS | VMIR_CAP_SINK_CUSTOM)
 
-/* The capability bit of a sink kind. */
+/* The capability bit of a sink kind (jit/caps.c). */
 uint32_t vmir_cap_of_sink_kind(vmir_sink_kind kind);
 
 /* ---- the entry ABI ----------------------------------------------------------
@@ -154,6 +154,11 @@ typedef struct vmir_backend {
   vmir_status (*compile)(const vmir_jit_request *req, vmir_jit_code **out, char *why,
                          size_t why_cap);
   void (*release)(vmir_jit_code *code);
+  /* Compile on the layer's background thread (for a backend whose compile
+   * takes milliseconds): the run that promotes, like every other run, goes
+   * on in the interpreter, and the code is used once ready. false: the
+   * promoting run compiles (off every lock) and uses the code at once. */
+  bool background_compile;
 } vmir_backend;
 
 /* The backends built into this library, in preference order ("auto" picks
@@ -162,5 +167,10 @@ typedef struct vmir_backend {
 size_t vmir_backend_count(void);
 const vmir_backend *vmir_backend_at(size_t i);
 const vmir_backend *vmir_backend_find(const char *name);
+/* Every backend name the project knows (jit/backends.def), built in or
+ * not: its static spelling, or NULL. */
+const char *vmir_backend_known_name(const char *name);
+/* The known names as "stencil, llvm, gccjit" for messages. */
+void vmir_backend_known_list(char *out, size_t cap);
 
 #endif

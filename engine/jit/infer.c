@@ -1,6 +1,6 @@
 /* Shape inference over the executable's CFG: a worklist over blocks with
  * a small stack of shapes (the proc-local path stack) at each block start. */
-#include "infer.h"
+#include "jit/infer.h"
 
 #include <stdlib.h>
 #include <string.h>

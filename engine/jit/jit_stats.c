@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "exec/executable.h"
-#include "runtime_internal.h"
+#include "jit/jit_internal.h"
 #include "util/buf.h"
 
 void vmir_counters_read(const vmir_counters *c, vmir_jit_stats *o) {
@@ -36,7 +36,9 @@ void vmir_jit_stats_get(vmir_jit_stats *out) {
 void vmir_jit_stats_reset(void) { vmir_counters_clear(&vmir_jit_global_counters); }
 
 static struct vmir_tier *tier_peek(const vmir_executable *exe) {
-  return exe ? atomic_load_explicit(&((vmir_executable *)exe)->tier, memory_order_acquire) : NULL;
+  return exe ? (struct vmir_tier *)atomic_load_explicit(&((vmir_executable *)exe)->tier,
+                                                        memory_order_acquire)
+             : NULL;
 }
 
 void vmir_jit_executable_stats(const vmir_executable *exe, vmir_jit_stats *out) {

@@ -1,15 +1,15 @@
 /* State shared by the tiering runtime's files: the process-wide
  * configuration snapshot, counters, the code cache and per-executable
  * tiering state. */
-#ifndef VMIR_RUNTIME_INTERNAL_H
-#define VMIR_RUNTIME_INTERNAL_H
+#ifndef VMIR_JIT_INTERNAL_H
+#define VMIR_JIT_INTERNAL_H
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "backend.h"
+#include "jit/backend.h"
 #include "vmir/jit.h"
 
 /* ---- counters --------------------------------------------------------------- */
@@ -77,6 +77,12 @@ typedef struct vmir_cache_entry vmir_cache_entry;
 void vmir_cache_key_hash(vmir_cache_key *key);
 /* A live entry for the key, with a reference for the caller; NULL on miss. */
 vmir_cache_entry *vmir_cache_lookup(const vmir_cache_key *key);
+/* A live entry (HIT, with a reference), or else the right to compile the
+ * key (CLAIMED: the caller compiles, inserts and unclaims), or BUSY:
+ * another thread compiles it now (or no memory for the claim). */
+typedef enum vmir_cache_claim { VMIR_CACHE_HIT, VMIR_CACHE_CLAIMED, VMIR_CACHE_BUSY } vmir_cache_claim;
+vmir_cache_entry *vmir_cache_lookup_or_claim(const vmir_cache_key *key, vmir_cache_claim *claim);
+void vmir_cache_unclaim(const vmir_cache_key *key);
 /* Inserts freshly compiled code (the cache takes it over) and returns the
  * entry with a reference for the caller; NULL when out of memory (the code
  * is then released). */
@@ -90,8 +96,41 @@ void vmir_cache_release(vmir_cache_entry *e);
 bool vmir_cache_invalidate(vmir_cache_entry *e);
 size_t vmir_cache_entry_count(void);
 
+/* ---- compiles ----------------------------------------------------------------- */
+
+/* One compile: prepared under the tier's lock, run with no lock held (by
+ * the run that claimed it or the background thread), then published. */
+typedef struct vmir_compile_job {
+  struct vmir_tier *tier;
+  const vmir_backend *backend;
+  vmir_jit_request req;
+  vmir_cache_key key;            /* identity: the tier's (alive while it is) */
+  uint64_t generation;           /* configuration it was prepared under */
+  uint64_t runs_before;
+  vmir_status status;
+  vmir_jit_code *code;
+  uint64_t compile_ns;
+  char why[256];
+  struct vmir_compile_job *next; /* background queue */
+} vmir_compile_job;
+
+void vmir_tier_compile(vmir_compile_job *job);
+void vmir_tier_finish(vmir_compile_job *job);
+
+/* The background compile thread (jit/background.c), started on first use.
+ * submit: false when no thread can be started (compile in place). cancel:
+ * true when the job was still queued (now removed, not run). */
+bool vmir_background_submit(vmir_compile_job *job);
+bool vmir_background_cancel(vmir_compile_job *job);
+
+/* Test hooks (jit_config.c): a delay before every compile, and every
+ * compile on the background thread. */
+uint32_t vmir_jit_test_compile_delay_ms(void);
+bool vmir_jit_test_background(void);
+
 /* ---- per-executable tiering state ----------------------------------------------- */
 struct vmir_tier {
+  vmir_tier_hook hook;            /* first: the executable frees through it */
   /* Lock-free fast path for runs that stay on the interpreter: while the
    * configuration generation is fast_gen, runs before the fast_until-th
    * neither promote nor have code (fast_until is stored first, fast_gen
@@ -101,13 +140,15 @@ struct vmir_tier {
   uint64_t generation;           /* of `snap` */
   vmir_jit_snapshot snap;
   vmir_cache_entry *bound;       /* code in use (a reference), or NULL */
+  bool compiling;                /* a compile for it is in flight */
+  struct vmir_compile_job *queued; /* ... on the background thread */
+  pthread_cond_t compiled;       /* signalled when compiling ends */
   uint32_t failures;             /* compile failures under this snapshot */
   uint64_t retry_at;             /* executions before compiling again */
   bool gave_up;
   /* Program facts, computed at the first compile. */
   bool facts;
-  bool emits;                    /* has emission ops that reach a sink */
-  bool host_predicates;          /* has host predicate branches */
+  uint32_t uses;                 /* capabilities the program could use */
   uint8_t *identity;
   size_t identity_len;
   /* Root shape ids for the shape guard (ids hash the whole graph). */

@@ -1,0 +1,2 @@
+/* Fixture: the executor including the old tiering runtime. */
+#include "runtime/tier.h"

@@ -1,0 +1,2 @@
+/* Fixture: the JIT layer including a backend's file. */
+#include "stencil/patch.h"

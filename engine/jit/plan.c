@@ -1,0 +1,62 @@
+/* The per-op plan (plan.h). */
+#include "jit/plan.h"
+
+#include <stdlib.h>
+
+#include "jit/guards.h"
+#include "jit/infer.h"
+
+bool vmir_jit_plan_init(vmir_jit_plan *plan, const vmir_jit_request *req) {
+  const vmir_executable *exe = req->exe;
+  uint32_t flags = req->options.flags;
+  vmir_program_kind kind = exe->program->kind;
+  *plan = (vmir_jit_plan){.req = req, .exe = exe};
+  plan->generic_only = flags & VMIR_JIT_FLAG_GENERIC_ONLY;
+  plan->io_is_sink = kind == VMIR_PROGRAM_ENCODE || kind == VMIR_PROGRAM_DECODE;
+  plan->sink_direct = (req->assume.caps & VMIR_CAP_SINK_ANY) &&
+                      vmir_jit_sink_ops_complete(&req->assume.sink) &&
+                      !(flags & VMIR_JIT_FLAG_NO_SINK_DIRECT);
+  plan->host_hook = req->assume.caps & VMIR_CAP_HOST_PREDICATE;
+  if (!plan->generic_only && !(flags & VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE)) {
+    uint32_t n = exe->program->insn_count;
+    const vmir_shape **shapes = malloc((n ? n : 1) * sizeof *shapes);
+    /* Inference is only an optimisation: without it every op is planned
+     * against an unknown shape. */
+    if (shapes && vmir_stencil_infer_shapes(exe, shapes)) plan->shapes = shapes;
+    else free(shapes);
+  }
+  return true;
+}
+
+void vmir_jit_plan_free(vmir_jit_plan *plan) {
+  free((void *)plan->shapes);
+  plan->shapes = NULL;
+}
+
+vmir_jit_op_plan vmir_jit_plan_op(const vmir_jit_plan *plan, uint32_t pc) {
+  const vmir_jit_options *o = &plan->req->options;
+  const vmir_xinsn *x = &plan->exe->code[pc];
+  if (o->force_deopt_pc == (int64_t)pc)
+    return (vmir_jit_op_plan){VMIR_JIT_OP_DEOPT, VMIR_DEOPT_FORCED};
+  const vmir_op_info *info = vmir_op_info_of(x->op);
+  if (!info || o->unsupported_op == (int64_t)x->op)
+    return (vmir_jit_op_plan){VMIR_JIT_OP_DEOPT, VMIR_DEOPT_UNSUPPORTED};
+  if (plan->generic_only) return (vmir_jit_op_plan){VMIR_JIT_OP_GENERIC, VMIR_DEOPT_NONE};
+  /* Emission where io is no sink: the interpreter reports the misuse. */
+  if (info->family == VMIR_FAMILY_EMISSION && !plan->io_is_sink)
+    return (vmir_jit_op_plan){VMIR_JIT_OP_GENERIC, VMIR_DEOPT_NONE};
+  /* A host predicate without the assumed hook: the interpreter checks. */
+  if (x->op == VMIR_OP_BRANCH_PRED && !plan->host_hook &&
+      plan->exe->program->predicates[x->a].test == VMIR_PRED_HOST)
+    return (vmir_jit_op_plan){VMIR_JIT_OP_GENERIC, VMIR_DEOPT_NONE};
+  /* Lexing and build ops need a decode state: not in encode programs. */
+  if ((info->family == VMIR_FAMILY_LEXING || info->family == VMIR_FAMILY_BUILD) &&
+      plan->exe->program->kind == VMIR_PROGRAM_ENCODE)
+    return (vmir_jit_op_plan){VMIR_JIT_OP_GENERIC, VMIR_DEOPT_NONE};
+  return (vmir_jit_op_plan){VMIR_JIT_OP_SPECIALISED, VMIR_DEOPT_NONE};
+}
+
+uint32_t vmir_jit_plan_caps(const vmir_jit_plan *plan) {
+  return (plan->sink_direct ? plan->req->assume.caps & VMIR_CAP_SINK_ANY : 0) |
+         (plan->host_hook ? VMIR_CAP_HOST_PREDICATE : 0);
+}

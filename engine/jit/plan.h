@@ -1,0 +1,63 @@
+/* The per-op plan every backend follows. For each instruction the layer
+ * decides, from the request (options, test hooks, assumptions), one of:
+ *   specialised  the backend emits its own code for the op (it may still
+ *                choose the generic path for an op it does not specialise);
+ *   generic      the one-step slow path: the instruction runs through the
+ *                interpreter (vmir_interp_step) and execution continues at
+ *                the pc it leaves;
+ *   deopt exit   the code stops there and the interpreter resumes at that
+ *                pc (the forced-deopt debug knob, the unsupported-op test
+ *                hook, an opcode the table does not know).
+ * Backends never read the flags or hooks themselves, so all of them obey
+ * them alike. t[impl format.exec.no-ub-on-unsupported-case] */
+#ifndef VMIR_JIT_PLAN_H
+#define VMIR_JIT_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "jit/backend.h"
+
+typedef enum vmir_jit_op_kind {
+  VMIR_JIT_OP_SPECIALISED = 0,
+  VMIR_JIT_OP_GENERIC,
+  VMIR_JIT_OP_DEOPT
+} vmir_jit_op_kind;
+
+typedef struct vmir_jit_op_plan {
+  vmir_jit_op_kind kind;
+  vmir_deopt_reason reason;          /* of a deopt exit */
+} vmir_jit_op_plan;
+
+/* What holds for the whole compile. */
+typedef struct vmir_jit_plan {
+  const vmir_jit_request *req;
+  const vmir_executable *exe;
+  /* Shape of the current value at each pc where it is one known shape
+   * (jit/infer.h), or NULL: none inferred (flags, or out of memory). */
+  const vmir_shape **shapes;
+  /* Emission calls the assumed sink's callbacks directly (the sink
+   * capability is assumed, every callback is present, and the options
+   * allow it); else through sink->ops. */
+  bool sink_direct;
+  /* Host predicate branches call the hook without checking for it (the
+   * capability is assumed, so the entry guard checked it). */
+  bool host_hook;
+  /* Every instruction on the generic path (VMIR_JIT_FLAG_GENERIC_ONLY). */
+  bool generic_only;
+  /* io is a sink: emission is specialisable (encode, unfused parse). */
+  bool io_is_sink;
+} vmir_jit_plan;
+
+/* Fills the plan for req; false when out of memory (nothing to free). */
+bool vmir_jit_plan_init(vmir_jit_plan *plan, const vmir_jit_request *req);
+void vmir_jit_plan_free(vmir_jit_plan *plan);
+
+/* The plan of instruction pc. */
+vmir_jit_op_plan vmir_jit_plan_op(const vmir_jit_plan *plan, uint32_t pc);
+
+/* The capabilities the code really assumes under this plan (a subset of
+ * req->assume.caps): what its entry guard checks. */
+uint32_t vmir_jit_plan_caps(const vmir_jit_plan *plan);
+
+#endif
