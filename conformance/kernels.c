@@ -1,0 +1,340 @@
+/* The format kernels against their oracles: the JSON number lexer against
+ * the previous lexer (format/reference.h) and strtod, shortest float
+ * printing against the previous exact-integer method and against strtod
+ * reading it back, the string scanner against the previous scanner.
+ *
+ * Each test draws a sample of random and edge-case inputs: VMIR_KERNEL_SAMPLES
+ * per test (default 1000000 over the suite; set it to e.g. 300000000 for the
+ * full run, which takes hours: scripts/kernel-check). The seed is fixed
+ * unless VMIR_KERNEL_SEED is set, so a failure names an input that repeats. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format/json_lex.h"
+#include "format/reference.h"
+#include "harness.h"
+#include "sink/sink_internal.h"
+#include "util/arena.h"
+
+static uint64_t rng_state;
+
+static uint64_t next_random(void) {
+  /* splitmix64: small, fast and good enough to spread test inputs. */
+  uint64_t z = (rng_state += UINT64_C(0x9E3779B97F4A7C15));
+  z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+  return z ^ (z >> 31);
+}
+
+static uint64_t samples(uint64_t fallback) {
+  const char *s = getenv("VMIR_KERNEL_SAMPLES");
+  return s && *s ? strtoull(s, NULL, 10) : fallback;
+}
+
+static void seed(void) {
+  const char *s = getenv("VMIR_KERNEL_SEED");
+  rng_state = s && *s ? strtoull(s, NULL, 10) : UINT64_C(20261206);
+}
+
+static double double_of(uint64_t bits) {
+  double d;
+  memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+static uint64_t bits_of(double d) {
+  uint64_t b;
+  memcpy(&b, &d, sizeof b);
+  return b;
+}
+
+/* A random finite double: uniform bits, or near powers of two and ten, or
+ * small integers and short decimals, the shapes real documents carry. */
+static double random_double(void) {
+  uint64_t r = next_random();
+  switch (r & 7) {
+    case 0: return (double)(int64_t)(next_random() >> (r >> 3 & 63)) / 1000.0;
+    case 1: return ldexp(1.0, (int)(next_random() % 2098) - 1074) * (1 + (double)((r >> 8) & 3));
+    case 2: return double_of(next_random() & ((UINT64_C(1) << 52) - 1)); /* subnormal */
+    default: {
+      uint64_t b;
+      do b = next_random(); while (((b >> 52) & 0x7FF) == 0x7FF);
+      return double_of(b);
+    }
+  }
+}
+
+/* ---- number lexing -------------------------------------------------------- */
+
+static vmir_arena arena;
+
+static void setup(void) { vmir_arena_init(&arena, VMIR_ARENA_UNLIMITED); }
+static void teardown(void) { vmir_arena_free(&arena); }
+
+/* Lexes `text` with the kernel and the reference: same status, same value
+ * (bit for bit), same end position, same message. */
+static void same_number(const char *text, size_t len) {
+  vmir_source a, b;
+  vmir_scalar va, vb;
+  vmir_error ea, eb;
+  vmir_source_init(&a, text, len, VMIR_SOURCE_TEXT);
+  vmir_source_init(&b, text, len, VMIR_SOURCE_TEXT);
+  vmir_error_clear(&ea);
+  vmir_error_clear(&eb);
+  memset(&va, 0, sizeof va);
+  memset(&vb, 0, sizeof vb);
+  vmir_status sa = vmir_json_lex_number(&a, &arena, &va, &ea);
+  vmir_status sb = vmir_json_lex_number_reference(&b, &arena, &vb, &eb);
+  ck_assert_msg(sa == sb, "'%.*s': status %d, reference %d", (int)len, text, sa, sb);
+  if (sa != VMIR_OK) {
+    ck_assert_msg(strcmp(ea.message, eb.message) == 0, "'%.*s': '%s' vs '%s'", (int)len, text,
+                  ea.message, eb.message);
+    return;
+  }
+  ck_assert_msg(a.pos == b.pos, "'%.*s': end %zu, reference %zu", (int)len, text, a.pos, b.pos);
+  ck_assert_msg(va.type == vb.type, "'%.*s': type %d, reference %d", (int)len, text, va.type,
+                vb.type);
+  if (va.type == VMIR_SCALAR_FLOAT) {
+    ck_assert_msg(bits_of(va.as.f64) == bits_of(vb.as.f64), "'%.*s': %a, reference %a",
+                  (int)len, text, va.as.f64, vb.as.f64);
+    /* And strtod, the correctly rounded answer from the C library. */
+    char tmp[512];
+    if (len < sizeof tmp) {
+      memcpy(tmp, text, len);
+      tmp[len] = 0;
+      ck_assert_msg(bits_of(va.as.f64) == bits_of(strtod(tmp, NULL)), "'%s': %a, strtod %a", tmp,
+                    va.as.f64, strtod(tmp, NULL));
+    }
+  } else {
+    ck_assert_msg(va.as.u64 == vb.as.u64, "'%.*s' differs from the reference", (int)len, text);
+  }
+}
+
+static void same_number_text(const char *text) { same_number(text, strlen(text)); }
+
+START_TEST(test_number_edge_cases) {
+  static const char *cases[] = {
+      "0", "-0", "0.0", "-0.0", "1", "-1", "9", "10", "12345678", "123456789", "1234567812345678",
+      "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+      "-9223372036854775809", "18446744073709551615", "18446744073709551616",
+      "99999999999999999999", "100000000000000000000", "00", "01", "-", "-a", "1.", "1.e5",
+      ".5", "1e", "1e+", "1e-", "1E5", "1e+5", "1e-5", "0.1", "0.2", "0.3", "1.5", "2.5",
+      "9007199254740993", "9007199254740993.0", "9007199254740993e0", "4.9e-324", "5e-324",
+      "2.4703282292062327e-324", "2.4703282292062328e-324", "2.2250738585072011e-308",
+      "2.2250738585072014e-308", "1.7976931348623157e308", "1.7976931348623158e308",
+      "1.7976931348623159e308", "1e309", "1e-400", "1e400", "-1e400", "123456789012345678901234567890",
+      "0.000000000000000000000000000000000000000001", "1.00000000000000011102230246251565404236316680908203125",
+      "1.00000000000000011102230246251565404236316680908203124",
+      "1.00000000000000011102230246251565404236316680908203126",
+      "7.2057594037927933e16", "3.0517578125e-05", "8.98846567431158e307",
+      "179769313486231570000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "000000000000000000000000000000000000000000000000000000000000.0",
+      "1e1000000000000", "1e-1000000000000", "0e1000", "12.34e-5x", "1.2.3", "1e5e5", "-01",
+      "1234567890123456789.5", "0.12345678901234567890123", "123456781234567812345678.0e-10",
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) same_number_text(cases[i]);
+}
+END_TEST
+
+/* Every double printed three ways (shortest, %.17g, a random precision),
+ * plus random digit strings with random exponents: the kernel agrees with
+ * the reference and strtod. */
+START_TEST(test_number_random) {
+  seed();
+  uint64_t count = samples(250000);
+  char text[128];
+  for (uint64_t i = 0; i < count; i++) {
+    double v = random_double();
+    if (next_random() & 1) v = -v;
+    switch (i % 4) {
+      case 0: snprintf(text, sizeof text, "%.17g", v); break;
+      case 1: snprintf(text, sizeof text, "%.*e", (int)(next_random() % 25), v); break;
+      case 2: {
+        size_t n = vmir_sink_format_float(text, v, false);
+        text[n] = 0;
+        break;
+      }
+      default: {
+        /* Digits, an optional fraction and exponent, no double behind them. */
+        size_t n = 0;
+        int digits = 1 + (int)(next_random() % 30);
+        text[n++] = (char)('1' + next_random() % 9);
+        for (int k = 1; k < digits; k++) text[n++] = (char)('0' + next_random() % 10);
+        if (next_random() & 1) {
+          text[n++] = '.';
+          int frac = 1 + (int)(next_random() % 25);
+          for (int k = 0; k < frac; k++) text[n++] = (char)('0' + next_random() % 10);
+        }
+        n += (size_t)snprintf(text + n, sizeof text - n, "e%d", (int)(next_random() % 700) - 350);
+        break;
+      }
+    }
+    /* JSON has no "inf" and no leading '+': those stay reference-checked
+     * errors like any other bad token. */
+    same_number_text(text);
+  }
+}
+END_TEST
+
+/* Exact halfway points between neighbouring doubles, and their neighbours
+ * one digit away: the cases where rounding is hardest. */
+START_TEST(test_number_halfway) {
+  seed();
+  uint64_t count = samples(250000) / 4;
+  char text[1200];
+  for (uint64_t i = 0; i < count; i++) {
+    uint64_t b = next_random() % (UINT64_C(0x7FE) << 52);
+    double lo = double_of(b), hi = double_of(b + 1);
+    /* The midpoint printed exactly: %.*e with enough digits is exact. */
+    long double mid = ((long double)lo + (long double)hi) / 2;
+    int n = snprintf(text, sizeof text, "%.*Le", (int)(next_random() % 40) + 17, mid);
+    same_number(text, (size_t)n);
+  }
+}
+END_TEST
+
+/* ---- float printing ---------------------------------------------------------- */
+
+static void same_float_text(double v, bool is_f32) {
+  char got[VMIR_FLOAT_TEXT_MAX + 1], want[VMIR_FLOAT_TEXT_MAX + 1];
+  size_t gn = vmir_sink_format_float(got, v, is_f32);
+  size_t wn = vmir_sink_format_float_reference(want, v, is_f32);
+  got[gn] = want[wn] = 0;
+  ck_assert_msg(gn == wn && memcmp(got, want, gn) == 0, "%a%s: '%s', reference '%s'", v,
+                is_f32 ? " (f32)" : "", got, want);
+  double back = is_f32 ? (double)strtof(got, NULL) : strtod(got, NULL);
+  double exact = is_f32 ? (double)(float)v : v;
+  ck_assert_msg(bits_of(back) == bits_of(exact), "%a: '%s' reads back as %a", v, got, back);
+}
+
+START_TEST(test_print_edge_cases) {
+  static const double cases[] = {
+      0.0, -0.0, 1.0, 0.1, 0.2, 0.3, 1.5, 1e21, 1e22, 1e23, 1e-7, 1e-6, 123456789.125,
+      5e-324, 1e-323, 1.5e-323, 2.2250738585072009e-308, 2.2250738585072014e-308,
+      1.7976931348623157e308, 9007199254740993.0, 9007199254740992.0, 4.35e-10, 0.3e-323,
+      1.0 / 3, 2.0 / 3, 100.0 / 3, 5e-310, 1e300, 1e-300, 65.613616999999977,
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    same_float_text(cases[i], false);
+    same_float_text(-cases[i], false);
+    if (isfinite((float)cases[i])) same_float_text(cases[i], true);
+  }
+  /* Every power of two (the lopsided intervals) and its neighbours. */
+  for (int e = -1074; e <= 1023; e++) {
+    double p = ldexp(1.0, e);
+    same_float_text(p, false);
+    same_float_text(nextafter(p, 0), false);
+    same_float_text(nextafter(p, INFINITY), false);
+  }
+  for (int e = -149; e <= 127; e++) {
+    float p = ldexpf(1.0f, e);
+    same_float_text(p, true);
+    same_float_text(nextafterf(p, 0), true);
+  }
+  /* Every subnormal double with a tiny significand. */
+  for (uint64_t c = 1; c < 4096; c++) {
+    same_float_text(double_of(c), false);
+    uint32_t fb = (uint32_t)c;
+    float f;
+    memcpy(&f, &fb, sizeof f);
+    same_float_text(f, true);
+  }
+}
+END_TEST
+
+START_TEST(test_print_random) {
+  seed();
+  uint64_t count = samples(250000);
+  for (uint64_t i = 0; i < count; i++) {
+    double v = random_double();
+    same_float_text(v, false);
+    /* %.17g round trip, the other classic oracle. */
+    char text[40];
+    snprintf(text, sizeof text, "%.17g", v);
+    ck_assert(bits_of(strtod(text, NULL)) == bits_of(v));
+    uint32_t fb = (uint32_t)next_random();
+    if (((fb >> 23) & 0xFF) != 0xFF) {
+      float f;
+      memcpy(&f, &fb, sizeof f);
+      same_float_text(f, true);
+    }
+  }
+}
+END_TEST
+
+/* ---- string scanning ---------------------------------------------------------- */
+
+/* Scans `text` (which starts with '"') with the kernel and the reference:
+ * same status, bounds, decoded length, escape flag, message. */
+static void same_string(const uint8_t *text, size_t len) {
+  vmir_source a, b;
+  vmir_json_string sa_, sb_;
+  vmir_error ea, eb;
+  vmir_source_init(&a, text, len, VMIR_SOURCE_TEXT);
+  vmir_source_init(&b, text, len, VMIR_SOURCE_TEXT);
+  vmir_error_clear(&ea);
+  vmir_error_clear(&eb);
+  vmir_status sa = vmir_json_scan_string(&a, &sa_, &ea);
+  vmir_status sb = vmir_json_scan_string_reference(&b, &sb_, &eb);
+  ck_assert_msg(sa == sb, "status %d, reference %d (%zu bytes)", sa, sb, len);
+  if (sa != VMIR_OK) {
+    ck_assert_msg(strcmp(ea.message, eb.message) == 0, "'%s' vs '%s'", ea.message, eb.message);
+    return;
+  }
+  ck_assert(a.pos == b.pos && sa_.start == sb_.start && sa_.end == sb_.end);
+  ck_assert(sa_.decoded_len == sb_.decoded_len && sa_.escaped == sb_.escaped);
+}
+
+START_TEST(test_string_random) {
+  seed();
+  uint64_t count = samples(250000) / 4;
+  static const char *pieces[] = {"a", "bc", "\\n", "\\\"", "\\u00e9", "\\ud83d\\ude00", "\\ud83d",
+                                 "\\udc00", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc0\xaf",
+                                 "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x80", "\x1f", "\\x", "\\u12",
+                                 "\xe2\x82", "0123456789abcdef", " ", "\xf0\x9f\x98"};
+  uint8_t text[600];
+  for (uint64_t i = 0; i < count; i++) {
+    size_t n = 0;
+    text[n++] = '"';
+    int parts = (int)(next_random() % 40);
+    for (int k = 0; k < parts && n < 500; k++) {
+      uint64_t r = next_random();
+      if (r % 16 == 0) {
+        text[n++] = (uint8_t)(r >> 8); /* any byte at all */
+      } else {
+        const char *p = pieces[(r >> 8) % (sizeof pieces / sizeof pieces[0])];
+        /* Mostly the valid pieces, so that scans get long. */
+        if ((r >> 20) % 4 != 0 && (strchr(p, '\x80') || strchr(p, '\x1f') || strstr(p, "\\x")))
+          p = "plain";
+        size_t pl = strlen(p);
+        memcpy(text + n, p, pl);
+        n += pl;
+      }
+    }
+    if (next_random() % 8) text[n++] = '"';
+    same_string(text, n);
+  }
+}
+END_TEST
+
+static Suite *kernels_suite(void) {
+  Suite *s = suite_create("kernels");
+  TCase *tc = tcase_create("kernels");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 0);
+  tcase_add_test(tc, test_number_edge_cases);
+  tcase_add_test(tc, test_number_random);
+  tcase_add_test(tc, test_number_halfway);
+  tcase_add_test(tc, test_print_edge_cases);
+  tcase_add_test(tc, test_print_random);
+  tcase_add_test(tc, test_string_random);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) { return vmir_test_run(kernels_suite(), "kernels"); }

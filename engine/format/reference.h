@@ -1,0 +1,28 @@
+/* The previous, simpler implementations of the format kernels, kept as
+ * test oracles: the conformance kernel tests and the kernel fuzz target
+ * compare the fast kernels with these on every input. Built into the
+ * test-only library vmir_reference (engine/meson.build), never into
+ * libvmir. */
+#ifndef VMIR_FORMAT_REFERENCE_H
+#define VMIR_FORMAT_REFERENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "format/json_internal.h"
+
+/* vmir_json_lex_number, digit by digit, with strtod for what Clinger's
+ * fast path cannot decide. */
+vmir_status vmir_json_lex_number_reference(vmir_source *src, vmir_arena *arena,
+                                           vmir_scalar *out, vmir_error *err);
+
+/* vmir_sink_format_float by exact 128-bit interval arithmetic, with printf
+ * and strtod outside its range. */
+size_t vmir_sink_format_float_reference(char *out, double value, bool is_f32);
+
+/* vmir_json_scan_string, sixteen bytes at a time to the first byte that is
+ * not plain ASCII, UTF-8 checked one sequence at a time. */
+vmir_status vmir_json_scan_string_reference(vmir_source *src, vmir_json_string *s,
+                                            vmir_error *err);
+
+#endif
