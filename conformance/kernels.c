@@ -15,6 +15,8 @@
 
 #include "format/json_lex.h"
 #include "format/reference.h"
+#include "format/string_blocks.h"
+#include "format/utf8.h"
 #include "harness.h"
 #include "sink/sink_internal.h"
 #include "util/arena.h"
@@ -322,6 +324,52 @@ START_TEST(test_string_random) {
 }
 END_TEST
 
+/* The UTF-8 block kernel against the byte-wise validator: every 3 bytes that
+ * start with a non-ASCII one, around the first block boundary,
+ * then random mixes of valid and broken sequences. */
+static void same_utf8(const uint8_t *s, size_t n) {
+  size_t bad = 0;
+  bool want = vmir_utf8_validate_bytes(s, n, &bad);
+  ck_assert_msg(vmir_utf8_valid_blocks(s, n) == want, "%zu bytes: block kernel says %d", n, !want);
+}
+
+START_TEST(test_utf8_blocks) {
+  if (!vmir_string_blocks_available()) return;
+  uint8_t buf[96];
+  memset(buf, 'a', sizeof buf);
+  for (uint32_t v = 0; v < (1u << 23); v++) {
+    size_t at = 29 + v % 5; /* straddles the first block boundary */
+    memset(buf + 29, 'a', 8);
+    buf[at] = (uint8_t)(0x80 | v >> 16); /* every non-ASCII first byte */
+    buf[at + 1] = (uint8_t)(v >> 8);
+    buf[at + 2] = (uint8_t)v;
+    same_utf8(buf, 38 + v % 3);
+  }
+  seed();
+  uint64_t count = samples(250000) / 4;
+  static const char *pieces[] = {"a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc0\xaf",
+                                 "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x80", "\xe2\x82", "\xef\xbf\xbf",
+                                 "\xf4\x8f\xbf\xbf", "0123456789abcdef", "\xf0\x9f\x98", "\xe0\xa0\x80"};
+  uint8_t text[600];
+  for (uint64_t i = 0; i < count; i++) {
+    size_t n = 0;
+    int parts = (int)(next_random() % 60);
+    for (int k = 0; k < parts && n < 500; k++) {
+      uint64_t r = next_random();
+      const char *p = pieces[r % (sizeof pieces / sizeof pieces[0])];
+      if ((r >> 20) % 8 != 0 && (p[0] == '\x80' || !strcmp(p, "\xc0\xaf") || !strcmp(p, "\xe2\x82") ||
+                                 !strcmp(p, "\xed\xa0\x80") || !strcmp(p, "\xf4\x90\x80\x80") ||
+                                 !strcmp(p, "\xf0\x9f\x98")))
+        p = "valid";
+      size_t pl = strlen(p);
+      memcpy(text + n, p, pl);
+      n += pl;
+    }
+    same_utf8(text, n);
+  }
+}
+END_TEST
+
 static Suite *kernels_suite(void) {
   Suite *s = suite_create("kernels");
   TCase *tc = tcase_create("kernels");
@@ -333,6 +381,7 @@ static Suite *kernels_suite(void) {
   tcase_add_test(tc, test_print_edge_cases);
   tcase_add_test(tc, test_print_random);
   tcase_add_test(tc, test_string_random);
+  tcase_add_test(tc, test_utf8_blocks);
   suite_add_tcase(s, tc);
   return s;
 }
