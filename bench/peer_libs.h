@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Parse into the library's DOM and free it: true on success. */
 bool peer_jsonc_parse(const char *json, size_t len);
 bool peer_cjson_parse(const char *json, size_t len);
@@ -15,4 +19,16 @@ bool peer_jansson_parse(const char *json, size_t len);
 void *peer_jsonc_tree(const char *json, size_t len);
 bool peer_jsonc_serialize(void *tree);
 
+/* simdjson (C++, bench/peer_simdjson.cc): a padded copy of the document
+ * made once, then its DOM parse, or On-Demand decoding into the canada
+ * model structs with memory from `alloc` (the benchmark's arena). */
+typedef void *(*peer_alloc_fn)(void *ctx, size_t size, size_t align);
+struct canada_doc;
+void *peer_simdjson_prepare(const char *json, size_t len);
+bool peer_simdjson_dom_parse(void *prepared);
+bool peer_simdjson_canada(void *prepared, struct canada_doc *out, peer_alloc_fn alloc, void *alloc_ctx);
+
+#ifdef __cplusplus
+}
+#endif
 #endif
