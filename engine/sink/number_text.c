@@ -36,24 +36,58 @@ static const char digit_pairs[201] =
     "74757677787980818283848586878889909192939495969798"
     "99";
 
+/* Number of decimal digits of v (1 for 0): the bit length gives it to
+ * within one, a table comparison settles it. */
+static inline int digit_count(uint64_t v) {
+  static const uint64_t pow10[20] = {
+      UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000),
+      UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
+      UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
+      UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
+      UINT64_C(1000000000000000), UINT64_C(10000000000000000),
+      UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+      UINT64_C(10000000000000000000)};
+  int bits = 64 - __builtin_clzll(v | 1);
+  int guess = (bits * 1233) >> 12; /* 1233 / 4096 is just above log10(2) */
+  return guess + ((v | 1) >= pow10[guess]); /* (v | 1: zero has one digit) */
+}
+
+static inline void put_pair(char *p, uint32_t two_digits) {
+  memcpy(p, digit_pairs + 2 * two_digits, 2);
+}
+
+/* Exactly eight digits of v < 10^8 (leading zeros kept): 32-bit divisions
+ * by constants, which compile to multiplications. */
+static inline void put_eight(char *p, uint32_t v) {
+  uint32_t hi = v / 10000, lo = v % 10000;
+  put_pair(p, hi / 100);
+  put_pair(p + 2, hi % 100);
+  put_pair(p + 4, lo / 100);
+  put_pair(p + 6, lo % 100);
+}
+
+/* The digits of v, written back to front from out + n (n = digit_count). */
+static inline void put_digits(char *out, uint64_t v, int n) {
+  char *p = out + n;
+  while (v >= 100000000) {
+    p -= 8;
+    put_eight(p, (uint32_t)(v % 100000000));
+    v /= 100000000;
+  }
+  uint32_t r = (uint32_t)v;
+  while (r >= 100) {
+    p -= 2;
+    put_pair(p, r % 100);
+    r /= 100;
+  }
+  if (r >= 10) put_pair(p - 2, r);
+  else p[-1] = (char)('0' + r);
+}
+
 size_t vmir_sink_format_u64(char *out, uint64_t v) {
-  char tmp[20];
-  char *p = tmp + sizeof tmp;
-  while (v >= 100) {
-    unsigned pair = (unsigned)(v % 100);
-    v /= 100;
-    p -= 2;
-    memcpy(p, digit_pairs + 2 * pair, 2);
-  }
-  if (v >= 10) {
-    p -= 2;
-    memcpy(p, digit_pairs + 2 * v, 2);
-  } else {
-    *--p = (char)('0' + v);
-  }
-  size_t len = (size_t)(tmp + sizeof tmp - p);
-  memcpy(out, p, len);
-  return len;
+  int n = digit_count(v);
+  put_digits(out, v, n);
+  return (size_t)n;
 }
 
 /* A positive decimal: digits * 10^exp10, digits without trailing zeros. */
@@ -168,37 +202,39 @@ static decimal shortest(uint64_t field, uint64_t frac, int bits, int q_min, uint
  *   -6 < point <= 0       "0." zeros digits         (0.1, 0.000001)
  *   otherwise             d[.ddd]e(+|-)exp          (1e+21, 1e-7) */
 static size_t layout(char *out, bool negative, const decimal *d) {
-  char digits[20];
-  int n = (int)vmir_sink_format_u64(digits, d->digits);
+  int n = digit_count(d->digits);
   int point = n + d->exp10;
   char *p = out;
   if (negative) *p++ = '-';
-  if (n <= point && point <= 21) {
-    memcpy(p, digits, (size_t)n);
+  if (0 < point && point < n) {
+    /* The common case (1.5, 123.456): digits one place to the right, then
+     * the leading ones back over the gap for the point. */
+    put_digits(p + 1, d->digits, n);
+    memmove(p, p + 1, (size_t)point);
+    p[point] = '.';
+    p += n + 1;
+  } else if (n <= point && point <= 21) {
+    put_digits(p, d->digits, n);
     p += n;
     memset(p, '0', (size_t)(point - n));
     p += point - n;
     memcpy(p, ".0", 2);
     p += 2;
-  } else if (0 < point && point < n) {
-    memcpy(p, digits, (size_t)point);
-    p += point;
-    *p++ = '.';
-    memcpy(p, digits + point, (size_t)(n - point));
-    p += n - point;
   } else if (-6 < point && point <= 0) {
     memcpy(p, "0.", 2);
     p += 2;
     memset(p, '0', (size_t)-point);
     p += -point;
-    memcpy(p, digits, (size_t)n);
+    put_digits(p, d->digits, n);
     p += n;
   } else {
-    *p++ = digits[0];
+    put_digits(p + 1, d->digits, n);
+    p[0] = p[1];
     if (n > 1) {
-      *p++ = '.';
-      memcpy(p, digits + 1, (size_t)(n - 1));
-      p += n - 1;
+      p[1] = '.';
+      p += n + 1;
+    } else {
+      p += 1;
     }
     int exp = point - 1;
     *p++ = 'e';
