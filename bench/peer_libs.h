@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +28,15 @@ struct canada_doc;
 void *peer_simdjson_prepare(const char *json, size_t len);
 bool peer_simdjson_dom_parse(void *prepared);
 bool peer_simdjson_canada(void *prepared, struct canada_doc *out, peer_alloc_fn alloc, void *alloc_ctx);
+
+/* RapidJSON's Writer over the canada structs (bench/peer_rapidjson.cc):
+ * the text stays valid until the next call. */
+bool peer_rapidjson_canada(const struct canada_doc *doc, const char **text, size_t *len);
+
+/* msgpack-c: unpack a document into its object tree; pack the canada
+ * structs (the bytes stay valid until the next call). */
+bool peer_msgpack_unpack(const uint8_t *data, size_t len);
+bool peer_msgpack_pack_canada(const struct canada_doc *doc, const uint8_t **data, size_t *len);
 
 #ifdef __cplusplus
 }

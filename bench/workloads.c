@@ -326,6 +326,64 @@ static void register_struct_decoder(doc_bench *b, const char *variant, vmir_benc
   if (ok) add(b, "decode", variant, fn, b->json_len);
 }
 
+/* ---- writer peers and msgpack-c ------------------------------------------- */
+
+static int rapidjson_canada(void *ctx) {
+  doc_bench *b = ctx;
+  const char *text;
+  size_t len;
+  return peer_rapidjson_canada(b->value, &text, &len) ? 0 : 1;
+}
+
+static int msgpack_pack_canada(void *ctx) {
+  doc_bench *b = ctx;
+  const uint8_t *data;
+  size_t len;
+  return peer_msgpack_pack_canada(b->value, &data, &len) ? 0 : 1;
+}
+
+static int msgpack_unpack(void *ctx) {
+  doc_bench *b = ctx;
+  return peer_msgpack_unpack(b->msgpack, b->msgpack_len) ? 0 : 1;
+}
+
+/* An encode peer is registered only when its output, decoded by vmir into
+ * the model, is the value it started from: vmir writes both alike. */
+static void register_struct_encoder(doc_bench *b, const char *variant, vmir_bench_fn fn,
+                                    const uint8_t *(*output)(doc_bench *b, size_t *len),
+                                    bool msgpack) {
+  char who[96];
+  snprintf(who, sizeof who, "%s/%s", b->name, variant);
+  size_t want_len = 0, got_len = 0, out_len = 0;
+  uint8_t *want = vmir_json_of(b, b->value, &want_len), *got = NULL;
+  bool ok = want && fn(b) == 0;
+  if (!ok) fprintf(stderr, "bench %s: the peer fails to write the document; not registered\n", who);
+  const uint8_t *out = ok ? output(b, &out_len) : NULL;
+  ok = ok && out;
+  vmir_error err;
+  vmir_decoder_reset(b->decoder);
+  if (ok && vmir_decode(msgpack ? b->fused_msgpack : b->fused, out, out_len, b->dest, b->shape,
+                        b->decoder, NULL, &err) != VMIR_OK) {
+    fprintf(stderr, "bench %s: vmir rejects the peer's output: %s; not registered\n", who, err.message);
+    ok = false;
+  }
+  if (ok) got = vmir_json_of(b, b->dest, &got_len);
+  ok = ok && got && same_bytes_as(who, "its output, read back", want, want_len, got, got_len);
+  free(want);
+  free(got);
+  if (ok) add(b, "encode", variant, fn, b->json_len);
+}
+
+static const uint8_t *rapidjson_output(doc_bench *b, size_t *len) {
+  const char *text = NULL;
+  return peer_rapidjson_canada(b->value, &text, len) ? (const uint8_t *)text : NULL;
+}
+
+static const uint8_t *msgpack_output(doc_bench *b, size_t *len) {
+  const uint8_t *data = NULL;
+  return peer_msgpack_pack_canada(b->value, &data, len) ? data : NULL;
+}
+
 static void simdjson_register(doc_bench *b) {
   vmir_arena_init(&b->peer_arena, VMIR_ARENA_UNLIMITED);
   b->simdjson = peer_simdjson_prepare(b->json, b->json_len);
@@ -334,9 +392,18 @@ static void simdjson_register(doc_bench *b) {
   if (b->shape == &canada_shape) register_struct_decoder(b, "peer-simdjson-ondemand", simdjson_canada);
 }
 
+static void writer_peers_register(doc_bench *b) {
+  if (peer_msgpack_unpack(b->msgpack, b->msgpack_len))
+    add(b, "decode", "peer-msgpack-c", msgpack_unpack, b->json_len);
+  if (b->shape != &canada_shape) return;
+  register_struct_encoder(b, "peer-rapidjson", rapidjson_canada, rapidjson_output, false);
+  register_struct_encoder(b, "peer-msgpack-c", msgpack_pack_canada, msgpack_output, true);
+}
+
 void doc_bench_register(doc_bench *b) {
   if (b->shape == &twitter_shape) twitter_hw_register(b);
   simdjson_register(b);
+  writer_peers_register(b);
   add(b, "encode", "vmir-json", encode_json, b->json_len);
   add(b, "encode", "vmir-msgpack", encode_msgpack, b->json_len);
   add(b, "encode", "peer-json-c", jsonc_serialize, b->json_len);
