@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "format/json_lex.h"
+#include "format/key_match.h"
 #include "format/reference.h"
 #include "format/string_blocks.h"
 #include "format/utf8.h"
@@ -377,6 +378,29 @@ START_TEST(test_utf8_blocks) {
 }
 END_TEST
 
+/* The key-match kernel against memcmp: keys of every length up to 40 that
+ * differ in one byte anywhere, or not at all, and lookups in a key table. */
+START_TEST(test_key_match) {
+  seed();
+  char a[48], b[48];
+  for (int round = 0; round < 20000; round++) {
+    size_t n = (size_t)(next_random() % 41);
+    for (size_t i = 0; i < n; i++) a[i] = b[i] = (char)('a' + next_random() % 26);
+    if (n && (next_random() & 1)) b[next_random() % n] ^= (char)(1 + next_random() % 7);
+    ck_assert_int_eq(vmir_key_equal(a, b, n), memcmp(a, b, n) == 0);
+  }
+  static const vmir_str keys[] = {{"id", 2},       {"id_str", 6},        {"text", 4},
+                                  {"user", 4},     {"entities", 8},      {"retweeted", 9},
+                                  {"favorited", 9}, {"in_reply_to_status_id_str", 25}};
+  const uint32_t count = sizeof keys / sizeof keys[0];
+  for (uint32_t i = 0; i < count; i++)
+    for (uint32_t hint = 0; hint <= count; hint++)
+      ck_assert_uint_eq(vmir_key_match(keys, count, keys[i], hint), i);
+  ck_assert_uint_eq(vmir_key_match(keys, count, (vmir_str){"ids", 3}, 0), count);
+  ck_assert_uint_eq(vmir_key_match(keys, count, (vmir_str){"retweetee", 9}, 5), count);
+}
+END_TEST
+
 static Suite *kernels_suite(void) {
   Suite *s = suite_create("kernels");
   TCase *tc = tcase_create("kernels");
@@ -389,6 +413,7 @@ static Suite *kernels_suite(void) {
   tcase_add_test(tc, test_print_random);
   tcase_add_test(tc, test_string_random);
   tcase_add_test(tc, test_utf8_blocks);
+  tcase_add_test(tc, test_key_match);
   suite_add_tcase(s, tc);
   return s;
 }

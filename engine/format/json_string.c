@@ -152,9 +152,32 @@ vmir_status vmir_json_scan_string(vmir_source *src, vmir_json_string *s,
                                   vmir_error *err) {
   size_t end, saved;
   bool escaped;
+#if defined(__SSE2__)
+  /* Most strings (member names above all) are short plain ASCII: when the
+   * first byte of the first sixteen that needs attention is the closing
+   * quote, that is the whole scan, inline. */
+  const uint8_t *d = src->data;
+  size_t p = src->pos + 1;
+  if (src->len - p >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + p));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                            _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                               _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask && d[p + vmir_first_set(mask)] == '"') {
+      end = p + vmir_first_set(mask);
+      saved = 0;
+      escaped = false;
+      goto scanned;
+    }
+  }
+#endif
   if (!vmir_string_blocks_available() ||
       !vmir_json_scan_string_blocks(src->data, src->pos + 1, src->len, &end, &saved, &escaped))
     return scan_exact(src, s, err);
+#if defined(__SSE2__)
+scanned:
+#endif
   s->start = src->pos + 1;
   s->end = end;
   s->decoded_len = end - s->start - saved;
