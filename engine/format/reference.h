@@ -25,4 +25,15 @@ size_t vmir_sink_format_float_reference(char *out, double value, bool is_f32);
 vmir_status vmir_json_scan_string_reference(vmir_source *src, vmir_json_string *s,
                                             vmir_error *err);
 
+/* The kernel against its reference on one input: true when they agree,
+ * else false with the difference described in why[0..why_len). Numbers:
+ * status, end, type, value bits and message (the arena is reset after).
+ * Floats: the same text, which reads back as the value (strtod, strtof).
+ * Strings (text starts at the opening quote): status, bounds, decoded
+ * length, escape flag and message. */
+bool vmir_reference_same_number(const uint8_t *text, size_t len, vmir_arena *arena, char *why,
+                                size_t why_len);
+bool vmir_reference_same_float_text(double v, bool is_f32, char *why, size_t why_len);
+bool vmir_reference_same_string(const uint8_t *text, size_t len, char *why, size_t why_len);
+
 #endif
