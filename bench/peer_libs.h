@@ -29,9 +29,11 @@ void *peer_simdjson_prepare(const char *json, size_t len);
 bool peer_simdjson_dom_parse(void *prepared);
 bool peer_simdjson_canada(void *prepared, struct canada_doc *out, peer_alloc_fn alloc, void *alloc_ctx);
 
-/* RapidJSON's Writer over the canada structs (bench/peer_rapidjson.cc):
- * the text stays valid until the next call. */
+/* RapidJSON's Writer over the canada and citm structs
+ * (bench/peer_rapidjson.cc): the text stays valid until the next call. */
+struct citm_catalog;
 bool peer_rapidjson_canada(const struct canada_doc *doc, const char **text, size_t *len);
+bool peer_rapidjson_citm(const struct citm_catalog *c, const char **text, size_t *len);
 
 /* msgpack-c: unpack a document into its object tree; pack the canada
  * structs (the bytes stay valid until the next call). */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "canada_model.h"
+#include "citm_model.h"
 #include "gen_value.h"
 #include "handwritten_twitter.h"
 #include "peer_libs.h"
@@ -335,6 +336,18 @@ static int rapidjson_canada(void *ctx) {
   return peer_rapidjson_canada(b->value, &text, &len) ? 0 : 1;
 }
 
+static int rapidjson_citm(void *ctx) {
+  doc_bench *b = ctx;
+  const char *text;
+  size_t len;
+  return peer_rapidjson_citm(b->value, &text, &len) ? 0 : 1;
+}
+
+static const uint8_t *rapidjson_citm_output(doc_bench *b, size_t *len) {
+  const char *text = NULL;
+  return peer_rapidjson_citm(b->value, &text, len) ? (const uint8_t *)text : NULL;
+}
+
 static int msgpack_pack_canada(void *ctx) {
   doc_bench *b = ctx;
   const uint8_t *data;
@@ -395,6 +408,8 @@ static void simdjson_register(doc_bench *b) {
 static void writer_peers_register(doc_bench *b) {
   if (peer_msgpack_unpack(b->msgpack, b->msgpack_len))
     add(b, "decode", "peer-msgpack-c", msgpack_unpack, b->json_len);
+  if (b->shape == &citm_shape)
+    register_struct_encoder(b, "peer-rapidjson", rapidjson_citm, rapidjson_citm_output, false);
   if (b->shape != &canada_shape) return;
   register_struct_encoder(b, "peer-rapidjson", rapidjson_canada, rapidjson_output, false);
   register_struct_encoder(b, "peer-msgpack-c", msgpack_pack_canada, msgpack_output, true);
