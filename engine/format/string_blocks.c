@@ -17,6 +17,7 @@
  * handling; this is the small part vmir needs, under its error model. */
 #include "format/string_blocks.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "format/json_escape.h"
@@ -27,9 +28,15 @@
 #define AVX2 __attribute__((target("avx2")))
 
 bool vmir_string_blocks_available(void) {
-  static int available = -1;
-  if (available < 0) available = __builtin_cpu_supports("avx2") ? 1 : 0;
-  return available == 1;
+  /* Decoders may run on several threads: a relaxed atomic keeps the lazy
+   * answer race-free (every thread computes the same value). */
+  static _Atomic int available = -1;
+  int a = atomic_load_explicit(&available, memory_order_relaxed);
+  if (a < 0) {
+    a = __builtin_cpu_supports("avx2") ? 1 : 0;
+    atomic_store_explicit(&available, a, memory_order_relaxed);
+  }
+  return a == 1;
 }
 
 /* Error classes of a byte pair (first, second). */
