@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "format/json_lex.h"
+#include "format/key_match.h"
 #include "sink/sink_internal.h"
 
 /* Most nested statuses (retweeted_status chains) and dynamic values either
@@ -467,10 +468,10 @@ typedef struct fname {
 /* The index of key among names; tries `hint` (the field after the last
  * one seen: the corpus writes fields in declaration order) first. */
 static int field_index(vmir_str key, const fname *names, int n, int hint) {
-  if (hint < n && key.len == names[hint].n && memcmp(key.ptr, names[hint].s, key.len) == 0)
+  if (hint < n && key.len == names[hint].n && vmir_key_equal(key.ptr, names[hint].s, key.len))
     return hint;
   for (int i = 0; i < n; i++)
-    if (key.len == names[i].n && memcmp(key.ptr, names[i].s, key.len) == 0) return i;
+    if (key.len == names[i].n && vmir_key_equal(key.ptr, names[i].s, key.len)) return i;
   return -1;
 }
 

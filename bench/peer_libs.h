@@ -5,6 +5,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Parse into the library's DOM and free it: true on success. */
 bool peer_jsonc_parse(const char *json, size_t len);
@@ -15,4 +20,27 @@ bool peer_jansson_parse(const char *json, size_t len);
 void *peer_jsonc_tree(const char *json, size_t len);
 bool peer_jsonc_serialize(void *tree);
 
+/* simdjson (C++, bench/peer_simdjson.cc): a padded copy of the document
+ * made once, then its DOM parse, or On-Demand decoding into the canada
+ * model structs with memory from `alloc` (the benchmark's arena). */
+typedef void *(*peer_alloc_fn)(void *ctx, size_t size, size_t align);
+struct canada_doc;
+void *peer_simdjson_prepare(const char *json, size_t len);
+bool peer_simdjson_dom_parse(void *prepared);
+bool peer_simdjson_canada(void *prepared, struct canada_doc *out, peer_alloc_fn alloc, void *alloc_ctx);
+
+/* RapidJSON's Writer over the canada and citm structs
+ * (bench/peer_rapidjson.cc): the text stays valid until the next call. */
+struct citm_catalog;
+bool peer_rapidjson_canada(const struct canada_doc *doc, const char **text, size_t *len);
+bool peer_rapidjson_citm(const struct citm_catalog *c, const char **text, size_t *len);
+
+/* msgpack-c: unpack a document into its object tree; pack the canada
+ * structs (the bytes stay valid until the next call). */
+bool peer_msgpack_unpack(const uint8_t *data, size_t len);
+bool peer_msgpack_pack_canada(const struct canada_doc *doc, const uint8_t **data, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

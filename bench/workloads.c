@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canada_model.h"
+#include "citm_model.h"
 #include "gen_value.h"
 #include "handwritten_twitter.h"
 #include "peer_libs.h"
@@ -259,16 +261,21 @@ static uint8_t *vmir_json_of(doc_bench *b, const void *value, size_t *len) {
   return copy;
 }
 
-static bool same_bytes(const char *what, const uint8_t *want, size_t want_len, const uint8_t *got,
+static bool same_bytes_as(const char *who, const char *what, const uint8_t *want, size_t want_len, const uint8_t *got,
                        size_t got_len) {
   size_t n = want_len < got_len ? want_len : got_len, i = 0;
   while (i < n && want[i] == got[i]) i++;
   if (i == n && want_len == got_len) return true;
   fprintf(stderr,
-          "bench twitter/handwritten-c: %s differs from vmir at byte %zu (vmir %zu bytes, "
-          "hand-written %zu bytes); not registered\n",
-          what, i, want_len, got_len);
+          "bench %s: %s differs from vmir at byte %zu (vmir %zu bytes, "
+          "the peer's %zu bytes); not registered\n",
+          who, what, i, want_len, got_len);
   return false;
+}
+
+static bool same_bytes(const char *what, const uint8_t *want, size_t want_len, const uint8_t *got,
+                       size_t got_len) {
+  return same_bytes_as("twitter/handwritten-c", what, want, want_len, got, got_len);
 }
 
 /* Registers the hand-written baseline only when it writes exactly what vmir
@@ -318,8 +325,139 @@ static void twitter_hw_register(doc_bench *b) {
   add(b, "decode", "handwritten-c", twitter_decode_handwritten, b->json_len);
 }
 
+/* ---- simdjson ------------------------------------------------------------ */
+
+static int simdjson_dom(void *ctx) {
+  doc_bench *b = ctx;
+  return peer_simdjson_dom_parse(b->simdjson) ? 0 : 1;
+}
+
+static void *peer_arena_alloc(void *ctx, size_t size, size_t align) {
+  return vmir_arena_alloc(ctx, size, align);
+}
+
+static int simdjson_canada(void *ctx) {
+  doc_bench *b = ctx;
+  vmir_arena_reset(&b->peer_arena);
+  return peer_simdjson_canada(b->simdjson, b->dest, peer_arena_alloc, &b->peer_arena) ? 0 : 1;
+}
+
+/* A peer that decodes into the model structs is registered only when vmir
+ * writes its result exactly as it writes vmir's own decode of the text. */
+static void register_struct_decoder(doc_bench *b, const char *variant, vmir_bench_fn fn) {
+  char who[96];
+  snprintf(who, sizeof who, "%s/%s", b->name, variant);
+  vmir_error err;
+  vmir_decoder_reset(b->decoder);
+  size_t ref_len = 0, got_len = 0;
+  uint8_t *ref = NULL, *got = NULL;
+  if (vmir_decode(b->fused, b->json, b->json_len, b->dest, b->shape, b->decoder, NULL, &err) == VMIR_OK)
+    ref = vmir_json_of(b, b->dest, &ref_len);
+  memset(b->dest, 0, b->shape->size);
+  bool ok = ref && fn(b) == 0;
+  if (!ok) fprintf(stderr, "bench %s: the peer rejects the document; not registered\n", who);
+  if (ok) got = vmir_json_of(b, b->dest, &got_len);
+  ok = ok && got && same_bytes_as(who, "its decode", ref, ref_len, got, got_len);
+  free(ref);
+  free(got);
+  if (ok) add(b, "decode", variant, fn, b->json_len);
+}
+
+/* ---- writer peers and msgpack-c ------------------------------------------- */
+
+static int rapidjson_canada(void *ctx) {
+  doc_bench *b = ctx;
+  const char *text;
+  size_t len;
+  return peer_rapidjson_canada(b->value, &text, &len) ? 0 : 1;
+}
+
+static int rapidjson_citm(void *ctx) {
+  doc_bench *b = ctx;
+  const char *text;
+  size_t len;
+  return peer_rapidjson_citm(b->value, &text, &len) ? 0 : 1;
+}
+
+static const uint8_t *rapidjson_citm_output(doc_bench *b, size_t *len) {
+  const char *text = NULL;
+  return peer_rapidjson_citm(b->value, &text, len) ? (const uint8_t *)text : NULL;
+}
+
+static int msgpack_pack_canada(void *ctx) {
+  doc_bench *b = ctx;
+  const uint8_t *data;
+  size_t len;
+  return peer_msgpack_pack_canada(b->value, &data, &len) ? 0 : 1;
+}
+
+static int msgpack_unpack(void *ctx) {
+  doc_bench *b = ctx;
+  return peer_msgpack_unpack(b->msgpack, b->msgpack_len) ? 0 : 1;
+}
+
+/* An encode peer is registered only when its output, decoded by vmir into
+ * the model, is the value it started from: vmir writes both alike. */
+static void register_struct_encoder(doc_bench *b, const char *variant, vmir_bench_fn fn,
+                                    const uint8_t *(*output)(doc_bench *b, size_t *len),
+                                    bool msgpack) {
+  char who[96];
+  snprintf(who, sizeof who, "%s/%s", b->name, variant);
+  size_t want_len = 0, got_len = 0, out_len = 0;
+  uint8_t *want = vmir_json_of(b, b->value, &want_len), *got = NULL;
+  bool ok = want && fn(b) == 0;
+  if (!ok) fprintf(stderr, "bench %s: the peer fails to write the document; not registered\n", who);
+  const uint8_t *out = ok ? output(b, &out_len) : NULL;
+  ok = ok && out;
+  vmir_error err;
+  vmir_decoder_reset(b->decoder);
+  if (ok && vmir_decode(msgpack ? b->fused_msgpack : b->fused, out, out_len, b->dest, b->shape,
+                        b->decoder, NULL, &err) != VMIR_OK) {
+    fprintf(stderr, "bench %s: vmir rejects the peer's output: %s; not registered\n", who, err.message);
+    ok = false;
+  }
+  if (ok) got = vmir_json_of(b, b->dest, &got_len);
+  ok = ok && got && same_bytes_as(who, "its output, read back", want, want_len, got, got_len);
+  free(want);
+  free(got);
+  if (ok) add(b, "encode", variant, fn, b->json_len);
+}
+
+static const uint8_t *rapidjson_output(doc_bench *b, size_t *len) {
+  const char *text = NULL;
+  return peer_rapidjson_canada(b->value, &text, len) ? (const uint8_t *)text : NULL;
+}
+
+static const uint8_t *msgpack_c_canada_output(doc_bench *b, size_t *len) {
+  const uint8_t *data = NULL;
+  return peer_msgpack_pack_canada(b->value, &data, len) ? data : NULL;
+}
+
+static void simdjson_register(doc_bench *b) {
+  /* The simdjson peer is built for Haswell (bench/meson.build): skip it on
+   * a CPU without AVX2 rather than die of an illegal instruction. */
+  if (!__builtin_cpu_supports("avx2")) return;
+  vmir_arena_init(&b->peer_arena, VMIR_ARENA_UNLIMITED);
+  b->simdjson = peer_simdjson_prepare(b->json, b->json_len);
+  if (!b->simdjson) return;
+  if (simdjson_dom(b) == 0) add(b, "decode", "peer-simdjson-dom", simdjson_dom, b->json_len);
+  if (b->shape == &canada_shape) register_struct_decoder(b, "peer-simdjson-ondemand", simdjson_canada);
+}
+
+static void writer_peers_register(doc_bench *b) {
+  if (peer_msgpack_unpack(b->msgpack, b->msgpack_len))
+    add(b, "decode", "peer-msgpack-c", msgpack_unpack, b->json_len);
+  if (b->shape == &citm_shape)
+    register_struct_encoder(b, "peer-rapidjson", rapidjson_citm, rapidjson_citm_output, false);
+  if (b->shape != &canada_shape) return;
+  register_struct_encoder(b, "peer-rapidjson", rapidjson_canada, rapidjson_output, false);
+  register_struct_encoder(b, "peer-msgpack-c", msgpack_pack_canada, msgpack_c_canada_output, true);
+}
+
 void doc_bench_register(doc_bench *b) {
   if (b->shape == &twitter_shape) twitter_hw_register(b);
+  simdjson_register(b);
+  writer_peers_register(b);
   add(b, "encode", "vmir-json", encode_json, b->json_len);
   add(b, "encode", "vmir-msgpack", encode_msgpack, b->json_len);
   if (b->peer_tree) add(b, "encode", "peer-json-c", jsonc_serialize, b->json_len);

@@ -27,6 +27,8 @@ typedef struct doc_bench {
   vmir_decoder *decoder;
   void *dest;
   void *peer_tree;            /* json-c tree for the serialize peer */
+  void *simdjson;             /* simdjson's padded copy and parsers */
+  vmir_arena peer_arena;      /* memory of the peers that decode into structs */
 } doc_bench;
 
 /* Loads `file` from <shared>/corpora, or generates a document of `shape`

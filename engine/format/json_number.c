@@ -9,15 +9,25 @@
  * reads as u64 0 (integers have no signed zero). Anything beyond u64/i64 is
  * rejected rather than silently rounded.
  *
- * Fraction or exponent: the correctly rounded double. Most tokens take an
- * exact fast path (Clinger's, or its x87 extended-precision form with a
- * halfway-point check, below); the rest go to strtod, which glibc implements
- * with correct rounding (multi-precision arithmetic), under the "C" numeric
- * locale so that a host program's setlocale() cannot change the decimal
- * point. Results that overflow to infinity are rejected ("number out of
- * range for a double"): a finite document should not decode to a value
- * that JSON cannot write back. Underflow to zero or a subnormal is the
- * correctly rounded result and is accepted. */
+ * Fraction or exponent: the correctly rounded double, from the first 19
+ * significant digits m and a power of ten e10:
+ *   1. Clinger's exact path: m <= 2^53 and |e10| <= 22, one IEEE operation;
+ *   2. Eisel-Lemire (format/float_parse.c), which decides almost all of the
+ *      rest with one or two 64x64 multiplications. With more than 19
+ *      digits, m and m + 1 bracket the value: when both round to the same
+ *      double, that is the answer;
+ *   3. otherwise strtod, which glibc implements with correct rounding
+ *      (multi-precision arithmetic), under the "C" numeric locale so that a
+ *      host program's setlocale() cannot change the decimal point.
+ * Digits are scanned and converted eight at a time (SWAR).
+ *
+ * Results that overflow to infinity are rejected ("number out of range for
+ * a double"): a finite document should not decode to a value that JSON
+ * cannot write back. Underflow to zero or a subnormal is the correctly
+ * rounded result and is accepted.
+ *
+ * format/json_number_reference.c keeps the previous lexer as the test
+ * oracle. */
 /* newlocale/uselocale are POSIX.1-2008 (the build defines this too). */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -29,9 +39,59 @@
 #include <stdlib.h>
 #include <threads.h>
 
+#include "format/float_parse.h"
 #include "format/json_internal.h"
 
-static bool is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
+static inline bool is_digit(uint8_t c) { return (uint8_t)(c - '0') < 10; }
+
+/* ---- eight digits at a time ---------------------------------------------- */
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR_DIGITS 1
+static inline uint64_t load8(const uint8_t *p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+/* All eight bytes '0'..'9'? The high nibble must be 3 both before and
+ * after adding 6 (a byte above '9' carries into it). A carry out of a
+ * byte needs that byte >= 0xFA, which already fails its own test. */
+static inline bool eight_digits(uint64_t v) {
+  const uint64_t highs = UINT64_C(0xF0F0F0F0F0F0F0F0);
+  return ((v & highs) | (((v + UINT64_C(0x0606060606060606)) & highs) >> 4)) ==
+         UINT64_C(0x3333333333333333);
+}
+
+/* The value of eight digit bytes, first digit in the lowest byte: pairs,
+ * then quads, then the whole, each step one multiply-add on all lanes. */
+static inline uint32_t eight_digits_value(uint64_t v) {
+  v -= UINT64_C(0x3030303030303030);
+  v = v * 10 + (v >> 8); /* bytes 0,2,4,6: two-digit values */
+  const uint64_t lanes = UINT64_C(0x000000FF000000FF);
+  uint64_t pairs_a = v & lanes, pairs_b = (v >> 16) & lanes;
+  v = pairs_a * (100 + (UINT64_C(1000000) << 32)) + pairs_b * (1 + (UINT64_C(10000) << 32));
+  return (uint32_t)(v >> 32);
+}
+#endif
+
+/* Position after the run of digits starting at p. */
+static inline size_t skip_digits(const uint8_t *d, size_t p, size_t n) {
+#ifdef SWAR_DIGITS
+  while (n - p >= 8 && eight_digits(load8(d + p))) p += 8;
+#endif
+  while (p < n && is_digit(d[p])) p++;
+  return p;
+}
+
+/* m * 10^len + the value of the len digits at s (no overflow check). */
+static inline uint64_t add_digits(uint64_t m, const uint8_t *s, size_t len) {
+#ifdef SWAR_DIGITS
+  for (; len >= 8; len -= 8, s += 8) m = m * 100000000 + eight_digits_value(load8(s));
+#endif
+  for (; len; len--) m = m * 10 + (uint64_t)(*s++ - '0');
+  return m;
+}
 
 /* ---- strtod under the C locale ------------------------------------------ */
 
@@ -55,66 +115,6 @@ static double strtod_c(const char *token) {
   return v;
 }
 
-/* ---- exact fast paths -----------------------------------------------------
- * Clinger: when the decimal significand m fits in 53 bits and |e| <= 22,
- * both m and 10^|e| are exact doubles, so the one IEEE multiplication or
- * division m * 10^e is correctly rounded. Needs double arithmetic without
- * excess precision (FLT_EVAL_METHOD 0: x86-64 SSE, AArch64). */
-static const double POW10[23] = {
-    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-#if (defined(__x86_64__) || defined(__i386__)) && LDBL_MANT_DIG == 64
-#define HAVE_X87_PATH 1
-/* x87 extended precision covers what Clinger cannot: up to 19 significant
- * digits (m < 2^64 is exact in a 64-bit significand) and |e| <= 27
- * (10^27 = 5^27 * 2^27 with 5^27 < 2^64, exact too). The one extended
- * operation gives r = x rounded to 64 bits, |r - x| <= half an ulp of r.
- * Rounding r to 53 bits then gives x rounded to 53 bits unless r sits on a
- * 53-bit halfway point, where x may lie on either side: that shows as the
- * 11 bits below the double's significand reading 0x400. Those cases (and,
- * for margin, their neighbours 0x3ff and 0x401) go to strtod. With the x87
- * precision control at 53 bits, r is already the correctly rounded double
- * and its low bits are zero, so the result stays right. */
-static const long double POW10L[28] = {
-    1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,  1e7L,  1e8L,  1e9L,
-    1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
-    1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
-
-static bool x87_double(uint64_t m, int64_t e10, double *out) {
-  if (e10 < -27 || e10 > 27) return false;
-  long double r = e10 < 0 ? (long double)m / POW10L[-e10] : (long double)m * POW10L[e10];
-  uint64_t significand;  /* x87 layout: the 64-bit significand comes first */
-  memcpy(&significand, &r, sizeof significand);
-  unsigned low = (unsigned)(significand & 0x7FF);
-  if (low >= 0x3FF && low <= 0x401) return false;
-  *out = (double)r;
-  return true;
-}
-#endif
-
-/* m * 10^e10 exactly rounded by a fast path; false when none applies. */
-static bool fast_double(uint64_t m, int64_t e10, double *out) {
-  if (m == 0) {
-    *out = 0.0;
-    return true;
-  }
-#if FLT_EVAL_METHOD == 0
-  if (m <= (UINT64_C(1) << 53) && e10 >= -22 && e10 <= 22) {
-    double v = (double)m;
-    *out = e10 < 0 ? v / POW10[-e10] : v * POW10[e10];
-    return true;
-  }
-#else
-  (void)POW10;
-#endif
-#ifdef HAVE_X87_PATH
-  return x87_double(m, e10, out);
-#else
-  return false;
-#endif
-}
-
 /* strtod on a NUL-terminated copy of the token: on the stack when short,
  * else briefly in the arena (released before returning). */
 static vmir_status slow_double(vmir_source *src, vmir_arena *arena, size_t start,
@@ -136,10 +136,82 @@ static vmir_status slow_double(vmir_source *src, vmir_arena *arena, size_t start
   return VMIR_OK;
 }
 
+/* ---- the fast paths -------------------------------------------------------- */
+
+static const double POW10[23] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* m * 10^e10 (m the exact significand, or, when truncated, the first 19
+ * digits of a longer one) correctly rounded; false when only the exact
+ * path can tell. */
+static bool fast_double(uint64_t m, int64_t e10, bool truncated, double *out) {
+  if (m == 0) {
+    *out = 0.0;
+    return true;
+  }
+#if FLT_EVAL_METHOD == 0
+  /* Clinger: m and 10^|e10| are exact doubles, so the one IEEE operation
+   * is correctly rounded (needs no excess precision: x86-64 SSE, AArch64). */
+  if (!truncated && m <= (UINT64_C(1) << 53) && e10 >= -22 && e10 <= 22) {
+    double v = (double)m;
+    *out = e10 < 0 ? v / POW10[-e10] : v * POW10[e10];
+    return true;
+  }
+#else
+  (void)POW10;
+#endif
+  if (!vmir_decimal_to_double(m, e10, out)) return false;
+  if (!truncated) return true;
+  /* The dropped digits put the value in [m, m + 1) * 10^e10. */
+  double above;
+  return vmir_decimal_to_double(m + 1, e10, &above) && above == *out;
+}
+
 /* The token, cut for messages. */
 #define TOKEN_FMT "%.*s%s"
 #define TOKEN_ARGS(d, start, len) \
   (int)((len) > 40 ? 40 : (len)), (const char *)(d) + (start), (len) > 40 ? "\u2026" : ""
+
+#define MAX_DIGITS 19 /* any 19 digits fit in u64 */
+
+/* The significand of a float token with more than 19 digits: the first 19
+ * significant ones into *m, the power of ten they leave in *e10 (added to
+ * it), and whether a non-zero digit was dropped. */
+static bool long_significand(const uint8_t *d, size_t int_start, size_t int_end,
+                             size_t frac_start, size_t frac_end, uint64_t *m,
+                             int64_t *e10) {
+  uint64_t v = 0;
+  unsigned count = 0;
+  bool truncated = false;
+  int64_t e = 0;
+  for (size_t i = int_start; i < int_end; i++) {
+    unsigned dg = (unsigned)(d[i] - '0');
+    if (v == 0 && dg == 0) continue; /* the single leading "0" */
+    if (count < MAX_DIGITS) {
+      v = v * 10 + dg;
+      count++;
+    } else {
+      e++;
+      truncated |= dg != 0;
+    }
+  }
+  for (size_t i = frac_start; i < frac_end; i++) {
+    unsigned dg = (unsigned)(d[i] - '0');
+    if (v == 0 && dg == 0) {
+      e--; /* leading zeros only scale */
+    } else if (count < MAX_DIGITS) {
+      v = v * 10 + dg;
+      count++;
+      e--;
+    } else {
+      truncated |= dg != 0;
+    }
+  }
+  *m = v;
+  *e10 += e;
+  return truncated;
+}
 
 vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
                                  vmir_scalar *out, vmir_error *err) {
@@ -154,46 +226,28 @@ vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
   if (p >= n || !is_digit(d[p]))
     return vmir_source_expected(src, err, p, neg ? "a digit after '-'" : "a number");
 
-  /* One pass validates the grammar and gathers the decimal significand m
-   * (exact while it fits in u64) and its power of ten e10. For an integer
-   * token m is the value; for a float, m * 10^e10 feeds the fast paths. */
-  uint64_t m = 0;
-  int64_t e10 = 0;
-  bool overflow = false;   /* the integer part does not fit in u64 */
-  bool inexact = false;    /* a fraction digit did not fit in m */
+  /* The grammar first: the digit runs of the three parts. */
+  const size_t int_start = p;
   if (d[p] == '0') {
     p++;
     if (p < n && is_digit(d[p]))
       return vmir_source_fail(src, err, VMIR_E_DECODE, start,
                               "leading zeros are not allowed in a number");
   } else {
-    do {
-      unsigned dg = (unsigned)(d[p] - '0');
-      if (!overflow && m <= (UINT64_MAX - dg) / 10) m = m * 10 + dg;
-      else overflow = true;
-      p++;
-    } while (p < n && is_digit(d[p]));
+    p = skip_digits(d, p + 1, n);
   }
-
+  const size_t int_end = p;
+  size_t frac_start = p, frac_end = p;
   bool is_float = false;
   if (p < n && d[p] == '.') {
     p++;
     if (p >= n || !is_digit(d[p]))
       return vmir_source_expected(src, err, p, "a digit after the decimal point");
-    do {
-      unsigned dg = (unsigned)(d[p] - '0');
-      if (m == 0 && dg == 0) {
-        e10--;                              /* leading zeros only scale */
-      } else if (!overflow && m <= (UINT64_MAX - dg) / 10) {
-        m = m * 10 + dg;
-        e10--;
-      } else if (dg != 0) {
-        inexact = true;                     /* (dropped zeros change nothing) */
-      }
-      p++;
-    } while (p < n && is_digit(d[p]));
+    frac_start = p;
+    p = frac_end = skip_digits(d, p + 1, n);
     is_float = true;
   }
+  int64_t e10 = 0;
   if (p < n && (d[p] == 'e' || d[p] == 'E')) {
     p++;
     bool eneg = false;
@@ -205,13 +259,24 @@ vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
       if (e < 1000000) e = e * 10 + (d[p] - '0');  /* saturate: far out of range */
       p++;
     } while (p < n && is_digit(d[p]));
-    e10 += eneg ? -e : e;
+    e10 = eneg ? -e : e;
     is_float = true;
   }
-  size_t len = p - start;
+  const size_t len = p - start;
+  const size_t int_digits = int_end - int_start, frac_digits = frac_end - frac_start;
   out->is_f32 = false;
 
   if (!is_float) {
+    uint64_t m;
+    bool overflow = int_digits > MAX_DIGITS + 1;
+    if (int_digits <= MAX_DIGITS) {
+      m = add_digits(0, d + int_start, int_digits);
+    } else if (!overflow) {
+      m = add_digits(0, d + int_start, MAX_DIGITS);
+      unsigned dg = (unsigned)(d[int_start + MAX_DIGITS] - '0');
+      overflow = m > (UINT64_MAX - dg) / 10;
+      m = m * 10 + dg;
+    }
     if (overflow || (neg && m > (uint64_t)INT64_MAX + 1)) {
       return vmir_source_fail(src, err, VMIR_E_DECODE, start,
                               "integer out of range: " TOKEN_FMT " is %s",
@@ -231,8 +296,17 @@ vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
     return VMIR_OK;
   }
 
+  uint64_t m;
+  bool truncated = false;
+  if (int_digits + frac_digits <= MAX_DIGITS) {
+    /* The common case: every digit fits (a leading "0" adds nothing). */
+    m = add_digits(add_digits(0, d + int_start, int_digits), d + frac_start, frac_digits);
+    e10 -= (int64_t)frac_digits;
+  } else {
+    truncated = long_significand(d, int_start, int_end, frac_start, frac_end, &m, &e10);
+  }
   double v = 0;
-  if (!overflow && !inexact && fast_double(m, e10, &v)) {
+  if (fast_double(m, e10, truncated, &v)) {
     if (neg) v = -v;
   } else {
     vmir_status st = slow_double(src, arena, start, len, &v, err);

@@ -1,13 +1,17 @@
 /* JSON strings: scanning with validation, then unescaping only when the
- * string has escapes. The scan is the hot path: it tests sixteen (SSE2) or
- * eight (portable) bytes at a time and stops only at '"', '\\', a control
- * byte or a non-ASCII byte; UTF-8 is validated only for the non-ASCII
- * bytes it stops at. */
+ * string has escapes. The scan is the hot path. Where the CPU has AVX2 the
+ * block kernel (format/string_blocks.c) finds the end and validates UTF-8
+ * 32 bytes at a time; anything it does not accept, and every CPU without
+ * it, goes to the exact scanner below: sixteen (SSE2) or eight (portable)
+ * bytes at a time to the next '"', '\\', control or non-ASCII byte, UTF-8
+ * one sequence at a time, and every error message. */
 #include <stdio.h>
 #include <string.h>
 
 #include "format/bits.h"
+#include "format/json_escape.h"
 #include "format/json_internal.h"
+#include "format/string_blocks.h"
 #include "format/utf8.h"
 
 #if defined(__SSE2__)
@@ -63,76 +67,42 @@ static inline size_t skip_plain(const uint8_t *d, size_t p, size_t n) {
   return p;
 }
 
-static int hex_digit(uint8_t c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-/* Four hex digits at d[p..p+4) (caller checked they exist); -1 if not hex. */
-static int32_t hex4(const uint8_t *d, size_t p) {
-  int32_t v = 0;
-  for (int i = 0; i < 4; i++) {
-    int h = hex_digit(d[p + (size_t)i]);
-    if (h < 0) return -1;
-    v = v * 16 + h;
-  }
-  return v;
-}
-
 /* Validates the escape at d[p] == '\\'. Stores its input length and the
  * length of its UTF-8 output. */
 static vmir_status scan_escape(const vmir_source *src, size_t p, size_t *in_len,
                                size_t *out_len, vmir_error *err) {
-  const uint8_t *d = src->data;
-  size_t n = src->len;
-  if (n - p < 2)
-    return vmir_source_expected(src, err, p + 1, "an escape character after '\\'");
-  switch (d[p + 1]) {
-    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-      *in_len = 2;
-      *out_len = 1;
+  int32_t cp = 0;
+  switch (vmir_escape_length(src->data, p, src->len, in_len, out_len, &cp)) {
+    case VMIR_ESCAPE_OK:
       return VMIR_OK;
-    case 'u':
-      break;
-    default: {
+    case VMIR_ESCAPE_TRUNCATED:
+      return vmir_source_expected(src, err, p + 1, "an escape character after '\\'");
+    case VMIR_ESCAPE_BAD_CHAR: {
       char found[48];
       vmir_source_describe(src, p + 1, found, sizeof found);
       return vmir_source_fail(src, err, VMIR_E_DECODE, p,
                               "invalid escape: expected one of \"\\/bfnrtu after '\\', "
                               "found %s", found);
     }
-  }
-  int32_t cp = n - p >= 6 ? hex4(d, p + 2) : -1;
-  if (cp < 0)
-    return vmir_source_fail(src, err, VMIR_E_DECODE, p,
-                            "invalid \\u escape: expected 4 hex digits after '\\u'");
-  if (cp >= 0xDC00 && cp <= 0xDFFF)
-    return vmir_source_fail(src, err, VMIR_E_DECODE, p,
-                            "lone surrogate \\u%04X: a low surrogate must follow "
-                            "a high surrogate escape", (unsigned)cp);
-  if (cp >= 0xD800 && cp <= 0xDBFF) {
-    /* Only a pair of escapes spells a supplementary character; a high
-     * surrogate alone has no Unicode scalar value, so it is rejected. */
-    int32_t lo = -1;
-    if (n - p >= 12 && d[p + 6] == '\\' && d[p + 7] == 'u') lo = hex4(d, p + 8);
-    if (lo < 0xDC00 || lo > 0xDFFF)
+    case VMIR_ESCAPE_BAD_HEX:
+      return vmir_source_fail(src, err, VMIR_E_DECODE, p,
+                              "invalid \\u escape: expected 4 hex digits after '\\u'");
+    case VMIR_ESCAPE_LONE_LOW:
+      return vmir_source_fail(src, err, VMIR_E_DECODE, p,
+                              "lone surrogate \\u%04X: a low surrogate must follow "
+                              "a high surrogate escape", (unsigned)cp);
+    case VMIR_ESCAPE_LONE_HIGH:
+    default:
       return vmir_source_fail(src, err, VMIR_E_DECODE, p,
                               "lone surrogate \\u%04X: a high surrogate must be "
                               "followed by a \\u escape of a low surrogate "
                               "(DC00-DFFF)", (unsigned)cp);
-    *in_len = 12;
-    *out_len = 4;
-    return VMIR_OK;
   }
-  *in_len = 6;
-  *out_len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
-  return VMIR_OK;
 }
 
-vmir_status vmir_json_scan_string(vmir_source *src, vmir_json_string *s,
-                                  vmir_error *err) {
+/* The string byte by byte where it is not plain ASCII: the exact scanner,
+ * which owns every error message. */
+static vmir_status scan_exact(vmir_source *src, vmir_json_string *s, vmir_error *err) {
   const uint8_t *d = src->data;
   const size_t n = src->len;
   const size_t open = src->pos;
@@ -178,6 +148,48 @@ vmir_status vmir_json_scan_string(vmir_source *src, vmir_json_string *s,
   return VMIR_OK;
 }
 
+vmir_status vmir_json_scan_string(vmir_source *src, vmir_json_string *s,
+                                  vmir_error *err) {
+  size_t end, saved;
+  bool escaped;
+#if defined(__SSE2__)
+  /* Most strings (member names above all) are short plain ASCII: when the
+   * first byte of the first sixteen that needs attention is the closing
+   * quote, that is the whole scan, inline. */
+  const uint8_t *d = src->data;
+  size_t p = src->pos + 1;
+  if (src->len - p >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + p));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                            _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                               _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask && d[p + vmir_first_set(mask)] == '"') {
+      end = p + vmir_first_set(mask);
+      saved = 0;
+      escaped = false;
+      goto scanned;
+    }
+  }
+#endif
+  if (!vmir_string_blocks_available() ||
+      !vmir_json_scan_string_blocks(src->data, src->pos + 1, src->len, &end, &saved, &escaped))
+    return scan_exact(src, s, err);
+#if defined(__SSE2__)
+scanned:
+#endif
+  s->start = src->pos + 1;
+  s->end = end;
+  s->decoded_len = end - s->start - saved;
+  s->escaped = escaped;
+  if (s->decoded_len > src->string_limit)
+    return vmir_source_fail(src, err, VMIR_E_LIMIT, src->pos,
+                            "string of %zu bytes is longer than the limit of %zu bytes",
+                            s->decoded_len, src->string_limit);
+  src->pos = end + 1;
+  return VMIR_OK;
+}
+
 void vmir_json_unescape(const vmir_source *src, const vmir_json_string *s,
                         uint8_t *out) {
   const uint8_t *d = src->data;
@@ -198,11 +210,11 @@ void vmir_json_unescape(const vmir_source *src, const vmir_json_string *s,
       case 'r': *out++ = '\r'; break;
       case 't': *out++ = '\t'; break;
       case 'u': {
-        uint32_t cp = (uint32_t)hex4(d, p);
+        uint32_t cp = (uint32_t)vmir_hex4(d, p);
         p += 4;
         if (cp >= 0xD800 && cp <= 0xDBFF) {
           /* The scan guaranteed "\uDC00-DFFF" follows. */
-          uint32_t lo = (uint32_t)hex4(d, p + 2);
+          uint32_t lo = (uint32_t)vmir_hex4(d, p + 2);
           p += 6;
           cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "format/string_blocks.h"
+
 /* Length (2..4) of the well-formed sequence that starts at p with a byte
  * >= 0x80, or 0 if the bytes are not one. Reads at most `avail` bytes. */
 static inline size_t vmir_utf8_seq_len(const uint8_t *p, size_t avail) {
@@ -47,9 +49,9 @@ static inline bool vmir_utf8_word_ascii(const uint8_t *p) {
   return (w & UINT64_C(0x8080808080808080)) == 0;
 }
 
-/* Validates n bytes; on failure stores the offset of the first byte of the
- * bad sequence in *bad_at and returns false. */
-static inline bool vmir_utf8_validate(const uint8_t *p, size_t n, size_t *bad_at) {
+/* Validates n bytes one sequence at a time; on failure stores the offset
+ * of the first byte of the bad sequence in *bad_at and returns false. */
+static inline bool vmir_utf8_validate_bytes(const uint8_t *p, size_t n, size_t *bad_at) {
   size_t i = 0;
   while (i < n) {
     if (n - i >= 8 && vmir_utf8_word_ascii(p + i)) {
@@ -68,6 +70,14 @@ static inline bool vmir_utf8_validate(const uint8_t *p, size_t n, size_t *bad_at
     i += k;
   }
   return true;
+}
+
+/* vmir_utf8_validate_bytes, with the 32-byte block kernel first for long
+ * strings where the CPU has it (only a failure needs the byte-wise pass,
+ * for the offset). */
+static inline bool vmir_utf8_validate(const uint8_t *p, size_t n, size_t *bad_at) {
+  if (n >= 32 && vmir_string_blocks_available() && vmir_utf8_valid_blocks(p, n)) return true;
+  return vmir_utf8_validate_bytes(p, n, bad_at);
 }
 
 /* Encodes a Unicode scalar value (not a surrogate, <= 0x10FFFF) as UTF-8

@@ -11,6 +11,11 @@
 #include <string.h>
 
 #include "format/timestamp.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "format/string_blocks.h"
 #include "sink/event_order.h"
 #include "sink/sink_internal.h"
 #include "util/buf.h"
@@ -24,9 +29,13 @@ struct vmir_json_writer {
 
 #define FAIL(w, ...) VMIR_ORDER_FAIL(&(w)->order, __VA_ARGS__)
 
-/* Room for n more bytes; NULL after an allocation failure. */
+/* Room for n more bytes; NULL after an allocation failure. The buffer
+ * keeps its capacity across documents (the largest one seen
+ * so far is kept), so after the first document this is one comparison. */
 static inline uint8_t *room(vmir_json_writer *w, size_t n) {
-  if (!vmir_buf_reserve(&w->out, n)) return NULL;
+  if (__builtin_expect(w->out.failed || n > w->out.cap - w->out.len, 0) &&
+      !vmir_buf_reserve(&w->out, n))
+    return NULL;
   return w->out.data + w->out.len;
 }
 
@@ -62,20 +71,42 @@ static vmir_status before_value(vmir_json_writer *w) {
 
 /* ---- strings ----------------------------------------------------------- */
 
-/* True when none of the 8 bytes needs attention: no control character, no
- * '"', no '\\', no byte >= 0x80 (which needs UTF-8 validation). The usual
- * SWAR tests: a byte below 0x20, or equal to a given byte, leaves its high
- * bit set in the expressions below; exact because bytes >= 0x80 are caught
- * by the first term. */
-static inline bool word_is_plain(uint64_t x) {
+/* Length of the prefix of s[0..n) that needs no attention: no control
+ * byte, '"' or '\\', and (unless `any_utf8`, when the rest is known to be
+ * valid UTF-8) no byte >= 0x80. Sixteen bytes at a time with SSE2 (all
+ * x86-64), else eight with the usual SWAR tests (a byte below 0x20, or
+ * equal to a given byte, leaves its high bit set in the expressions). */
+static inline size_t plain_prefix(const uint8_t *s, size_t n, bool any_utf8) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20), last_control = _mm_set1_epi8(0x1F);
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i low = any_utf8 ? _mm_cmpeq_epi8(_mm_max_epu8(v, last_control), last_control)
+                           : _mm_cmplt_epi8(v, space); /* signed: >= 0x80 too */
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), low);
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask) return i + (size_t)__builtin_ctz(mask);
+  }
+#endif
   const uint64_t ones = UINT64_C(0x0101010101010101);
   const uint64_t highs = UINT64_C(0x8080808080808080);
-  uint64_t ctrl = (x - ones * 0x20) & ~x;
-  uint64_t q = x ^ (ones * '"');
-  uint64_t quote = (q - ones) & ~q;
-  uint64_t b = x ^ (ones * '\\');
-  uint64_t bslash = (b - ones) & ~b;
-  return ((x | ctrl | quote | bslash) & highs) == 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    uint64_t ctrl = (x - ones * 0x20) & ~x;
+    uint64_t q = x ^ (ones * '"');
+    uint64_t b = x ^ (ones * '\\');
+    uint64_t attention = ctrl | ((q - ones) & ~q) | ((b - ones) & ~b);
+    if (!any_utf8) attention |= x;
+    if (attention & highs) break;
+  }
+  for (; i < n; i++) {
+    uint8_t c = s[i];
+    if (c < 0x20 || c == '"' || c == '\\' || (c >= 0x80 && !any_utf8)) break;
+  }
+  return i;
 }
 
 /* The escape for a byte that needs one (< 0x20, '"', '\\'); returns its
@@ -104,29 +135,35 @@ static size_t escape_byte(uint8_t c, uint8_t *dst) {
   return 6;
 }
 
-/* Writes s as a JSON string, validating UTF-8 in the same pass. Capacity
- * invariant: before each input byte there is room for the rest of the input
- * copied as is plus the closing quote; an escape grows the reservation by
- * the 5 extra bytes it may need. `what` names the string in errors. */
-static vmir_status write_string(vmir_json_writer *w, const uint8_t *s, size_t n,
-                                const char *what) {
+/* Writes s as a JSON string, validating UTF-8 in the same pass: plain runs
+ * are found a block at a time and copied whole; at the first non-ASCII
+ * byte of a long enough rest, the UTF-8 block kernel validates all of it
+ * at once, and the copy goes on stopping only at bytes to escape. Capacity
+ * invariant: before each input byte there is room for the rest of the
+ * input copied as is plus the closing quote and `tail` more bytes; an
+ * escape grows the reservation by the 5 extra bytes it may need. `what`
+ * names the string in errors. On return w->out.len is past the closing
+ * quote and `tail` bytes of room remain. */
+static vmir_status write_string_tail(vmir_json_writer *w, const uint8_t *s, size_t n,
+                                     const char *what, size_t tail) {
   size_t start = w->out.len;
-  if (n > SIZE_MAX - 8 || !room(w, n + 2)) return nomem(w);
+  if (n > SIZE_MAX - 16 || !room(w, n + 2 + tail)) return nomem(w);
   uint8_t *dst = w->out.data + w->out.len;
   *dst++ = '"';
   size_t i = 0;
-  while (i < n) {
-    while (i + 8 <= n) {
-      uint64_t x;
-      memcpy(&x, s + i, 8);
-      if (!word_is_plain(x)) break;
-      memcpy(dst, s + i, 8);
-      dst += 8;
-      i += 8;
-    }
+  bool utf8_checked = false; /* the rest of s is known to be valid UTF-8 */
+  for (;;) {
+    size_t run = plain_prefix(s + i, n - i, utf8_checked);
+    memcpy(dst, s + i, run);
+    dst += run;
+    i += run;
     if (i == n) break;
     uint8_t c = s[i];
-    if (c >= 0x80) {
+    if (c >= 0x80 && !utf8_checked) {
+      if (n - i >= 32 && vmir_string_blocks_available() && vmir_utf8_valid_blocks(s + i, n - i)) {
+        utf8_checked = true;
+        continue;
+      }
       size_t len = vmir_utf8_sequence(s + i, n - i);
       if (len == 0) {
         w->out.len = start;
@@ -135,12 +172,9 @@ static vmir_status write_string(vmir_json_writer *w, const uint8_t *s, size_t n,
       memcpy(dst, s + i, len);
       dst += len;
       i += len;
-    } else if (c >= 0x20 && c != '"' && c != '\\') {
-      *dst++ = c;
-      i++;
     } else {
       w->out.len = (size_t)(dst - w->out.data);
-      if (!room(w, 6 + (n - i - 1) + 1)) return nomem(w);
+      if (!room(w, 6 + (n - i - 1) + 1 + tail)) return nomem(w);
       dst = w->out.data + w->out.len;
       dst += escape_byte(c, dst);
       i++;
@@ -149,6 +183,11 @@ static vmir_status write_string(vmir_json_writer *w, const uint8_t *s, size_t n,
   *dst++ = '"';
   w->out.len = (size_t)(dst - w->out.data);
   return VMIR_OK;
+}
+
+static vmir_status write_string(vmir_json_writer *w, const uint8_t *s, size_t n,
+                                const char *what) {
+  return write_string_tail(w, s, n, what, 0);
 }
 
 /* ---- scalars ----------------------------------------------------------- */
@@ -274,13 +313,19 @@ static vmir_status json_field_name(vmir_sink *sink, vmir_str name) {
   vmir_level *top;
   vmir_status st = vmir_order_field_name(&w->order, &top);
   if (st != VMIR_OK) return st;
-  st = top->count++ > 0 ? write_raw(w, ",", 1) : VMIR_OK;
-  if (st != VMIR_OK) return st;
+  /* Compact mode: the comma, the quoted name and the colon in one
+   * reservation; the name is copied in blocks. */
+  if (top->count++ > 0) {
+    uint8_t *p = room(w, 1 + name.len + 3);
+    if (!p) return nomem(w);
+    *p = ',';
+    w->out.len++;
+  }
   if (w->pretty && !put_newline_indent(w, w->order.depth)) return nomem(w);
-  st = write_string(w, (const uint8_t *)name.ptr, name.len, "field name");
+  st = write_string_tail(w, (const uint8_t *)name.ptr, name.len, "field name", 2);
   if (st != VMIR_OK) return st;
-  st = w->pretty ? write_raw(w, ": ", 2) : write_raw(w, ":", 1);
-  if (st != VMIR_OK) return st;
+  w->out.data[w->out.len++] = ':';
+  if (w->pretty) w->out.data[w->out.len++] = ' ';
   w->order.key_pending = true;
   return VMIR_OK;
 }
@@ -329,6 +374,8 @@ void vmir_json_writer_free(vmir_json_writer *w) {
 }
 
 void vmir_json_writer_reset(vmir_json_writer *w) {
+  /* The next document likely needs what the largest so far did: the
+   * buffer keeps that capacity, so its events never wait on growth. */
   w->out.len = 0;
   w->out.failed = false;
   vmir_order_reset(&w->order);

@@ -51,7 +51,11 @@ enum {
 static vmir_status nomem(vmir_msgpack_writer *w) { return vmir_order_nomem(&w->order); }
 
 static inline uint8_t *room(vmir_msgpack_writer *w, size_t n) {
-  if (!vmir_buf_reserve(&w->out, n)) return NULL;
+  /* The buffer keeps its capacity across documents: after the first one
+   * this is one comparison, not a call. */
+  if (__builtin_expect(w->out.failed || n > w->out.cap - w->out.len, 0) &&
+      !vmir_buf_reserve(&w->out, n))
+    return NULL;
   return w->out.data + w->out.len;
 }
 

@@ -1,26 +1,20 @@
 /* Number text for the sinks: integers and shortest round-trip floats.
  *
  * Why our own float formatting: JSON output must be exact (the text reads
- * back to the same bits) and short (benchmarks compare with yyjson). glibc's
- * printf has no "shortest round-trip" mode: %.17g is exact but long
- * ("0.10000000000000001"), and %g's default 6 digits lose information. No
- * Debian-packaged C library offers shortest formatting either, so we find
- * the shortest digits ourselves:
+ * back to the same bits) and short. glibc's printf has no "shortest
+ * round-trip" mode: %.17g is exact but long ("0.10000000000000001"), and
+ * %g's default 6 digits lose information. No Debian-packaged C library
+ * offers shortest formatting, so we find the shortest digits ourselves with
+ * Schubfach (Giulietti, "The Schubfach way to render doubles", 2020),
+ * written for vmir from the paper: the rounding interval of the value,
+ * scaled by a power of ten from format/pow10_table.h, is computed with
+ * three 64x128-bit multiplications rounded to odd, and the shortest decimal
+ * in it falls out of a few comparisons. No loops, no fallback.
  *
- * - fast path, exact integer arithmetic: for doubles and floats in roughly
- *   [7e-12, 1.8e38) (almost every number real documents carry) the rounding
- *   interval of the value, scaled by a power of ten, fits in 128-bit
- *   integers, so choosing the shortest decimal in it is exact comparisons
- *   on integers; no tables, no approximations.
- * - slow path, outside that range: ask printf for the correctly rounded
- *   decimal at 1, 2, ... digits and keep the first one that strtod (strtof)
- *   reads back exactly. Correct because printf and strtod are correctly
- *   rounded in glibc; slow (microseconds), but only very large or very small
- *   magnitudes take it.
- *
- * Both paths yield digits and a power of ten; one layout function turns
- * them into text, so the policy (docs/sinks.md) does not depend on the path.
- */
+ * One layout function turns digits and a power of ten into text, so the
+ * policy (docs/sinks.md) does not depend on the algorithm.
+ * sink/number_text_reference.c keeps the previous exact-integer method as
+ * the test oracle. */
 #include <float.h>
 #include <inttypes.h>
 #include <math.h>
@@ -28,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/pow10_table.h"
 #include "sink/sink_internal.h"
 
 /* 128-bit integers: a GCC/Clang extension; __extension__ keeps -Wpedantic
@@ -41,24 +36,58 @@ static const char digit_pairs[201] =
     "74757677787980818283848586878889909192939495969798"
     "99";
 
+/* Number of decimal digits of v (1 for 0): the bit length gives it to
+ * within one, a table comparison settles it. */
+static inline int digit_count(uint64_t v) {
+  static const uint64_t pow10[20] = {
+      UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000), UINT64_C(10000),
+      UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000), UINT64_C(100000000),
+      UINT64_C(1000000000), UINT64_C(10000000000), UINT64_C(100000000000),
+      UINT64_C(1000000000000), UINT64_C(10000000000000), UINT64_C(100000000000000),
+      UINT64_C(1000000000000000), UINT64_C(10000000000000000),
+      UINT64_C(100000000000000000), UINT64_C(1000000000000000000),
+      UINT64_C(10000000000000000000)};
+  int bits = 64 - __builtin_clzll(v | 1);
+  int guess = (bits * 1233) >> 12; /* 1233 / 4096 is just above log10(2) */
+  return guess + ((v | 1) >= pow10[guess]); /* (v | 1: zero has one digit) */
+}
+
+static inline void put_pair(char *p, uint32_t two_digits) {
+  memcpy(p, digit_pairs + 2 * two_digits, 2);
+}
+
+/* Exactly eight digits of v < 10^8 (leading zeros kept): 32-bit divisions
+ * by constants, which compile to multiplications. */
+static inline void put_eight(char *p, uint32_t v) {
+  uint32_t hi = v / 10000, lo = v % 10000;
+  put_pair(p, hi / 100);
+  put_pair(p + 2, hi % 100);
+  put_pair(p + 4, lo / 100);
+  put_pair(p + 6, lo % 100);
+}
+
+/* The digits of v, written back to front from out + n (n = digit_count). */
+static inline void put_digits(char *out, uint64_t v, int n) {
+  char *p = out + n;
+  while (v >= 100000000) {
+    p -= 8;
+    put_eight(p, (uint32_t)(v % 100000000));
+    v /= 100000000;
+  }
+  uint32_t r = (uint32_t)v;
+  while (r >= 100) {
+    p -= 2;
+    put_pair(p, r % 100);
+    r /= 100;
+  }
+  if (r >= 10) put_pair(p - 2, r);
+  else p[-1] = (char)('0' + r);
+}
+
 size_t vmir_sink_format_u64(char *out, uint64_t v) {
-  char tmp[20];
-  char *p = tmp + sizeof tmp;
-  while (v >= 100) {
-    unsigned pair = (unsigned)(v % 100);
-    v /= 100;
-    p -= 2;
-    memcpy(p, digit_pairs + 2 * pair, 2);
-  }
-  if (v >= 10) {
-    p -= 2;
-    memcpy(p, digit_pairs + 2 * v, 2);
-  } else {
-    *--p = (char)('0' + v);
-  }
-  size_t len = (size_t)(tmp + sizeof tmp - p);
-  memcpy(out, p, len);
-  return len;
+  int n = digit_count(v);
+  put_digits(out, v, n);
+  return (size_t)n;
 }
 
 /* A positive decimal: digits * 10^exp10, digits without trailing zeros. */
@@ -74,233 +103,94 @@ static void strip_trailing_zeros(decimal *d) {
   }
 }
 
-/* ---- fast path: exact integer arithmetic ---------------------------------
- *
- * The value is x = c * 2^q (c the integer significand with the hidden bit).
- * Readers round to nearest, ties to even, so the decimals that read back as
- * x form the interval R around x bounded by the midpoints to the neighbours:
- * [(4c - 2) * 2^(q-2), (4c + 2) * 2^(q-2)], closed when c is even. When c is
- * the smallest significand of its binade ("irregular"), the neighbour below
- * is twice as close: the lower bound is (4c - 1) * 2^(q-2).
- *
- * Let k = floor(log10(2^q)), so 10^k <= 2^q < 10^(k+1): the width of R is at
- * most 2^q < 10^(k+1), so R holds at most one multiple of 10^(k+1), and (for
- * regular x) at least one multiple of 10^k, within half of 10^k of x. The
- * shortest decimal is then:
- *   1. the multiple of 10^(k+1) in R if there is one (fewer digits), else
- *   2. the one of floor(x/10^k), floor(x/10^k)+1 in R, the closer one to x
- *      if both are (ties to the even one).
- * Irregular x may have no multiple of 10^k in R; then one more digit (k-1)
- * always works: R still reaches 2^(q-2) >= 10^k / 4 below x (twice that
- * above), more than the 10^(k-1) / 2 by which the nearest multiple of
- * 10^(k-1) can miss x.
- *
- * All of it is comparisons of n * 10^k with the bounds, done exactly on
- * integers scaled by a power of two: for k <= 0, bounds * 5^p (p = -k <= 27,
- * so 5^p < 2^63) against n << shift; for k > 0, the bounds (integers, as
- * q >= 2) against n * 10^k. 128 bits hold every product when q is in
- * [-89, 74], i.e. for |x| roughly in [7e-12, 1.8e38) (double; float
- * magnitudes up to 3e29): almost every number real documents carry. */
+/* ---- Schubfach --------------------------------------------------------
+ * The value is x = c * 2^q (c the integer significand). Readers round to
+ * nearest, ties to even, so the decimals that read back as x form the
+ * interval R between the midpoints to the neighbours, closed when c is
+ * even: [(4c - 2) * 2^(q-2), (4c + 2) * 2^(q-2)], with 4c - 1 for the lower
+ * bound when c is the least significand of its binade (the neighbour below
+ * is twice as close). With k chosen so that 10^k <= the spacing of doubles
+ * near x (about; for the lopsided case 3/4 of it), R holds at least one
+ * multiple of 10^k and at most one of 10^(k+1). Scaled by 10^-k (the table
+ * gives g with (g - 1) * 2^r <= 10^-k < g * 2^r, 2^125 <= g < 2^126) and by
+ * 4, the bounds and x become integers vbl, vbr, vb plus a sticky bit
+ * (rounded to odd), which is all the comparisons need: the multiple of
+ * 10^(k+1) in R if there is one, else the one of s = floor(x / 10^k) and
+ * s + 1 in R, the closer to x when both are (ties to even). */
 
-#define FAST_MIN_Q (-89)
-#define FAST_MAX_Q 74
-#define FAST_MAX_P 27
-
-static const uint64_t pow5[FAST_MAX_P + 1] = {
-    UINT64_C(1),
-    UINT64_C(5),
-    UINT64_C(25),
-    UINT64_C(125),
-    UINT64_C(625),
-    UINT64_C(3125),
-    UINT64_C(15625),
-    UINT64_C(78125),
-    UINT64_C(390625),
-    UINT64_C(1953125),
-    UINT64_C(9765625),
-    UINT64_C(48828125),
-    UINT64_C(244140625),
-    UINT64_C(1220703125),
-    UINT64_C(6103515625),
-    UINT64_C(30517578125),
-    UINT64_C(152587890625),
-    UINT64_C(762939453125),
-    UINT64_C(3814697265625),
-    UINT64_C(19073486328125),
-    UINT64_C(95367431640625),
-    UINT64_C(476837158203125),
-    UINT64_C(2384185791015625),
-    UINT64_C(11920928955078125),
-    UINT64_C(59604644775390625),
-    UINT64_C(298023223876953125),
-    UINT64_C(1490116119384765625),
-    UINT64_C(7450580596923828125),
-};
-
-/* floor(log10(2^q)); 78913 / 2^18 is close enough to log10(2) to be exact
- * for |q| < 1100 (checked exhaustively when written). Spelled without
- * shifting negative numbers, which C leaves implementation-defined. */
-static int floor_log10_pow2(int q) {
-  if (q >= 0) return (int)(((uint32_t)q * 78913u) >> 18);
-  return -(int)(((uint32_t)(-q) * 78913u + (1u << 18) - 1) >> 18);
+/* floor(g * cp / 2^127), with its lowest bit set when the division is not
+ * exact (round to odd keeps "exactly on a bound" apart from "just past it"). */
+static inline uint64_t round_to_odd(u128 g, uint64_t cp) {
+  u128 low = (u128)(uint64_t)g * cp;
+  u128 high = (u128)(uint64_t)(g >> 64) * cp + (uint64_t)(low >> 64);
+  uint64_t sticky = ((uint64_t)high & (UINT64_MAX >> 1)) != 0;
+  return (uint64_t)(high >> 63) | sticky;
 }
 
-/* R scaled so that a candidate n sits at (n * unit) << shift. */
-typedef struct scaled_interval {
-  u128 lo, mid, hi;
-  u128 unit;      /* 1, or 10^k for k > 0 */
-  unsigned shift; /* 0 when unit > 1 */
-  bool closed;
-} scaled_interval;
-
-/* The branch keeps the common case (unit 1) a shift, not a 128-bit
- * multiply. */
-static inline u128 scaled(const scaled_interval *r, uint64_t n) {
-  return r->unit == 1 ? (u128)n << r->shift : (u128)n * r->unit;
+/* g for 10^e: the table holds 10^e truncated to 128 bits; 126 bits of it,
+ * plus one, bound it from above. */
+static inline u128 schubfach_g(int e) {
+  const vmir_pow10_significand *t = vmir_pow10(e);
+  return ((((u128)t->hi << 64) | t->lo) >> 2) + 1;
 }
 
-static bool interval_holds(const scaled_interval *r, uint64_t n) {
-  u128 v = scaled(r, n);
-  return r->closed ? (r->lo <= v && v <= r->hi) : (r->lo < v && v < r->hi);
-}
-
-/* R for x = c * 2^q around candidates n * 10^k (see above); false when the
- * products would not fit 128 bits. */
-static bool scale_interval(uint64_t c, int q, int k, bool irregular, scaled_interval *r) {
-  u128 lo = 4 * c - (irregular ? 1 : 2), mid = 4 * c, hi = 4 * c + 2;
-  r->closed = (c & 1) == 0;
-  if (k > 0) {
-    /* n * 10^k against the bounds themselves: q >= 2, so they are
-     * integers; 4c * 2^(q-2) < 2^127 for q <= 74, and 10^k <= 2^q. (k is at
-     * most 22 there; the test states the table bound for the compiler.) */
-    if (k > FAST_MAX_P) return false;
-    r->lo = lo << (q - 2);
-    r->mid = mid << (q - 2);
-    r->hi = hi << (q - 2);
-    r->unit = (u128)pow5[k] << k;
-    r->shift = 0;
-    return true;
-  }
-  int p = -k;
-  if (p > FAST_MAX_P) return false;
-  /* x * 10^p = 4c * 5^p * 2^(q+p-2): bounds * 5^p (< 2^118) and the
-   * power of two moved to whichever side keeps everything an integer. */
-  int e = q + p - 2;
-  u128 m = pow5[p];
-  r->lo = lo * m;
-  r->mid = mid * m;
-  r->hi = hi * m;
-  r->unit = 1;
-  r->shift = 0;
-  if (e > 0) {
-    r->lo <<= e;
-    r->mid <<= e;
-    r->hi <<= e;
+/* The shortest decimal for x = c * 2^q (c >= 1); `irregular` when c is the
+ * least significand of its binade above the subnormals. dk = -1 when the
+ * caller passed 10c for a tiny c (its digits would be too few for the
+ * comparisons otherwise). */
+static decimal schubfach(uint64_t c, int q, bool irregular, int dk) {
+  uint64_t out = c & 1; /* bounds excluded when c is odd */
+  uint64_t cb = c << 2, cbr = cb + 2, cbl;
+  int k;
+  if (irregular) {
+    cbl = cb - 1;
+    k = vmir_floor_log10_three_quarters_pow2(q);
   } else {
-    r->shift = (unsigned)-e;
+    cbl = cb - 2;
+    k = vmir_floor_log10_pow2(q);
   }
-  return true;
+  int h = q + vmir_floor_log2_pow10(-k) + 2; /* 1..5: cbr << h fits 64 bits */
+  u128 g = schubfach_g(-k);
+  uint64_t vb = round_to_odd(g, cb << h);
+  uint64_t vbl = round_to_odd(g, cbl << h);
+  uint64_t vbr = round_to_odd(g, cbr << h);
+  uint64_t s = vb >> 2;
+  {
+    /* (The paper skips this for s < 100, as Java wants two digits; we want
+     * the shortest. sp10 = 0 is never in R: vbl >= 1.) */
+    uint64_t sp10 = s / 10 * 10, tp10 = sp10 + 10;
+    bool lower_in = vbl + out <= sp10 << 2, upper_in = (tp10 << 2) + out <= vbr;
+    if (lower_in != upper_in) return (decimal){lower_in ? sp10 : tp10, k + dk};
+  }
+  uint64_t t = s + 1;
+  bool lower_in = vbl + out <= s << 2, upper_in = (t << 2) + out <= vbr;
+  if (lower_in != upper_in) return (decimal){lower_in ? s : t, k + dk};
+  /* Both in: the closer to x; vb - 2(s + t) is 4x minus twice their sum. */
+  int64_t cmp = (int64_t)(vb - ((s + t) << 1));
+  return (decimal){cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t, k + dk};
 }
 
-static bool shortest_fast(uint64_t c, int q, bool irregular, decimal *out) {
-  if (q < FAST_MIN_Q || q > FAST_MAX_Q) return false;
-  int k = floor_log10_pow2(q);
-  /* A second round (one more digit) only for irregular x; see above. */
-  for (int round = 0; round < 2; round++, k--) {
-    scaled_interval r;
-    if (!scale_interval(c, q, k, irregular, &r)) return false;
-    /* floor(x / 10^k) < 2^60; a 128-bit division only for large x. */
-    uint64_t s = r.unit == 1 ? (uint64_t)(r.mid >> r.shift) : (uint64_t)(r.mid / r.unit);
-    uint64_t tens = s - s % 10;
-    uint64_t pick;
-    if (tens != 0 && interval_holds(&r, tens)) {
-      pick = tens;
-    } else if (interval_holds(&r, tens + 10)) {
-      pick = tens + 10;
-    } else {
-      bool below = interval_holds(&r, s), above = interval_holds(&r, s + 1);
-      if (below && above) {
-        u128 d_below = r.mid - scaled(&r, s), d_above = scaled(&r, s + 1) - r.mid;
-        if (d_below != d_above) pick = d_below < d_above ? s : s + 1;
-        else pick = (s & 1) == 0 ? s : s + 1;
-      } else if (below) {
-        pick = s;
-      } else if (above) {
-        pick = s + 1;
-      } else {
-        if (!irregular) return false; /* cannot happen; the slow path copes */
-        continue;
-      }
-    }
-    out->digits = pick;
-    out->exp10 = k;
-    strip_trailing_zeros(out);
-    return true;
+/* x = c * 2^q from a binary layout: `field` the biased exponent, `frac` the
+ * stored fraction, `bits` the fraction width, `q_min` the exponent of the
+ * subnormals, `c_tiny` the significands too small for direct use. */
+static decimal shortest(uint64_t field, uint64_t frac, int bits, int q_min, uint64_t c_tiny) {
+  decimal d;
+  if (field != 0) {
+    uint64_t c = frac | UINT64_C(1) << bits;
+    int q = (int)field + q_min - 1;
+    d = schubfach(c, q, frac == 0 && field > 1, 0);
+  } else if (frac < c_tiny) {
+    /* The few least subnormals (double 1..2, float 1..7 times the least
+     * one): their two digits from 10c, rounded to the one digit that is
+     * shortest for each of them (the kernels test checks all of them). */
+    d = schubfach(frac * 10, q_min, false, -1);
+    d.digits = (d.digits + 5) / 10;
+    d.exp10++;
+  } else {
+    d = schubfach(frac, q_min, false, 0);
   }
-  return false;
-}
-
-/* ---- slow path: printf's correctly rounded digits, checked by strtod ---- */
-
-/* strtod, or strtof for f32 values, widened back. */
-static double read_back(const char *text, bool is_f32) {
-  return is_f32 ? (double)strtof(text, NULL) : strtod(text, NULL);
-}
-
-/* Parses printf's "%.*e" output ("d.ddde+XX", any decimal-point character
- * the locale uses) into digits and a power of ten. */
-static void parse_exp_text(const char *text, decimal *d) {
-  uint64_t digits = 0;
-  int count = 0;
-  const char *p = text;
-  for (; *p && *p != 'e'; p++) {
-    if (*p >= '0' && *p <= '9') {
-      digits = digits * 10 + (uint64_t)(*p - '0');
-      count++;
-    }
-  }
-  int exp = *p == 'e' ? atoi(p + 1) : 0;
-  d->digits = digits;
-  d->exp10 = exp - (count - 1);
-}
-
-/* Shortest decimal for a positive finite value with printf and strtod.
- *
- * For normal values the search starts at DBL_DIG (15; FLT_DIG, 6, for f32)
- * digits: decimals of that many digits lie more than 1e-15 (1e-6) apart
- * relative to the value, over four times the width of the rounding
- * interval (at most one ulp, 2^-52 or 2^-23 relative). So if any decimal of
- * at most 15 digits reads back, it is the only 15-digit decimal within an
- * ulp of the value, hence printf's nearest one, and that one with its
- * trailing zeros stripped is the shortest. Subnormals have fewer bits, so
- * their search starts at one digit. Past the first count, the candidates
- * are the decimals just below and just above the value: the nearest
- * (printf's) first; the other one can win only where the interval is
- * lopsided (powers of two). */
-static void shortest_slow(double magnitude, bool is_f32, decimal *out) {
-  int max_digits = is_f32 ? FLT_DECIMAL_DIG : DBL_DECIMAL_DIG;
-  bool subnormal = magnitude < (is_f32 ? (double)FLT_MIN : DBL_MIN);
-  int first = subnormal ? 1 : is_f32 ? FLT_DIG : DBL_DIG;
-  char text[48];
-  for (int n = first; n <= max_digits; n++) {
-    snprintf(text, sizeof text, "%.*e", n - 1, magnitude);
-    parse_exp_text(text, out);
-    double back = read_back(text, is_f32);
-    if (back == magnitude) break;
-    if (n == max_digits) break; /* cannot happen: 17 (9) digits always read back */
-    if (n == first && !subnormal) continue; /* no other candidate, see above */
-    /* The other neighbour: one unit in the last digit toward the value. */
-    decimal other = *out;
-    if (back < magnitude) other.digits++;
-    else if (other.digits > 1) other.digits--;
-    else continue;
-    snprintf(text, sizeof text, "%" PRIu64 "e%d", other.digits, other.exp10);
-    if (read_back(text, is_f32) == magnitude) {
-      *out = other;
-      break;
-    }
-  }
-  strip_trailing_zeros(out);
+  strip_trailing_zeros(&d);
+  return d;
 }
 
 /* ---- layout -----------------------------------------------------------
@@ -312,37 +202,39 @@ static void shortest_slow(double magnitude, bool is_f32, decimal *out) {
  *   -6 < point <= 0       "0." zeros digits         (0.1, 0.000001)
  *   otherwise             d[.ddd]e(+|-)exp          (1e+21, 1e-7) */
 static size_t layout(char *out, bool negative, const decimal *d) {
-  char digits[20];
-  int n = (int)vmir_sink_format_u64(digits, d->digits);
+  int n = digit_count(d->digits);
   int point = n + d->exp10;
   char *p = out;
   if (negative) *p++ = '-';
-  if (n <= point && point <= 21) {
-    memcpy(p, digits, (size_t)n);
+  if (0 < point && point < n) {
+    /* The common case (1.5, 123.456): digits one place to the right, then
+     * the leading ones back over the gap for the point. */
+    put_digits(p + 1, d->digits, n);
+    memmove(p, p + 1, (size_t)point);
+    p[point] = '.';
+    p += n + 1;
+  } else if (n <= point && point <= 21) {
+    put_digits(p, d->digits, n);
     p += n;
     memset(p, '0', (size_t)(point - n));
     p += point - n;
     memcpy(p, ".0", 2);
     p += 2;
-  } else if (0 < point && point < n) {
-    memcpy(p, digits, (size_t)point);
-    p += point;
-    *p++ = '.';
-    memcpy(p, digits + point, (size_t)(n - point));
-    p += n - point;
   } else if (-6 < point && point <= 0) {
     memcpy(p, "0.", 2);
     p += 2;
     memset(p, '0', (size_t)-point);
     p += -point;
-    memcpy(p, digits, (size_t)n);
+    put_digits(p, d->digits, n);
     p += n;
   } else {
-    *p++ = digits[0];
+    put_digits(p + 1, d->digits, n);
+    p[0] = p[1];
     if (n > 1) {
-      *p++ = '.';
-      memcpy(p, digits + 1, (size_t)(n - 1));
-      p += n - 1;
+      p[1] = '.';
+      p += n + 1;
+    } else {
+      p += 1;
     }
     int exp = point - 1;
     *p++ = 'e';
@@ -371,26 +263,18 @@ size_t vmir_sink_format_float(char *out, double value, bool is_f32) {
   decimal d;
   if (is_f32) {
     float f = (float)magnitude;
+    if (isinf(f)) return (size_t)(stpcpy(out, negative ? "-inf" : "inf") - out);
     if (f < 16777216.0f && f == (float)(uint32_t)f)
       return format_integral(out, negative, (uint32_t)f);
     uint32_t bits;
     memcpy(&bits, &f, sizeof bits);
-    uint32_t field = bits >> 23, frac = bits & 0x7FFFFF;
-    /* Subnormals (field 0) are outside the fast range; the slow path. */
-    uint64_t c = frac | (UINT32_C(1) << 23);
-    int q = (int)field - 150;
-    if (field == 0 || !shortest_fast(c, q, frac == 0 && field > 1, &d))
-      shortest_slow(f, true, &d);
+    d = shortest(bits >> 23, bits & 0x7FFFFF, 23, -149, 8);
   } else {
     if (magnitude < 9007199254740992.0 && magnitude == (double)(uint64_t)magnitude)
       return format_integral(out, negative, (uint64_t)magnitude);
     uint64_t bits;
     memcpy(&bits, &magnitude, sizeof bits);
-    uint64_t field = bits >> 52, frac = bits & ((UINT64_C(1) << 52) - 1);
-    uint64_t c = frac | (UINT64_C(1) << 52);
-    int q = (int)field - 1075;
-    if (field == 0 || !shortest_fast(c, q, frac == 0 && field > 1, &d))
-      shortest_slow(magnitude, false, &d);
+    d = shortest(bits >> 52, bits & ((UINT64_C(1) << 52) - 1), 52, -1074, 3);
   }
   return layout(out, negative, &d);
 }

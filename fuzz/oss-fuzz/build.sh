@@ -17,10 +17,11 @@ rm -rf "$build"
 CC="$CC" CFLAGS="$CFLAGS" meson setup "$build" "$src" \
   -Ddefault_library=static -Dbuildtype=plain -Dwerror=false -Db_lundef=false \
   -Djit_llvm=disabled -Djit_gccjit=disabled
-ninja -C "$build" fuzz/libvmir_fuzz_common.a engine/libvmir.a conformance/models/libvmir_models.a
+ninja -C "$build" fuzz/libvmir_fuzz_common.a engine/libvmir.a conformance/models/libvmir_models.a \
+  engine/libvmir_reference.a
 
 libs=("$build/fuzz/libvmir_fuzz_common.a" "$build/conformance/models/libvmir_models.a"
-      "$build/engine/libvmir.a")
+      "$build/engine/libvmir_reference.a" "$build/engine/libvmir.a")
 incs=(-I"$src/fuzz" -I"$src/bench" -I"$src/conformance" -I"$src/conformance/models"
       -I"$src/engine/include" -I"$src/engine" $(pkg-config --cflags json-c msgpack))
 peers=$(pkg-config --libs json-c msgpack)
@@ -30,7 +31,7 @@ link=${CXX:-clang++}
 
 declare -A dict=([json-decode]=json [msgpack-decode]=msgpack [diff-decode]="json msgpack"
                  [ir-text]=vmir [ir-binary]=vmir [shape-text]=vmir)
-for target in diff-encode diff-decode ir-text ir-binary shape-text json-decode msgpack-decode; do
+for target in diff-encode diff-decode ir-text ir-binary shape-text json-decode msgpack-decode kernels; do
   c=${target//-/_}.c
   bin="$out/vmir-$target"
   $CC $CFLAGS -std=c17 -D_POSIX_C_SOURCE=200809L -DVMIR_FUZZ_MAIN_LIBFUZZER "${incs[@]}" \

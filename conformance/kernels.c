@@ -1,0 +1,380 @@
+/* The format kernels against their oracles: the JSON number lexer against
+ * the previous lexer (format/reference.h) and strtod, shortest float
+ * printing against the previous exact-integer method and against strtod
+ * reading it back, the string scanner against the previous scanner.
+ *
+ * Each test draws a sample of random and edge-case inputs: VMIR_KERNEL_SAMPLES
+ * per test (default 100000, about half a million inputs over the suite, the
+ * CI run); scripts/kernel-check runs hundreds of millions (hours). The seed
+ * is fixed unless VMIR_KERNEL_SEED is set, so a failure names an input that
+ * repeats. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format/json_lex.h"
+#include "format/key_match.h"
+#include "format/reference.h"
+#include "format/string_blocks.h"
+#include "format/utf8.h"
+#include "harness.h"
+#include "sink/sink_internal.h"
+#include "util/arena.h"
+
+static uint64_t rng_state;
+
+static uint64_t next_random(void) {
+  /* splitmix64: small, fast and good enough to spread test inputs. */
+  uint64_t z = (rng_state += UINT64_C(0x9E3779B97F4A7C15));
+  z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+  return z ^ (z >> 31);
+}
+
+static uint64_t samples(uint64_t fallback) {
+  const char *s = getenv("VMIR_KERNEL_SAMPLES");
+  return s && *s ? strtoull(s, NULL, 10) : fallback;
+}
+
+static void seed(void) {
+  const char *s = getenv("VMIR_KERNEL_SEED");
+  rng_state = s && *s ? strtoull(s, NULL, 10) : UINT64_C(20261206);
+}
+
+static double double_of(uint64_t bits) {
+  double d;
+  memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+static uint64_t bits_of(double d) {
+  uint64_t b;
+  memcpy(&b, &d, sizeof b);
+  return b;
+}
+
+/* A random finite double: uniform bits, or near powers of two and ten, or
+ * small integers and short decimals, the shapes real documents carry. */
+static double random_double(void) {
+  uint64_t r = next_random();
+  switch (r & 7) {
+    case 0: return (double)(int64_t)(next_random() >> (r >> 3 & 63)) / 1000.0;
+    case 1: return ldexp(1.0, (int)(next_random() % 2098) - 1074) * (1 + (double)((r >> 8) & 3));
+    case 2: return double_of(next_random() & ((UINT64_C(1) << 52) - 1)); /* subnormal */
+    default: {
+      uint64_t b;
+      do b = next_random(); while (((b >> 52) & 0x7FF) == 0x7FF);
+      return double_of(b);
+    }
+  }
+}
+
+/* ---- number lexing -------------------------------------------------------- */
+
+static vmir_arena arena;
+
+static void setup(void) { vmir_arena_init(&arena, VMIR_ARENA_UNLIMITED); }
+static void teardown(void) { vmir_arena_free(&arena); }
+
+/* Lexes `text` with the kernel and the reference (format/reference.h), and
+ * a float also with strtod, the correctly rounded answer of the C library. */
+static void same_number(const char *text, size_t len) {
+  char why[512];
+  ck_assert_msg(vmir_reference_same_number((const uint8_t *)text, len, &arena, why, sizeof why),
+                "%s", why);
+  vmir_source src;
+  vmir_scalar v;
+  vmir_error err;
+  vmir_source_init(&src, text, len, VMIR_SOURCE_TEXT);
+  char tmp[512];
+  if (len < sizeof tmp && vmir_json_lex_number(&src, &arena, &v, &err) == VMIR_OK &&
+      v.type == VMIR_SCALAR_FLOAT) {
+    memcpy(tmp, text, len);
+    tmp[len] = 0;
+    ck_assert_msg(bits_of(v.as.f64) == bits_of(strtod(tmp, NULL)), "'%s': %a, strtod %a", tmp,
+                  v.as.f64, strtod(tmp, NULL));
+  }
+}
+
+static void same_number_text(const char *text) { same_number(text, strlen(text)); }
+
+START_TEST(test_number_edge_cases) {
+  static const char *cases[] = {
+      "0", "-0", "0.0", "-0.0", "1", "-1", "9", "10", "12345678", "123456789", "1234567812345678",
+      "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+      "-9223372036854775809", "18446744073709551615", "18446744073709551616",
+      "99999999999999999999", "100000000000000000000", "00", "01", "-", "-a", "1.", "1.e5",
+      ".5", "1e", "1e+", "1e-", "1E5", "1e+5", "1e-5", "0.1", "0.2", "0.3", "1.5", "2.5",
+      "9007199254740993", "9007199254740993.0", "9007199254740993e0", "4.9e-324", "5e-324",
+      "2.4703282292062327e-324", "2.4703282292062328e-324", "2.2250738585072011e-308",
+      "2.2250738585072014e-308", "1.7976931348623157e308", "1.7976931348623158e308",
+      "1.7976931348623159e308", "1e309", "1e-400", "1e400", "-1e400", "123456789012345678901234567890",
+      "0.000000000000000000000000000000000000000001", "1.00000000000000011102230246251565404236316680908203125",
+      "1.00000000000000011102230246251565404236316680908203124",
+      "1.00000000000000011102230246251565404236316680908203126",
+      "7.2057594037927933e16", "3.0517578125e-05", "8.98846567431158e307",
+      "179769313486231570000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"
+      "000000000000000000000000000000000000000000000000000000000000.0",
+      "1e1000000000000", "1e-1000000000000", "0e1000", "12.34e-5x", "1.2.3", "1e5e5", "-01",
+      "1234567890123456789.5", "0.12345678901234567890123", "123456781234567812345678.0e-10",
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) same_number_text(cases[i]);
+}
+END_TEST
+
+/* Every double printed three ways (shortest, %.17g, a random precision),
+ * plus random digit strings with random exponents: the kernel agrees with
+ * the reference and strtod. */
+START_TEST(test_number_random) {
+  seed();
+  uint64_t count = samples(100000);
+  char text[128];
+  for (uint64_t i = 0; i < count; i++) {
+    double v = random_double();
+    if (next_random() & 1) v = -v;
+    switch (i % 4) {
+      case 0: snprintf(text, sizeof text, "%.17g", v); break;
+      case 1: snprintf(text, sizeof text, "%.*e", (int)(next_random() % 25), v); break;
+      case 2: {
+        size_t n = vmir_sink_format_float(text, v, false);
+        text[n] = 0;
+        break;
+      }
+      default: {
+        /* Digits, an optional fraction and exponent, no double behind them. */
+        size_t n = 0;
+        int digits = 1 + (int)(next_random() % 30);
+        text[n++] = (char)('1' + next_random() % 9);
+        for (int k = 1; k < digits; k++) text[n++] = (char)('0' + next_random() % 10);
+        if (next_random() & 1) {
+          text[n++] = '.';
+          int frac = 1 + (int)(next_random() % 25);
+          for (int k = 0; k < frac; k++) text[n++] = (char)('0' + next_random() % 10);
+        }
+        n += (size_t)snprintf(text + n, sizeof text - n, "e%d", (int)(next_random() % 700) - 350);
+        break;
+      }
+    }
+    /* JSON has no "inf" and no leading '+': those stay reference-checked
+     * errors like any other bad token. */
+    same_number_text(text);
+  }
+}
+END_TEST
+
+/* Exact halfway points between neighbouring doubles, and their neighbours
+ * one digit away: the cases where rounding is hardest. */
+START_TEST(test_number_halfway) {
+  seed();
+  uint64_t count = samples(100000) / 4;
+  char text[1200];
+  for (uint64_t i = 0; i < count; i++) {
+    uint64_t b = next_random() % (UINT64_C(0x7FE) << 52);
+    double lo = double_of(b), hi = double_of(b + 1);
+    /* The midpoint printed exactly: %.*e with enough digits is exact. */
+    long double mid = ((long double)lo + (long double)hi) / 2;
+    int n = snprintf(text, sizeof text, "%.*Le", (int)(next_random() % 40) + 17, mid);
+    same_number(text, (size_t)n);
+  }
+}
+END_TEST
+
+/* ---- float printing ---------------------------------------------------------- */
+
+static void same_float_text(double v, bool is_f32) {
+  char why[256];
+  ck_assert_msg(vmir_reference_same_float_text(v, is_f32, why, sizeof why), "%s", why);
+}
+
+START_TEST(test_print_edge_cases) {
+  static const double cases[] = {
+      0.0, -0.0, 1.0, 0.1, 0.2, 0.3, 1.5, 1e21, 1e22, 1e23, 1e-7, 1e-6, 123456789.125,
+      5e-324, 1e-323, 1.5e-323, 2.2250738585072009e-308, 2.2250738585072014e-308,
+      1.7976931348623157e308, 9007199254740993.0, 9007199254740992.0, 4.35e-10, 0.3e-323,
+      1.0 / 3, 2.0 / 3, 100.0 / 3, 5e-310, 1e300, 1e-300, 65.613616999999977,
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    same_float_text(cases[i], false);
+    same_float_text(-cases[i], false);
+    if (isfinite((float)cases[i])) same_float_text(cases[i], true);
+  }
+  /* Every power of two (the lopsided intervals) and its neighbours. */
+  for (int e = -1074; e <= 1023; e++) {
+    double p = ldexp(1.0, e);
+    same_float_text(p, false);
+    same_float_text(nextafter(p, 0), false);
+    same_float_text(nextafter(p, INFINITY), false);
+  }
+  for (int e = -149; e <= 127; e++) {
+    float p = ldexpf(1.0f, e);
+    same_float_text(p, true);
+    same_float_text(nextafterf(p, 0), true);
+  }
+  /* Every subnormal double with a tiny significand. */
+  for (uint64_t c = 1; c < 4096; c++) {
+    same_float_text(double_of(c), false);
+    uint32_t fb = (uint32_t)c;
+    float f;
+    memcpy(&f, &fb, sizeof f);
+    same_float_text(f, true);
+  }
+}
+END_TEST
+
+START_TEST(test_print_random) {
+  seed();
+  uint64_t count = samples(100000);
+  for (uint64_t i = 0; i < count; i++) {
+    double v = random_double();
+    same_float_text(v, false);
+    /* %.17g round trip, the other classic oracle. */
+    char text[40];
+    snprintf(text, sizeof text, "%.17g", v);
+    ck_assert(bits_of(strtod(text, NULL)) == bits_of(v));
+    uint32_t fb = (uint32_t)next_random();
+    if (((fb >> 23) & 0xFF) != 0xFF) {
+      float f;
+      memcpy(&f, &fb, sizeof f);
+      same_float_text(f, true);
+    }
+  }
+}
+END_TEST
+
+/* ---- string scanning ---------------------------------------------------------- */
+
+/* Scans `text` (which starts with '"') with the kernel and the reference. */
+static void same_string(const uint8_t *text, size_t len) {
+  char why[256];
+  ck_assert_msg(vmir_reference_same_string(text, len, why, sizeof why), "%s", why);
+}
+
+START_TEST(test_string_random) {
+  seed();
+  uint64_t count = samples(100000) / 4;
+  static const char *pieces[] = {"a", "bc", "\\n", "\\\"", "\\u00e9", "\\ud83d\\ude00", "\\ud83d",
+                                 "\\udc00", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc0\xaf",
+                                 "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x80", "\x1f", "\\x", "\\u12",
+                                 "\xe2\x82", "0123456789abcdef", " ", "\xf0\x9f\x98"};
+  uint8_t text[600];
+  for (uint64_t i = 0; i < count; i++) {
+    size_t n = 0;
+    text[n++] = '"';
+    int parts = (int)(next_random() % 40);
+    for (int k = 0; k < parts && n < 500; k++) {
+      uint64_t r = next_random();
+      if (r % 16 == 0) {
+        text[n++] = (uint8_t)(r >> 8); /* any byte at all */
+      } else {
+        const char *p = pieces[(r >> 8) % (sizeof pieces / sizeof pieces[0])];
+        /* Mostly the valid pieces, so that scans get long. */
+        if ((r >> 20) % 4 != 0 && (strchr(p, '\x80') || strchr(p, '\x1f') || strstr(p, "\\x")))
+          p = "plain";
+        size_t pl = strlen(p);
+        memcpy(text + n, p, pl);
+        n += pl;
+      }
+    }
+    if (next_random() % 8) text[n++] = '"';
+    same_string(text, n);
+  }
+}
+END_TEST
+
+/* The UTF-8 block kernel against the byte-wise validator: sequences around
+ * the first block boundary and at the end, then random mixes of valid and
+ * broken sequences. */
+static void same_utf8(const uint8_t *s, size_t n) {
+  size_t bad = 0;
+  bool want = vmir_utf8_validate_bytes(s, n, &bad);
+  ck_assert_msg(vmir_utf8_valid_blocks(s, n) == want, "%zu bytes: block kernel says %d", n, !want);
+}
+
+START_TEST(test_utf8_blocks) {
+  if (!vmir_string_blocks_available()) return;
+  uint8_t buf[96];
+  /* Every non-ASCII first byte, then three bytes from the class
+   * boundaries of the second to fourth bytes of a sequence. */
+  static const uint8_t edges[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0,
+                                  0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
+  const uint32_t e = sizeof edges;
+  memset(buf, 'a', sizeof buf);
+  for (uint32_t v = 0; v < 128 * e * e * e; v++) {
+    size_t at = 28 + v % 5; /* straddles the first block boundary */
+    memset(buf + 28, 'a', 10);
+    buf[at] = (uint8_t)(0x80 | v % 128);
+    buf[at + 1] = edges[v / 128 % e];
+    buf[at + 2] = edges[v / 128 / e % e];
+    buf[at + 3] = edges[v / 128 / e / e];
+    same_utf8(buf, 36 + v % 4);
+  }
+  seed();
+  uint64_t count = samples(100000) / 4;
+  static const char *pieces[] = {"a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc0\xaf",
+                                 "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x80", "\xe2\x82", "\xef\xbf\xbf",
+                                 "\xf4\x8f\xbf\xbf", "0123456789abcdef", "\xf0\x9f\x98", "\xe0\xa0\x80"};
+  uint8_t text[600];
+  for (uint64_t i = 0; i < count; i++) {
+    size_t n = 0;
+    int parts = (int)(next_random() % 60);
+    for (int k = 0; k < parts && n < 500; k++) {
+      uint64_t r = next_random();
+      const char *p = pieces[r % (sizeof pieces / sizeof pieces[0])];
+      if ((r >> 20) % 8 != 0 && (p[0] == '\x80' || !strcmp(p, "\xc0\xaf") || !strcmp(p, "\xe2\x82") ||
+                                 !strcmp(p, "\xed\xa0\x80") || !strcmp(p, "\xf4\x90\x80\x80") ||
+                                 !strcmp(p, "\xf0\x9f\x98")))
+        p = "valid";
+      size_t pl = strlen(p);
+      memcpy(text + n, p, pl);
+      n += pl;
+    }
+    same_utf8(text, n);
+  }
+}
+END_TEST
+
+/* The key-match kernel against memcmp: keys of every length up to 40 that
+ * differ in one byte anywhere, or not at all, and lookups in a key table. */
+START_TEST(test_key_match) {
+  seed();
+  char a[48], b[48];
+  for (int round = 0; round < 20000; round++) {
+    size_t n = (size_t)(next_random() % 41);
+    for (size_t i = 0; i < n; i++) a[i] = b[i] = (char)('a' + next_random() % 26);
+    if (n && (next_random() & 1)) b[next_random() % n] ^= (char)(1 + next_random() % 7);
+    ck_assert_int_eq(vmir_key_equal(a, b, n), memcmp(a, b, n) == 0);
+  }
+  static const vmir_str keys[] = {{"id", 2},       {"id_str", 6},        {"text", 4},
+                                  {"user", 4},     {"entities", 8},      {"retweeted", 9},
+                                  {"favorited", 9}, {"in_reply_to_status_id_str", 25}};
+  const uint32_t count = sizeof keys / sizeof keys[0];
+  for (uint32_t i = 0; i < count; i++)
+    for (uint32_t hint = 0; hint <= count; hint++)
+      ck_assert_uint_eq(vmir_key_match(keys, count, keys[i], hint), i);
+  ck_assert_uint_eq(vmir_key_match(keys, count, (vmir_str){"ids", 3}, 0), count);
+  ck_assert_uint_eq(vmir_key_match(keys, count, (vmir_str){"retweetee", 9}, 5), count);
+}
+END_TEST
+
+static Suite *kernels_suite(void) {
+  Suite *s = suite_create("kernels");
+  TCase *tc = tcase_create("kernels");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 0);
+  tcase_add_test(tc, test_number_edge_cases);
+  tcase_add_test(tc, test_number_random);
+  tcase_add_test(tc, test_number_halfway);
+  tcase_add_test(tc, test_print_edge_cases);
+  tcase_add_test(tc, test_print_random);
+  tcase_add_test(tc, test_string_random);
+  tcase_add_test(tc, test_utf8_blocks);
+  tcase_add_test(tc, test_key_match);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) { return vmir_test_run(kernels_suite(), "kernels"); }

@@ -1,0 +1,185 @@
+/* The previous JSON string scanner, kept as the test oracle of the string
+ * kernel (format/json_string.c): compiled into the test-only reference
+ * library, never into libvmir.
+ *
+ * JSON strings: scanning with validation, then unescaping only when the
+ * string has escapes. The scan is the hot path: it tests sixteen (SSE2) or
+ * eight (portable) bytes at a time and stops only at '"', '\\', a control
+ * byte or a non-ASCII byte; UTF-8 is validated only for the non-ASCII
+ * bytes it stops at. */
+#include <stdio.h>
+#include <string.h>
+
+#include "format/bits.h"
+#include "format/json_internal.h"
+#include "format/reference.h"
+#include "format/utf8.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* Does the word hold a byte that ends the plain run: '"', '\\', < 0x20 or
+ * >= 0x80? Zero-byte tests: (x - 1s) & ~x & 0x80s is non-zero exactly when
+ * some byte of x is zero (carries can only add false hits above a true one,
+ * and the caller then looks at the bytes one by one). */
+static inline bool word_special(uint64_t w) {
+  uint64_t q = w ^ (ONES * '"');
+  uint64_t b = w ^ (ONES * '\\');
+  uint64_t has_q = (q - ONES) & ~q & HIGHS;
+  uint64_t has_b = (b - ONES) & ~b & HIGHS;
+  uint64_t below = (w - ONES * 0x20) & ~w & HIGHS;  /* some byte < 0x20 */
+  return (has_q | has_b | below | (w & HIGHS)) != 0;
+}
+
+/* Position of the first byte at or after p that is '"', '\\', < 0x20 or
+ * >= 0x80, or n if there is none. Sixteen bytes a step where SSE2 is there
+ * (x86-64 always): a signed compare with 0x20 catches both the control
+ * bytes and the non-ASCII ones (negative as signed bytes). */
+static inline size_t skip_plain(const uint8_t *d, size_t p, size_t n) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  while (n - p >= 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + p));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                            _mm_cmpeq_epi8(v, backslash)),
+                               _mm_cmplt_epi8(v, space));
+    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+    if (mask) return p + vmir_first_set(mask);
+    p += 16;
+  }
+#endif
+  while (n - p >= 8) {
+    uint64_t w;
+    memcpy(&w, d + p, 8);
+    if (word_special(w)) break;
+    p += 8;
+  }
+  while (p < n) {
+    uint8_t c = d[p];
+    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+    p++;
+  }
+  return p;
+}
+
+static int hex_digit(uint8_t c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* Four hex digits at d[p..p+4) (caller checked they exist); -1 if not hex. */
+static int32_t hex4(const uint8_t *d, size_t p) {
+  int32_t v = 0;
+  for (int i = 0; i < 4; i++) {
+    int h = hex_digit(d[p + (size_t)i]);
+    if (h < 0) return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+/* Validates the escape at d[p] == '\\'. Stores its input length and the
+ * length of its UTF-8 output. */
+static vmir_status scan_escape(const vmir_source *src, size_t p, size_t *in_len,
+                               size_t *out_len, vmir_error *err) {
+  const uint8_t *d = src->data;
+  size_t n = src->len;
+  if (n - p < 2)
+    return vmir_source_expected(src, err, p + 1, "an escape character after '\\'");
+  switch (d[p + 1]) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+      *in_len = 2;
+      *out_len = 1;
+      return VMIR_OK;
+    case 'u':
+      break;
+    default: {
+      char found[48];
+      vmir_source_describe(src, p + 1, found, sizeof found);
+      return vmir_source_fail(src, err, VMIR_E_DECODE, p,
+                              "invalid escape: expected one of \"\\/bfnrtu after '\\', "
+                              "found %s", found);
+    }
+  }
+  int32_t cp = n - p >= 6 ? hex4(d, p + 2) : -1;
+  if (cp < 0)
+    return vmir_source_fail(src, err, VMIR_E_DECODE, p,
+                            "invalid \\u escape: expected 4 hex digits after '\\u'");
+  if (cp >= 0xDC00 && cp <= 0xDFFF)
+    return vmir_source_fail(src, err, VMIR_E_DECODE, p,
+                            "lone surrogate \\u%04X: a low surrogate must follow "
+                            "a high surrogate escape", (unsigned)cp);
+  if (cp >= 0xD800 && cp <= 0xDBFF) {
+    /* Only a pair of escapes spells a supplementary character; a high
+     * surrogate alone has no Unicode scalar value, so it is rejected. */
+    int32_t lo = -1;
+    if (n - p >= 12 && d[p + 6] == '\\' && d[p + 7] == 'u') lo = hex4(d, p + 8);
+    if (lo < 0xDC00 || lo > 0xDFFF)
+      return vmir_source_fail(src, err, VMIR_E_DECODE, p,
+                              "lone surrogate \\u%04X: a high surrogate must be "
+                              "followed by a \\u escape of a low surrogate "
+                              "(DC00-DFFF)", (unsigned)cp);
+    *in_len = 12;
+    *out_len = 4;
+    return VMIR_OK;
+  }
+  *in_len = 6;
+  *out_len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+  return VMIR_OK;
+}
+
+vmir_status vmir_json_scan_string_reference(vmir_source *src, vmir_json_string *s,
+                                            vmir_error *err) {
+  const uint8_t *d = src->data;
+  const size_t n = src->len;
+  const size_t open = src->pos;
+  size_t p = open + 1;
+  size_t saved = 0;  /* bytes that escapes save: input minus output length */
+  bool escaped = false;
+  for (;;) {
+    p = skip_plain(d, p, n);
+    if (p >= n)
+      return vmir_source_fail(src, err, VMIR_E_DECODE, n,
+                              "unterminated string (opened at offset %zu): "
+                              "expected '\"', found end of input", open);
+    uint8_t c = d[p];
+    if (c == '"') break;
+    if (c == '\\') {
+      size_t in_len = 0, out_len = 0;
+      vmir_status st = scan_escape(src, p, &in_len, &out_len, err);
+      if (st != VMIR_OK) return st;
+      saved += in_len - out_len;
+      escaped = true;
+      p += in_len;
+    } else if (c < 0x20) {
+      return vmir_source_fail(src, err, VMIR_E_DECODE, p,
+                              "raw control character 0x%02x in a string "
+                              "(must be escaped)", c);
+    } else if (c >= 0x80) {
+      size_t k = vmir_utf8_seq_len(d + p, n - p);
+      if (k == 0)
+        return vmir_source_fail(src, err, VMIR_E_DECODE, p,
+                                "invalid UTF-8 in a string at byte 0x%02x", c);
+      p += k;
+    }
+  }
+  s->start = open + 1;
+  s->end = p;
+  s->decoded_len = p - (open + 1) - saved;
+  s->escaped = escaped;
+  if (s->decoded_len > src->string_limit)
+    return vmir_source_fail(src, err, VMIR_E_LIMIT, open,
+                            "string of %zu bytes is longer than the limit of %zu bytes",
+                            s->decoded_len, src->string_limit);
+  src->pos = p + 1;
+  return VMIR_OK;
+}
+

@@ -1,0 +1,83 @@
+/* The kernel-versus-reference comparisons of format/reference.h, shared by
+ * the kernels conformance suite and the kernels fuzz target. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format/reference.h"
+#include "sink/sink_internal.h"
+
+static bool differ(char *why, size_t why_len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool differ(char *why, size_t why_len, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(why, why_len, fmt, ap);
+  va_end(ap);
+  return false;
+}
+
+bool vmir_reference_same_number(const uint8_t *text, size_t len, vmir_arena *arena, char *why,
+                                size_t why_len) {
+  vmir_source a, b;
+  vmir_scalar va, vb;
+  vmir_error ea, eb;
+  vmir_source_init(&a, text, len, VMIR_SOURCE_TEXT);
+  vmir_source_init(&b, text, len, VMIR_SOURCE_TEXT);
+  vmir_error_clear(&ea);
+  vmir_error_clear(&eb);
+  memset(&va, 0, sizeof va);
+  memset(&vb, 0, sizeof vb);
+  vmir_status sa = vmir_json_lex_number(&a, arena, &va, &ea);
+  vmir_status sb = vmir_json_lex_number_reference(&b, arena, &vb, &eb);
+  vmir_arena_reset(arena);
+  int n = len > 200 ? 200 : (int)len;
+  if (sa != sb) return differ(why, why_len, "'%.*s': status %d, reference %d", n, text, sa, sb);
+  if (sa != VMIR_OK) {
+    if (strcmp(ea.message, eb.message) == 0) return true;
+    return differ(why, why_len, "'%.*s': '%s', reference '%s'", n, text, ea.message, eb.message);
+  }
+  /* Same type and bits: for floats, the same double bit for bit. */
+  if (a.pos != b.pos || va.type != vb.type || va.as.u64 != vb.as.u64)
+    return differ(why, why_len, "'%.*s': end %zu type %d bits %llx, reference end %zu type %d bits %llx",
+                  n, text, a.pos, va.type, (unsigned long long)va.as.u64, b.pos, vb.type,
+                  (unsigned long long)vb.as.u64);
+  return true;
+}
+
+bool vmir_reference_same_float_text(double v, bool is_f32, char *why, size_t why_len) {
+  char got[VMIR_FLOAT_TEXT_MAX + 1], want[VMIR_FLOAT_TEXT_MAX + 1];
+  size_t gn = vmir_sink_format_float(got, v, is_f32);
+  size_t wn = vmir_sink_format_float_reference(want, v, is_f32);
+  got[gn] = want[wn] = 0;
+  if (gn != wn || memcmp(got, want, gn) != 0)
+    return differ(why, why_len, "%a%s: '%s', reference '%s'", v, is_f32 ? " (f32)" : "", got, want);
+  double back = is_f32 ? (double)strtof(got, NULL) : strtod(got, NULL);
+  double exact = is_f32 ? (double)(float)v : v;
+  if (memcmp(&back, &exact, sizeof back) != 0)
+    return differ(why, why_len, "%a: '%s' reads back as %a", v, got, back);
+  return true;
+}
+
+bool vmir_reference_same_string(const uint8_t *text, size_t len, char *why, size_t why_len) {
+  vmir_source a, b;
+  vmir_json_string sa_, sb_;
+  vmir_error ea, eb;
+  vmir_source_init(&a, text, len, VMIR_SOURCE_TEXT);
+  vmir_source_init(&b, text, len, VMIR_SOURCE_TEXT);
+  vmir_error_clear(&ea);
+  vmir_error_clear(&eb);
+  vmir_status sa = vmir_json_scan_string(&a, &sa_, &ea);
+  vmir_status sb = vmir_json_scan_string_reference(&b, &sb_, &eb);
+  if (sa != sb) return differ(why, why_len, "string of %zu bytes: status %d, reference %d", len, sa, sb);
+  if (sa != VMIR_OK) {
+    if (strcmp(ea.message, eb.message) == 0) return true;
+    return differ(why, why_len, "string: '%s', reference '%s'", ea.message, eb.message);
+  }
+  if (a.pos != b.pos || sa_.start != sb_.start || sa_.end != sb_.end ||
+      sa_.decoded_len != sb_.decoded_len || sa_.escaped != sb_.escaped)
+    return differ(why, why_len, "string: end %zu decoded %zu escaped %d, reference end %zu decoded %zu escaped %d",
+                  sa_.end, sa_.decoded_len, sa_.escaped, sb_.end, sb_.decoded_len, sb_.escaped);
+  return true;
+}
