@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gen_value.h"
 #include "handwritten_twitter.h"
@@ -167,6 +168,60 @@ static int tier_stencil(void *ctx) {
   return vmir_jit_configure(&c, NULL) != VMIR_OK;
 }
 
+/* The libgccjit tiers (O0, O2): compiles take tens of milliseconds on
+ * the background thread, so the setup runs the workload until its
+ * programs are compiled (no new compile within 200 ms of a run) before
+ * the timing starts. */
+typedef struct gccjit_tier {
+  vmir_bench_fn fn;
+  void *ctx;
+  uint32_t flags;
+} gccjit_tier;
+
+static uint64_t compiles_so_far(void) {
+  vmir_jit_stats s;
+  vmir_jit_stats_get(&s);
+  return s.compiles + s.compile_failures;
+}
+
+static int tier_gccjit(void *ctx) {
+  gccjit_tier *t = ctx;
+  if (!vmir_jit_backend_available("gccjit", NULL)) return 1;
+  vmir_jit_config c = vmir_jit_config_default();
+  c.backend = "gccjit";
+  c.threshold = 0;
+  c.flags = t->flags;
+  if (vmir_jit_configure(&c, NULL) != VMIR_OK) return 1;
+  for (int round = 0; round < 50; round++) {
+    uint64_t before = compiles_so_far();
+    if (t->fn(t->ctx) != 0) return 1;
+    struct timespec pause = {0, 200 * 1000000L};
+    for (int i = 0; i < 300 && compiles_so_far() == before; i++) nanosleep(&pause, NULL);
+    if (compiles_so_far() == before) return 0;
+  }
+  return 0;
+}
+
+static int gccjit_run(void *ctx) {
+  gccjit_tier *t = ctx;
+  return t->fn(t->ctx);
+}
+
+static void add_gccjit(const char *name, vmir_bench_fn fn, void *ctx, size_t bytes) {
+  static const struct {
+    const char *level;
+    uint32_t flags;
+  } levels[] = {{"O0", VMIR_JIT_FLAG_OPT_LOW}, {"O2", 0}};
+  for (size_t i = 0; i < 2; i++) {
+    gccjit_tier *t = malloc(sizeof *t);
+    if (!t) return;
+    *t = (gccjit_tier){fn, ctx, levels[i].flags};
+    char full[200];
+    snprintf(full, sizeof full, name, levels[i].level);
+    vmir_bench_add_setup(strdup(full), tier_gccjit, gccjit_run, t, bytes);
+  }
+}
+
 static void add(doc_bench *b, const char *op, const char *variant, vmir_bench_fn fn, size_t bytes) {
   char name[160];
   const char *doc = b->generated ? "-generated" : "";
@@ -179,6 +234,9 @@ static void add(doc_bench *b, const char *op, const char *variant, vmir_bench_fn
   vmir_bench_add_setup(strdup(name), tier_interp, fn, b, bytes);
   snprintf(name, sizeof name, "%s/%s%s/vmir-stencil-%s", op, b->name, doc, variant + 5);
   vmir_bench_add_setup(strdup(name), tier_stencil, fn, b, bytes);
+  /* %%s: the level, filled in by add_gccjit. */
+  snprintf(name, sizeof name, "%s/%s%s/vmir-gccjit-%%s-%s", op, b->name, doc, variant + 5);
+  add_gccjit(name, fn, b, bytes);
 }
 
 /* ---- twitter: the hand-written C baseline -------------------------------- */

@@ -180,7 +180,7 @@ static vmir_status compile(const vmir_jit_request *req, vmir_jit_code **out, cha
  * generated code, so only programs that run often are worth it. */
 const vmir_backend vmir_gccjit_backend = {
     .name = "gccjit",
-    .default_threshold = 64,
+    .default_threshold = 1000,
     .capabilities = VMIR_CAP_SINK_ANY | VMIR_CAP_HOST_PREDICATE,
     .available = available,
     .compile = compile,

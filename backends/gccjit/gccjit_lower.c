@@ -246,7 +246,12 @@ bool vmir_gccjit_lower(gcc_jit_context *ctxt, const vmir_jit_request *req,
 
   for (uint32_t pc = 0; pc < n; pc++) {
     vmir_jit_op_plan op = vmir_jit_plan_op(&plan, pc);
+    const vmir_xinsn *x = &req->exe->code[pc];
     if (op.kind == VMIR_JIT_OP_DEOPT) lower_deopt(&l, l.blocks[pc], pc, op.reason);
+    /* jump only moves the pc (interp.c): a GCC jump to the target's
+     * block, which writes vm->pc itself. */
+    else if (op.kind == VMIR_JIT_OP_SPECIALISED && x->op == VMIR_OP_JUMP && x->a < n)
+      gcc_jit_block_end_with_jump(l.blocks[pc], NULL, l.blocks[x->a]);
     else lower_step(&l, l.blocks[pc], pc, n);
   }
   bool ok = lower_dispatch(&l, n);
