@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "jit_cases.h"
@@ -337,6 +339,47 @@ START_TEST(unavailable_runs_interpreted) {
 }
 END_TEST
 
+/* Without the GCC driver, `as` and `ld` on PATH the probe fails and says
+ * why. Runs in a child whose PATH is empty of them; the probe runs once
+ * per process, so the test is meaningful only when this test's process
+ * has not probed yet (Check's fork mode, the default).
+ * t[verify format.exec.jit-optional] */
+START_TEST(missing_tools_make_it_unavailable) {
+  if (strcmp(backend(), "gccjit") != 0) return;
+  const char *fork_mode = getenv("CK_FORK");
+  if (fork_mode && strcmp(fork_mode, "no") == 0) {
+    printf("%s: skipped under CK_FORK=no (the probe result is per process)\n", __func__);
+    return;
+  }
+  int fds[2];
+  ck_assert_int_eq(pipe(fds), 0);
+  pid_t child = fork();
+  ck_assert_int_ge(child, 0);
+  if (child == 0) {
+    close(fds[0]);
+    setenv("PATH", "/nonexistent", 1);
+    const char *why = NULL;
+    bool ok = vmir_jit_backend_available(backend(), &why);
+    char msg[400];
+    int n = snprintf(msg, sizeof msg, "%d %s", ok, why ? why : "");
+    if (write(fds[1], msg, (size_t)n) != n) _exit(2);
+    _exit(0);
+  }
+  close(fds[1]);
+  char msg[400] = "";
+  ssize_t got = read(fds[0], msg, sizeof msg - 1);
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ck_assert_msg(got > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0, "child failed");
+  msg[got] = '\0';
+  if (strcmp(msg, "0 not built into this library (see the meson options jit_*)") == 0) return;
+  ck_assert_msg(msg[0] == '0', "available without a driver on PATH: %s", msg);
+  ck_assert_msg(strstr(msg, "libgccjit could not compile a trivial function"), "reason: %s", msg);
+  ck_assert_msg(strstr(msg, "`as` is not on PATH"), "reason: %s", msg);
+}
+END_TEST
+
 /* The level is part of the configuration `vmir stats` shows. */
 START_TEST(stats_show_level) {
   NEED_BACKEND();
@@ -371,6 +414,7 @@ static Suite *suite(void) {
   tcase_add_test(misc, no_writable_executable_mapping);
   tcase_add_test(misc, unavailable_runs_interpreted);
   tcase_add_test(misc, stats_show_level);
+  tcase_add_test(misc, missing_tools_make_it_unavailable);
   suite_add_tcase(s, misc);
   return s;
 }
