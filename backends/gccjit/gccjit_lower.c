@@ -27,7 +27,7 @@ typedef struct lower {
   gcc_jit_context *ctxt;
   gcc_jit_function *fn;
   gcc_jit_type *u32, *status, *vptr;
-  gcc_jit_field *vm_pc, *scratch_err, *scratch_reason, *scratch_guard, *shapes_exe;
+  gcc_jit_field *vm_pc, *vm_path_depth, *scratch_err, *scratch_reason, *scratch_guard, *shapes_exe;
   gcc_jit_lvalue *vm, *scratch, *shapes, *st;
   gcc_jit_rvalue *exe, *err;        /* loaded once at entry */
   gcc_jit_block **blocks;           /* one per instruction */
@@ -91,9 +91,35 @@ static void lower_step(lower *l, gcc_jit_block *b, uint32_t pc, uint32_t n) {
       l->blocks[pc + 1], l->dispatch);
 }
 
+/* `leave` in IR, the op encode runs most often after the emissions
+ * (every field is enter, emit, leave): vmir_op_leave's check and effect
+ * (engine/exec/ops.h). A failed check deopts here, so the interpreter
+ * re-runs the instruction and reports it. */
+static void lower_leave(lower *l, gcc_jit_block *b, uint32_t pc, uint32_t n) {
+  gcc_jit_lvalue *depth =
+      gcc_jit_rvalue_dereference_field(gcc_jit_lvalue_as_rvalue(l->vm), NULL, l->vm_path_depth);
+  gcc_jit_block *check_failed = gcc_jit_function_new_block(l->fn, NULL);
+  gcc_jit_block *pop = gcc_jit_function_new_block(l->fn, NULL);
+  gcc_jit_block_end_with_conditional(
+      b, NULL,
+      gcc_jit_context_new_comparison(l->ctxt, NULL, GCC_JIT_COMPARISON_LE,
+                                     gcc_jit_lvalue_as_rvalue(depth), u32c(l, 1)),
+      check_failed, pop);
+  lower_deopt(l, check_failed, pc, VMIR_DEOPT_CHECK);
+  gcc_jit_block_add_assignment_op(pop, NULL, depth, GCC_JIT_BINARY_OP_MINUS, u32c(l, 1));
+  if (pc + 1 < n) {
+    gcc_jit_block_end_with_jump(pop, NULL, l->blocks[pc + 1]);
+  } else {
+    gcc_jit_block_add_assignment(pop, NULL, vm_pc(l), u32c(l, pc + 1));
+    gcc_jit_block_end_with_jump(pop, NULL, l->dispatch);
+  }
+}
+
 /* The layouts the generated code reads: only the leading members it
  * touches, declared in the C order (the static asserts keep them true). */
-_Static_assert(offsetof(vmir_vm_state, pc) == 4, "vm->pc layout");
+_Static_assert(offsetof(vmir_vm_state, pc) == 4 && offsetof(vmir_vm_state, path) == 8 &&
+                   offsetof(vmir_vm_state, path_depth) == 16,
+               "vm layout");
 _Static_assert(offsetof(vmir_scratch, err) == 0 && offsetof(vmir_scratch, deopt_reason) == 8 &&
                    offsetof(vmir_scratch, guard_failed) == 12,
                "scratch layout");
@@ -106,10 +132,13 @@ static void declare_types(lower *l) {
   l->vptr = gcc_jit_context_get_type(c, GCC_JIT_TYPE_VOID_PTR);
   gcc_jit_type *u64 = gcc_jit_context_get_int_type(c, 8, 0);
 
-  gcc_jit_field *vm_fields[2] = {gcc_jit_context_new_field(c, NULL, l->u32, "proc"),
-                                 gcc_jit_context_new_field(c, NULL, l->u32, "pc")};
+  gcc_jit_field *vm_fields[4] = {gcc_jit_context_new_field(c, NULL, l->u32, "proc"),
+                                 gcc_jit_context_new_field(c, NULL, l->u32, "pc"),
+                                 gcc_jit_context_new_field(c, NULL, l->vptr, "path"),
+                                 gcc_jit_context_new_field(c, NULL, l->u32, "path_depth")};
   l->vm_pc = vm_fields[1];
-  gcc_jit_struct *vm = gcc_jit_context_new_struct_type(c, NULL, "vm_state", 2, vm_fields);
+  l->vm_path_depth = vm_fields[3];
+  gcc_jit_struct *vm = gcc_jit_context_new_struct_type(c, NULL, "vm_state", 4, vm_fields);
 
   gcc_jit_field *sc_fields[3] = {gcc_jit_context_new_field(c, NULL, l->vptr, "err"),
                                  gcc_jit_context_new_field(c, NULL, l->u32, "deopt_reason"),
@@ -252,6 +281,8 @@ bool vmir_gccjit_lower(gcc_jit_context *ctxt, const vmir_jit_request *req,
      * block, which writes vm->pc itself. */
     else if (op.kind == VMIR_JIT_OP_SPECIALISED && x->op == VMIR_OP_JUMP && x->a < n)
       gcc_jit_block_end_with_jump(l.blocks[pc], NULL, l.blocks[x->a]);
+    else if (op.kind == VMIR_JIT_OP_SPECIALISED && x->op == VMIR_OP_LEAVE)
+      lower_leave(&l, l.blocks[pc], pc, n);
     else lower_step(&l, l.blocks[pc], pc, n);
   }
   bool ok = lower_dispatch(&l, n);
