@@ -168,20 +168,21 @@ static int tier_stencil(void *ctx) {
   return vmir_jit_configure(&c, NULL) != VMIR_OK;
 }
 
-/* The libgccjit tiers (O0, O2): compiles take tens of milliseconds on
- * the background thread, so the setup runs the workload until its
- * programs are compiled (no new compile within 200 ms of a run) before
- * the timing starts. */
+/* The libgccjit tiers (O0, O2): compiles take hundreds of milliseconds
+ * on the background thread, so the setup runs the workload until its
+ * programs are compiled before the timing starts. */
 typedef struct gccjit_tier {
   vmir_bench_fn fn;
   void *ctx;
   uint32_t flags;
 } gccjit_tier;
 
-static uint64_t compiles_so_far(void) {
+/* Compiles claimed (cache misses), and those finished. */
+static void compile_counts(uint64_t *claimed, uint64_t *finished) {
   vmir_jit_stats s;
   vmir_jit_stats_get(&s);
-  return s.compiles + s.compile_failures;
+  *claimed = s.cache_misses;
+  *finished = s.compiles + s.compile_failures;
 }
 
 static int tier_gccjit(void *ctx) {
@@ -192,12 +193,19 @@ static int tier_gccjit(void *ctx) {
   c.threshold = 0;
   c.flags = t->flags;
   if (vmir_jit_configure(&c, NULL) != VMIR_OK) return 1;
-  for (int round = 0; round < 50; round++) {
-    uint64_t before = compiles_so_far();
+  /* Run until a run claims no new compile, waiting (up to 2 min) for
+   * every claimed compile to finish after each. */
+  for (int round = 0; round < 20; round++) {
+    uint64_t claimed_before, finished, claimed;
+    compile_counts(&claimed_before, &finished);
     if (t->fn(t->ctx) != 0) return 1;
-    struct timespec pause = {0, 200 * 1000000L};
-    for (int i = 0; i < 300 && compiles_so_far() == before; i++) nanosleep(&pause, NULL);
-    if (compiles_so_far() == before) return 0;
+    struct timespec pause = {0, 10 * 1000000L};
+    for (int i = 0; i < 12000; i++) {
+      compile_counts(&claimed, &finished);
+      if (finished >= claimed) break;
+      nanosleep(&pause, NULL);
+    }
+    if (claimed == claimed_before) return 0;
   }
   return 0;
 }
