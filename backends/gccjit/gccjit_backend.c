@@ -181,10 +181,10 @@ static vmir_status compile(const vmir_jit_request *req, vmir_jit_code **out, cha
   return VMIR_OK;
 }
 
-/* Promotion default: a compile costs 0.3 to 4 s on the (loaded) build
- * machine, median 0.3 s for an 11-instruction program, 0.7 to 4 s for the
- * corpus programs (docs/jit.md), and the code, which runs each op through
- * the engine's step, saves little or nothing per run yet. Only programs
+/* Promotion default: a compile costs 0.15 to 3.7 s on the (loaded) build
+ * machine (0.15 to 0.35 s for an 11-instruction program, 0.4 to 3.7 s for
+ * the corpus programs; docs/jit.md), and the code, which runs most ops
+ * through the engine's step, saves little or nothing per run yet. Only programs
  * run a thousand times are worth a compile; the compile runs on the
  * background thread, so a promotion never delays a caller. */
 const vmir_backend vmir_gccjit_backend = {
