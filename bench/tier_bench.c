@@ -56,7 +56,7 @@ static int setup(void *c) {
   if (!take_expected(v)) return 1;
   if (tc->tier == bench_tier_interp()) return bench_tier_use(tc->tier, -1) ? 0 : 1;
   if (!bench_tier_use(tc->tier, 0)) return 1;
-  if (v->fn(v->ctx) != 0) {
+  if (!bench_tier_warm(v->fn, v->ctx)) {
     fprintf(stderr, "bench %s@%s: the workload fails on this tier\n", v->name, tc->tier->name);
     return 1;
   }

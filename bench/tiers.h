@@ -29,4 +29,8 @@ const bench_tier *bench_tier_interp(void);
  * (-1: the backend's default). False when `t` is absent. */
 bool bench_tier_use(const bench_tier *t, int64_t threshold);
 
+/* Runs fn until the tier in use has compiled everything it claims
+ * (background compiles included); false when fn fails. */
+bool bench_tier_warm(int (*fn)(void *), void *ctx);
+
 #endif

@@ -9,6 +9,16 @@
 int vmir_test_run(Suite *suite, const char *name) {
   const char *dir = getenv("VMIR_RESULTS_DIR");
   if (!dir || !*dir) dir = "results";
+  /* A suite run alone may be the first to write results: its parent
+   * folder (results/ under a per-backend subfolder) may not exist yet. */
+  char parent[4096];
+  snprintf(parent, sizeof parent, "%s", dir);
+  char *slash = strrchr(parent, '/');
+  if (slash && slash != parent) {
+    *slash = '\0';
+    if (mkdir(parent, 0777) != 0 && errno != EEXIST)
+      fprintf(stderr, "%s: cannot create %s: %s\n", name, parent, strerror(errno));
+  }
   if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
     fprintf(stderr, "%s: cannot create results folder %s: %s\n", name, dir,
             strerror(errno));

@@ -817,38 +817,6 @@ END_TEST
 
 /* ---- decode ------------------------------------------------------------------------------ */
 
-/* One decode attempt: status, error and the decoded value re-encoded as
- * JSON by the interpreter (so two attempts compare as bytes). */
-static jit_outcome decode_once(vmir_executable *fused, const vmir_shape *shape, const char *in,
-                               size_t len) {
-  jit_outcome o;
-  memset(&o, 0, sizeof o);
-  vmir_decoder *dec = vmir_decoder_new(NULL);
-  void *dest = calloc(1, shape->size + 16);
-  o.status = vmir_decode(fused, in, len, dest, shape, dec, NULL, &o.err);
-  o.out = calloc(1, 1);
-  if (o.status == VMIR_OK) {
-    jit_program enc = jit_compile_encode(shape, VMIR_FORMAT_JSON);
-    vmir_jit_config keep = vmir_jit_get_config();
-    jit_use("none", 0, 0, -1);
-    vmir_json_writer *w = vmir_json_writer_new(NULL);
-    vmir_status st = vmir_encode(enc.exe, dest, shape, vmir_json_writer_sink(w), NULL, &o.err);
-    free(o.out);
-    size_t n;
-    const uint8_t *d = vmir_json_writer_data(w, &n);
-    o.out = malloc(n + 32);
-    memcpy(o.out, d, n);
-    o.len = n;
-    if (st != VMIR_OK) o.len += (size_t)snprintf(o.out + n, 32, " (re-encode %d)", (int)st);
-    vmir_json_writer_free(w);
-    jit_program_free(&enc);
-    ck_assert_int_eq(vmir_jit_configure(&keep, NULL), VMIR_OK);
-  }
-  free(dest);
-  vmir_decoder_free(dec);
-  return o;
-}
-
 /* Encoded documents of every case (by the interpreter), decoded by the
  * fused program under the interpreter and under generated code, whole and
  * truncated at every byte: the same values, or the same errors.
@@ -880,9 +848,9 @@ START_TEST(fused_decode_matches_interpreter) {
       compiled++;
       for (size_t cut = doc.len + 1; cut-- > 0;) {
         jit_use("none", 0, 0, -1);
-        jit_outcome want = decode_once(exe, cases[i].shape, doc.out, cut);
+        jit_outcome want = jit_decode_once(exe, cases[i].shape, doc.out, cut);
         jit_use("stencil", 0, 0, -1);
-        jit_outcome got = decode_once(exe, cases[i].shape, doc.out, cut);
+        jit_outcome got = jit_decode_once(exe, cases[i].shape, doc.out, cut);
         char what[160];
         snprintf(what, sizeof what, "decode %s (%s), %zu of %zu bytes", cases[i].name,
                  vmir_format_name((vmir_format)f), cut, doc.len);
@@ -927,10 +895,10 @@ START_TEST(fused_decode_forced_deopt) {
     vmir_executable *exe = vmir_executable_new(prog, c->shape, &err);
     ck_assert_msg(exe, "%s", err.message);
     jit_use("none", 0, 0, -1);
-    jit_outcome want = decode_once(exe, c->shape, doc.out, doc.len);
+    jit_outcome want = jit_decode_once(exe, c->shape, doc.out, doc.len);
     for (uint32_t pc = 0; pc < prog->insn_count; pc++) {
       jit_use("stencil", 0, 0, pc);
-      jit_outcome got = decode_once(exe, c->shape, doc.out, doc.len);
+      jit_outcome got = jit_decode_once(exe, c->shape, doc.out, doc.len);
       char what[128];
       snprintf(what, sizeof what, "decode %s, deopt forced at pc %u", c->name, pc);
       jit_assert_same(&want, &got, what);

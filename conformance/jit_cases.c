@@ -330,3 +330,35 @@ jit_outcome jit_reference(const jit_program *p, const jit_case *c, jit_sink sink
   jit_use("none", -1, 0, -1);
   return jit_encode(p, c, sink, fail_at);
 }
+
+/* One decode attempt: status, error and the decoded value re-encoded as
+ * JSON by the interpreter (so two attempts compare as bytes). */
+jit_outcome jit_decode_once(vmir_executable *fused, const vmir_shape *shape, const char *in,
+                               size_t len) {
+  jit_outcome o;
+  memset(&o, 0, sizeof o);
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  void *dest = calloc(1, shape->size + 16);
+  o.status = vmir_decode(fused, in, len, dest, shape, dec, NULL, &o.err);
+  o.out = calloc(1, 1);
+  if (o.status == VMIR_OK) {
+    jit_program enc = jit_compile_encode(shape, VMIR_FORMAT_JSON);
+    vmir_jit_config keep = vmir_jit_get_config();
+    jit_use("none", 0, 0, -1);
+    vmir_json_writer *w = vmir_json_writer_new(NULL);
+    vmir_status st = vmir_encode(enc.exe, dest, shape, vmir_json_writer_sink(w), NULL, &o.err);
+    free(o.out);
+    size_t n;
+    const uint8_t *d = vmir_json_writer_data(w, &n);
+    o.out = malloc(n + 32);
+    memcpy(o.out, d, n);
+    o.len = n;
+    if (st != VMIR_OK) o.len += (size_t)snprintf(o.out + n, 32, " (re-encode %d)", (int)st);
+    vmir_json_writer_free(w);
+    jit_program_free(&enc);
+    ck_assert_int_eq(vmir_jit_configure(&keep, NULL), VMIR_OK);
+  }
+  free(dest);
+  vmir_decoder_free(dec);
+  return o;
+}

@@ -69,4 +69,10 @@ void jit_assert_same(const jit_outcome *want, const jit_outcome *got, const char
 /* The interpreter's outcome for a case (backend "none"). */
 jit_outcome jit_reference(const jit_program *p, const jit_case *c, jit_sink sink, uint64_t fail_at);
 
+/* One decode of in[0..len) by a fused decode program under the current
+ * configuration: status, error and the decoded value re-encoded as JSON by
+ * the interpreter (so two attempts compare as bytes). */
+jit_outcome jit_decode_once(vmir_executable *fused, const vmir_shape *shape, const char *in,
+                            size_t len);
+
 #endif

@@ -22,6 +22,11 @@
 vmir_status vmir_jit_bad_pc(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err,
                             uint32_t pc);
 
+/* vmir_jit_entry_guard (jit/guards.h) out of line: a backend that emits
+ * calls instead of inlining C (libgccjit) calls this. */
+uint32_t vmir_jit_entry_guard_call(const void *shapes, const void *io, uint64_t shape_id,
+                                   uint32_t abi, uint32_t caps, const void *sink);
+
 /* clang lowers a memcmp compared with zero to bcmp, which the C library
  * defines but no header of this build (POSIX 2008) declares. */
 int bcmp(const void *a, const void *b, size_t n);

@@ -84,6 +84,8 @@ vmir_jit_config vmir_jit_config_default(void) {
   if (b && *b) c.backend = known_name(b) ? known_name(b) : "none";
   env_int("VMIR_JIT_THRESHOLD", &c.threshold);
   env_int("VMIR_JIT_FORCE_DEOPT_PC", &c.force_deopt_pc);
+  const char *level = getenv("VMIR_JIT_GCCJIT_LEVEL");
+  if (level && strcmp(level, "O0") == 0) c.flags |= VMIR_JIT_FLAG_OPT_LOW;
   return c;
 }
 
