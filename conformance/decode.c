@@ -896,6 +896,39 @@ END_TEST
 START_TEST(corpus_canada) { corpus_round_trip("canada.json", &canada_shape); }
 END_TEST
 
+/* ---- mutation evidence (docs/mutation.md) ---------------------------------------- */
+
+/* A map's keys are unique under the default policy, in both formats and
+ * both decode paths: a repeated key is a build error at the repeated key,
+ * also when it repeats the map's only key; last-wins keeps the later value.
+ * t[verify format.parse.build-state-machine-preserved]
+ * t[verify format.parse.error-build-context] */
+START_TEST(map_duplicate_keys) {
+  static const char *const dups[] = {"{\"a\":0.5,\"a\":1.5}", "{\"a\":0.5,\"b\":1,\"a\":1.5}"};
+  for (size_t i = 0; i < sizeof dups / sizeof dups[0]; i++) {
+    char doc[sizeof all_kinds_json + 64];
+    const char *at = strstr(all_kinds_json, "\"map\":");
+    const char *after = strstr(at, "},") + 1;
+    snprintf(doc, sizeof doc, "%.*s\"map\":%s%s", (int)(at - all_kinds_json), all_kinds_json,
+             dups[i], after);
+    codec c = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+    outcome o = expect_failure(&c, doc, VMIR_E_BUILD);
+    ck_assert_msg(strstr(o.err.message, "duplicate map key \"a\""), "%s", o.err.message);
+    ck_assert_uint_eq(o.err.offset, (size_t)(strstr(doc, "\"a\":1.5") - doc));
+    codec_free(&c);
+    vmir_compile_options lw = vmir_compile_options_default(VMIR_FORMAT_JSON);
+    lw.duplicate_last_wins = true;
+    c = codec_new(&all_kinds_shape, VMIR_FORMAT_JSON, lw);
+    outcome ok = decode_both(&c, doc, strlen(doc));
+    ck_assert_msg(ok.status == VMIR_OK, "%s", ok.err.message);
+    ck_assert_msg(strstr(ok.json, i == 0 ? "\"map\":{\"a\":1.5}" : "\"map\":{\"a\":1.5,\"b\":1.0}"),
+                  "%s", ok.json);
+    free(ok.json);
+    codec_free(&c);
+  }
+}
+END_TEST
+
 static Suite *decode_suite(void) {
   Suite *s = suite_create("decode");
   TCase *tc = tcase_create("decode path");
@@ -922,6 +955,9 @@ static Suite *decode_suite(void) {
   tcase_add_test(suites, corpus_citm);
   tcase_add_test(suites, corpus_canada);
   suite_add_tcase(s, suites);
+  TCase *mut = tcase_create("mutation evidence");
+  tcase_add_test(mut, map_duplicate_keys);
+  suite_add_tcase(s, mut);
   return s;
 }
 

@@ -708,6 +708,61 @@ START_TEST(hotness_counts_executions) {
 }
 END_TEST
 
+/* ---- mutation evidence (docs/mutation.md) ----------------------------------- */
+
+/* Each builtin predicate at its boundary, interpreted here and compiled in
+ * the encode_stencil run: is-empty is false for one element, is-default is
+ * false when only the value's last byte is set (the high byte of a
+ * little-endian u32), is-none is false for a present zero.
+ * t[verify format.ir.exec-predicate-in-engine]
+ * t[verify format.exec.jit-semantic-equivalence] */
+START_TEST(predicates_at_their_boundaries) {
+  int32_t one[] = {7};
+  policies p = {.kept = 1, .renamed = 2, .maybe = {true, 0}, .items = {one, 1},
+                .zero = UINT32_C(1) << 24, .hosted = 10};
+  expect_both_env(&policies_shape, &p,
+                  "{\"kept\":1,\"newName\":2,\"x\":0,\"y\":0,\"maybe\":0,"
+                  "\"items\":[7],\"zero\":16777216}",
+                  &host_env);
+  p.zero = 1; /* only the first byte */
+  p.maybe.present = false;
+  p.items.len = 0;
+  expect_both_env(&policies_shape, &p,
+                  "{\"kept\":1,\"newName\":2,\"x\":0,\"y\":0,\"zero\":1}", &host_env);
+}
+END_TEST
+
+/* A nullable chain of n nodes needs 2n path entries (root, then field and
+ * payload per level, then the last value field): with room for exactly
+ * that, the chain encodes; one node more is a limit error, never a write
+ * past the stack.
+ * t[verify format.exec.no-ub-on-unsupported-case] */
+START_TEST(depth_limit_is_exact) {
+  enum { LIMIT = 101, FITS = LIMIT / 2 };
+  node *chain = calloc(FITS + 1, sizeof *chain);
+  ck_assert_ptr_nonnull(chain);
+  for (int i = 0; i < FITS + 1; i++) {
+    chain[i].value = i;
+    chain[i].next = i < FITS ? &chain[i + 1] : NULL;
+  }
+  vmir_exec_env env = {.max_depth = LIMIT};
+  /* FITS nodes: chain[1] .. chain[FITS] */
+  run r = encode_with(&node_shape, &chain[1], VMIR_FORMAT_JSON, &env);
+  ck_assert_msg(r.status == VMIR_OK, "%d nodes within a depth of %d: %s", FITS - 0, LIMIT,
+                r.err.message);
+  free(r.out);
+  r = encode_with(&node_shape, &chain[0], VMIR_FORMAT_JSON, &env);
+  ck_assert_int_eq(r.status, VMIR_E_LIMIT);
+  ck_assert_ptr_nonnull(strstr(r.err.message, "deeper than 101"));
+  free(r.out);
+  env.max_depth = LIMIT + 1; /* room for one more level */
+  r = encode_with(&node_shape, &chain[0], VMIR_FORMAT_JSON, &env);
+  ck_assert_msg(r.status == VMIR_OK, "%s", r.err.message);
+  free(r.out);
+  free(chain);
+}
+END_TEST
+
 static Suite *encode_suite(void) {
   Suite *s = suite_create("encode");
   TCase *tc = tcase_create("encode path");
@@ -733,6 +788,10 @@ static Suite *encode_suite(void) {
   tcase_add_test(exec, program_immutable_and_self_contained);
   tcase_add_test(exec, hotness_counts_executions);
   suite_add_tcase(s, exec);
+  TCase *mut = tcase_create("mutation evidence");
+  tcase_add_test(mut, predicates_at_their_boundaries);
+  tcase_add_test(mut, depth_limit_is_exact);
+  suite_add_tcase(s, mut);
   return s;
 }
 
