@@ -763,6 +763,27 @@ START_TEST(depth_limit_is_exact) {
 }
 END_TEST
 
+/* vmir_encode runs encode programs only: a fused decode program for the
+ * same shape is refused before it runs, whatever its shape id says.
+ * t[verify format.ir.exec-shape-guard] */
+START_TEST(encode_refuses_other_program_kinds) {
+  vmir_error err;
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_program *prog = vmir_compile_decode_fused(&node_shape, &opt, &err);
+  ck_assert_msg(prog, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(prog, &node_shape, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  node n = {.value = 1};
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  vmir_status st = vmir_encode(exe, &n, &node_shape, vmir_json_writer_sink(w), &no_env, &err);
+  ck_assert_int_eq(st, VMIR_E_USAGE);
+  ck_assert_ptr_nonnull(strstr(err.message, "expected a encode program, not fused"));
+  vmir_json_writer_free(w);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
 static Suite *encode_suite(void) {
   Suite *s = suite_create("encode");
   TCase *tc = tcase_create("encode path");
@@ -791,6 +812,7 @@ static Suite *encode_suite(void) {
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, predicates_at_their_boundaries);
   tcase_add_test(mut, depth_limit_is_exact);
+  tcase_add_test(mut, encode_refuses_other_program_kinds);
   suite_add_tcase(s, mut);
   return s;
 }
