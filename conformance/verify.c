@@ -949,6 +949,19 @@ START_TEST(shape_id_zero_binds_like_any_other) {
 }
 END_TEST
 
+/* The verifier takes only its own ABI, also from a program that never went
+ * through the builder (which refuses ABI 0 itself).
+ * t[verify format.ir.program-abi-version] */
+START_TEST(abi_below_the_current_rejected) {
+  vmir_program *p = prog("encode", &vmir_shape_u32, "(f0 (entry b0) (blocks ((b0 (emit-scalar) (ret)))))");
+  assert_ok(p, &vmir_shape_u32);
+  vmir_program old = *p;
+  old.abi = VMIR_ABI_VERSION - 1;
+  assert_rejected(&old, &vmir_shape_u32, VMIR_E_ABI, -1, -1, -1, "ABI");
+  vmir_program_free(p);
+}
+END_TEST
+
 static Suite *verify_suite(void) {
   Suite *s = suite_create("verify");
   TCase *t = tcase_create("verify");
@@ -978,6 +991,7 @@ static Suite *verify_suite(void) {
   tcase_add_test(mut, targets_one_past_the_end);
   tcase_add_test(mut, switch_variant_case_count_exact);
   tcase_add_test(mut, shape_id_zero_binds_like_any_other);
+  tcase_add_test(mut, abi_below_the_current_rejected);
   suite_add_tcase(s, mut);
   return s;
 }
