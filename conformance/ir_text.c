@@ -1389,6 +1389,14 @@ START_TEST(test_comment_at_the_very_end) {
 }
 END_TEST
 
+/* Instruction names match whole: a prefix of one names nothing.
+ * t[verify format.vm.single-vm-dialect] */
+START_TEST(test_instruction_prefix_is_unknown) {
+  reject_minimal("(emit-scalar)", "(emit-scal)", VMIR_E_SYNTAX, "unknown instruction `emit-scal`");
+  reject_minimal("(leave)", "(le)", VMIR_E_SYNTAX, "unknown instruction `le`");
+}
+END_TEST
+
 /* (code ...) holds a list of procs and nothing else will do, not even an
  * atom where the list belongs.
  * t[verify format.vm.sexp-code-is-logic] */
@@ -1436,6 +1444,7 @@ int main(void) {
   tcase_add_test(mut, test_string_literal_edges);
   tcase_add_test(mut, test_code_needs_a_proc_list);
   tcase_add_test(mut, test_comment_at_the_very_end);
+  tcase_add_test(mut, test_instruction_prefix_is_unknown);
   suite_add_tcase(s, mut);
   return vmir_test_run(s, "ir_text");
 }
