@@ -898,6 +898,28 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ---------------------------------------- */
 
+typedef struct skip_first {
+  uint32_t a;
+  uint32_t b;
+} skip_first;
+static const vmir_field skip_first_fields[] = {
+    VMIR_FIELD(skip_first, a, &vmir_shape_u32, .flags = VMIR_FIELD_SKIP),
+    VMIR_FIELD(skip_first, b, &vmir_shape_u32),
+};
+static const vmir_shape skip_first_shape = VMIR_STRUCT(skip_first, skip_first_fields);
+
+/* A skipped field has no key on the wire, first field included: under the
+ * default (deny) policy its name is an unknown member.
+ * t[verify format.ir.compile-static-skip] */
+START_TEST(skipped_first_field_has_no_key) {
+  codec c = codec_default(&skip_first_shape, VMIR_FORMAT_JSON);
+  expect_decoded(&c, "{\"b\":2}", "{\"b\":2}");
+  outcome o = expect_failure(&c, "{\"a\":1,\"b\":2}", VMIR_E_BUILD);
+  ck_assert_msg(strstr(o.err.message, "unknown field \"a\""), "%s", o.err.message);
+  codec_free(&c);
+}
+END_TEST
+
 /* A map's keys are unique under the default policy, in both formats and
  * both decode paths: a repeated key is a build error at the repeated key,
  * also when it repeats the map's only key; last-wins keeps the later value.
@@ -957,6 +979,7 @@ static Suite *decode_suite(void) {
   suite_add_tcase(s, suites);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, map_duplicate_keys);
+  tcase_add_test(mut, skipped_first_field_has_no_key);
   suite_add_tcase(s, mut);
   return s;
 }

@@ -710,6 +710,25 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ----------------------------------- */
 
+typedef struct skip_first {
+  uint32_t a;
+  uint32_t b;
+} skip_first;
+static const vmir_field skip_first_fields[] = {
+    VMIR_FIELD(skip_first, a, &vmir_shape_u32, .flags = VMIR_FIELD_SKIP),
+    VMIR_FIELD(skip_first, b, &vmir_shape_u32),
+};
+static const vmir_shape skip_first_shape = VMIR_STRUCT(skip_first, skip_first_fields);
+
+/* A skipped field is skipped wherever it stands, first included; the
+ * member count of the length-prefixed form leaves it out.
+ * t[verify format.ir.compile-static-skip] */
+START_TEST(skip_applies_to_the_first_field) {
+  skip_first v = {.a = 7, .b = 2};
+  expect_both(&skip_first_shape, &v, "{\"b\":2}");
+}
+END_TEST
+
 /* Each builtin predicate at its boundary, interpreted here and compiled in
  * the encode_stencil run: is-empty is false for one element, is-default is
  * false when only the value's last byte is set (the high byte of a
@@ -810,6 +829,7 @@ static Suite *encode_suite(void) {
   tcase_add_test(exec, hotness_counts_executions);
   suite_add_tcase(s, exec);
   TCase *mut = tcase_create("mutation evidence");
+  tcase_add_test(mut, skip_applies_to_the_first_field);
   tcase_add_test(mut, predicates_at_their_boundaries);
   tcase_add_test(mut, depth_limit_is_exact);
   tcase_add_test(mut, encode_refuses_other_program_kinds);
