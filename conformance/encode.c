@@ -720,6 +720,46 @@ static const vmir_field skip_first_fields[] = {
 };
 static const vmir_shape skip_first_shape = VMIR_STRUCT(skip_first, skip_first_fields);
 
+/* A chain of `levels` structs, each flattening the next, the last holding
+ * one u32 "leaf": every struct is 4 bytes at offset 0. */
+typedef struct flat_chain {
+  vmir_shape shapes[40];
+  vmir_field fields[40];
+} flat_chain;
+
+static const vmir_shape *make_flat_chain(flat_chain *c, unsigned levels) {
+  ck_assert_uint_lt(levels, 40);
+  for (unsigned i = 0; i <= levels; i++) {
+    bool leaf = i == levels;
+    c->fields[i] = (vmir_field){.name = leaf ? "leaf" : "inner", .offset = 0, .member_size = 4,
+                                .shape = leaf ? &vmir_shape_u32 : &c->shapes[i + 1],
+                                .flags = leaf ? 0 : VMIR_FIELD_FLATTEN};
+    c->shapes[i] = (vmir_shape){.kind = VMIR_KIND_STRUCT, .name = "chain", .size = 4, .align = 4,
+                                .u.fields = {&c->fields[i], 1}};
+  }
+  return &c->shapes[0];
+}
+
+/* Flatten nests up to the documented depth and no further: a chain one
+ * level longer is a limit error, not a deeper program.
+ * t[verify format.ir.compile-flatten-lowering] */
+START_TEST(flatten_depth_limit_is_exact) {
+  flat_chain c;
+  vmir_error err;
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  const vmir_shape *fits = make_flat_chain(&c, 31);
+  vmir_program *p = vmir_compile_encode(fits, &opt, &err);
+  ck_assert_msg(p != NULL, "31 flatten levels: %s", err.message);
+  vmir_program_free(p);
+  uint32_t v = 5;
+  expect_both(fits, &v, "{\"leaf\":5}");
+  const vmir_shape *deep = make_flat_chain(&c, 32);
+  ck_assert_ptr_null(vmir_compile_encode(deep, &opt, &err));
+  ck_assert_int_eq(err.code, VMIR_E_LIMIT);
+  ck_assert_msg(strstr(err.message, "flatten nested deeper than 32 levels"), "%s", err.message);
+}
+END_TEST
+
 /* A skipped field is skipped wherever it stands, first included; the
  * member count of the length-prefixed form leaves it out.
  * t[verify format.ir.compile-static-skip] */
@@ -830,6 +870,7 @@ static Suite *encode_suite(void) {
   suite_add_tcase(s, exec);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, skip_applies_to_the_first_field);
+  tcase_add_test(mut, flatten_depth_limit_is_exact);
   tcase_add_test(mut, predicates_at_their_boundaries);
   tcase_add_test(mut, depth_limit_is_exact);
   tcase_add_test(mut, encode_refuses_other_program_kinds);
