@@ -760,6 +760,20 @@ START_TEST(flatten_depth_limit_is_exact) {
 }
 END_TEST
 
+/* A string view with no data but a length never reaches the sink: the
+ * executor refuses it, interpreted and compiled alike.
+ * t[verify format.ir.exec-no-raw-pointer-to-sink] */
+START_TEST(null_string_view_refused) {
+  all_kinds v = make_all_kinds();
+  v.s = (vmir_str){NULL, 3};
+  run r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(r.err.message, "string view with NULL data"), "%s", r.err.message);
+  ck_assert_str_eq(r.err.path, ".s");
+  free(r.out);
+}
+END_TEST
+
 /* A skipped field is skipped wherever it stands, first included; the
  * member count of the length-prefixed form leaves it out.
  * t[verify format.ir.compile-static-skip] */
@@ -870,6 +884,7 @@ static Suite *encode_suite(void) {
   suite_add_tcase(s, exec);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, skip_applies_to_the_first_field);
+  tcase_add_test(mut, null_string_view_refused);
   tcase_add_test(mut, flatten_depth_limit_is_exact);
   tcase_add_test(mut, predicates_at_their_boundaries);
   tcase_add_test(mut, depth_limit_is_exact);
