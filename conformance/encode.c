@@ -774,6 +774,37 @@ START_TEST(null_string_view_refused) {
 }
 END_TEST
 
+/* Broken views in the user's value are execution errors at their path,
+ * with one element as much as with many: a NULL pointer, list data NULL
+ * with length 1, a map key with NULL data and length 1.
+ * t[verify format.ir.exec-safe-scalar-interface]
+ * t[verify format.ir.exec-no-raw-pointer-to-sink] */
+START_TEST(null_data_of_length_one_refused) {
+  all_kinds v = make_all_kinds();
+  v.pointer = NULL;
+  run r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(r.err.message, "NULL pointer"), "%s", r.err.message);
+  ck_assert_str_eq(r.err.path, ".pointer");
+  free(r.out);
+  v = make_all_kinds();
+  v.list.ptr = NULL;
+  v.list.len = 1;
+  r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(r.err.message, "NULL data and length 1"), "%s", r.err.message);
+  free(r.out);
+  v = make_all_kinds();
+  f64_entry one = {.key = {NULL, 1}, .value = 1.0};
+  v.map.ptr = &one;
+  v.map.len = 1;
+  r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(r.err.message, "map key with NULL data and length 1"), "%s", r.err.message);
+  free(r.out);
+}
+END_TEST
+
 /* A skipped field is skipped wherever it stands, first included; the
  * member count of the length-prefixed form leaves it out.
  * t[verify format.ir.compile-static-skip] */
@@ -885,6 +916,7 @@ static Suite *encode_suite(void) {
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, skip_applies_to_the_first_field);
   tcase_add_test(mut, null_string_view_refused);
+  tcase_add_test(mut, null_data_of_length_one_refused);
   tcase_add_test(mut, flatten_depth_limit_is_exact);
   tcase_add_test(mut, predicates_at_their_boundaries);
   tcase_add_test(mut, depth_limit_is_exact);
