@@ -805,6 +805,61 @@ START_TEST(null_data_of_length_one_refused) {
 }
 END_TEST
 
+/* enter-variant-field enters only the active variant: a hand-written
+ * program that reads rect's width from a circle is an execution error, not
+ * a read of the circle's bytes.
+ * t[verify format.ir.enum-active-variant] */
+START_TEST(inactive_variant_field_refused) {
+  char text[512];
+  snprintf(text, sizeof text,
+           "(vmir (abi 1) (kind encode) (shape-id %llu) (consts (strings ()) (predicates ()))"
+           " (code (procs ((f0 (entry b0) (blocks ((b0 (enter-variant-field (variant 1) (index 0))"
+           " (emit-scalar) (leave) (ret)))))))"
+           " (entry-proc f0)))",
+           (unsigned long long)vmir_shape_id(&figure_external_shape));
+  vmir_error err;
+  vmir_program *prog = vmir_program_parse_text(text, strlen(text), "t.vmir", &err);
+  ck_assert_msg(prog, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(prog, &figure_external_shape, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  figure f = circle(2.5);
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  vmir_status st = vmir_encode(exe, &f, &figure_external_shape, vmir_json_writer_sink(w), &no_env, &err);
+  ck_assert_int_eq(st, VMIR_E_EXEC);
+  ck_assert_msg(strstr(err.message, "active variant is 0"), "%s", err.message);
+  vmir_json_writer_free(w);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
+/* A proc starts at its declared entry block, which need not be b0.
+ * t[verify format.ir.program-immutable] */
+START_TEST(proc_entry_block_other_than_b0) {
+  char text[512];
+  snprintf(text, sizeof text,
+           "(vmir (abi 1) (kind encode) (shape-id %llu) (consts (strings ()) (predicates ()))"
+           " (code (procs ((f0 (entry b1) (blocks ((b0 (emit-null) (ret)) (b1 (emit-scalar) (ret)))))))"
+           " (entry-proc f0)))",
+           (unsigned long long)vmir_shape_id(&vmir_shape_u32));
+  vmir_error err;
+  vmir_program *prog = vmir_program_parse_text(text, strlen(text), "t.vmir", &err);
+  ck_assert_msg(prog, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(prog, &vmir_shape_u32, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  uint32_t v = 5;
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  ck_assert_int_eq(vmir_encode(exe, &v, &vmir_shape_u32, vmir_json_writer_sink(w), &no_env, &err),
+                   VMIR_OK);
+  size_t len;
+  const uint8_t *out = vmir_json_writer_data(w, &len);
+  ck_assert_msg(len == 1 && out[0] == '5', "%.*s", (int)len, (const char *)out);
+  vmir_json_writer_free(w);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
 /* A skipped field is skipped wherever it stands, first included; the
  * member count of the length-prefixed form leaves it out.
  * t[verify format.ir.compile-static-skip] */
@@ -916,6 +971,8 @@ static Suite *encode_suite(void) {
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, skip_applies_to_the_first_field);
   tcase_add_test(mut, null_string_view_refused);
+  tcase_add_test(mut, proc_entry_block_other_than_b0);
+  tcase_add_test(mut, inactive_variant_field_refused);
   tcase_add_test(mut, null_data_of_length_one_refused);
   tcase_add_test(mut, flatten_depth_limit_is_exact);
   tcase_add_test(mut, predicates_at_their_boundaries);
