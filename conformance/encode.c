@@ -860,6 +860,54 @@ START_TEST(proc_entry_block_other_than_b0) {
 }
 END_TEST
 
+typedef struct empty_u32 {
+  uint32_t n;
+} empty_u32;
+static const vmir_field empty_u32_fields[] = {
+    VMIR_FIELD(empty_u32, n, &vmir_shape_u32, .flags = VMIR_FIELD_SKIP_IF,
+               .skip_if = VMIR_PRED_IS_EMPTY),
+};
+static const vmir_shape empty_u32_shape = VMIR_STRUCT(empty_u32, empty_u32_fields);
+
+/* is-empty has a meaning for strings, bytes, lists and maps only: binding
+ * it to an integer is refused when compiling, not found out when running.
+ * t[verify format.ir.compile-predicate-binding] */
+START_TEST(is_empty_on_an_integer_refused) {
+  vmir_error err;
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  ck_assert_ptr_null(vmir_compile_encode(&empty_u32_shape, &opt, &err));
+  ck_assert_int_eq(err.code, VMIR_E_SHAPE);
+  ck_assert_msg(strstr(err.message, "is-empty"), "%s", err.message);
+}
+END_TEST
+
+static vmir_status ok_len(vmir_sink *s, uint64_t n) { (void)s; (void)n; return VMIR_OK; }
+static vmir_status ok_scalar(vmir_sink *s, const vmir_scalar *v) { (void)s; (void)v; return VMIR_OK; }
+static vmir_status ok_end(vmir_sink *s) { (void)s; return VMIR_OK; }
+static vmir_status nomem_name(vmir_sink *s, vmir_str n) {
+  (void)n;
+  snprintf(s->error, sizeof s->error, "no room for the name");
+  return VMIR_E_NOMEM;
+}
+
+/* A sink out of memory stays out of memory: the execution error keeps the
+ * sink's status and reason (interpreted here, compiled in encode_stencil).
+ * t[verify format.exec.error-propagation] */
+START_TEST(sink_out_of_memory_propagates) {
+  static const vmir_sink_ops ops = {ok_len, ok_len, ok_len, nomem_name, ok_scalar, ok_end};
+  vmir_sink sink = {.kind = VMIR_SINK_CUSTOM, .ops = &ops};
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_error err;
+  vmir_program *prog = vmir_compile_encode(&user_shape, &opt, &err);
+  vmir_executable *exe = vmir_executable_new(prog, &user_shape, &err);
+  user u = {.id = 1, .name = S("x")};
+  ck_assert_int_eq(vmir_encode(exe, &u, &user_shape, &sink, NULL, &err), VMIR_E_NOMEM);
+  ck_assert_msg(strstr(err.message, "no room for the name"), "%s", err.message);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
 /* A skipped field is skipped wherever it stands, first included; the
  * member count of the length-prefixed form leaves it out.
  * t[verify format.ir.compile-static-skip] */
@@ -970,6 +1018,8 @@ static Suite *encode_suite(void) {
   suite_add_tcase(s, exec);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, skip_applies_to_the_first_field);
+  tcase_add_test(mut, sink_out_of_memory_propagates);
+  tcase_add_test(mut, is_empty_on_an_integer_refused);
   tcase_add_test(mut, null_string_view_refused);
   tcase_add_test(mut, proc_entry_block_other_than_b0);
   tcase_add_test(mut, inactive_variant_field_refused);
