@@ -908,6 +908,70 @@ START_TEST(sink_out_of_memory_propagates) {
 }
 END_TEST
 
+/* A struct of `n` u8 fields f0, f1, ... (the caller frees *fields_out and
+ * *names_out). */
+static vmir_shape wide_struct(uint32_t n, vmir_field **fields_out, char **names_out) {
+  vmir_field *fields = calloc(n, sizeof *fields);
+  char *names = calloc(n, 8);
+  ck_assert(fields && names);
+  for (uint32_t i = 0; i < n; i++) {
+    snprintf(names + 8 * i, 8, "f%u", i);
+    fields[i] = (vmir_field){.name = names + 8 * i, .offset = i, .member_size = 1,
+                             .shape = &vmir_shape_u8};
+  }
+  *fields_out = fields;
+  *names_out = names;
+  return (vmir_shape){.kind = VMIR_KIND_STRUCT, .name = "wide", .size = n, .align = 1,
+                      .u.fields = {fields, n}};
+}
+
+/* The member limit is exact: 4096 members compile, 4097 are a limit error.
+ * t[verify format.ir.compile-policy-owner] */
+START_TEST(member_limit_is_exact) {
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_error err;
+  for (uint32_t n = 4096; n <= 4097; n++) {
+    vmir_field *fields;
+    char *names;
+    vmir_shape wide = wide_struct(n, &fields, &names);
+    vmir_program *p = vmir_compile_encode(&wide, &opt, &err);
+    if (n == 4096) {
+      ck_assert_msg(p != NULL, "%s", err.message);
+      vmir_program_free(p);
+    } else {
+      ck_assert_ptr_null(p);
+      ck_assert_int_eq(err.code, VMIR_E_LIMIT);
+      ck_assert_msg(strstr(err.message, "more than 4096 members"), "%s", err.message);
+    }
+    free(fields);
+    free(names);
+  }
+}
+END_TEST
+
+/* The encode compiler validates the shape it is given before lowering it:
+ * a field outside its struct is a shape error, never a program.
+ * t[verify format.vm.format-is-compile-time-input] */
+START_TEST(encode_compile_validates_the_shape) {
+  vmir_field *fields;
+  char *names;
+  vmir_shape bad = wide_struct(2, &fields, &names);
+  fields[1].offset = 5; /* past the 2-byte struct */
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_MSGPACK);
+  vmir_error err;
+  ck_assert_ptr_null(vmir_compile_encode(&bad, &opt, &err));
+  ck_assert_msg(err.code != VMIR_OK && strstr(err.message, "f1"), "%s: %s",
+                vmir_status_name(err.code), err.message);
+  /* no field array at all: lowering must never see this shape */
+  vmir_shape hollow = {.kind = VMIR_KIND_STRUCT, .name = "hollow", .size = 2, .align = 1,
+                       .u.fields = {NULL, 2}};
+  ck_assert_ptr_null(vmir_compile_encode(&hollow, &opt, &err));
+  ck_assert_msg(strstr(err.message, "no field array"), "%s", err.message);
+  free(fields);
+  free(names);
+}
+END_TEST
+
 /* A skipped field is skipped wherever it stands, first included; the
  * member count of the length-prefixed form leaves it out.
  * t[verify format.ir.compile-static-skip] */
@@ -1018,6 +1082,8 @@ static Suite *encode_suite(void) {
   suite_add_tcase(s, exec);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, skip_applies_to_the_first_field);
+  tcase_add_test(mut, member_limit_is_exact);
+  tcase_add_test(mut, encode_compile_validates_the_shape);
   tcase_add_test(mut, sink_out_of_memory_propagates);
   tcase_add_test(mut, is_empty_on_an_integer_refused);
   tcase_add_test(mut, null_string_view_refused);
