@@ -972,6 +972,37 @@ START_TEST(encode_compile_validates_the_shape) {
 }
 END_TEST
 
+/* A dynamic value nested exactly to the depth limit is written, one level
+ * deeper is a limit error.
+ * t[verify format.exec.no-ub-on-unsupported-case] */
+START_TEST(dynamic_value_depth_limit_is_exact) {
+  enum { LIMIT = 10 };
+  vmir_value chain[LIMIT + 2];
+  for (int k = LIMIT; k <= LIMIT + 1; k++) {
+    /* chain[0] = [[...[null]...]], chain[i] at depth i, null at depth k */
+    for (int i = 0; i <= k; i++) {
+      memset(&chain[i], 0, sizeof chain[i]);
+      if (i == k) {
+        chain[i].type = VMIR_VALUE_NULL;
+      } else {
+        chain[i].type = VMIR_VALUE_ARRAY;
+        chain[i].as.array.items = &chain[i + 1];
+        chain[i].as.array.len = 1;
+      }
+    }
+    vmir_exec_env env = {.max_depth = LIMIT};
+    run r = encode_with(&vmir_shape_value, &chain[0], VMIR_FORMAT_JSON, &env);
+    if (k == LIMIT) {
+      ck_assert_msg(r.status == VMIR_OK, "depth %d: %s", k, r.err.message);
+    } else {
+      ck_assert_int_eq(r.status, VMIR_E_LIMIT);
+      ck_assert_msg(strstr(r.err.message, "deeper than 10"), "%s", r.err.message);
+    }
+    free(r.out);
+  }
+}
+END_TEST
+
 /* A skipped field is skipped wherever it stands, first included; the
  * member count of the length-prefixed form leaves it out.
  * t[verify format.ir.compile-static-skip] */
@@ -1082,6 +1113,7 @@ static Suite *encode_suite(void) {
   suite_add_tcase(s, exec);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, skip_applies_to_the_first_field);
+  tcase_add_test(mut, dynamic_value_depth_limit_is_exact);
   tcase_add_test(mut, member_limit_is_exact);
   tcase_add_test(mut, encode_compile_validates_the_shape);
   tcase_add_test(mut, sink_out_of_memory_propagates);
