@@ -951,6 +951,29 @@ START_TEST(map_duplicate_keys) {
 }
 END_TEST
 
+/* Unfused decode whose parse fails after the whole value (trailing bytes):
+ * the build side still builds the value, but never commits it.
+ * t[verify format.parse.unsafe-contained] */
+START_TEST(unfused_failure_after_the_value_commits_nothing) {
+  codec c = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+  all_kinds dest, before;
+  memset(&dest, 0xab, sizeof dest);
+  memcpy(&before, &dest, sizeof dest);
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  vmir_error err;
+  char doc[sizeof all_kinds_json + 8];
+  snprintf(doc, sizeof doc, "%s x", all_kinds_json);
+  ck_assert_int_eq(vmir_decode_unfused(c.parse, c.build, doc, strlen(doc), &dest, &all_kinds_shape,
+                                       dec, NULL, &err), VMIR_E_DECODE);
+  ck_assert_mem_eq(&dest, &before, sizeof dest);
+  ck_assert_int_eq(vmir_decode(c.fused, doc, strlen(doc), &dest, &all_kinds_shape, dec, NULL, &err),
+                   VMIR_E_DECODE);
+  ck_assert_mem_eq(&dest, &before, sizeof dest);
+  vmir_decoder_free(dec);
+  codec_free(&c);
+}
+END_TEST
+
 static Suite *decode_suite(void) {
   Suite *s = suite_create("decode");
   TCase *tc = tcase_create("decode path");
@@ -980,6 +1003,7 @@ static Suite *decode_suite(void) {
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, map_duplicate_keys);
   tcase_add_test(mut, skipped_first_field_has_no_key);
+  tcase_add_test(mut, unfused_failure_after_the_value_commits_nothing);
   suite_add_tcase(s, mut);
   return s;
 }

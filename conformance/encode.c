@@ -1003,6 +1003,19 @@ START_TEST(dynamic_value_depth_limit_is_exact) {
 }
 END_TEST
 
+/* A list whose byte size overflows is refused before any element is read,
+ * also when it overflows by exactly one stride.
+ * t[verify format.exec.no-ub-on-unsupported-case] */
+START_TEST(list_size_overflow_refused) {
+  all_kinds v = make_all_kinds();
+  v.list.len = UINT64_MAX / sizeof(uint16_t) + 1;
+  run r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(r.err.message, "overflows its byte size"), "%s", r.err.message);
+  free(r.out);
+}
+END_TEST
+
 /* A skipped field is skipped wherever it stands, first included; the
  * member count of the length-prefixed form leaves it out.
  * t[verify format.ir.compile-static-skip] */
@@ -1113,6 +1126,7 @@ static Suite *encode_suite(void) {
   suite_add_tcase(s, exec);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, skip_applies_to_the_first_field);
+  tcase_add_test(mut, list_size_overflow_refused);
   tcase_add_test(mut, dynamic_value_depth_limit_is_exact);
   tcase_add_test(mut, member_limit_is_exact);
   tcase_add_test(mut, encode_compile_validates_the_shape);
