@@ -974,6 +974,55 @@ START_TEST(unfused_failure_after_the_value_commits_nothing) {
 }
 END_TEST
 
+/* Build errors at the edges of a value's range and size: a double beyond
+ * f32, a fixed array one element short.
+ * t[verify format.parse.unsafe-contained]
+ * t[verify format.parse.apply-through-runtime] */
+START_TEST(range_and_size_edges) {
+  codec c = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+  char doc[sizeof all_kinds_json + 16];
+  const char *f32 = strstr(all_kinds_json, "\"f32\":0.5");
+  snprintf(doc, sizeof doc, "%.*s\"f32\":1e39%s", (int)(f32 - all_kinds_json), all_kinds_json,
+           f32 + strlen("\"f32\":0.5"));
+  outcome o = expect_failure(&c, doc, VMIR_E_BUILD);
+  ck_assert_msg(strstr(o.err.message, "out of range for f32"), "%s", o.err.message);
+  const char *arr = strstr(all_kinds_json, "\"array\":[1,2,3]");
+  snprintf(doc, sizeof doc, "%.*s\"array\":[1,2]%s", (int)(arr - all_kinds_json), all_kinds_json,
+           arr + strlen("\"array\":[1,2,3]"));
+  o = expect_failure(&c, doc, VMIR_E_BUILD);
+  ck_assert_msg(strstr(o.err.message, "expected 3 elements"), "%s", o.err.message);
+  codec_free(&c);
+}
+END_TEST
+
+typedef struct wrap_all {
+  all_kinds k;
+} wrap_all;
+static const vmir_field wrap_all_fields[] = {VMIR_FIELD(wrap_all, k, &all_kinds_shape)};
+static const vmir_shape wrap_all_shape = VMIR_STRUCT(wrap_all, wrap_all_fields);
+
+/* Last-wins replaces the earlier value whole: an option the later value
+ * leaves out is none, not the earlier value's.
+ * t[verify format.parse.apply-through-runtime] */
+START_TEST(last_wins_replaces_the_whole_value) {
+  vmir_compile_options lw = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  lw.duplicate_last_wins = true;
+  codec c = codec_new(&wrap_all_shape, VMIR_FORMAT_JSON, lw);
+  const char *opt = strstr(all_kinds_json, "\"opt\":-5,");
+  size_t n = 2 * sizeof all_kinds_json + 32;
+  char *doc = malloc(n);
+  ck_assert_ptr_nonnull(doc);
+  snprintf(doc, n, "{\"k\":%s,\"k\":%.*s%s}", all_kinds_json, (int)(opt - all_kinds_json),
+           all_kinds_json, opt + strlen("\"opt\":-5,"));
+  outcome o = decode_both(&c, doc, strlen(doc));
+  ck_assert_msg(o.status == VMIR_OK, "%s", o.err.message);
+  ck_assert_msg(strstr(o.json, "\"opt\":null"), "%s", o.json);
+  free(o.json);
+  free(doc);
+  codec_free(&c);
+}
+END_TEST
+
 static Suite *decode_suite(void) {
   Suite *s = suite_create("decode");
   TCase *tc = tcase_create("decode path");
@@ -1003,6 +1052,8 @@ static Suite *decode_suite(void) {
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, map_duplicate_keys);
   tcase_add_test(mut, skipped_first_field_has_no_key);
+  tcase_add_test(mut, range_and_size_edges);
+  tcase_add_test(mut, last_wins_replaces_the_whole_value);
   tcase_add_test(mut, unfused_failure_after_the_value_commits_nothing);
   suite_add_tcase(s, mut);
   return s;
