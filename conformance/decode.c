@@ -910,6 +910,133 @@ END_TEST
 START_TEST(corpus_canada) { corpus_round_trip("canada.json", &canada_shape); }
 END_TEST
 
+/* ---- mutation evidence (docs/mutation.md) ---------------------------------------- */
+
+typedef struct skip_first {
+  uint32_t a;
+  uint32_t b;
+} skip_first;
+static const vmir_field skip_first_fields[] = {
+    VMIR_FIELD(skip_first, a, &vmir_shape_u32, .flags = VMIR_FIELD_SKIP),
+    VMIR_FIELD(skip_first, b, &vmir_shape_u32),
+};
+static const vmir_shape skip_first_shape = VMIR_STRUCT(skip_first, skip_first_fields);
+
+/* A skipped field has no key on the wire, first field included: under the
+ * default (deny) policy its name is an unknown member.
+ * t[verify format.ir.compile-static-skip] */
+START_TEST(skipped_first_field_has_no_key) {
+  codec c = codec_default(&skip_first_shape, VMIR_FORMAT_JSON);
+  expect_decoded(&c, "{\"b\":2}", "{\"b\":2}");
+  outcome o = expect_failure(&c, "{\"a\":1,\"b\":2}", VMIR_E_BUILD);
+  ck_assert_msg(strstr(o.err.message, "unknown field \"a\""), "%s", o.err.message);
+  codec_free(&c);
+}
+END_TEST
+
+/* A map's keys are unique under the default policy, in both formats and
+ * both decode paths: a repeated key is a build error at the repeated key,
+ * also when it repeats the map's only key; last-wins keeps the later value.
+ * t[verify format.parse.build-state-machine-preserved]
+ * t[verify format.parse.error-build-context] */
+START_TEST(map_duplicate_keys) {
+  static const char *const dups[] = {"{\"a\":0.5,\"a\":1.5}", "{\"a\":0.5,\"b\":1,\"a\":1.5}"};
+  for (size_t i = 0; i < sizeof dups / sizeof dups[0]; i++) {
+    char doc[sizeof all_kinds_json + 64];
+    const char *at = strstr(all_kinds_json, "\"map\":");
+    const char *after = strstr(at, "},") + 1;
+    snprintf(doc, sizeof doc, "%.*s\"map\":%s%s", (int)(at - all_kinds_json), all_kinds_json,
+             dups[i], after);
+    codec c = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+    outcome o = expect_failure(&c, doc, VMIR_E_BUILD);
+    ck_assert_msg(strstr(o.err.message, "duplicate map key \"a\""), "%s", o.err.message);
+    ck_assert_uint_eq(o.err.offset, (size_t)(strstr(doc, "\"a\":1.5") - doc));
+    codec_free(&c);
+    vmir_compile_options lw = vmir_compile_options_default(VMIR_FORMAT_JSON);
+    lw.duplicate_last_wins = true;
+    c = codec_new(&all_kinds_shape, VMIR_FORMAT_JSON, lw);
+    outcome ok = decode_both(&c, doc, strlen(doc));
+    ck_assert_msg(ok.status == VMIR_OK, "%s", ok.err.message);
+    ck_assert_msg(strstr(ok.json, i == 0 ? "\"map\":{\"a\":1.5}" : "\"map\":{\"a\":1.5,\"b\":1.0}"),
+                  "%s", ok.json);
+    free(ok.json);
+    codec_free(&c);
+  }
+}
+END_TEST
+
+/* Unfused decode whose parse fails after the whole value (trailing bytes):
+ * the build side still builds the value, but never commits it.
+ * t[verify format.parse.unsafe-contained] */
+START_TEST(unfused_failure_after_the_value_commits_nothing) {
+  codec c = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+  all_kinds dest, before;
+  memset(&dest, 0xab, sizeof dest);
+  memcpy(&before, &dest, sizeof dest);
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  vmir_error err;
+  char doc[sizeof all_kinds_json + 8];
+  snprintf(doc, sizeof doc, "%s x", all_kinds_json);
+  ck_assert_int_eq(vmir_decode_unfused(c.parse, c.build, doc, strlen(doc), &dest, &all_kinds_shape,
+                                       dec, NULL, &err), VMIR_E_DECODE);
+  ck_assert_mem_eq(&dest, &before, sizeof dest);
+  ck_assert_int_eq(vmir_decode(c.fused, doc, strlen(doc), &dest, &all_kinds_shape, dec, NULL, &err),
+                   VMIR_E_DECODE);
+  ck_assert_mem_eq(&dest, &before, sizeof dest);
+  vmir_decoder_free(dec);
+  codec_free(&c);
+}
+END_TEST
+
+/* Build errors at the edges of a value's range and size: a double beyond
+ * f32, a fixed array one element short.
+ * t[verify format.parse.unsafe-contained]
+ * t[verify format.parse.apply-through-runtime] */
+START_TEST(range_and_size_edges) {
+  codec c = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+  char doc[sizeof all_kinds_json + 16];
+  const char *f32 = strstr(all_kinds_json, "\"f32\":0.5");
+  snprintf(doc, sizeof doc, "%.*s\"f32\":1e39%s", (int)(f32 - all_kinds_json), all_kinds_json,
+           f32 + strlen("\"f32\":0.5"));
+  outcome o = expect_failure(&c, doc, VMIR_E_BUILD);
+  ck_assert_msg(strstr(o.err.message, "out of range for f32"), "%s", o.err.message);
+  const char *arr = strstr(all_kinds_json, "\"array\":[1,2,3]");
+  snprintf(doc, sizeof doc, "%.*s\"array\":[1,2]%s", (int)(arr - all_kinds_json), all_kinds_json,
+           arr + strlen("\"array\":[1,2,3]"));
+  o = expect_failure(&c, doc, VMIR_E_BUILD);
+  ck_assert_msg(strstr(o.err.message, "expected 3 elements"), "%s", o.err.message);
+  codec_free(&c);
+}
+END_TEST
+
+typedef struct wrap_all {
+  all_kinds k;
+} wrap_all;
+static const vmir_field wrap_all_fields[] = {VMIR_FIELD(wrap_all, k, &all_kinds_shape)};
+static const vmir_shape wrap_all_shape = VMIR_STRUCT(wrap_all, wrap_all_fields);
+
+/* Last-wins replaces the earlier value whole: an option the later value
+ * leaves out is none, not the earlier value's.
+ * t[verify format.parse.apply-through-runtime] */
+START_TEST(last_wins_replaces_the_whole_value) {
+  vmir_compile_options lw = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  lw.duplicate_last_wins = true;
+  codec c = codec_new(&wrap_all_shape, VMIR_FORMAT_JSON, lw);
+  const char *opt = strstr(all_kinds_json, "\"opt\":-5,");
+  size_t n = 2 * sizeof all_kinds_json + 32;
+  char *doc = malloc(n);
+  ck_assert_ptr_nonnull(doc);
+  snprintf(doc, n, "{\"k\":%s,\"k\":%.*s%s}", all_kinds_json, (int)(opt - all_kinds_json),
+           all_kinds_json, opt + strlen("\"opt\":-5,"));
+  outcome o = decode_both(&c, doc, strlen(doc));
+  ck_assert_msg(o.status == VMIR_OK, "%s", o.err.message);
+  ck_assert_msg(strstr(o.json, "\"opt\":null"), "%s", o.json);
+  free(o.json);
+  free(doc);
+  codec_free(&c);
+}
+END_TEST
+
 static Suite *decode_suite(void) {
   Suite *s = suite_create("decode");
   TCase *tc = tcase_create("decode path");
@@ -936,6 +1063,13 @@ static Suite *decode_suite(void) {
   tcase_add_test(suites, corpus_citm);
   tcase_add_test(suites, corpus_canada);
   suite_add_tcase(s, suites);
+  TCase *mut = tcase_create("mutation evidence");
+  tcase_add_test(mut, map_duplicate_keys);
+  tcase_add_test(mut, skipped_first_field_has_no_key);
+  tcase_add_test(mut, range_and_size_edges);
+  tcase_add_test(mut, last_wins_replaces_the_whole_value);
+  tcase_add_test(mut, unfused_failure_after_the_value_commits_nothing);
+  suite_add_tcase(s, mut);
   return s;
 }
 

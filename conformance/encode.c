@@ -708,6 +708,397 @@ START_TEST(hotness_counts_executions) {
 }
 END_TEST
 
+/* ---- mutation evidence (docs/mutation.md) ----------------------------------- */
+
+typedef struct skip_first {
+  uint32_t a;
+  uint32_t b;
+} skip_first;
+static const vmir_field skip_first_fields[] = {
+    VMIR_FIELD(skip_first, a, &vmir_shape_u32, .flags = VMIR_FIELD_SKIP),
+    VMIR_FIELD(skip_first, b, &vmir_shape_u32),
+};
+static const vmir_shape skip_first_shape = VMIR_STRUCT(skip_first, skip_first_fields);
+
+/* A chain of `levels` structs, each flattening the next, the last holding
+ * one u32 "leaf": every struct is 4 bytes at offset 0. */
+typedef struct flat_chain {
+  vmir_shape shapes[40];
+  vmir_field fields[40];
+} flat_chain;
+
+static const vmir_shape *make_flat_chain(flat_chain *c, unsigned levels) {
+  ck_assert_uint_lt(levels, 40);
+  for (unsigned i = 0; i <= levels; i++) {
+    bool leaf = i == levels;
+    c->fields[i] = (vmir_field){.name = leaf ? "leaf" : "inner", .offset = 0, .member_size = 4,
+                                .shape = leaf ? &vmir_shape_u32 : &c->shapes[i + 1],
+                                .flags = leaf ? 0 : VMIR_FIELD_FLATTEN};
+    c->shapes[i] = (vmir_shape){.kind = VMIR_KIND_STRUCT, .name = "chain", .size = 4, .align = 4,
+                                .u.fields = {&c->fields[i], 1}};
+  }
+  return &c->shapes[0];
+}
+
+/* Flatten nests up to the documented depth and no further: a chain one
+ * level longer is a limit error, not a deeper program.
+ * t[verify format.ir.compile-flatten-lowering] */
+START_TEST(flatten_depth_limit_is_exact) {
+  flat_chain c;
+  vmir_error err;
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  const vmir_shape *fits = make_flat_chain(&c, 31);
+  vmir_program *p = vmir_compile_encode(fits, &opt, &err);
+  ck_assert_msg(p != NULL, "31 flatten levels: %s", err.message);
+  vmir_program_free(p);
+  uint32_t v = 5;
+  expect_both(fits, &v, "{\"leaf\":5}");
+  const vmir_shape *deep = make_flat_chain(&c, 32);
+  ck_assert_ptr_null(vmir_compile_encode(deep, &opt, &err));
+  ck_assert_int_eq(err.code, VMIR_E_LIMIT);
+  ck_assert_msg(strstr(err.message, "flatten nested deeper than 32 levels"), "%s", err.message);
+}
+END_TEST
+
+/* A string view with no data but a length never reaches the sink: the
+ * executor refuses it, interpreted and compiled alike.
+ * t[verify format.ir.exec-no-raw-pointer-to-sink] */
+START_TEST(null_string_view_refused) {
+  all_kinds v = make_all_kinds();
+  v.s = (vmir_str){NULL, 3};
+  run r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(r.err.message, "string view with NULL data"), "%s", r.err.message);
+  ck_assert_str_eq(r.err.path, ".s");
+  free(r.out);
+}
+END_TEST
+
+/* Broken views in the user's value are execution errors at their path,
+ * with one element as much as with many: a NULL pointer, list data NULL
+ * with length 1, a map key with NULL data and length 1.
+ * t[verify format.ir.exec-safe-scalar-interface]
+ * t[verify format.ir.exec-no-raw-pointer-to-sink] */
+START_TEST(null_data_of_length_one_refused) {
+  all_kinds v = make_all_kinds();
+  v.pointer = NULL;
+  run r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(r.err.message, "NULL pointer"), "%s", r.err.message);
+  ck_assert_str_eq(r.err.path, ".pointer");
+  free(r.out);
+  v = make_all_kinds();
+  v.list.ptr = NULL;
+  v.list.len = 1;
+  r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(r.err.message, "NULL data and length 1"), "%s", r.err.message);
+  free(r.out);
+  v = make_all_kinds();
+  f64_entry one = {.key = {NULL, 1}, .value = 1.0};
+  v.map.ptr = &one;
+  v.map.len = 1;
+  r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(r.err.message, "map key with NULL data and length 1"), "%s", r.err.message);
+  free(r.out);
+}
+END_TEST
+
+/* enter-variant-field enters only the active variant: a hand-written
+ * program that reads rect's width from a circle is an execution error, not
+ * a read of the circle's bytes.
+ * t[verify format.ir.enum-active-variant] */
+START_TEST(inactive_variant_field_refused) {
+  char text[512];
+  snprintf(text, sizeof text,
+           "(vmir (abi 1) (kind encode) (shape-id %llu) (consts (strings ()) (predicates ()))"
+           " (code (procs ((f0 (entry b0) (blocks ((b0 (enter-variant-field (variant 1) (index 0))"
+           " (emit-scalar) (leave) (ret)))))))"
+           " (entry-proc f0)))",
+           (unsigned long long)vmir_shape_id(&figure_external_shape));
+  vmir_error err;
+  vmir_program *prog = vmir_program_parse_text(text, strlen(text), "t.vmir", &err);
+  ck_assert_msg(prog, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(prog, &figure_external_shape, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  figure f = circle(2.5);
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  vmir_status st = vmir_encode(exe, &f, &figure_external_shape, vmir_json_writer_sink(w), &no_env, &err);
+  ck_assert_int_eq(st, VMIR_E_EXEC);
+  ck_assert_msg(strstr(err.message, "active variant is 0"), "%s", err.message);
+  vmir_json_writer_free(w);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
+/* A proc starts at its declared entry block, which need not be b0.
+ * t[verify format.ir.program-immutable] */
+START_TEST(proc_entry_block_other_than_b0) {
+  char text[512];
+  snprintf(text, sizeof text,
+           "(vmir (abi 1) (kind encode) (shape-id %llu) (consts (strings ()) (predicates ()))"
+           " (code (procs ((f0 (entry b1) (blocks ((b0 (emit-null) (ret)) (b1 (emit-scalar) (ret)))))))"
+           " (entry-proc f0)))",
+           (unsigned long long)vmir_shape_id(&vmir_shape_u32));
+  vmir_error err;
+  vmir_program *prog = vmir_program_parse_text(text, strlen(text), "t.vmir", &err);
+  ck_assert_msg(prog, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(prog, &vmir_shape_u32, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  uint32_t v = 5;
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  ck_assert_int_eq(vmir_encode(exe, &v, &vmir_shape_u32, vmir_json_writer_sink(w), &no_env, &err),
+                   VMIR_OK);
+  size_t len;
+  const uint8_t *out = vmir_json_writer_data(w, &len);
+  ck_assert_msg(len == 1 && out[0] == '5', "%.*s", (int)len, (const char *)out);
+  vmir_json_writer_free(w);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
+typedef struct empty_u32 {
+  uint32_t n;
+} empty_u32;
+static const vmir_field empty_u32_fields[] = {
+    VMIR_FIELD(empty_u32, n, &vmir_shape_u32, .flags = VMIR_FIELD_SKIP_IF,
+               .skip_if = VMIR_PRED_IS_EMPTY),
+};
+static const vmir_shape empty_u32_shape = VMIR_STRUCT(empty_u32, empty_u32_fields);
+
+/* is-empty has a meaning for strings, bytes, lists and maps only: binding
+ * it to an integer is refused when compiling, not found out when running.
+ * t[verify format.ir.compile-predicate-binding] */
+START_TEST(is_empty_on_an_integer_refused) {
+  vmir_error err;
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  ck_assert_ptr_null(vmir_compile_encode(&empty_u32_shape, &opt, &err));
+  ck_assert_int_eq(err.code, VMIR_E_SHAPE);
+  ck_assert_msg(strstr(err.message, "is-empty"), "%s", err.message);
+}
+END_TEST
+
+static vmir_status ok_len(vmir_sink *s, uint64_t n) { (void)s; (void)n; return VMIR_OK; }
+static vmir_status ok_scalar(vmir_sink *s, const vmir_scalar *v) { (void)s; (void)v; return VMIR_OK; }
+static vmir_status ok_end(vmir_sink *s) { (void)s; return VMIR_OK; }
+static vmir_status nomem_name(vmir_sink *s, vmir_str n) {
+  (void)n;
+  snprintf(s->error, sizeof s->error, "no room for the name");
+  return VMIR_E_NOMEM;
+}
+
+/* A sink out of memory stays out of memory: the execution error keeps the
+ * sink's status and reason (interpreted here, compiled in encode_stencil).
+ * t[verify format.exec.error-propagation] */
+START_TEST(sink_out_of_memory_propagates) {
+  static const vmir_sink_ops ops = {ok_len, ok_len, ok_len, nomem_name, ok_scalar, ok_end};
+  vmir_sink sink = {.kind = VMIR_SINK_CUSTOM, .ops = &ops};
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_error err;
+  vmir_program *prog = vmir_compile_encode(&user_shape, &opt, &err);
+  vmir_executable *exe = vmir_executable_new(prog, &user_shape, &err);
+  user u = {.id = 1, .name = S("x")};
+  ck_assert_int_eq(vmir_encode(exe, &u, &user_shape, &sink, NULL, &err), VMIR_E_NOMEM);
+  ck_assert_msg(strstr(err.message, "no room for the name"), "%s", err.message);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
+/* A struct of `n` u8 fields f0, f1, ... (the caller frees *fields_out and
+ * *names_out). */
+static vmir_shape wide_struct(uint32_t n, vmir_field **fields_out, char **names_out) {
+  vmir_field *fields = calloc(n, sizeof *fields);
+  char *names = calloc(n, 8);
+  ck_assert(fields && names);
+  for (uint32_t i = 0; i < n; i++) {
+    snprintf(names + 8 * i, 8, "f%u", i);
+    fields[i] = (vmir_field){.name = names + 8 * i, .offset = i, .member_size = 1,
+                             .shape = &vmir_shape_u8};
+  }
+  *fields_out = fields;
+  *names_out = names;
+  return (vmir_shape){.kind = VMIR_KIND_STRUCT, .name = "wide", .size = n, .align = 1,
+                      .u.fields = {fields, n}};
+}
+
+/* The member limit is exact: 4096 members compile, 4097 are a limit error.
+ * t[verify format.ir.compile-policy-owner] */
+START_TEST(member_limit_is_exact) {
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_error err;
+  for (uint32_t n = 4096; n <= 4097; n++) {
+    vmir_field *fields;
+    char *names;
+    vmir_shape wide = wide_struct(n, &fields, &names);
+    vmir_program *p = vmir_compile_encode(&wide, &opt, &err);
+    if (n == 4096) {
+      ck_assert_msg(p != NULL, "%s", err.message);
+      vmir_program_free(p);
+    } else {
+      ck_assert_ptr_null(p);
+      ck_assert_int_eq(err.code, VMIR_E_LIMIT);
+      ck_assert_msg(strstr(err.message, "more than 4096 members"), "%s", err.message);
+    }
+    free(fields);
+    free(names);
+  }
+}
+END_TEST
+
+/* The encode compiler validates the shape it is given before lowering it:
+ * a field outside its struct is a shape error, never a program.
+ * t[verify format.vm.format-is-compile-time-input] */
+START_TEST(encode_compile_validates_the_shape) {
+  vmir_field *fields;
+  char *names;
+  vmir_shape bad = wide_struct(2, &fields, &names);
+  fields[1].offset = 5; /* past the 2-byte struct */
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_MSGPACK);
+  vmir_error err;
+  ck_assert_ptr_null(vmir_compile_encode(&bad, &opt, &err));
+  ck_assert_msg(err.code != VMIR_OK && strstr(err.message, "f1"), "%s: %s",
+                vmir_status_name(err.code), err.message);
+  /* no field array at all: lowering must never see this shape */
+  vmir_shape hollow = {.kind = VMIR_KIND_STRUCT, .name = "hollow", .size = 2, .align = 1,
+                       .u.fields = {NULL, 2}};
+  ck_assert_ptr_null(vmir_compile_encode(&hollow, &opt, &err));
+  ck_assert_msg(strstr(err.message, "no field array"), "%s", err.message);
+  free(fields);
+  free(names);
+}
+END_TEST
+
+/* A dynamic value nested exactly to the depth limit is written, one level
+ * deeper is a limit error.
+ * t[verify format.exec.no-ub-on-unsupported-case] */
+START_TEST(dynamic_value_depth_limit_is_exact) {
+  enum { LIMIT = 10 };
+  vmir_value chain[LIMIT + 2];
+  for (int k = LIMIT; k <= LIMIT + 1; k++) {
+    /* chain[0] = [[...[null]...]], chain[i] at depth i, null at depth k */
+    for (int i = 0; i <= k; i++) {
+      memset(&chain[i], 0, sizeof chain[i]);
+      if (i == k) {
+        chain[i].type = VMIR_VALUE_NULL;
+      } else {
+        chain[i].type = VMIR_VALUE_ARRAY;
+        chain[i].as.array.items = &chain[i + 1];
+        chain[i].as.array.len = 1;
+      }
+    }
+    vmir_exec_env env = {.max_depth = LIMIT};
+    run r = encode_with(&vmir_shape_value, &chain[0], VMIR_FORMAT_JSON, &env);
+    if (k == LIMIT) {
+      ck_assert_msg(r.status == VMIR_OK, "depth %d: %s", k, r.err.message);
+    } else {
+      ck_assert_int_eq(r.status, VMIR_E_LIMIT);
+      ck_assert_msg(strstr(r.err.message, "deeper than 10"), "%s", r.err.message);
+    }
+    free(r.out);
+  }
+}
+END_TEST
+
+/* A list whose byte size overflows is refused before any element is read,
+ * also when it overflows by exactly one stride.
+ * t[verify format.exec.no-ub-on-unsupported-case] */
+START_TEST(list_size_overflow_refused) {
+  all_kinds v = make_all_kinds();
+  v.list.len = UINT64_MAX / sizeof(uint16_t) + 1;
+  run r = encode_with(&all_kinds_shape, &v, VMIR_FORMAT_JSON, &no_env);
+  ck_assert_int_eq(r.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(r.err.message, "overflows its byte size"), "%s", r.err.message);
+  free(r.out);
+}
+END_TEST
+
+/* A skipped field is skipped wherever it stands, first included; the
+ * member count of the length-prefixed form leaves it out.
+ * t[verify format.ir.compile-static-skip] */
+START_TEST(skip_applies_to_the_first_field) {
+  skip_first v = {.a = 7, .b = 2};
+  expect_both(&skip_first_shape, &v, "{\"b\":2}");
+}
+END_TEST
+
+/* Each builtin predicate at its boundary, interpreted here and compiled in
+ * the encode_stencil run: is-empty is false for one element, is-default is
+ * false when only the value's last byte is set (the high byte of a
+ * little-endian u32), is-none is false for a present zero.
+ * t[verify format.ir.exec-predicate-in-engine]
+ * t[verify format.exec.jit-semantic-equivalence] */
+START_TEST(predicates_at_their_boundaries) {
+  int32_t one[] = {7};
+  policies p = {.kept = 1, .renamed = 2, .maybe = {true, 0}, .items = {one, 1},
+                .zero = UINT32_C(1) << 24, .hosted = 10};
+  expect_both_env(&policies_shape, &p,
+                  "{\"kept\":1,\"newName\":2,\"x\":0,\"y\":0,\"maybe\":0,"
+                  "\"items\":[7],\"zero\":16777216}",
+                  &host_env);
+  p.zero = 1; /* only the first byte */
+  p.maybe.present = false;
+  p.items.len = 0;
+  expect_both_env(&policies_shape, &p,
+                  "{\"kept\":1,\"newName\":2,\"x\":0,\"y\":0,\"zero\":1}", &host_env);
+}
+END_TEST
+
+/* A nullable chain of n nodes needs 2n path entries (root, then field and
+ * payload per level, then the last value field): with room for exactly
+ * that, the chain encodes; one node more is a limit error, never a write
+ * past the stack.
+ * t[verify format.exec.no-ub-on-unsupported-case] */
+START_TEST(depth_limit_is_exact) {
+  enum { LIMIT = 101, FITS = LIMIT / 2 };
+  node *chain = calloc(FITS + 1, sizeof *chain);
+  ck_assert_ptr_nonnull(chain);
+  for (int i = 0; i < FITS + 1; i++) {
+    chain[i].value = i;
+    chain[i].next = i < FITS ? &chain[i + 1] : NULL;
+  }
+  vmir_exec_env env = {.max_depth = LIMIT};
+  /* FITS nodes: chain[1] .. chain[FITS] */
+  run r = encode_with(&node_shape, &chain[1], VMIR_FORMAT_JSON, &env);
+  ck_assert_msg(r.status == VMIR_OK, "%d nodes within a depth of %d: %s", FITS - 0, LIMIT,
+                r.err.message);
+  free(r.out);
+  r = encode_with(&node_shape, &chain[0], VMIR_FORMAT_JSON, &env);
+  ck_assert_int_eq(r.status, VMIR_E_LIMIT);
+  ck_assert_ptr_nonnull(strstr(r.err.message, "deeper than 101"));
+  free(r.out);
+  env.max_depth = LIMIT + 1; /* room for one more level */
+  r = encode_with(&node_shape, &chain[0], VMIR_FORMAT_JSON, &env);
+  ck_assert_msg(r.status == VMIR_OK, "%s", r.err.message);
+  free(r.out);
+  free(chain);
+}
+END_TEST
+
+/* vmir_encode runs encode programs only: a fused decode program for the
+ * same shape is refused before it runs, whatever its shape id says.
+ * t[verify format.ir.exec-shape-guard] */
+START_TEST(encode_refuses_other_program_kinds) {
+  vmir_error err;
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_program *prog = vmir_compile_decode_fused(&node_shape, &opt, &err);
+  ck_assert_msg(prog, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(prog, &node_shape, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  node n = {.value = 1};
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  vmir_status st = vmir_encode(exe, &n, &node_shape, vmir_json_writer_sink(w), &no_env, &err);
+  ck_assert_int_eq(st, VMIR_E_USAGE);
+  ck_assert_ptr_nonnull(strstr(err.message, "expected a encode program, not fused"));
+  vmir_json_writer_free(w);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
 static Suite *encode_suite(void) {
   Suite *s = suite_create("encode");
   TCase *tc = tcase_create("encode path");
@@ -733,6 +1124,23 @@ static Suite *encode_suite(void) {
   tcase_add_test(exec, program_immutable_and_self_contained);
   tcase_add_test(exec, hotness_counts_executions);
   suite_add_tcase(s, exec);
+  TCase *mut = tcase_create("mutation evidence");
+  tcase_add_test(mut, skip_applies_to_the_first_field);
+  tcase_add_test(mut, list_size_overflow_refused);
+  tcase_add_test(mut, dynamic_value_depth_limit_is_exact);
+  tcase_add_test(mut, member_limit_is_exact);
+  tcase_add_test(mut, encode_compile_validates_the_shape);
+  tcase_add_test(mut, sink_out_of_memory_propagates);
+  tcase_add_test(mut, is_empty_on_an_integer_refused);
+  tcase_add_test(mut, null_string_view_refused);
+  tcase_add_test(mut, proc_entry_block_other_than_b0);
+  tcase_add_test(mut, inactive_variant_field_refused);
+  tcase_add_test(mut, null_data_of_length_one_refused);
+  tcase_add_test(mut, flatten_depth_limit_is_exact);
+  tcase_add_test(mut, predicates_at_their_boundaries);
+  tcase_add_test(mut, depth_limit_is_exact);
+  tcase_add_test(mut, encode_refuses_other_program_kinds);
+  suite_add_tcase(s, mut);
   return s;
 }
 

@@ -750,6 +750,36 @@ START_TEST(test_binary_limits) {
 }
 END_TEST
 
+/* ---- mutation evidence (docs/mutation.md) ------------------------------------ */
+
+/* Unsigned operands keep their full range through the binary form: a
+ * count above 2^32 survives text -> binary -> program -> text.
+ * t[verify format.vm.text-binary-roundtrip] */
+START_TEST(test_large_unsigned_operand_roundtrip) {
+  char *base = load("ir/minimal.vmir");
+  const char *from = "(emit-begin-struct (fields 2))";
+  const char *to = "(emit-begin-struct (fields 6000000000))";
+  char *at = strstr(base, from);
+  ck_assert_ptr_nonnull(at);
+  size_t head = (size_t)(at - base);
+  char *text = malloc(strlen(base) + strlen(to));
+  ck_assert_ptr_nonnull(text);
+  sprintf(text, "%.*s%s%s", (int)head, base, to, at + strlen(from));
+  vmir_program *p = parse_ok(text);
+  bin b = encode(p);
+  vmir_program *q = decode_ok(b);
+  ck_assert(vmir_program_equal(p, q));
+  char *again = print(q);
+  ck_assert_str_eq(again, text);
+  free(again);
+  vmir_program_free(q);
+  vmir_program_free(p);
+  free(b.bytes);
+  free(text);
+  free(base);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("ir_binary");
   TCase *tc = tcase_create("binary");
@@ -769,5 +799,8 @@ int main(void) {
   tcase_add_test(tc, test_decoded_structure_checked);
   tcase_add_test(tc, test_binary_limits);
   suite_add_tcase(s, tc);
+  TCase *mut = tcase_create("mutation evidence");
+  tcase_add_test(mut, test_large_unsigned_operand_roundtrip);
+  suite_add_tcase(s, mut);
   return vmir_test_run(s, "ir_binary");
 }

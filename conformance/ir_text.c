@@ -1354,6 +1354,59 @@ START_TEST(test_builder_table_and_usage_checks) {
 }
 END_TEST
 
+/* ---- mutation evidence (docs/mutation.md) ------------------------------------ */
+
+/* String literals at the edges of their grammar: the last low surrogate
+ * alone, overlong three- and four-byte UTF-8, and the top of the range.
+ * t[verify format.vm.sexp-string-format] */
+START_TEST(test_string_literal_edges) {
+  reject_minimal("\"name\"", "\"\\udfff\"", VMIR_E_SYNTAX, "surrogate");
+  reject_minimal("\"name\"", "\"\\udbff\\udbff\"", VMIR_E_SYNTAX, "surrogate");
+  reject_minimal("\"name\"", "\"\xe0\x80\x80\"", VMIR_E_SYNTAX, "invalid UTF-8");
+  reject_minimal("\"name\"", "\"\xe0\x9f\xbf\"", VMIR_E_SYNTAX, "invalid UTF-8");
+  reject_minimal("\"name\"", "\"\xf0\x8f\xbf\xbf\"", VMIR_E_SYNTAX, "invalid UTF-8");
+  reject_minimal("\"name\"", "\"\xf4\x90\x80\x80\"", VMIR_E_SYNTAX, "invalid UTF-8");
+  /* the smallest three-byte and the largest four-byte scalar are fine */
+  vmir_program *p = accept_minimal("\"name\"", "\"\xe0\xa0\x80\xf4\x8f\xbf\xbf\\udbff\\udfff\"");
+  ck_assert_uint_eq(p->strings[1].len, 11);
+  vmir_program_free(p);
+}
+END_TEST
+
+/* A comment may end the text without a newline, even as a lone ';'.
+ * t[verify format.vm.sexp-parser-comments] */
+START_TEST(test_comment_at_the_very_end) {
+  char *base = load("ir/minimal.vmir");
+  size_t n = strlen(base);
+  char *text = malloc(n + 2);
+  ck_assert_ptr_nonnull(text);
+  memcpy(text, base, n);
+  memcpy(text + n, ";", 2);
+  vmir_program *p = parse_ok(text);
+  vmir_program_free(p);
+  free(text);
+  free(base);
+}
+END_TEST
+
+/* Instruction names match whole: a prefix of one names nothing.
+ * t[verify format.vm.single-vm-dialect] */
+START_TEST(test_instruction_prefix_is_unknown) {
+  reject_minimal("(emit-scalar)", "(emit-scal)", VMIR_E_SYNTAX, "unknown instruction `emit-scal`");
+  reject_minimal("(leave)", "(le)", VMIR_E_SYNTAX, "unknown instruction `le`");
+}
+END_TEST
+
+/* (code ...) holds a list of procs and nothing else will do, not even an
+ * atom where the list belongs.
+ * t[verify format.vm.sexp-code-is-logic] */
+START_TEST(test_code_needs_a_proc_list) {
+  reject("(vmir (abi 1) (kind encode) (shape-id 42) (consts (strings ()) (predicates ()))"
+         " (code (procs x) (entry-proc f0)))",
+         VMIR_E_SYNTAX, "a list of procs");
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("ir_text");
   TCase *tc = tcase_create("text");
@@ -1387,5 +1440,11 @@ int main(void) {
   tcase_add_test(tc, test_builder_operand_checks);
   tcase_add_test(tc, test_builder_table_and_usage_checks);
   suite_add_tcase(s, tc);
+  TCase *mut = tcase_create("mutation evidence");
+  tcase_add_test(mut, test_string_literal_edges);
+  tcase_add_test(mut, test_code_needs_a_proc_list);
+  tcase_add_test(mut, test_comment_at_the_very_end);
+  tcase_add_test(mut, test_instruction_prefix_is_unknown);
+  suite_add_tcase(s, mut);
   return vmir_test_run(s, "ir_text");
 }

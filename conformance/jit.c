@@ -943,6 +943,44 @@ START_TEST(stats_text) {
 }
 END_TEST
 
+/* ---- mutation evidence (docs/mutation.md) ------------------------------------------- */
+
+/* The forced-deopt pc is a backend option the code is compiled with, so it
+ * is part of the cache key: code that deopts at one pc never serves a run
+ * that forces another pc, or none.
+ * t[verify format.exec.code-cache-key] */
+START_TEST(code_cache_key_holds_forced_deopt_pc) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("tree");
+  jit_program a = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&a, c, JIT_SINK_JSON, 0);
+  const int64_t pcs[] = {1, 2, -1};
+  jit_outcome got[3];
+  vmir_jit_stats_reset();
+  for (int i = 0; i < 3; i++) {
+    jit_use("stencil", 0, 0, pcs[i]);
+    got[i] = jit_encode(&a, c, JIT_SINK_JSON, 0);
+    jit_assert_same(&want, &got[i], "forced deopt pc");
+  }
+  vmir_jit_stats s;
+  vmir_jit_stats_get(&s);
+  ck_assert_uint_eq(s.cache_hits, 0);
+  ck_assert_uint_eq(s.cache_misses, 3);
+  ck_assert_uint_eq(s.compiles, 3);
+  /* The same pc again is a hit. */
+  jit_use("stencil", 0, 0, 2);
+  jit_outcome again = jit_encode(&a, c, JIT_SINK_JSON, 0);
+  jit_assert_same(&want, &again, "forced deopt pc 2 again");
+  vmir_jit_stats_get(&s);
+  ck_assert_uint_eq(s.cache_hits, 1);
+  ck_assert_uint_eq(s.compiles, 3);
+  for (int i = 0; i < 3; i++) jit_outcome_free(&got[i]);
+  jit_outcome_free(&again);
+  jit_outcome_free(&want);
+  jit_program_free(&a);
+}
+END_TEST
+
 static Suite *jit_suite(void) {
   Suite *s = suite_create("jit");
   TCase *eq = tcase_create("equivalence");
@@ -987,6 +1025,10 @@ static Suite *jit_suite(void) {
   tcase_add_test(dec, fused_decode_matches_interpreter);
   tcase_add_test(dec, fused_decode_forced_deopt);
   suite_add_tcase(s, dec);
+  TCase *mut = tcase_create("mutation evidence");
+  tcase_add_checked_fixture(mut, setup, teardown);
+  tcase_add_test(mut, code_cache_key_holds_forced_deopt_pc);
+  suite_add_tcase(s, mut);
   return s;
 }
 

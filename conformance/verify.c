@@ -865,6 +865,103 @@ START_TEST(fixtures_verify_from_text_and_binary) {
 }
 END_TEST
 
+/* ---- mutation evidence (docs/mutation.md) ------------------------------------ */
+
+/* One past the last block or proc is as dangling as far past it: the
+ * boundary of every target check, in the builder and in the verifier.
+ * t[verify format.ir.compile-validate-block-targets]
+ * t[verify format.ir.compile-validate-proc-targets] */
+START_TEST(targets_one_past_the_end) {
+  vmir_program *p = prog("encode", &rec_shape,
+                         "(f0 (entry b0) (blocks ((b0 (enter-field (index 9))"
+                         " (switch-variant (cases (b1 b1 b1))))"
+                         " (b1 (leave) (jump (to b2))) (b2 (ret)))))");
+  assert_ok(p, &rec_shape);
+  patched bad = patch(p, 3, 0, 3); /* b1's jump -> b3, one past b2 */
+  assert_rejected(&bad.program, &rec_shape, VMIR_E_VERIFY, 0, 1, 1, "dangling block b3");
+  free(bad.insns);
+  /* a case list naming b3 */
+  vmir_program q = *p;
+  size_t n = p->lists[p->list_count - 1].start + p->lists[p->list_count - 1].len;
+  uint32_t *items = malloc(n * sizeof *items);
+  ck_assert_ptr_nonnull(items);
+  memcpy(items, p->list_items, n * sizeof *items);
+  items[p->lists[0].start + 2] = 3;
+  q.list_items = items;
+  assert_rejected(&q, &rec_shape, VMIR_E_VERIFY, 0, 0, 1, "dangling block b3");
+  free(items);
+  vmir_program_free(p);
+  /* a call to f2 when there are f0 and f1 */
+  p = prog("encode", &vmir_shape_u32,
+           "(f0 (entry b0) (blocks ((b0 (call (proc f1)) (ret)))))"
+           " (f1 (entry b0) (blocks ((b0 (emit-scalar) (ret)))))");
+  bad = patch(p, 0, 0, 2);
+  assert_rejected(&bad.program, &vmir_shape_u32, VMIR_E_VERIFY, 0, 0, 0, "dangling proc f2");
+  free(bad.insns);
+  vmir_program_free(p);
+  /* the builder: a jump to b1 with one block, a call to f1 with one proc,
+   * entry proc f1 with one proc */
+  for (int what = 0; what < 3; what++) {
+    vmir_error err;
+    vmir_builder *b = vmir_builder_new(VMIR_PROGRAM_ENCODE, 1);
+    uint32_t f = vmir_builder_add_proc(b);
+    uint32_t b0 = vmir_builder_add_block(b, f);
+    vmir_builder_set_proc_entry(b, f, b0);
+    vmir_builder_set_entry_proc(b, what == 2 ? 1 : f);
+    if (what == 0) {
+      vmir_builder_emit(b, f, b0, VMIR_OP_JUMP, 1, 0, 0);
+    } else {
+      if (what == 1) vmir_builder_emit(b, f, b0, VMIR_OP_CALL, 1, 0, 0);
+      vmir_builder_emit(b, f, b0, VMIR_OP_RET, 0, 0, 0);
+    }
+    vmir_program *none = vmir_builder_finish(b, &err);
+    ck_assert_msg(none == NULL, "case %d: built a program with a target one past the end", what);
+    ck_assert_int_eq(err.code, VMIR_E_VERIFY);
+    ck_assert_msg(strstr(err.message, what == 0 ? "block target b1" : "f1"), "%s", err.message);
+  }
+}
+END_TEST
+
+/* A switch-variant names exactly one case per variant: one too many is as
+ * wrong as one too few.
+ * t[verify format.ir.compile-validate-indices] */
+START_TEST(switch_variant_case_count_exact) {
+  rejected("encode", &event_shape,
+           "(f0 (entry b0) (blocks ((b0 (switch-variant (cases (b1 b1 b1 b1))))"
+           " (b1 (emit-null) (ret)))))",
+           VMIR_E_VERIFY, 0, 0, 0, "switch-variant has 4 cases: enum event has 3 variants");
+}
+END_TEST
+
+/* Shape id 0 is an id like any other: a program bound to it verifies only
+ * against a root whose id is 0, which no real shape has.
+ * t[verify format.ir.program-root-shape] */
+START_TEST(shape_id_zero_binds_like_any_other) {
+  const char *text =
+      "(vmir (abi 1) (kind encode) (shape-id 0) (consts (strings ()) (predicates ()))\n"
+      " (code (procs ((f0 (entry b0) (blocks ((b0 (emit-scalar) (ret))))))) (entry-proc f0)))";
+  vmir_error err;
+  vmir_program *p = vmir_program_parse_text(text, strlen(text), "t.vmir", &err);
+  ck_assert_msg(p != NULL, "%s", err.message);
+  ck_assert_uint_ne(vmir_shape_id(&vmir_shape_u32), 0);
+  assert_rejected(p, &vmir_shape_u32, VMIR_E_SHAPE_ID, -1, -1, -1, "shape id");
+  vmir_program_free(p);
+}
+END_TEST
+
+/* The verifier takes only its own ABI, also from a program that never went
+ * through the builder (which refuses ABI 0 itself).
+ * t[verify format.ir.program-abi-version] */
+START_TEST(abi_below_the_current_rejected) {
+  vmir_program *p = prog("encode", &vmir_shape_u32, "(f0 (entry b0) (blocks ((b0 (emit-scalar) (ret)))))");
+  assert_ok(p, &vmir_shape_u32);
+  vmir_program old = *p;
+  old.abi = VMIR_ABI_VERSION - 1;
+  assert_rejected(&old, &vmir_shape_u32, VMIR_E_ABI, -1, -1, -1, "ABI");
+  vmir_program_free(p);
+}
+END_TEST
+
 static Suite *verify_suite(void) {
   Suite *s = suite_create("verify");
   TCase *t = tcase_create("verify");
@@ -890,6 +987,12 @@ static Suite *verify_suite(void) {
   tcase_add_test(t, hostile_programs_terminate);
   tcase_add_test(t, fixtures_verify_from_text_and_binary);
   suite_add_tcase(s, t);
+  TCase *mut = tcase_create("mutation evidence");
+  tcase_add_test(mut, targets_one_past_the_end);
+  tcase_add_test(mut, switch_variant_case_count_exact);
+  tcase_add_test(mut, shape_id_zero_binds_like_any_other);
+  tcase_add_test(mut, abi_below_the_current_rejected);
+  suite_add_tcase(s, mut);
   return s;
 }
 

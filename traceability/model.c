@@ -34,6 +34,11 @@ const char *problem_kind_name(problem_kind k) {
     case PROB_UNATTACHED_VERIFY: return "unattached-verify";
     case PROB_UNMATCHED_RESULT: return "unmatched-result";
     case PROB_INPUT: return "input";
+    case PROB_MUTANT_SURVIVED: return "mutant-survived";
+    case PROB_MUTANT_UNKNOWN_RULE: return "mutant-unknown-rule";
+    case PROB_MUTANT_SITE: return "mutant-site";
+    case PROB_MUTANT_NOT_RUN: return "mutant-not-run";
+    case PROB_NO_MUTANT: return "no-mutant";
   }
   return "input";
 }
@@ -190,6 +195,90 @@ static void rule_problems(trace_model *m, const rule_view *rv) {
   }
 }
 
+double mutation_score(size_t killed, size_t open) {
+  return killed + open ? 100.0 * (double)killed / (double)(killed + open) : -1.0;
+}
+
+void rule_mutation_summary(const rule_view *rv, sbuf *out) {
+  if (rv->n_mutants == 0) {
+    sb_puts(out, "none");
+    return;
+  }
+  size_t scored = rv->n_mutants - rv->mut_equivalent;
+  sb_printf(out, "%zu/%zu killed", rv->mut_by_status[MUT_KILLED], scored);
+  if (rv->mut_open) sb_printf(out, ", %zu survived", rv->mut_open);
+  if (rv->mut_equivalent) sb_printf(out, ", %zu equivalent", rv->mut_equivalent);
+  size_t site = rv->mut_by_status[MUT_SITE_MISSING] + rv->mut_by_status[MUT_AMBIGUOUS] +
+                rv->mut_by_status[MUT_BUILD_FAILED];
+  if (site) sb_printf(out, ", %zu without a site or build", site);
+  if (rv->mut_by_status[MUT_NOT_RUN]) {
+    sb_printf(out, ", %zu not run", rv->mut_by_status[MUT_NOT_RUN]);
+  }
+}
+
+/* Joins the mutant catalogue and its results to the rules. A survivor not
+ * marked equivalent is a problem: the rule's tests missed a real bug. */
+static void mutation_join(trace_model *m) {
+  trace_counts *c = &m->counts;
+  const mutant_list *ml = &m->mutants;
+  size_t not_run = 0, stale = 0;
+  for (size_t i = 0; i < ml->n; i++) {
+    const mutant *mu = &ml->items[i];
+    c->mutants++;
+    c->mut_by_status[mu->status]++;
+    if (mu->equivalent) c->mut_equivalent++;
+    if (mu->status == MUT_NOT_RUN) not_run++;
+    stale += mu->stale != 0;
+    long r = registry_find(&m->reg, mu->rule);
+    if (r < 0) {
+      add(&m->problems, PROB_MUTANT_UNKNOWN_RULE, mu->rule, ml->catalogue, mu->line,
+          "mutant %s names unknown rule id %s", mu->id, mu->rule);
+      continue;
+    }
+    rule_view *rv = &m->rules[r];
+    rv->mutants = xrealloc(rv->mutants, (rv->n_mutants + 1) * sizeof *rv->mutants);
+    rv->mutants[rv->n_mutants++] = mu;
+    rv->mut_by_status[mu->status]++;
+    if (mu->equivalent) rv->mut_equivalent++;
+    if (mu->status == MUT_SURVIVED && !mu->equivalent) {
+      rv->mut_open++;
+      c->mut_open++;
+      add(&m->problems, PROB_MUTANT_SURVIVED, mu->rule, ml->catalogue, mu->line,
+          "mutant %s of %s survived: %s (%s); add a test that kills it, or mark "
+          "it equivalent with a reason",
+          mu->id, mu->rule, mu->why, mu->detail ? mu->detail : "no detail");
+    } else if (mu->status == MUT_SITE_MISSING || mu->status == MUT_AMBIGUOUS ||
+               mu->status == MUT_BUILD_FAILED) {
+      add(&m->warnings, PROB_MUTANT_SITE, mu->rule, ml->catalogue, mu->line,
+          "mutant %s of %s: %s (%s); update its row", mu->id, mu->rule,
+          mutant_status_key(mu->status), mu->detail ? mu->detail : "no detail");
+    }
+  }
+  if (not_run) {
+    add(&m->warnings, PROB_MUTANT_NOT_RUN, NULL, ml->catalogue, 0,
+        "%zu of %zu mutants have no current result (%zu stale); run "
+        "scripts/mutate --status not-run",
+        not_run, ml->n, stale);
+  }
+  for (size_t i = 0; i < m->n_rules; i++) {
+    rule_view *rv = &m->rules[i];
+    if (rv->n_mutants) {
+      c->rules_with_mutants++;
+      size_t scored = rv->n_mutants - rv->mut_equivalent;
+      size_t killed_scored = 0;
+      for (size_t k = 0; k < rv->n_mutants; k++) {
+        killed_scored += !rv->mutants[k]->equivalent &&
+                         rv->mutants[k]->status == MUT_KILLED;
+      }
+      if (killed_scored == scored) c->rules_all_killed++;
+    } else if (rv->n_impl && !rv->rule->not_implemented) {
+      add(&m->warnings, PROB_NO_MUTANT, rv->rule->id, m->reg.path, rv->rule->line,
+          "rule %s has implementation sites but no mutant in %s", rv->rule->id,
+          ml->catalogue);
+    }
+  }
+}
+
 static void spec_checks(trace_model *m) {
   for (size_t i = 0; i < m->spec_problems.n; i++) {
     add(&m->problems, PROB_SPEC_DUPLICATE, NULL, NULL, 0, "%s",
@@ -261,6 +350,7 @@ void model_join(trace_model *m, int strict) {
   }
   c->unknown_markers = m->n_unknown;
   spec_checks(m);
+  if (m->have_mutants) mutation_join(m);
   /* Results that no scanned START_TEST accounts for. */
   size_t ndefs = m->scan.tests.n;
   unsigned char *uniq = xcalloc(ndefs ? ndefs : 1, 1);
@@ -314,6 +404,7 @@ void model_free(trace_model *m) {
   for (size_t i = 0; i < m->n_rules; i++) {
     free(m->rules[i].impl);
     free(m->rules[i].verify);
+    free(m->rules[i].mutants);
   }
   free(m->rules);
   free(m->unknown);
@@ -326,6 +417,7 @@ void model_free(trace_model *m) {
   spec_list_free(&m->specs);
   strlist_free(&m->spec_problems);
   strlist_free(&m->input_warnings);
+  mutants_free(&m->mutants);
   free(m->root);
   memset(m, 0, sizeof *m);
 }

@@ -9,6 +9,7 @@
 
 #include "check_xml.h"
 #include "markers.h"
+#include "mutation.h"
 #include "registry.h"
 #include "scan.h"
 #include "spec.h"
@@ -41,6 +42,11 @@ typedef struct {
   verification *verify;
   size_t n_verify;
   rule_result result;
+  const mutant **mutants; /* catalogue order */
+  size_t n_mutants;
+  size_t mut_by_status[MUT_STATUS_COUNT];
+  size_t mut_equivalent; /* of n_mutants, marked equivalent */
+  size_t mut_open;       /* survivors not marked equivalent */
 } rule_view;
 
 typedef enum {
@@ -57,7 +63,12 @@ typedef enum {
   PROB_INCONSISTENT,
   PROB_UNATTACHED_VERIFY,
   PROB_UNMATCHED_RESULT,
-  PROB_INPUT
+  PROB_INPUT,
+  PROB_MUTANT_SURVIVED,     /* problem: a live, non-equivalent mutant */
+  PROB_MUTANT_UNKNOWN_RULE, /* problem: a mutant of no registry rule */
+  PROB_MUTANT_SITE,         /* warning: site missing/ambiguous, no build */
+  PROB_MUTANT_NOT_RUN,      /* warning: mutants without a current result */
+  PROB_NO_MUTANT            /* warning: implemented rule without mutant */
 } problem_kind;
 
 typedef struct {
@@ -82,6 +93,11 @@ typedef struct {
   size_t impl_markers, verify_markers, unknown_markers;
   size_t tests_defined, results_loaded, result_logs, results_unmatched;
   size_t files_scanned;
+  /* mutation (all 0 without a catalogue) */
+  size_t mutants, mut_by_status[MUT_STATUS_COUNT], mut_equivalent;
+  size_t mut_open;          /* survivors not marked equivalent */
+  size_t rules_with_mutants;
+  size_t rules_all_killed;  /* every non-equivalent mutant killed */
 } trace_counts;
 
 typedef struct {
@@ -95,6 +111,8 @@ typedef struct {
   int have_specs;
   strlist spec_problems; /* duplicates found while parsing specs */
   strlist input_warnings;
+  mutant_list mutants;
+  int have_mutants; /* a catalogue was read */
   /* joined */
   rule_view *rules;
   size_t n_rules;
@@ -107,6 +125,12 @@ typedef struct {
 } trace_model;
 
 const char *rule_result_name(rule_result r);
+/* Mutation score in percent: killed / (killed + open survivors); -1 when
+ * no mutant has a result. */
+double mutation_score(size_t killed, size_t open);
+/* "3/3 killed", "2/3 killed, 1 survived", "1 equivalent", "none": the
+ * short form of a rule's mutation evidence used by every output. */
+void rule_mutation_summary(const rule_view *rv, sbuf *out);
 /* "no-impl", "no-verify", ...: stable names used in JSON. */
 const char *problem_kind_name(problem_kind k);
 

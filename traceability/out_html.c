@@ -59,8 +59,71 @@ static void cards(sbuf *b, const trace_model *m) {
   }
   card(b, NULL, c->must_complete, "MUST complete");
   card(b, NULL, c->unknown_markers, "unknown ids");
+  if (m->have_mutants) {
+    double score = mutation_score(c->mut_by_status[MUT_KILLED], c->mut_open);
+    sb_puts(b, "<div class=\"card\" id=\"mutation-score\"><div class=\"n\">");
+    if (score < 0) sb_puts(b, "n/a");
+    else sb_printf(b, "%.1f%%", score);
+    sb_puts(b, "</div><div class=\"l\">mutation score</div></div>\n");
+    card(b, NULL, c->mut_by_status[MUT_KILLED], "mutants killed");
+    card(b, NULL, c->mut_open, "mutants survived");
+  }
   card(b, NULL, m->problems.n, "problems");
   sb_puts(b, "</div>\n");
+}
+
+/* The catalogue's path relative to the scanned root, for source links. */
+static const char *catalogue_rel(const trace_model *m) {
+  const char *cat = m->mutants.catalogue;
+  size_t n = strlen(m->root);
+  if (strncmp(cat, m->root, n) == 0 && cat[n] == '/') return cat + n + 1;
+  return cat;
+}
+
+/* The mutation cell: a badge with the rule's summary, then each mutant. */
+static void mutation_cell(sbuf *b, const out_options *o, const trace_model *m,
+                          const rule_view *rv) {
+  sb_puts(b, "<td class=\"mutants\">");
+  sbuf sum = {0};
+  rule_mutation_summary(rv, &sum);
+  const char *cls = rv->n_mutants == 0 ? "no-test"
+                    : rv->mut_open ? "fail"
+                    : rv->mut_by_status[MUT_KILLED] + rv->mut_equivalent == rv->n_mutants
+                        ? "pass"
+                        : "not-run";
+  sb_printf(b, "<span class=\"badge %s\">", cls);
+  esc_html(b, sb_str(&sum));
+  sb_puts(b, "</span>");
+  sb_free(&sum);
+  if (rv->n_mutants) {
+    sb_puts(b, "<ul>");
+    for (size_t i = 0; i < rv->n_mutants; i++) {
+      const mutant *mu = rv->mutants[i];
+      const char *st = mutant_status_key(mu->status);
+      sb_printf(b, "<li title=\"");
+      esc_html(b, mu->why);
+      if (mu->equivalent) {
+        sb_puts(b, " | equivalent: ");
+        esc_html(b, mu->equivalent);
+      }
+      if (mu->detail) {
+        sb_puts(b, " | ");
+        esc_html(b, mu->detail);
+      }
+      sb_puts(b, "\">");
+      sb_printf(b, "<span class=\"badge %s\">%s%s</span> ",
+                mu->status == MUT_KILLED ? "pass"
+                : mu->status == MUT_SURVIVED && !mu->equivalent ? "fail"
+                                                               : "not-run",
+                st, mu->equivalent ? " (equivalent)" : "");
+      link(b, o, catalogue_rel(m), mu->line);
+      sb_puts(b, " ");
+      esc_html(b, mu->id);
+      sb_puts(b, "</li>");
+    }
+    sb_puts(b, "</ul>");
+  }
+  sb_puts(b, "</td>\n");
 }
 
 static void filters(sbuf *b, const trace_model *m) {
@@ -168,7 +231,9 @@ static void row(sbuf *b, const trace_model *m, const out_options *o,
     esc_html(b, sb_str(&gaps));
     sb_puts(b, "</small>");
   }
-  sb_puts(b, "</td>\n</tr>\n");
+  sb_puts(b, "</td>\n");
+  if (m->have_mutants) mutation_cell(b, o, m, rv);
+  sb_puts(b, "</tr>\n");
   sb_free(&gaps);
 }
 
@@ -197,7 +262,9 @@ static void traceability(sbuf *b, const trace_model *m, const out_options *o) {
   filters(b, m);
   sb_puts(b, "<table class=\"matrix\" id=\"trace-matrix\">\n<thead><tr><th>Rule"
              "</th><th>Level</th><th>Summary</th><th>Implemented at</th>"
-             "<th>Verified by</th><th>Last result</th></tr></thead>\n<tbody>\n");
+             "<th>Verified by</th><th>Last result</th>");
+  if (m->have_mutants) sb_puts(b, "<th>Mutants (killed/scored)</th>");
+  sb_puts(b, "</tr></thead>\n<tbody>\n");
   for (size_t i = 0; i < m->n_rules; i++) row(b, m, o, &m->rules[i]);
   sb_puts(b, "</tbody>\n</table>\n");
   list_details(b, "trace-problems", "Problems", &m->problems, 1);

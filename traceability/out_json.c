@@ -39,6 +39,28 @@ static void strings(sbuf *b, int indent, const char *k, const strlist *l,
   sb_puts(b, comma ? "],\n" : "]\n");
 }
 
+/* "mutation": null without a catalogue; score null when nothing ran. */
+static void mutation_counts(sbuf *b, const trace_model *m) {
+  const trace_counts *c = &m->counts;
+  key(b, 4, "mutation");
+  if (!m->have_mutants) {
+    sb_puts(b, "null\n");
+    return;
+  }
+  sb_puts(b, "{");
+  sb_printf(b, "\"mutants\": %zu", c->mutants);
+  for (int s = 0; s < MUT_STATUS_COUNT; s++) {
+    sb_printf(b, ", \"%s\": %zu", mutant_status_key((mutant_status)s), c->mut_by_status[s]);
+  }
+  sb_printf(b, ", \"equivalent\": %zu, \"open_survivors\": %zu", c->mut_equivalent,
+            c->mut_open);
+  double score = mutation_score(c->mut_by_status[MUT_KILLED], c->mut_open);
+  if (score < 0) sb_puts(b, ", \"score\": null");
+  else sb_printf(b, ", \"score\": %.2f", score);
+  sb_printf(b, ", \"rules_with_mutants\": %zu, \"rules_all_killed\": %zu}\n",
+            c->rules_with_mutants, c->rules_all_killed);
+}
+
 static void counts(sbuf *b, const trace_model *m) {
   const trace_counts *c = &m->counts;
   sb_puts(b, "  \"counts\": {\n");
@@ -64,7 +86,8 @@ static void counts(sbuf *b, const trace_model *m) {
   kv_num(b, 4, "results_unmatched", c->results_unmatched, 1);
   kv_num(b, 4, "files_scanned", c->files_scanned, 1);
   kv_num(b, 4, "problems", m->problems.n, 1);
-  kv_num(b, 4, "warnings", m->warnings.n, 0);
+  kv_num(b, 4, "warnings", m->warnings.n, 1);
+  mutation_counts(b, m);
   sb_puts(b, "  },\n");
 }
 
@@ -81,6 +104,29 @@ static void verification_json(sbuf *b, const verification *v) {
   sb_puts(b, ", \"message\": ");
   esc_json(b, v->first_failure ? v->first_failure->message : NULL);
   sb_putc(b, '}');
+}
+
+static void mutation_json(sbuf *b, const rule_view *rv) {
+  key(b, 6, "mutants");
+  sb_puts(b, rv->n_mutants ? "[\n" : "[");
+  for (size_t i = 0; i < rv->n_mutants; i++) {
+    const mutant *mu = rv->mutants[i];
+    sb_puts(b, "        {\"id\": ");
+    esc_json(b, mu->id);
+    sb_puts(b, ", \"file\": ");
+    esc_json(b, mu->file);
+    sb_printf(b, ", \"catalogue_line\": %d, \"status\": \"%s\", \"seconds\": %.1f",
+              mu->line, mutant_status_key(mu->status), mu->seconds);
+    sb_puts(b, ", \"why\": ");
+    esc_json(b, mu->why);
+    sb_puts(b, ", \"equivalent\": ");
+    esc_json(b, mu->equivalent);
+    sb_puts(b, ", \"detail\": ");
+    esc_json(b, mu->detail);
+    sb_putc(b, '}');
+    sb_puts(b, i + 1 < rv->n_mutants ? ",\n" : "\n      ");
+  }
+  sb_puts(b, "]\n");
 }
 
 static void rule_json(sbuf *b, const rule_view *rv, int last) {
@@ -125,8 +171,9 @@ static void rule_json(sbuf *b, const rule_view *rv, int last) {
     g += n;
     while (*g == ' ') g++;
   }
-  sb_puts(b, "]\n");
+  sb_puts(b, "],\n");
   sb_free(&gaps);
+  mutation_json(b, rv);
   sb_puts(b, last ? "    }\n" : "    },\n");
 }
 

@@ -10,7 +10,8 @@ static void link(sbuf *b, const out_options *o, const char *file, int line) {
   sb_puts(b, ")");
 }
 
-static void matrix_row(sbuf *b, const out_options *o, const rule_view *rv) {
+static void matrix_row(sbuf *b, const out_options *o, const trace_model *m,
+                       const rule_view *rv) {
   const reg_rule *r = rv->rule;
   sb_puts(b, "| `");
   esc_markdown_cell(b, r->id);
@@ -43,7 +44,16 @@ static void matrix_row(sbuf *b, const out_options *o, const rule_view *rv) {
     sb_printf(b, " (%s)", test_result_key(v->result));
   }
   if (!rv->n_verify) sb_puts(b, "—");
-  sb_printf(b, " | **%s** |\n", rule_result_name(rv->result));
+  sb_printf(b, " | **%s** |", rule_result_name(rv->result));
+  if (m->have_mutants) {
+    sbuf mut = {0};
+    rule_mutation_summary(rv, &mut);
+    sb_putc(b, ' ');
+    esc_markdown_cell(b, sb_str(&mut));
+    sb_puts(b, " |");
+    sb_free(&mut);
+  }
+  sb_putc(b, '\n');
 }
 
 static void problem_list_md(sbuf *b, const char *title, const problem_list *l) {
@@ -81,13 +91,26 @@ void out_markdown(const trace_model *m, const out_options *o, sbuf *b) {
             c->results_loaded, c->result_logs);
   sb_printf(b, "| Spec cross-check | %s |\n",
             m->have_specs ? "done" : "not done (no --spec)");
+  if (m->have_mutants) {
+    double score = mutation_score(c->mut_by_status[MUT_KILLED], c->mut_open);
+    if (score < 0) sb_puts(b, "| Mutation score | n/a |\n");
+    else sb_printf(b, "| Mutation score | %.1f%% |\n", score);
+    sb_printf(b, "| Mutants killed / survived / equivalent / not run | %zu / %zu / %zu / %zu of %zu |\n",
+              c->mut_by_status[MUT_KILLED], c->mut_open, c->mut_equivalent,
+              c->mut_by_status[MUT_NOT_RUN], c->mutants);
+  }
   sb_printf(b, "| Problems / warnings | %zu / %zu |\n\n", m->problems.n,
             m->warnings.n);
   problem_list_md(b, "Problems", &m->problems);
   sb_puts(b, "## Rules\n\n");
-  sb_puts(b, "| Rule | Level | Summary | Implemented at | Verified by | Result "
-             "|\n|---|---|---|---|---|---|\n");
-  for (size_t i = 0; i < m->n_rules; i++) matrix_row(b, o, &m->rules[i]);
+  if (m->have_mutants) {
+    sb_puts(b, "| Rule | Level | Summary | Implemented at | Verified by | Result "
+               "| Mutants |\n|---|---|---|---|---|---|---|\n");
+  } else {
+    sb_puts(b, "| Rule | Level | Summary | Implemented at | Verified by | Result "
+               "|\n|---|---|---|---|---|---|\n");
+  }
+  for (size_t i = 0; i < m->n_rules; i++) matrix_row(b, o, m, &m->rules[i]);
   sb_putc(b, '\n');
   problem_list_md(b, "Warnings", &m->warnings);
 }

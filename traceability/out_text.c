@@ -3,14 +3,36 @@
 
 #include "output.h"
 
-static void rule_line(sbuf *b, const rule_view *rv) {
+static void rule_line(sbuf *b, const trace_model *m, const rule_view *rv) {
   sbuf gaps = {0};
   rule_gaps(rv, &gaps);
-  sb_printf(b, "  %-4s %-56s impl %-2zu verify %-2zu %-8s%s%s\n",
-            level_name(rv->rule->level), rv->rule->id, rv->n_impl, rv->n_verify,
-            rule_result_name(rv->result), gaps.len ? " gaps: " : "",
-            sb_str(&gaps));
+  sb_printf(b, "  %-4s %-56s impl %-2zu verify %-2zu %-8s", level_name(rv->rule->level),
+            rv->rule->id, rv->n_impl, rv->n_verify, rule_result_name(rv->result));
+  if (m->have_mutants) {
+    sbuf mut = {0};
+    rule_mutation_summary(rv, &mut);
+    sb_printf(b, " mutants %s", sb_str(&mut));
+    sb_free(&mut);
+  }
+  sb_printf(b, "%s%s\n", gaps.len ? " gaps: " : "", sb_str(&gaps));
   sb_free(&gaps);
+}
+
+static void mutation_summary(sbuf *b, const trace_model *m) {
+  const trace_counts *c = &m->counts;
+  double score = mutation_score(c->mut_by_status[MUT_KILLED], c->mut_open);
+  sb_puts(b, "  mutation       ");
+  if (score < 0) sb_puts(b, "score n/a");
+  else sb_printf(b, "score %.1f%%", score);
+  sb_printf(b,
+            " (%zu killed, %zu survived, %zu equivalent of %zu mutants; %zu "
+            "without site or build, %zu not run); %zu/%zu rules with mutants, "
+            "%zu with all killed\n",
+            c->mut_by_status[MUT_KILLED], c->mut_open, c->mut_equivalent, c->mutants,
+            c->mut_by_status[MUT_SITE_MISSING] + c->mut_by_status[MUT_AMBIGUOUS] +
+                c->mut_by_status[MUT_BUILD_FAILED],
+            c->mut_by_status[MUT_NOT_RUN], c->rules_with_mutants, c->rules,
+            c->rules_all_killed);
 }
 
 void out_text(const trace_model *m, const out_options *o, sbuf *b) {
@@ -50,6 +72,7 @@ void out_text(const trace_model *m, const out_options *o, sbuf *b) {
   } else {
     sb_puts(b, "  specs          not cross-checked (no --spec given)\n");
   }
+  if (m->have_mutants) mutation_summary(b, m);
   sb_printf(b, "  unknown ids    %zu marker%s\n", c->unknown_markers,
             c->unknown_markers == 1 ? "" : "s");
   sb_printf(b, "  problems       %zu%s; warnings %zu\n", m->problems.n,
@@ -58,7 +81,7 @@ void out_text(const trace_model *m, const out_options *o, sbuf *b) {
             m->warnings.n);
   if (o->verbose) {
     sb_puts(b, "rules:\n");
-    for (size_t i = 0; i < m->n_rules; i++) rule_line(b, &m->rules[i]);
+    for (size_t i = 0; i < m->n_rules; i++) rule_line(b, m, &m->rules[i]);
   }
   if (o->list_problems || o->verbose) {
     for (size_t i = 0; i < m->problems.n; i++) {

@@ -15,6 +15,9 @@
 typedef struct {
   const char *root;
   const char *registry;
+  const char *mutants;          /* catalogue; NULL: the default if present */
+  const char *mutation_results; /* NULL: beside the default location */
+  int no_mutants;
   strlist results;
   strlist specs;
   strlist excludes;
@@ -46,6 +49,11 @@ static void usage(FILE *f) {
       "                        following argument up to the next option\n"
       "  --exclude PATH        skip PATH (relative to ROOT) when scanning;\n"
       "                        repeatable\n"
+      "  --mutants FILE        mutant catalogue (default:\n"
+      "                        ROOT/traceability/mutants.tsv when it exists)\n"
+      "  --mutation-results FILE  results of scripts/mutate (default:\n"
+      "                        mutation-results.tsv beside the catalogue)\n"
+      "  --no-mutants          read no mutation data\n"
       "\n"
       "Outputs (FILE may be - for stdout; parent folders are created):\n"
       "  --json FILE           JSON report (schema_version 1)\n"
@@ -63,7 +71,9 @@ static void usage(FILE *f) {
       "  --check               exit 1 when there are problems (a MUST rule\n"
       "                        without impl site or verifying test, a failing\n"
       "                        verifying test, a marker with an unknown id,\n"
-      "                        spec and registry disagreeing), listing each\n"
+      "                        spec and registry disagreeing, a mutant that\n"
+      "                        survived and is not marked equivalent),\n"
+      "                        listing each\n"
       "  --strict              with --check: verifying tests of MUST rules\n"
       "                        that did not run are problems too\n"
       "  -v, --verbose         text summary lists every rule and warning\n"
@@ -84,7 +94,8 @@ static int die(const char *msg, const char *arg) {
 static int parse_args(int argc, char **argv, options *o, int *exit_now) {
   static const char *const needs_value[] = {
       "--root", "--registry", "--results", "--exclude", "--json", "--markdown",
-      "--html", "--text", "--extra-section", "--source-base", "--title"};
+      "--html", "--text", "--extra-section", "--source-base", "--title",
+      "--mutants", "--mutation-results"};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int takes = 0;
@@ -110,6 +121,12 @@ static int parse_args(int argc, char **argv, options *o, int *exit_now) {
       strlist_push(&o->results, v);
     } else if (strcmp(a, "--no-results") == 0) {
       strlist_push(&o->results, "");
+    } else if (strcmp(a, "--mutants") == 0) {
+      o->mutants = v;
+    } else if (strcmp(a, "--mutation-results") == 0) {
+      o->mutation_results = v;
+    } else if (strcmp(a, "--no-mutants") == 0) {
+      o->no_mutants = 1;
     } else if (strcmp(a, "--exclude") == 0) {
       strlist_push(&o->excludes, v);
     } else if (strcmp(a, "--json") == 0) {
@@ -229,6 +246,20 @@ static int load(const options *o, trace_model *m) {
                     &errors) != 0;
   }
   m->have_specs = o->specs.n > 0;
+  if (!bad && !o->no_mutants) {
+    char *cat = o->mutants ? xstrdup(o->mutants)
+                           : path_join(m->root, "traceability/mutants.tsv");
+    char *cat_dir = path_dirname(cat);
+    char *res = o->mutation_results ? xstrdup(o->mutation_results)
+                                    : path_join(cat_dir, "mutation-results.tsv");
+    free(cat_dir);
+    if (o->mutants || path_is_file(cat)) {
+      bad = mutants_load(&m->mutants, cat, res, &m->input_warnings, &errors) != 0;
+      m->have_mutants = !bad;
+    }
+    free(cat);
+    free(res);
+  }
   print_errors(&errors);
   strlist_free(&errors);
   return bad ? 2 : 0;

@@ -879,6 +879,106 @@ START_TEST(test_truncated_logs) {
 }
 END_TEST
 
+/* ---- mutation evidence ------------------------------------------------ */
+
+static void put_file(const char *path, const char *text) {
+  char e[128];
+  ck_assert_msg(write_file(path, text, strlen(text), e, sizeof e) == 0, "%s: %s", path, e);
+}
+
+/* The checksum is the one scripts/mutate writes (FNV-1a, 32 bits). */
+START_TEST(test_mutation_checksum) {
+  char sum[9];
+  mutant_checksum("src/clean.c", "x = 1;", "x = 2;", sum);
+  ck_assert_str_eq(sum, "3c8706ab");
+}
+END_TEST
+
+/* A catalogue joined to its results: per-rule counts, the score, and
+ * --check failing on a survivor that is not marked equivalent only. */
+START_TEST(test_mutation_join_and_gate) {
+  char *out, *err;
+  char *dir = temp_dir();
+  char *cat = path_join(dir, "mutants.tsv");
+  char *res = path_join(dir, "mutation-results.tsv");
+  char *json = path_join(dir, "r.json");
+  char *html = path_join(dir, "r.html");
+  put_file(cat,
+           "# id rule file original mutated why [equivalent]\n"
+           "k1\tclean.rule\tsrc/clean.c\tx = 1;\tx = 2;\ta real bug\n"
+           "e1\tclean.rule\tsrc/clean.c\ty\tz\tcannot be seen\tthe value is never read\n"
+           "s1\tclean.rule\tsrc/clean.c\tp\tq\tmissed by the tests\n"
+           "n1\tclean.rule\tsrc/clean.c\tr\tt\tnever run\n");
+  char k1[9], e1[9], s1[9];
+  mutant_checksum("src/clean.c", "x = 1;", "x = 2;", k1);
+  mutant_checksum("src/clean.c", "y", "z", e1);
+  mutant_checksum("src/clean.c", "p", "q", s1);
+  char rows[512];
+  snprintf(rows, sizeof rows,
+           "# mutant rule status seconds checksum date detail\n"
+           "k1\tclean.rule\tkilled\t3.5\t%s\t2026-01-01T00:00:00Z\tby test_x [case]\n"
+           "e1\tclean.rule\tsurvived\t9.0\t%s\t2026-01-01T00:00:00Z\tevery test passed\n"
+           "s1\tclean.rule\tsurvived\t9.0\t%s\t2026-01-01T00:00:00Z\tevery test passed\n"
+           "gone\tclean.rule\tkilled\t1.0\t00000000\t2026-01-01T00:00:00Z\told\n",
+           k1, e1, s1);
+  put_file(res, rows);
+  char *clean = fixture("clean");
+  char *clean_res = fixture("clean/results");
+  const char *args[] = {"--root", clean, "--results", clean_res, "--mutants", cat,
+                        "--json", json, "--html", html, "--check", "-v", NULL};
+  ck_assert_int_eq(run_tool(NULL, &out, &err, args), 1);
+  ck_assert_msg(strstr(out, "mutant s1 of clean.rule survived: missed by the tests"), "%s", out);
+  ck_assert_ptr_null(strstr(out, "mutant e1 of clean.rule survived"));
+  ck_assert_msg(strstr(out, "mutation       score 50.0% (1 killed, 1 survived, 1 equivalent of 4"),
+                "%s", out);
+  ck_assert_ptr_nonnull(strstr(out, "mutants 1/3 killed, 1 survived, 1 equivalent, 1 not run"));
+  ck_assert_ptr_nonnull(strstr(out, "result for mutant 'gone', which the catalogue no longer has"));
+  char *j = slurp(json);
+  ck_assert(json_valid(j, strlen(j)));
+  ck_assert_ptr_nonnull(strstr(j, "\"score\": 50.00"));
+  ck_assert_ptr_nonnull(strstr(j, "\"kind\": \"mutant-survived\""));
+  ck_assert_ptr_nonnull(strstr(j, "{\"id\": \"k1\", \"file\": \"src/clean.c\", \"catalogue_line\": 2, "
+                                  "\"status\": \"killed\""));
+  free(j);
+  char *h = slurp(html);
+  ck_assert_ptr_nonnull(strstr(h, "id=\"mutation-score\""));
+  ck_assert_ptr_nonnull(strstr(h, "<th>Mutants (killed/scored)</th>"));
+  free(h);
+  free(out), free(err);
+
+  /* Once s1 is killed (its row unchanged) the gate passes; a row edited
+   * after its run makes the stored result stale: not run, not killed. */
+  snprintf(rows, sizeof rows,
+           "k1\tclean.rule\tkilled\t3.5\t%s\tdate\tby test_x\n"
+           "e1\tclean.rule\tsurvived\t9.0\t%s\tdate\tevery test passed\n"
+           "s1\tclean.rule\tkilled\t2.0\t%s\tdate\tby test_new\n"
+           "n1\tclean.rule\tkilled\t2.0\t12345678\tdate\tby test_new\n",
+           k1, e1, s1);
+  put_file(res, rows);
+  const char *again[] = {"--root", clean, "--results", clean_res, "--mutants", cat,
+                         "--check", NULL};
+  ck_assert_msg(run_tool(NULL, &out, &err, again) == 0, "%s%s", out, err);
+  ck_assert_ptr_nonnull(strstr(out, "score 100.0% (2 killed, 0 survived, 1 equivalent of 4"));
+  free(out), free(err);
+
+  /* A malformed catalogue is bad input (exit 2), naming file and line. */
+  put_file(cat, "k1\tclean.rule\tsrc/clean.c\tonly four\n");
+  ck_assert_int_eq(run_tool(NULL, &out, &err, again), 2);
+  ck_assert_ptr_nonnull(strstr(err, "mutants.tsv:1: expected 6 or 7 tab-separated columns"));
+  free(out), free(err);
+  /* --no-mutants reads none: no mutation line at all. */
+  const char *none[] = {"--root", clean, "--results", clean_res, "--mutants", cat,
+                        "--no-mutants", NULL};
+  ck_assert_int_eq(run_tool(NULL, &out, &err, none), 0);
+  ck_assert_ptr_null(strstr(out, "mutation"));
+  free(out), free(err);
+  unlink(cat), unlink(res), unlink(json), unlink(html);
+  rmdir(dir);
+  free(cat), free(res), free(json), free(html), free(dir);
+  free(clean), free(clean_res);
+}
+END_TEST
+
 static Suite *trace_suite(void) {
   Suite *s = suite_create("trace_tool");
   TCase *parse = tcase_create("parsers");
@@ -908,6 +1008,10 @@ static Suite *trace_suite(void) {
   tcase_add_test(robust, test_random_input);
   tcase_add_test(robust, test_truncated_logs);
   suite_add_tcase(s, robust);
+  TCase *mut = tcase_create("mutation");
+  tcase_add_test(mut, test_mutation_checksum);
+  tcase_add_test(mut, test_mutation_join_and_gate);
+  suite_add_tcase(s, mut);
   return s;
 }
 
