@@ -912,11 +912,12 @@ END_TEST
  * *names_out). */
 static vmir_shape wide_struct(uint32_t n, vmir_field **fields_out, char **names_out) {
   vmir_field *fields = calloc(n, sizeof *fields);
-  char *names = calloc(n, 8);
+  /* 12 bytes a name: "f" and any uint32_t fit */
+  char *names = calloc(n, 12);
   ck_assert(fields && names);
   for (uint32_t i = 0; i < n; i++) {
-    snprintf(names + 8 * i, 8, "f%u", i);
-    fields[i] = (vmir_field){.name = names + 8 * i, .offset = i, .member_size = 1,
+    snprintf(names + 12 * i, 12, "f%u", i);
+    fields[i] = (vmir_field){.name = names + 12 * i, .offset = i, .member_size = 1,
                              .shape = &vmir_shape_u8};
   }
   *fields_out = fields;
