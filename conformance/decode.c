@@ -934,6 +934,28 @@ START_TEST(skipped_first_field_has_no_key) {
 }
 END_TEST
 
+/* Unfused decode checks the kind of each program it is given: a parse or
+ * fused program passed as the build program is refused before any byte of
+ * the destination is written.
+ * t[verify format.parse.fusion-optional] */
+START_TEST(unfused_refuses_a_wrong_build_program) {
+  codec c = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  all_kinds v, before;
+  memset(&v, 0xab, sizeof v);
+  memcpy(&before, &v, sizeof v);
+  vmir_error err;
+  ck_assert_int_eq(vmir_decode_unfused(c.parse, c.parse, all_kinds_json, strlen(all_kinds_json), &v,
+                                       &all_kinds_shape, dec, NULL, &err), VMIR_E_USAGE);
+  ck_assert_str_eq(err.message, "expected a build program, not decode");
+  ck_assert_int_eq(vmir_decode_unfused(c.parse, c.fused, all_kinds_json, strlen(all_kinds_json), &v,
+                                       &all_kinds_shape, dec, NULL, &err), VMIR_E_USAGE);
+  ck_assert(memcmp(&v, &before, sizeof v) == 0);
+  vmir_decoder_free(dec);
+  codec_free(&c);
+}
+END_TEST
+
 /* A map's keys are unique under the default policy, in both formats and
  * both decode paths: a repeated key is a build error at the repeated key,
  * also when it repeats the map's only key; last-wins keeps the later value.
@@ -1064,6 +1086,7 @@ static Suite *decode_suite(void) {
   tcase_add_test(suites, corpus_canada);
   suite_add_tcase(s, suites);
   TCase *mut = tcase_create("mutation evidence");
+  tcase_add_test(mut, unfused_refuses_a_wrong_build_program);
   tcase_add_test(mut, map_duplicate_keys);
   tcase_add_test(mut, skipped_first_field_has_no_key);
   tcase_add_test(mut, range_and_size_edges);

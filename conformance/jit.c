@@ -981,6 +981,38 @@ START_TEST(code_cache_key_holds_forced_deopt_pc) {
 }
 END_TEST
 
+/* The capabilities a run offers are part of the cache key: code compiled
+ * assuming the host predicate hook never serves another executable of the
+ * same program run without the hook (it would fail its entry guard on
+ * every run); that run misses and compiles code of its own.
+ * t[verify format.exec.code-cache-key] */
+START_TEST(code_cache_key_holds_capabilities) {
+  NEED_STENCIL();
+  const jit_case *with = find_case("policies");
+  jit_case without = *with;
+  without.env = NULL;
+  jit_program a = jit_compile_encode(with->shape, VMIR_FORMAT_JSON);
+  jit_program b = jit_compile_encode(with->shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&b, &without, JIT_SINK_JSON, 0);
+  jit_use("stencil", 0, 0, -1);
+  vmir_jit_stats_reset();
+  jit_outcome ra = jit_encode(&a, with, JIT_SINK_JSON, 0);
+  ck_assert_int_eq(ra.status, VMIR_OK);
+  jit_outcome rb = jit_encode(&b, &without, JIT_SINK_JSON, 0);
+  jit_assert_same(&want, &rb, "no host hook, other executable");
+  vmir_jit_stats s;
+  vmir_jit_stats_get(&s);
+  ck_assert_uint_eq(s.cache_hits, 0);
+  ck_assert_uint_eq(s.cache_misses, 2);
+  ck_assert_uint_eq(exe_stats(b.exe).guard_failures[VMIR_JIT_GUARD_HOST_PREDICATE], 0);
+  jit_outcome_free(&want);
+  jit_outcome_free(&ra);
+  jit_outcome_free(&rb);
+  jit_program_free(&a);
+  jit_program_free(&b);
+}
+END_TEST
+
 static Suite *jit_suite(void) {
   Suite *s = suite_create("jit");
   TCase *eq = tcase_create("equivalence");
@@ -1028,6 +1060,7 @@ static Suite *jit_suite(void) {
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_checked_fixture(mut, setup, teardown);
   tcase_add_test(mut, code_cache_key_holds_forced_deopt_pc);
+  tcase_add_test(mut, code_cache_key_holds_capabilities);
   suite_add_tcase(s, mut);
   return s;
 }
