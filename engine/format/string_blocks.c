@@ -49,7 +49,8 @@ enum {
   OVERLONG_2 = 1 << 5,     /* C0..C1 then a continuation */
   TOO_LARGE_80 = 1 << 6,   /* F5..FF 80..8F */
   OVERLONG_4 = 1 << 6,     /* F0 80..8F (same bit: told apart by the low nibble) */
-  TWO_CONTS = 1 << 7,      /* a continuation after a continuation */
+  /* bit 7: written as the signed char the table constructors take (0x80) */
+  TWO_CONTS = -128,        /* a continuation after a continuation */
 };
 #define ANY_LOW (TOO_SHORT | TOO_LONG | TWO_CONTS) /* classes blind to the low nibble */
 
