@@ -153,39 +153,21 @@ VMIR_OP_INLINE vmir_status vmir_op_json_read_key(vmir_op_ctx *k) {
   return VMIR_OK;
 }
 
-VMIR_OP_INLINE vmir_status vmir_op_json_read_bool(vmir_op_ctx *k) {
-  VMIR_LEX_LOCALS(k);
-  /* The builtin would skip the same whitespace: skip it once. */
-  src->pos = d->scalar_offset = vmir_json_token_offset(src);
-  VMIR_LEX_TRY(k, JSON_READ_BOOL, entry, vmir_json_read_bool(src, &d->scalar, k->err));
-  return VMIR_OK;
-}
-
-VMIR_OP_INLINE vmir_status vmir_op_json_read_number(vmir_op_ctx *k) {
-  VMIR_LEX_LOCALS(k);
-  /* The builtin would skip the same whitespace: skip it once. */
-  src->pos = d->scalar_offset = vmir_json_token_offset(src);
-  VMIR_LEX_TRY(k, JSON_READ_NUMBER, entry,
-               vmir_json_read_number(src, &d->dec->arena, &d->scalar, k->err));
-  return VMIR_OK;
-}
-
-VMIR_OP_INLINE vmir_status vmir_op_json_read_string(vmir_op_ctx *k) {
-  VMIR_LEX_LOCALS(k);
-  /* The builtin would skip the same whitespace: skip it once. */
-  src->pos = d->scalar_offset = vmir_json_token_offset(src);
-  VMIR_LEX_TRY(k, JSON_READ_STRING, entry,
-               vmir_json_read_string(src, &d->dec->arena, &d->scalar, k->err));
-  return VMIR_OK;
-}
-
-VMIR_OP_INLINE vmir_status vmir_op_json_read_null(vmir_op_ctx *k) {
-  VMIR_LEX_LOCALS(k);
-  /* The builtin would skip the same whitespace: skip it once. */
-  src->pos = d->scalar_offset = vmir_json_token_offset(src);
-  VMIR_LEX_TRY(k, JSON_READ_NULL, entry, vmir_json_read_null(src, &d->scalar, k->err));
-  return VMIR_OK;
-}
+/* A JSON scalar read into the scalar register; the builtin would skip the
+ * same whitespace the offset needs: skip it once. */
+#define VMIR_JSON_SCALAR(name, OP, ...)                                        \
+  VMIR_OP_INLINE vmir_status vmir_op_##name(vmir_op_ctx *k) {                  \
+    VMIR_LEX_LOCALS(k);                                                        \
+    src->pos = d->scalar_offset = vmir_json_token_offset(src);                 \
+    VMIR_LEX_TRY(k, OP, entry, __VA_ARGS__);                                   \
+    return VMIR_OK;                                                            \
+  }
+VMIR_JSON_SCALAR(json_read_bool, JSON_READ_BOOL, vmir_json_read_bool(src, &d->scalar, k->err))
+VMIR_JSON_SCALAR(json_read_number, JSON_READ_NUMBER,
+                 vmir_json_read_number(src, &d->dec->arena, &d->scalar, k->err))
+VMIR_JSON_SCALAR(json_read_string, JSON_READ_STRING,
+                 vmir_json_read_string(src, &d->dec->arena, &d->scalar, k->err))
+VMIR_JSON_SCALAR(json_read_null, JSON_READ_NULL, vmir_json_read_null(src, &d->scalar, k->err))
 
 VMIR_OP_INLINE vmir_status vmir_op_json_read_value(vmir_op_ctx *k) {
   VMIR_LEX_LOCALS(k);
