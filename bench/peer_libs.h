@@ -28,17 +28,27 @@ struct canada_doc;
 void *peer_simdjson_prepare(const char *json, size_t len);
 bool peer_simdjson_dom_parse(void *prepared);
 bool peer_simdjson_canada(void *prepared, struct canada_doc *out, peer_alloc_fn alloc, void *alloc_ctx);
-
-/* RapidJSON's Writer over the canada and citm structs
- * (bench/peer_rapidjson.cc): the text stays valid until the next call. */
+/* The same into the twitter and citm structs (bench/peer_simdjson_twitter.cc,
+ * bench/peer_simdjson_citm.cc). */
+struct twitter_doc;
 struct citm_catalog;
+bool peer_simdjson_twitter(void *prepared, struct twitter_doc *out, peer_alloc_fn alloc, void *alloc_ctx);
+bool peer_simdjson_citm(void *prepared, struct citm_catalog *out, peer_alloc_fn alloc, void *alloc_ctx);
+
+/* RapidJSON's Writer over the canada, citm (bench/peer_rapidjson.cc) and
+ * twitter (bench/peer_rapidjson_twitter.cc) structs: the text stays valid
+ * until the next call of the same function. */
 bool peer_rapidjson_canada(const struct canada_doc *doc, const char **text, size_t *len);
 bool peer_rapidjson_citm(const struct citm_catalog *c, const char **text, size_t *len);
+bool peer_rapidjson_twitter(const struct twitter_doc *doc, const char **text, size_t *len);
 
 /* msgpack-c: unpack a document into its object tree; pack the canada
- * structs (the bytes stay valid until the next call). */
+ * (bench/peer_msgpack.c), twitter and citm (bench/peer_msgpack_models.c)
+ * structs: the bytes stay valid until the next call of the same function. */
 bool peer_msgpack_unpack(const uint8_t *data, size_t len);
 bool peer_msgpack_pack_canada(const struct canada_doc *doc, const uint8_t **data, size_t *len);
+bool peer_msgpack_pack_twitter(const struct twitter_doc *doc, const uint8_t **data, size_t *len);
+bool peer_msgpack_pack_citm(const struct citm_catalog *c, const uint8_t **data, size_t *len);
 
 #ifdef __cplusplus
 }

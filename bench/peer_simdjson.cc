@@ -1,28 +1,18 @@
 // simdjson (Debian libsimdjson-dev) as a decode peer: its DOM parse, and
 // On-Demand decoding into the same typed model structs as vmir and the
-// hand-written C reference (canada). C++ only because simdjson is.
-#include <simdjson.h>
-
+// hand-written C reference (canada here; twitter and citm in
+// peer_simdjson_twitter.cc and peer_simdjson_citm.cc). C++ only because simdjson is.
 #include <cstring>
 #include <string_view>
 #include <vector>
 
 #include "canada_model.h"
 #include "peer_libs.h"
+#include "peer_simdjson_models.hh"
 
 namespace {
 
-struct prepared {
-  simdjson::padded_string text;
-  simdjson::dom::parser dom;
-  simdjson::ondemand::parser ondemand;
-  std::vector<ca_position> positions;  // scratch, reused across runs
-  std::vector<ca_positions> rings;
-  peer_alloc_fn alloc = nullptr;
-  void *alloc_ctx = nullptr;
-
-  prepared(const char *json, size_t len) : text(json, len) {}
-};
+using prepared = peer_simdjson;
 
 template <typename T>
 bool copy_out(prepared &p, const std::vector<T> &from, T **ptr, size_t *len) {

@@ -10,6 +10,7 @@
 #include "handwritten_twitter.h"
 #include "peer_libs.h"
 #include "records.h"
+#include "twitter_model.h"
 #include "shim.h"
 #include "tier_bench.h"
 #include "tiers.h"
@@ -342,6 +343,18 @@ static int simdjson_canada(void *ctx) {
   return peer_simdjson_canada(b->simdjson, b->dest, peer_arena_alloc, &b->peer_arena) ? 0 : 1;
 }
 
+static int simdjson_twitter(void *ctx) {
+  doc_bench *b = ctx;
+  vmir_arena_reset(&b->peer_arena);
+  return peer_simdjson_twitter(b->simdjson, b->dest, peer_arena_alloc, &b->peer_arena) ? 0 : 1;
+}
+
+static int simdjson_citm(void *ctx) {
+  doc_bench *b = ctx;
+  vmir_arena_reset(&b->peer_arena);
+  return peer_simdjson_citm(b->simdjson, b->dest, peer_arena_alloc, &b->peer_arena) ? 0 : 1;
+}
+
 /* A peer that decodes into the model structs is registered only when vmir
  * writes its result exactly as it writes vmir's own decode of the text. */
 static void register_struct_decoder(doc_bench *b, const char *variant, vmir_bench_fn fn) {
@@ -377,6 +390,42 @@ static int rapidjson_citm(void *ctx) {
   const char *text;
   size_t len;
   return peer_rapidjson_citm(b->value, &text, &len) ? 0 : 1;
+}
+
+static int rapidjson_twitter(void *ctx) {
+  doc_bench *b = ctx;
+  const char *text;
+  size_t len;
+  return peer_rapidjson_twitter(b->value, &text, &len) ? 0 : 1;
+}
+
+static const uint8_t *rapidjson_twitter_output(doc_bench *b, size_t *len) {
+  const char *text = NULL;
+  return peer_rapidjson_twitter(b->value, &text, len) ? (const uint8_t *)text : NULL;
+}
+
+static int msgpack_pack_twitter(void *ctx) {
+  doc_bench *b = ctx;
+  const uint8_t *data;
+  size_t len;
+  return peer_msgpack_pack_twitter(b->value, &data, &len) ? 0 : 1;
+}
+
+static const uint8_t *msgpack_c_twitter_output(doc_bench *b, size_t *len) {
+  const uint8_t *data = NULL;
+  return peer_msgpack_pack_twitter(b->value, &data, len) ? data : NULL;
+}
+
+static int msgpack_pack_citm(void *ctx) {
+  doc_bench *b = ctx;
+  const uint8_t *data;
+  size_t len;
+  return peer_msgpack_pack_citm(b->value, &data, &len) ? 0 : 1;
+}
+
+static const uint8_t *msgpack_c_citm_output(doc_bench *b, size_t *len) {
+  const uint8_t *data = NULL;
+  return peer_msgpack_pack_citm(b->value, &data, len) ? data : NULL;
 }
 
 static const uint8_t *rapidjson_citm_output(doc_bench *b, size_t *len) {
@@ -442,13 +491,21 @@ static void simdjson_register(doc_bench *b) {
   if (!b->simdjson) return;
   if (simdjson_dom(b) == 0) add(b, "decode", "peer-simdjson-dom", simdjson_dom, b->json_len);
   if (b->shape == &canada_shape) register_struct_decoder(b, "peer-simdjson-ondemand", simdjson_canada);
+  if (b->shape == &twitter_shape) register_struct_decoder(b, "peer-simdjson-ondemand", simdjson_twitter);
+  if (b->shape == &citm_shape) register_struct_decoder(b, "peer-simdjson-ondemand", simdjson_citm);
 }
 
 static void writer_peers_register(doc_bench *b) {
   if (peer_msgpack_unpack(b->msgpack, b->msgpack_len))
     add(b, "decode", "peer-msgpack-c", msgpack_unpack, b->json_len);
-  if (b->shape == &citm_shape)
+  if (b->shape == &twitter_shape) {
+    register_struct_encoder(b, "peer-rapidjson", rapidjson_twitter, rapidjson_twitter_output, false);
+    register_struct_encoder(b, "peer-msgpack-c", msgpack_pack_twitter, msgpack_c_twitter_output, true);
+  }
+  if (b->shape == &citm_shape) {
     register_struct_encoder(b, "peer-rapidjson", rapidjson_citm, rapidjson_citm_output, false);
+    register_struct_encoder(b, "peer-msgpack-c", msgpack_pack_citm, msgpack_c_citm_output, true);
+  }
   if (b->shape != &canada_shape) return;
   register_struct_encoder(b, "peer-rapidjson", rapidjson_canada, rapidjson_output, false);
   register_struct_encoder(b, "peer-msgpack-c", msgpack_pack_canada, msgpack_c_canada_output, true);
