@@ -337,6 +337,56 @@ START_TEST(test_utf8_blocks) {
 }
 END_TEST
 
+/* ---- string escaping (the JSON writer) ----------------------------------------- */
+
+/* The writer against the byte-wise reference escaper: random mixes of long
+ * plain runs, bytes to escape, valid and broken UTF-8, placed across the
+ * 16- and 32-byte block boundaries of the copy kernels; then every length
+ * up to 100 with one special byte at every position. */
+static void same_escape(const uint8_t *s, size_t n) {
+  char why[256];
+  ck_assert_msg(vmir_reference_same_escape(s, n, why, sizeof why), "%s", why);
+}
+
+START_TEST(test_escape) {
+  seed();
+  static const char *good[] = {"a", "bc", "\\", "\"", "\n", "\t", "\x01", "\x1f", "\x7f", "/",
+                               "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "0123456789abcdef",
+                               "0123456789abcdefghijklmnopqrstuvwxyz0123456789"};
+  static const char *broken[] = {"\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x80", "\xe2\x82",
+                                 "\xf0\x9f\x98"};
+  uint8_t text[700];
+  uint64_t count = samples(100000) / 4;
+  for (uint64_t i = 0; i < count; i++) {
+    size_t n = 0;
+    int parts = (int)(next_random() % 40);
+    for (int k = 0; k < parts && n < 600; k++) {
+      uint64_t r = next_random();
+      if (r % 16 == 0) {
+        text[n++] = (uint8_t)(r >> 8); /* any byte at all */
+        continue;
+      }
+      /* Mostly well-formed, so that a broken sequence comes late too. */
+      const char *p = (r >> 20) % 64 == 0 ? broken[(r >> 8) % (sizeof broken / sizeof broken[0])]
+                                          : good[(r >> 8) % (sizeof good / sizeof good[0])];
+      size_t pl = strlen(p);
+      memcpy(text + n, p, pl);
+      n += pl;
+    }
+    same_escape(text, n);
+  }
+  static const uint8_t specials[] = {'"', '\\', 0x00, 0x1f, 0x80, 0xc3, 0xe2, 0xf0, 0xff};
+  for (size_t n = 0; n <= 100; n++)
+    for (size_t at = 0; at < n; at++)
+      for (size_t k = 0; k < sizeof specials; k++) {
+        memset(text, 'x', n);
+        text[at] = specials[k];
+        if (specials[k] == 0xc3 && at + 1 < n) text[at + 1] = 0xa9; /* a whole e-acute */
+        same_escape(text, n);
+      }
+}
+END_TEST
+
 /* The key-match kernel against memcmp: keys of every length up to 40 that
  * differ in one byte anywhere, or not at all, and lookups in a key table. */
 START_TEST(test_key_match) {
@@ -372,6 +422,7 @@ static Suite *kernels_suite(void) {
   tcase_add_test(tc, test_print_random);
   tcase_add_test(tc, test_string_random);
   tcase_add_test(tc, test_utf8_blocks);
+  tcase_add_test(tc, test_escape);
   tcase_add_test(tc, test_key_match);
   suite_add_tcase(s, tc);
   return s;

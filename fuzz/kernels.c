@@ -5,7 +5,9 @@
  *   1  float printing: the next 8 bytes are the double's bits (and 4 of
  *      them a float's); text equal to the reference's, and reads back
  *   2  JSON string scanning: '"' plus the rest
- *   3  UTF-8 validation: the block kernel against the byte-wise one
+ *   3  UTF-8 validation: the block kernel against the byte-wise one; and
+ *      the JSON writer's escaping of the rest against the byte-wise
+ *      reference (the same bytes, or the same refusal and offset)
  * Any difference in status, value, end position or message aborts. */
 #include <math.h>
 #include <stdlib.h>
@@ -67,6 +69,7 @@ int vmir_fuzz_one(const uint8_t *data, size_t size) {
         if (vmir_utf8_valid_blocks(rest, n) != vmir_utf8_validate_bytes(rest, n, &bad))
           fz_fail(TARGET, NULL, "utf-8: the block kernel disagrees on %zu bytes", n);
       }
+      if (!vmir_reference_same_escape(rest, n, why, sizeof why)) fz_fail(TARGET, NULL, "%s", why);
       break;
   }
   return 0;

@@ -183,3 +183,42 @@ vmir_status vmir_json_scan_string_reference(vmir_source *src, vmir_json_string *
   return VMIR_OK;
 }
 
+
+/* The JSON writer's escaping as it was before its block kernels: one byte
+ * at a time, UTF-8 one sequence at a time. */
+size_t vmir_json_escape_reference(const uint8_t *s, size_t n, uint8_t *out, size_t *bad) {
+  static const char hex[] = "0123456789abcdef";
+  uint8_t *o = out;
+  *o++ = '"';
+  for (size_t i = 0; i < n;) {
+    uint8_t c = s[i];
+    if (c >= 0x80) {
+      size_t k = vmir_utf8_seq_len(s + i, n - i);
+      if (k == 0) {
+        *bad = i;
+        return 0;
+      }
+      memcpy(o, s + i, k);
+      o += k;
+      i += k;
+      continue;
+    }
+    i++;
+    const char *short_form = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\b' ? "\\b"
+                           : c == '\f' ? "\\f" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                           : c == '\t' ? "\\t" : NULL;
+    if (short_form) {
+      memcpy(o, short_form, 2);
+      o += 2;
+    } else if (c < 0x20) {
+      memcpy(o, "\\u00", 4);
+      o[4] = (uint8_t)hex[c >> 4];
+      o[5] = (uint8_t)hex[c & 15];
+      o += 6;
+    } else {
+      *o++ = c;
+    }
+  }
+  *o++ = '"';
+  return (size_t)(o - out);
+}

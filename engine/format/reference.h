@@ -25,6 +25,11 @@ size_t vmir_sink_format_float_reference(char *out, double value, bool is_f32);
 vmir_status vmir_json_scan_string_reference(vmir_source *src, vmir_json_string *s,
                                             vmir_error *err);
 
+/* The JSON writer's string escaping, byte by byte: s[0..n) as a quoted
+ * JSON string into out (room for 6 n + 2 bytes), returning its length; 0
+ * on ill-formed UTF-8, with *bad the offset of its first byte. */
+size_t vmir_json_escape_reference(const uint8_t *s, size_t n, uint8_t *out, size_t *bad);
+
 /* The kernel against its reference on one input: true when they agree,
  * else false with the difference described in why[0..why_len). Numbers:
  * status, end, type, value bits and message (the arena is reset after).
@@ -35,5 +40,9 @@ bool vmir_reference_same_number(const uint8_t *text, size_t len, vmir_arena *are
                                 size_t why_len);
 bool vmir_reference_same_float_text(double v, bool is_f32, char *why, size_t why_len);
 bool vmir_reference_same_string(const uint8_t *text, size_t len, char *why, size_t why_len);
+/* The JSON writer's string (a string scalar written by vmir_json_writer)
+ * against vmir_json_escape_reference: the same bytes, or both refuse it
+ * with the writer's message naming the reference's offset. */
+bool vmir_reference_same_escape(const uint8_t *s, size_t n, char *why, size_t why_len);
 
 #endif

@@ -81,3 +81,35 @@ bool vmir_reference_same_string(const uint8_t *text, size_t len, char *why, size
                   sa_.end, sa_.decoded_len, sa_.escaped, sb_.end, sb_.decoded_len, sb_.escaped);
   return true;
 }
+
+bool vmir_reference_same_escape(const uint8_t *s, size_t n, char *why, size_t why_len) {
+  uint8_t *want = malloc(6 * n + 2);
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  if (!want || !w) abort();
+  size_t bad = 0;
+  size_t want_len = vmir_json_escape_reference(s, n, want, &bad);
+  vmir_sink *sink = vmir_json_writer_sink(w);
+  vmir_scalar v = {.type = VMIR_SCALAR_STRING, .as.string = {(const char *)s, n}};
+  vmir_status st = sink->ops->scalar(sink, &v);
+  bool same = true;
+  if (want_len == 0) {
+    char message[96];
+    snprintf(message, sizeof message, "invalid UTF-8 at byte %zu of string", bad);
+    if (st == VMIR_OK || !strstr(sink->error, message))
+      same = differ(why, why_len, "escape of %zu bytes: the reference says \"%s\", the writer %s", n,
+                    message, st == VMIR_OK ? "accepts it" : sink->error);
+  } else if (st != VMIR_OK) {
+    same = differ(why, why_len, "escape of %zu bytes: the writer refuses it (%s)", n, sink->error);
+  } else {
+    size_t got_len = 0;
+    const uint8_t *got = vmir_json_writer_data(w, &got_len);
+    size_t i = 0;
+    while (i < got_len && i < want_len && got[i] == want[i]) i++;
+    if (got_len != want_len || i != want_len)
+      same = differ(why, why_len, "escape of %zu bytes: output differs at byte %zu (%zu vs %zu bytes)", n,
+                    i, got_len, want_len);
+  }
+  vmir_json_writer_free(w);
+  free(want);
+  return same;
+}

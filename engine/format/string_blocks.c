@@ -167,6 +167,41 @@ AVX2 bool vmir_json_scan_string_blocks(const uint8_t *d, size_t p, size_t n, siz
   }
 }
 
+AVX2 bool vmir_json_copy_plain_blocks(const uint8_t *s, size_t n, uint8_t *dst, size_t *run) {
+  const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
+  const __m256i last_control = _mm256_set1_epi8(0x1F);
+  __m256i before = _mm256_setzero_si256(), errors = _mm256_setzero_si256();
+  bool before_ascii = true;
+  for (size_t i = 0;; i += 32) {
+    size_t avail = n - i;
+    __m256i v = load_block(s + i, avail);
+    /* Stored before it is looked at: the bytes past a stop are within the
+     * caller's room and are overwritten by what follows them. */
+    if (avail >= 32) _mm256_storeu_si256((__m256i *)(void *)(dst + i), v);
+    /* The zero padding of a short block is a control byte: it stops at avail. */
+    unsigned stops = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)),
+        _mm256_cmpeq_epi8(_mm256_max_epu8(v, last_control), last_control)));
+    unsigned non_ascii = (unsigned)_mm256_movemask_epi8(v);
+    if (!stops) {
+      if (non_ascii || !before_ascii) errors = _mm256_or_si256(errors, utf8_errors(v, before));
+      before = v;
+      before_ascii = non_ascii == 0;
+      continue;
+    }
+    /* The stop byte is ASCII: a sequence it cuts short fails at it. */
+    unsigned j = (unsigned)__builtin_ctz(stops);
+    unsigned upto = j == 31 ? ~0u : (2u << j) - 1; /* bytes 0..j */
+    if ((non_ascii & upto) || !before_ascii) {
+      if (nonzero_bytes(utf8_errors(v, before)) & upto) return false;
+    }
+    if (nonzero_bytes(errors)) return false;
+    if (avail < 32) memcpy(dst + i, s + i, j);
+    *run = i + j;
+    return true;
+  }
+}
+
 AVX2 bool vmir_utf8_valid_blocks(const uint8_t *s, size_t n) {
   __m256i before = _mm256_setzero_si256(), errors = _mm256_setzero_si256();
   bool before_ascii = true;
@@ -195,6 +230,11 @@ bool vmir_json_scan_string_blocks(const uint8_t *d, size_t p, size_t n, size_t *
 
 bool vmir_utf8_valid_blocks(const uint8_t *s, size_t n) {
   (void)s, (void)n;
+  return false;
+}
+
+bool vmir_json_copy_plain_blocks(const uint8_t *s, size_t n, uint8_t *dst, size_t *run) {
+  (void)s, (void)n, (void)dst, (void)run;
   return false;
 }
 

@@ -22,6 +22,14 @@ bool vmir_string_blocks_available(void);
 bool vmir_json_scan_string_blocks(const uint8_t *d, size_t p, size_t n, size_t *end,
                                   size_t *saved, bool *escaped);
 
+/* The JSON writer's copy: copies the longest prefix of s[0..n) that needs
+ * no escape (no '"', '\\' or byte below 0x20) to dst while validating its
+ * UTF-8, one pass. True: *run is that prefix's length (n when nothing needs
+ * an escape). False: the prefix holds ill-formed UTF-8, and dst[0..n) is
+ * scribbled; the byte-wise writer finds where. dst needs room for n bytes.
+ * Only call when vmir_string_blocks_available(). */
+bool vmir_json_copy_plain_blocks(const uint8_t *s, size_t n, uint8_t *dst, size_t *run);
+
 /* True when s[0..n) is well-formed UTF-8; false says nothing about where.
  * Only call when vmir_string_blocks_available(). */
 bool vmir_utf8_valid_blocks(const uint8_t *s, size_t n);

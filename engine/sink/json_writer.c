@@ -71,18 +71,22 @@ static vmir_status before_value(vmir_json_writer *w) {
 
 /* ---- strings ----------------------------------------------------------- */
 
-/* Length of the prefix of s[0..n) that needs no attention: no control
- * byte, '"' or '\\', and (unless `any_utf8`, when the rest is known to be
- * valid UTF-8) no byte >= 0x80. Sixteen bytes at a time with SSE2 (all
- * x86-64), else eight with the usual SWAR tests (a byte below 0x20, or
- * equal to a given byte, leaves its high bit set in the expressions). */
-static inline size_t plain_prefix(const uint8_t *s, size_t n, bool any_utf8) {
+/* Copies the prefix of s[0..n) that needs no attention to dst and returns
+ * its length: no control byte, '"' or '\\', and (unless `any_utf8`, when
+ * the rest is known to be valid UTF-8) no byte >= 0x80. One pass: each
+ * block is stored as it is tested (dst has room for n bytes, and what is
+ * stored past the prefix is overwritten later). Sixteen bytes at a time
+ * with SSE2 (all x86-64), else eight with the usual SWAR tests (a byte
+ * below 0x20, or equal to a given byte, leaves its high bit set in the
+ * expressions). */
+static inline size_t copy_plain(const uint8_t *s, size_t n, uint8_t *dst, bool any_utf8) {
   size_t i = 0;
 #if defined(__SSE2__)
   const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
   const __m128i space = _mm_set1_epi8(0x20), last_control = _mm_set1_epi8(0x1F);
   for (; i + 16 <= n; i += 16) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    _mm_storeu_si128((__m128i *)(void *)(dst + i), v);
     __m128i low = any_utf8 ? _mm_cmpeq_epi8(_mm_max_epu8(v, last_control), last_control)
                            : _mm_cmplt_epi8(v, space); /* signed: >= 0x80 too */
     __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), low);
@@ -101,10 +105,12 @@ static inline size_t plain_prefix(const uint8_t *s, size_t n, bool any_utf8) {
     uint64_t attention = ctrl | ((q - ones) & ~q) | ((b - ones) & ~b);
     if (!any_utf8) attention |= x;
     if (attention & highs) break;
+    memcpy(dst + i, &x, 8);
   }
   for (; i < n; i++) {
     uint8_t c = s[i];
     if (c < 0x20 || c == '"' || c == '\\' || (c >= 0x80 && !any_utf8)) break;
+    dst[i] = c;
   }
   return i;
 }
@@ -135,15 +141,19 @@ static size_t escape_byte(uint8_t c, uint8_t *dst) {
   return 6;
 }
 
-/* Writes s as a JSON string, validating UTF-8 in the same pass: plain runs
- * are found a block at a time and copied whole; at the first non-ASCII
- * byte of a long enough rest, the UTF-8 block kernel validates all of it
- * at once, and the copy goes on stopping only at bytes to escape. Capacity
- * invariant: before each input byte there is room for the rest of the
- * input copied as is plus the closing quote and `tail` more bytes; an
- * escape grows the reservation by the 5 extra bytes it may need. `what`
- * names the string in errors. On return w->out.len is past the closing
- * quote and `tail` bytes of room remain. */
+/* Writes s as a JSON string, validating UTF-8 in the same pass. Where the
+ * CPU has AVX2, a long enough rest goes through the block kernel
+ * (format/string_blocks.c), which copies up to the next byte to escape
+ * and validates UTF-8 on the way, one pass; when it finds ill-formed
+ * UTF-8 the byte-wise path below takes over from there and names the
+ * byte. Elsewhere, plain runs are copied a block at a time as they are
+ * tested; at the first non-ASCII byte of a long enough rest, the UTF-8
+ * block kernel validates all of it at once, and the copy goes on stopping
+ * only at bytes to escape. Capacity invariant: before each input byte
+ * there is room for the rest of the input copied as is plus the closing
+ * quote and `tail` more bytes; an escape grows the reservation by the 5
+ * extra bytes it may need. `what` names the string in errors. On return
+ * w->out.len is past the closing quote and `tail` bytes of room remain. */
 static vmir_status write_string_tail(vmir_json_writer *w, const uint8_t *s, size_t n,
                                      const char *what, size_t tail) {
   size_t start = w->out.len;
@@ -152,9 +162,18 @@ static vmir_status write_string_tail(vmir_json_writer *w, const uint8_t *s, size
   *dst++ = '"';
   size_t i = 0;
   bool utf8_checked = false; /* the rest of s is known to be valid UTF-8 */
+  bool blocks = n >= 32 && vmir_string_blocks_available();
   for (;;) {
-    size_t run = plain_prefix(s + i, n - i, utf8_checked);
-    memcpy(dst, s + i, run);
+    size_t run;
+    if (blocks && n - i >= 32) {
+      if (!vmir_json_copy_plain_blocks(s + i, n - i, dst, &run)) {
+        blocks = false; /* ill-formed UTF-8 ahead: the byte-wise path names it */
+        continue;
+      }
+      /* What it copied is valid UTF-8; the byte it stopped at is ASCII. */
+    } else {
+      run = copy_plain(s + i, n - i, dst, utf8_checked);
+    }
     dst += run;
     i += run;
     if (i == n) break;
