@@ -1,7 +1,9 @@
 /* The format kernels against their oracles: the JSON number lexer against
  * the previous lexer (format/reference.h) and strtod, shortest float
  * printing against the previous exact-integer method and against strtod
- * reading it back, the string scanner against the previous scanner.
+ * reading it back, the string scanner and the one-pass string lexer
+ * against the previous scanner and a byte-wise unescaper, the JSON
+ * writer's escaping against a byte-wise escaper.
  *
  * Each test draws a sample of random and edge-case inputs: VMIR_KERNEL_SAMPLES
  * per test (default 100000, about half a million inputs over the suite, the
@@ -251,6 +253,7 @@ END_TEST
 static void same_string(const uint8_t *text, size_t len) {
   char why[256];
   ck_assert_msg(vmir_reference_same_string(text, len, why, sizeof why), "%s", why);
+  ck_assert_msg(vmir_reference_same_lexed_string(text, len, why, sizeof why), "%s", why);
 }
 
 START_TEST(test_string_random) {

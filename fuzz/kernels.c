@@ -4,7 +4,8 @@
  *   0  JSON number lexing: the rest is the token text
  *   1  float printing: the next 8 bytes are the double's bits (and 4 of
  *      them a float's); text equal to the reference's, and reads back
- *   2  JSON string scanning: '"' plus the rest
+ *   2  JSON string scanning and lexing (views, copies, unescaping into
+ *      an arena with ample and with little room): '"' plus the rest
  *   3  UTF-8 validation: the block kernel against the byte-wise one; and
  *      the JSON writer's escaping of the rest against the byte-wise
  *      reference (the same bytes, or the same refusal and offset)
@@ -31,7 +32,8 @@ static void same_string(const uint8_t *body, size_t len) {
   text[0] = '"';
   if (len) memcpy(text + 1, body, len);
   char why[256];
-  bool same = vmir_reference_same_string(text, len + 1, why, sizeof why);
+  bool same = vmir_reference_same_string(text, len + 1, why, sizeof why) &&
+              vmir_reference_same_lexed_string(text, len + 1, why, sizeof why);
   free(text);
   if (!same) fz_fail(TARGET, NULL, "%s", why);
 }

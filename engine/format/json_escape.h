@@ -70,4 +70,43 @@ static inline vmir_escape_check vmir_escape_length(const uint8_t *d, size_t p, s
   return VMIR_ESCAPE_OK;
 }
 
+/* Writes the escape at d[p] == '\\' that vmir_escape_length accepted
+ * (in_len bytes of input) as its UTF-8 bytes; returns how many. */
+static inline size_t vmir_escape_decode(const uint8_t *d, size_t p, size_t in_len, uint8_t *out) {
+  if (in_len == 2) {
+    switch (d[p + 1]) {
+      case 'b': *out = '\b'; break;
+      case 'f': *out = '\f'; break;
+      case 'n': *out = '\n'; break;
+      case 'r': *out = '\r'; break;
+      case 't': *out = '\t'; break;
+      default: *out = d[p + 1]; break; /* '"', '\\', '/' */
+    }
+    return 1;
+  }
+  uint32_t cp = (uint32_t)vmir_hex4(d, p + 2);
+  if (in_len == 12) cp = 0x10000 + ((cp - 0xD800) << 10) + ((uint32_t)vmir_hex4(d, p + 8) - 0xDC00);
+  /* UTF-8 by hand: this header stays free of utf8.h. */
+  if (cp < 0x80) {
+    out[0] = (uint8_t)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = (uint8_t)(0xC0 | (cp >> 6));
+    out[1] = (uint8_t)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (uint8_t)(0xE0 | (cp >> 12));
+    out[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (uint8_t)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (uint8_t)(0xF0 | (cp >> 18));
+  out[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (uint8_t)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
 #endif

@@ -226,8 +226,62 @@ void vmir_json_unescape(const vmir_source *src, const vmir_json_string *s,
   }
 }
 
+/* Is the first byte of d[p..p+16) that needs attention the closing quote?
+ * Then the string is short plain ASCII, most strings (member names above
+ * all), and the exact path's inline check settles it. */
+static inline bool short_plain(const uint8_t *d, size_t p, size_t n) {
+#if defined(__SSE2__)
+  if (n - p < 16) return false;
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + p));
+  __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                             _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+  unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+  return mask && d[p + vmir_first_set(mask)] == '"';
+#else
+  (void)d, (void)p, (void)n;
+  return false;
+#endif
+}
+
+/* One pass for the rest (AVX2): the block kernel scans, validates and
+ * unescapes straight into the arena's free space, then the arena takes
+ * exactly what it wrote. Anything it does not accept (a malformed string,
+ * too little room in the arena's current chunk, a string over the limit)
+ * goes to the scan-then-unescape path below, which owns the messages. */
+static bool lex_string_one_pass(vmir_source *src, vmir_arena *arena, bool copy, vmir_str *out) {
+  /* The arena's free space in its current chunk: read, not taken, until
+   * the length is known (vmir_arena_alloc of align 1 then returns it). */
+  uint8_t *dst = arena->ptr;
+  if (!dst) return false;
+  size_t cap = (size_t)(arena->end - dst), end, len;
+  bool escaped;
+  const uint8_t *d = src->data;
+  size_t p = src->pos + 1;
+  if (!vmir_json_unescape_string_blocks(d, p, src->len, dst, cap, &end, &len, &escaped) ||
+      len > src->string_limit)
+    return false;
+  if (escaped) {
+    if (vmir_arena_alloc(arena, len, 1) != dst) return false; /* cannot happen: len <= cap */
+    out->ptr = (const char *)dst;
+  } else if (copy) {
+    uint8_t *mem = vmir_arena_alloc(arena, len, 1);
+    if (!mem) return false;
+    if (len) memcpy(mem, d + p, len);
+    out->ptr = (const char *)mem;
+  } else {
+    out->ptr = (const char *)(d + p);
+  }
+  out->len = len;
+  src->pos = end + 1;
+  return true;
+}
+
 vmir_status vmir_json_lex_string(vmir_source *src, vmir_arena *arena, bool copy,
                                  vmir_str *out, vmir_error *err) {
+  if (arena && vmir_string_blocks_available() && !short_plain(src->data, src->pos + 1, src->len) &&
+      lex_string_one_pass(src, arena, copy, out))
+    return VMIR_OK;
   vmir_json_string s;
   vmir_status st = vmir_json_scan_string(src, &s, err);
   if (st != VMIR_OK) return st;

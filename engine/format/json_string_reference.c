@@ -222,3 +222,30 @@ size_t vmir_json_escape_reference(const uint8_t *s, size_t n, uint8_t *out, size
   *o++ = '"';
   return (size_t)(o - out);
 }
+
+/* Unescaping one byte at a time, as the string was scanned (well formed). */
+size_t vmir_json_unescape_reference(const uint8_t *d, size_t start, size_t end, uint8_t *out) {
+  uint8_t *o = out;
+  for (size_t p = start; p < end;) {
+    if (d[p] != '\\') {
+      *o++ = d[p++];
+      continue;
+    }
+    uint8_t e = d[p + 1];
+    p += 2;
+    if (e != 'u') {
+      *o++ = e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e;
+      continue;
+    }
+    uint32_t cp = 0;
+    for (int i = 0; i < 4; i++) cp = cp * 16 + (uint32_t)hex_digit(d[p++]);
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      uint32_t lo = 0;
+      p += 2; /* "\\u" */
+      for (int i = 0; i < 4; i++) lo = lo * 16 + (uint32_t)hex_digit(d[p++]);
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+    }
+    o += vmir_utf8_encode(cp, o);
+  }
+  return (size_t)(o - out);
+}

@@ -30,16 +30,23 @@ vmir_status vmir_json_scan_string_reference(vmir_source *src, vmir_json_string *
  * on ill-formed UTF-8, with *bad the offset of its first byte. */
 size_t vmir_json_escape_reference(const uint8_t *s, size_t n, uint8_t *out, size_t *bad);
 
+/* The string d[start..end) (scanned, well formed) unescaped byte by byte
+ * into out (room for end - start bytes); its length. */
+size_t vmir_json_unescape_reference(const uint8_t *d, size_t start, size_t end, uint8_t *out);
+
 /* The kernel against its reference on one input: true when they agree,
  * else false with the difference described in why[0..why_len). Numbers:
  * status, end, type, value bits and message (the arena is reset after).
  * Floats: the same text, which reads back as the value (strtod, strtof).
  * Strings (text starts at the opening quote): status, bounds, decoded
- * length, escape flag and message. */
+ * length, escape flag and message; then vmir_json_lex_string (views and
+ * copies, in an arena with ample and with little free room) against the
+ * same scan and vmir_json_unescape_reference: same_lexed_string. */
 bool vmir_reference_same_number(const uint8_t *text, size_t len, vmir_arena *arena, char *why,
                                 size_t why_len);
 bool vmir_reference_same_float_text(double v, bool is_f32, char *why, size_t why_len);
 bool vmir_reference_same_string(const uint8_t *text, size_t len, char *why, size_t why_len);
+bool vmir_reference_same_lexed_string(const uint8_t *text, size_t len, char *why, size_t why_len);
 /* The JSON writer's string (a string scalar written by vmir_json_writer)
  * against vmir_json_escape_reference: the same bytes, or both refuse it
  * with the writer's message naming the reference's offset. */

@@ -82,6 +82,59 @@ bool vmir_reference_same_string(const uint8_t *text, size_t len, char *why, size
   return true;
 }
 
+/* vmir_json_lex_string on text (copy or view) in an arena whose current
+ * chunk has `room` bytes free (SIZE_MAX: as it comes), against the
+ * reference scan (status, message, end) and unescape (bytes). */
+static bool same_lexed(const uint8_t *text, size_t len, bool copy, size_t room, char *why,
+                       size_t why_len) {
+  vmir_source a, b;
+  vmir_json_string sb_;
+  vmir_error ea, eb;
+  vmir_source_init(&a, text, len, VMIR_SOURCE_TEXT);
+  vmir_source_init(&b, text, len, VMIR_SOURCE_TEXT);
+  vmir_error_clear(&ea);
+  vmir_error_clear(&eb);
+  vmir_arena arena;
+  vmir_arena_init(&arena, VMIR_ARENA_UNLIMITED);
+  (void)vmir_arena_alloc(&arena, 1, 1); /* a first chunk */
+  size_t free_now = (size_t)(arena.end - arena.ptr);
+  if (room != SIZE_MAX && free_now > room) (void)vmir_arena_alloc(&arena, free_now - room, 1);
+  vmir_str got = {0};
+  vmir_status sa = vmir_json_lex_string(&a, &arena, copy, &got, &ea);
+  vmir_status sb = vmir_json_scan_string_reference(&b, &sb_, &eb);
+  bool same = true;
+  if (sa != sb) {
+    same = differ(why, why_len, "lexed string of %zu bytes (copy %d, room %zu): status %d, reference %d",
+                  len, copy, room, sa, sb);
+  } else if (sa != VMIR_OK) {
+    if (strcmp(ea.message, eb.message) != 0)
+      same = differ(why, why_len, "lexed string: '%s', reference '%s'", ea.message, eb.message);
+  } else {
+    uint8_t *want = malloc(sb_.end - sb_.start + 1);
+    if (!want) abort();
+    size_t want_len = vmir_json_unescape_reference(text, sb_.start, sb_.end, want);
+    if (a.pos != b.pos || got.len != want_len || (want_len && memcmp(got.ptr, want, want_len) != 0))
+      same = differ(why, why_len,
+                    "lexed string of %zu bytes (copy %d, room %zu): end %zu, %zu bytes; reference end %zu, "
+                    "%zu bytes%s",
+                    len, copy, room, a.pos, got.len, b.pos, want_len,
+                    got.len == want_len ? " (the bytes differ)" : "");
+    else if (!copy && !sb_.escaped && got.ptr != (const char *)text + sb_.start)
+      same = differ(why, why_len, "lexed string: a plain string without copy is not a view");
+    free(want);
+  }
+  vmir_arena_free(&arena);
+  return same;
+}
+
+bool vmir_reference_same_lexed_string(const uint8_t *text, size_t len, char *why, size_t why_len) {
+  const size_t rooms[] = {SIZE_MAX, len / 2, len > 8 ? len - 8 : 0, 40};
+  for (size_t r = 0; r < sizeof rooms / sizeof rooms[0]; r++)
+    for (int copy = 0; copy < 2; copy++)
+      if (!same_lexed(text, len, copy, rooms[r], why, why_len)) return false;
+  return true;
+}
+
 bool vmir_reference_same_escape(const uint8_t *s, size_t n, char *why, size_t why_len) {
   uint8_t *want = malloc(6 * n + 2);
   vmir_json_writer *w = vmir_json_writer_new(NULL);

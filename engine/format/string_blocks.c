@@ -167,6 +167,78 @@ AVX2 bool vmir_json_scan_string_blocks(const uint8_t *d, size_t p, size_t n, siz
   }
 }
 
+AVX2 bool vmir_json_unescape_string_blocks(const uint8_t *d, size_t p, size_t n, uint8_t *dst,
+                                           size_t cap, size_t *end, size_t *out_len, bool *escaped_out) {
+  const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
+  const __m256i last_control = _mm256_set1_epi8(0x1F);
+  const size_t start = p;
+  __m256i before = _mm256_setzero_si256(); /* the bytes before p are ASCII */
+  bool before_ascii = true;
+  __m256i errors = _mm256_setzero_si256();
+  bool escaped = false;
+  size_t o = 0; /* bytes written to dst, once escaped */
+  for (;;) {
+    size_t avail = n - p;
+    __m256i v = load_block(d + p, avail);
+    if (escaped && avail >= 32) {
+      /* Stored before it is looked at: bytes past a stop are overwritten
+       * by what follows them. */
+      if (cap - o < 32) return false;
+      _mm256_storeu_si256((__m256i *)(void *)(dst + o), v);
+    }
+    __m256i stop = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)),
+        _mm256_cmpeq_epi8(_mm256_max_epu8(v, last_control), last_control));
+    unsigned stops = (unsigned)_mm256_movemask_epi8(stop);
+    unsigned non_ascii = (unsigned)_mm256_movemask_epi8(v);
+    if (!stops) {
+      if (non_ascii || !before_ascii) errors = _mm256_or_si256(errors, utf8_errors(v, before));
+      before = v;
+      before_ascii = non_ascii == 0;
+      p += 32;
+      if (escaped) o += 32;
+      continue;
+    }
+    unsigned j = (unsigned)__builtin_ctz(stops);
+    if (j >= avail) return false; /* the padding: end of input */
+    unsigned upto = j == 31 ? ~0u : (2u << j) - 1; /* bytes 0..j */
+    if ((non_ascii & upto) || !before_ascii) {
+      if (nonzero_bytes(utf8_errors(v, before)) & upto) return false;
+    }
+    if (nonzero_bytes(errors)) return false;
+    if (escaped) {
+      if (avail < 32) {
+        if (cap - o < j) return false;
+        memcpy(dst + o, d + p, j);
+      }
+      o += j;
+    }
+    uint8_t c = d[p + j];
+    if (c == '"') {
+      *end = p + j;
+      *out_len = escaped ? o : p + j - start;
+      *escaped_out = escaped;
+      return true;
+    }
+    if (c != '\\') return false; /* a raw control byte */
+    size_t in_len = 0, dec_len = 0;
+    int32_t cp = 0;
+    if (vmir_escape_length(d, p + j, n, &in_len, &dec_len, &cp) != VMIR_ESCAPE_OK) return false;
+    if (!escaped) {
+      /* The first escape: what came before it is copied once. */
+      o = p + j - start;
+      if (cap < o) return false;
+      memcpy(dst, d + start, o);
+      escaped = true;
+    }
+    if (cap - o < 4) return false;
+    o += vmir_escape_decode(d, p + j, in_len, dst + o);
+    p += j + in_len;
+    before = _mm256_setzero_si256(); /* an escape is ASCII */
+    before_ascii = true;
+  }
+}
+
 AVX2 bool vmir_json_copy_plain_blocks(const uint8_t *s, size_t n, uint8_t *dst, size_t *run) {
   const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
   const __m256i last_control = _mm256_set1_epi8(0x1F);
@@ -235,6 +307,12 @@ bool vmir_utf8_valid_blocks(const uint8_t *s, size_t n) {
 
 bool vmir_json_copy_plain_blocks(const uint8_t *s, size_t n, uint8_t *dst, size_t *run) {
   (void)s, (void)n, (void)dst, (void)run;
+  return false;
+}
+
+bool vmir_json_unescape_string_blocks(const uint8_t *d, size_t p, size_t n, uint8_t *dst, size_t cap,
+                                      size_t *end, size_t *out_len, bool *escaped) {
+  (void)d, (void)p, (void)n, (void)dst, (void)cap, (void)end, (void)out_len, (void)escaped;
   return false;
 }
 
