@@ -912,6 +912,63 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ---------------------------------------- */
 
+static int points_into(const void *p, const uint8_t *buf, size_t len) {
+  return p && (const uint8_t *)p >= buf && (const uint8_t *)p < buf + len;
+}
+
+/* Decoded strings, byte strings and map keys are copies the decoder owns:
+ * none points into the caller's input, which may be reused at once. Checked
+ * on MessagePack (whose strings are never unescaped, so a view into the
+ * input is what a missing copy gives) and JSON, fused and unfused.
+ * t[verify format.parse.no-direct-pointer-write-in-format] */
+START_TEST(decoded_text_owns_its_bytes) {
+  codec json = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+  codec mp = codec_default(&all_kinds_shape, VMIR_FORMAT_MSGPACK);
+  size_t packed_len;
+  all_kinds ref;
+  vmir_error err;
+  vmir_decoder *rdec = vmir_decoder_new(NULL);
+  ck_assert_int_eq(vmir_decode(json.fused, all_kinds_json, strlen(all_kinds_json), &ref,
+                               &all_kinds_shape, rdec, NULL, &err), VMIR_OK);
+  char *packed = encode(&mp, &ref, VMIR_FORMAT_MSGPACK, &packed_len);
+  vmir_decoder_free(rdec);
+  for (int f = 0; f < 2; f++) {
+    const codec *c = f == 0 ? &mp : &json;
+    const char *doc = f == 0 ? packed : all_kinds_json;
+    size_t len = f == 0 ? packed_len : strlen(all_kinds_json);
+    for (int mode = 0; mode < 2; mode++) {
+      uint8_t *in = malloc(len);
+      memcpy(in, doc, len);
+      vmir_decoder *dec = vmir_decoder_new(NULL);
+      all_kinds v;
+      vmir_status st = mode == 0
+          ? vmir_decode(c->fused, in, len, &v, &all_kinds_shape, dec, NULL, &err)
+          : vmir_decode_unfused(c->parse, c->build, in, len, &v, &all_kinds_shape, dec, NULL, &err);
+      ck_assert_msg(st == VMIR_OK, "%s", err.message);
+      const char *how = f == 0 ? (mode == 0 ? "msgpack fused" : "msgpack unfused")
+                               : (mode == 0 ? "json fused" : "json unfused");
+      ck_assert_msg(!points_into(v.s.ptr, in, len), "%s: the string points into the input", how);
+      ck_assert_msg(!points_into(v.bytes.ptr, in, len), "%s: the bytes point into the input", how);
+      ck_assert_uint_eq(v.map.len, 2);
+      for (size_t i = 0; i < v.map.len; i++)
+        ck_assert_msg(!points_into(v.map.ptr[i].key.ptr, in, len),
+                      "%s: map key %zu points into the input", how, i);
+      /* The input reused: the value still reads the same. */
+      memset(in, 'X', len);
+      size_t n;
+      char *again = encode(&json, &v, VMIR_FORMAT_JSON, &n);
+      ck_assert_str_eq(again, all_kinds_json);
+      free(again);
+      free(in);
+      vmir_decoder_free(dec);
+    }
+  }
+  free(packed);
+  codec_free(&json);
+  codec_free(&mp);
+}
+END_TEST
+
 typedef struct skip_first {
   uint32_t a;
   uint32_t b;
@@ -1087,6 +1144,7 @@ static Suite *decode_suite(void) {
   suite_add_tcase(s, suites);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, unfused_refuses_a_wrong_build_program);
+  tcase_add_test(mut, decoded_text_owns_its_bytes);
   tcase_add_test(mut, map_duplicate_keys);
   tcase_add_test(mut, skipped_first_field_has_no_key);
   tcase_add_test(mut, range_and_size_edges);
