@@ -945,6 +945,60 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ------------------------------------------- */
 
+/* The sink guard compares every callback, not only some: a table rewritten
+ * at the same address with one other scalar callback (begin and end
+ * unchanged) fails the guard, and the run writes through the new callback.
+ * t[verify format.exec.guard-runtime-capabilities] */
+START_TEST(sink_guard_compares_every_callback) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("user");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_use("stencil", 0, 0, -1);
+  rewritten_ops = (vmir_sink_ops){a_len, a_len, a_len, a_name, a_scalar, a_end};
+  letters first = run_letters(&p, c);
+  ck_assert_str_eq(first.out, "Aa1a1.");
+  rewritten_ops.scalar = b_scalar;
+  letters second = run_letters(&p, c);
+  ck_assert_str_eq(second.out, "Aa2a2.");
+  rewritten_ops.field_name = b_name;
+  letters third = run_letters(&p, c);
+  ck_assert_str_eq(third.out, "Ab2b2.");
+  vmir_jit_stats s = exe_stats(p.exe);
+  ck_assert_uint_ge(s.guard_failures[VMIR_JIT_GUARD_SINK], 1);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* Code assumes the host predicate hook only for a program that has a host
+ * predicate: a program without one, run first with a hook installed and
+ * then without, keeps its code (no guard failure, no invalidation).
+ * t[verify format.exec.guard-runtime-capabilities] */
+START_TEST(host_hook_assumed_only_when_used) {
+  NEED_STENCIL();
+  jit_case with = *find_case("user");
+  with.env = find_case("policies")->env;
+  ck_assert_ptr_nonnull(with.env);
+  jit_case without = with;
+  without.env = NULL;
+  jit_program p = jit_compile_encode(with.shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&p, &without, JIT_SINK_JSON, 0);
+  jit_use("stencil", 0, 0, -1);
+  jit_outcome a = jit_encode(&p, &with, JIT_SINK_JSON, 0);
+  jit_outcome b = jit_encode(&p, &without, JIT_SINK_JSON, 0);
+  jit_assert_same(&want, &a, "with a hook");
+  jit_assert_same(&want, &b, "without a hook");
+  vmir_jit_stats s = exe_stats(p.exe);
+  ck_assert_uint_eq(s.guard_failures[VMIR_JIT_GUARD_HOST_PREDICATE], 0);
+  ck_assert_uint_eq(s.cache_invalidations, 0);
+  ck_assert_uint_eq(s.compiles, 1);
+  ck_assert_uint_eq(s.jit_executions, 2);
+  jit_outcome_free(&want);
+  jit_outcome_free(&a);
+  jit_outcome_free(&b);
+  jit_program_free(&p);
+}
+END_TEST
+
 /* The forced-deopt pc is a backend option the code is compiled with, so it
  * is part of the cache key: code that deopts at one pc never serves a run
  * that forces another pc, or none.
@@ -1061,6 +1115,8 @@ static Suite *jit_suite(void) {
   tcase_add_checked_fixture(mut, setup, teardown);
   tcase_add_test(mut, code_cache_key_holds_forced_deopt_pc);
   tcase_add_test(mut, code_cache_key_holds_capabilities);
+  tcase_add_test(mut, sink_guard_compares_every_callback);
+  tcase_add_test(mut, host_hook_assumed_only_when_used);
   suite_add_tcase(s, mut);
   return s;
 }
