@@ -945,6 +945,65 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ------------------------------------------- */
 
+/* A non-null pointer field that is NULL at run time: generated code never
+ * enters it; it hands the instruction to the interpreter, which reports
+ * the execution error.
+ * t[verify format.exec.bounded-memory-access] */
+START_TEST(generated_code_never_enters_a_null_pointer) {
+  NEED_STENCIL();
+  jit_case c = *find_case("all-kinds");
+  all_kinds v = *(const all_kinds *)c.value;
+  v.pointer = NULL;
+  c.value = &v;
+  jit_program p = jit_compile_encode(c.shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&p, &c, JIT_SINK_JSON, 0);
+  ck_assert_int_eq(want.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(want.err.message, "NULL pointer"), "%s", want.err.message);
+  jit_use("stencil", 0, 0, -1);
+  jit_outcome got = jit_encode(&p, &c, JIT_SINK_JSON, 0);
+  jit_assert_same(&want, &got, "NULL non-null pointer");
+  ck_assert_uint_ge(exe_stats(p.exe).jit_executions, 1);
+  jit_outcome_free(&want);
+  jit_outcome_free(&got);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* A program (hand-written, verified) that steps its loop past the end and
+ * then enters the element: never an element one past the end, in either
+ * tier; the interpreter's error is the answer.
+ * t[verify format.exec.bounded-memory-access] */
+START_TEST(element_past_the_end_is_never_entered) {
+  const jit_case *c = find_case("tree");
+  char text[1024];
+  snprintf(text, sizeof text,
+           "(vmir (abi %u) (kind encode) (shape-id %llu)"
+           " (consts (strings ()) (predicates ())) (code (procs ((f0 (entry b0) (blocks ((b0"
+           " (enter-field (index 2)) (emit-begin-seq) (loop-begin) (loop-step) (loop-step)"
+           " (enter-element) (enter-field (index 0)) (emit-scalar) (leave) (leave)"
+           " (loop-exit) (emit-end) (leave) (ret)))))))"
+           " (entry-proc f0)))",
+           (unsigned)VMIR_ABI_VERSION, (unsigned long long)vmir_shape_id(c->shape));
+  vmir_error err;
+  jit_program p = {0};
+  p.prog = vmir_program_parse_text(text, strlen(text), "past-the-end", &err);
+  ck_assert_msg(p.prog, "%s", err.message);
+  p.exe = vmir_executable_new(p.prog, c->shape, &err);
+  ck_assert_msg(p.exe, "%s", err.message);
+  jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
+  ck_assert_int_eq(want.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(want.err.message, "element 2 out of range"), "%s", want.err.message);
+  if (jit_have_stencil()) {
+    jit_use("stencil", 0, 0, -1);
+    jit_outcome got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+    jit_assert_same(&want, &got, "element past the end");
+    jit_outcome_free(&got);
+  }
+  jit_outcome_free(&want);
+  jit_program_free(&p);
+}
+END_TEST
+
 /* The sink guard compares every callback, not only some: a table rewritten
  * at the same address with one other scalar callback (begin and end
  * unchanged) fails the guard, and the run writes through the new callback.
@@ -1117,6 +1176,8 @@ static Suite *jit_suite(void) {
   tcase_add_test(mut, code_cache_key_holds_capabilities);
   tcase_add_test(mut, sink_guard_compares_every_callback);
   tcase_add_test(mut, host_hook_assumed_only_when_used);
+  tcase_add_test(mut, generated_code_never_enters_a_null_pointer);
+  tcase_add_test(mut, element_past_the_end_is_never_entered);
   suite_add_tcase(s, mut);
   return s;
 }
