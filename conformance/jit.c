@@ -945,6 +945,49 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ------------------------------------------- */
 
+/* What a host predicate sees of a scalar field, in both tiers: its kind and
+ * value, and nothing else (no length, no presence, so no room for an
+ * address). */
+typedef struct seen_view {
+  int calls;
+  int strays;
+  const uint8_t *lo, *hi;
+} seen_view;
+
+static vmir_status record_view(void *ctx, uint32_t host_id, const vmir_value_view *v, bool *skip) {
+  seen_view *seen = ctx;
+  (void)host_id;
+  seen->calls++;
+  uintptr_t len = (uintptr_t)v->length;
+  if (v->kind != VMIR_KIND_U32 || v->scalar.type != VMIR_SCALAR_UINT || v->scalar.as.u64 != 9 ||
+      v->length != 0 || v->present || ((const uint8_t *)len >= seen->lo && (const uint8_t *)len < seen->hi))
+    seen->strays++;
+  *skip = false;
+  return VMIR_OK;
+}
+
+/* t[verify format.exec.no-pointer-leak] */
+START_TEST(host_predicate_sees_a_copy_only) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("policies");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  for (int tier = 0; tier < 2; tier++) {
+    seen_view seen = {.lo = c->value, .hi = (const uint8_t *)c->value + c->shape->size};
+    vmir_exec_env env = {.host_predicate = record_view, .host_ctx = &seen};
+    jit_case with = *c;
+    with.env = &env;
+    jit_use(tier ? "stencil" : "none", 0, 0, -1);
+    jit_outcome o = jit_encode(&p, &with, JIT_SINK_JSON, 0);
+    ck_assert_int_eq(o.status, VMIR_OK);
+    ck_assert_int_eq(seen.calls, 1);
+    ck_assert_msg(seen.strays == 0, "tier %d: the host predicate saw more than the value", tier);
+    jit_outcome_free(&o);
+  }
+  ck_assert_uint_ge(exe_stats(p.exe).jit_executions, 1);
+  jit_program_free(&p);
+}
+END_TEST
+
 /* A non-null pointer field that is NULL at run time: generated code never
  * enters it; it hands the instruction to the interpreter, which reports
  * the execution error.
@@ -1178,6 +1221,7 @@ static Suite *jit_suite(void) {
   tcase_add_test(mut, host_hook_assumed_only_when_used);
   tcase_add_test(mut, generated_code_never_enters_a_null_pointer);
   tcase_add_test(mut, element_past_the_end_is_never_entered);
+  tcase_add_test(mut, host_predicate_sees_a_copy_only);
   suite_add_tcase(s, mut);
   return s;
 }
