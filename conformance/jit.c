@@ -945,6 +945,46 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ------------------------------------------- */
 
+/* The fallback code memory seals code read+execute as well. The strategy
+ * is chosen once per process, at the first compile, so this test (in its
+ * own forked process, like every test here) asks for the fallback before
+ * compiling; the jit_mprotect run of the whole suite covers the rest.
+ * t[verify format.exec.unsafe-contained] */
+START_TEST(mprotect_code_memory_is_sealed) {
+  NEED_STENCIL();
+  setenv("VMIR_JIT_CODE_MEMORY", "mprotect", 1);
+  const jit_case *c = find_case("all-kinds");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  const vmir_backend *b = vmir_backend_find("stencil");
+  vmir_jit_request req = {.exe = p.exe,
+                          .assume = {.root_shape_id = p.prog->shape_id, .program_abi = p.prog->abi},
+                          .options = {.force_deopt_pc = -1, .unsupported_op = -1}};
+  vmir_jit_code *code = NULL;
+  char why[256];
+  ck_assert_msg(b->compile(&req, &code, why, sizeof why) == VMIR_OK, "%s", why);
+  uintptr_t at = (uintptr_t)code->entry;
+  FILE *maps = fopen("/proc/self/maps", "r");
+  ck_assert_ptr_nonnull(maps);
+  char line[512];
+  bool found = false;
+  while (fgets(line, sizeof line, maps)) {
+    unsigned long lo, hi;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3) continue;
+    ck_assert_msg(!(perms[1] == 'w' && perms[2] == 'x'), "writable and executable: %s", line);
+    ck_assert_msg(!strstr(line, "vmir-jit"), "a code file although mprotect was asked for: %s", line);
+    if (at >= lo && at < hi) {
+      found = true;
+      ck_assert_msg(perms[0] == 'r' && perms[1] == '-' && perms[2] == 'x', "code mapping %s", line);
+    }
+  }
+  fclose(maps);
+  ck_assert(found);
+  b->release(code);
+  jit_program_free(&p);
+}
+END_TEST
+
 /* What a host predicate sees of a scalar field, in both tiers: its kind and
  * value, and nothing else (no length, no presence, so no room for an
  * address). */
@@ -1222,6 +1262,7 @@ static Suite *jit_suite(void) {
   tcase_add_test(mut, generated_code_never_enters_a_null_pointer);
   tcase_add_test(mut, element_past_the_end_is_never_entered);
   tcase_add_test(mut, host_predicate_sees_a_copy_only);
+  tcase_add_test(mut, mprotect_code_memory_is_sealed);
   suite_add_tcase(s, mut);
   return s;
 }
