@@ -945,6 +945,48 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ------------------------------------------- */
 
+/* A continuation to an instruction the program does not have (here: a
+ * return address planted in the VM state the code is entered with) is the
+ * interpreter's execution error naming that pc, never a jump.
+ * t[verify format.exec.error-context] */
+START_TEST(continuation_out_of_the_program_is_an_execution_error) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("user");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  const vmir_backend *b = vmir_backend_find("stencil");
+  vmir_jit_request req = {.exe = p.exe,
+                          .assume = {.root_shape_id = p.prog->shape_id, .program_abi = p.prog->abi},
+                          .options = {.force_deopt_pc = -1, .unsupported_op = -1}};
+  vmir_jit_code *code = NULL;
+  char why[256];
+  ck_assert_msg(b->compile(&req, &code, why, sizeof why) == VMIR_OK, "%s", why);
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  vmir_sink *sink = vmir_json_writer_sink(w);
+  vmir_vm_state vm;
+  vmir_vm_state_init(&vm, sink, NULL);
+  vm.proc = p.prog->entry_proc;
+  vm.pc = p.exe->proc_entry[p.prog->entry_proc];
+  vm.path[0] = (vmir_path_entry){.addr = c->value, .shape = c->shape, .segment = VMIR_SEG_ROOT};
+  vm.path_depth = 1;
+  ck_assert_uint_ge(vm.frame_cap, 1);
+  vm.frames[vm.frame_depth++] = (vmir_frame){.return_pc = 99999, .path_depth = 1, .loop_depth = 0,
+                                             .proc = vm.proc};
+  vmir_shape_context ctx = {.root = c->shape, .root_shape_id = vmir_shape_id(c->shape),
+                            .program_abi = p.prog->abi, .exe = p.exe};
+  vmir_error err;
+  vmir_error_clear(&err);
+  vmir_scratch scratch = {.err = &err};
+  vmir_status st = code->entry(c->value, &ctx, sink, &scratch, &vm);
+  ck_assert_int_eq(st, VMIR_E_EXEC);
+  ck_assert_int_eq(err.code, VMIR_E_EXEC);
+  ck_assert_msg(strstr(err.message, "continuation to instruction 99999"), "%s", err.message);
+  vmir_vm_state_release(&vm);
+  vmir_json_writer_free(w);
+  b->release(code);
+  jit_program_free(&p);
+}
+END_TEST
+
 /* The fallback code memory seals code read+execute as well. The strategy
  * is chosen once per process, at the first compile, so this test (in its
  * own forked process, like every test here) asks for the fallback before
@@ -1263,6 +1305,7 @@ static Suite *jit_suite(void) {
   tcase_add_test(mut, element_past_the_end_is_never_entered);
   tcase_add_test(mut, host_predicate_sees_a_copy_only);
   tcase_add_test(mut, mprotect_code_memory_is_sealed);
+  tcase_add_test(mut, continuation_out_of_the_program_is_an_execution_error);
   suite_add_tcase(s, mut);
   return s;
 }
