@@ -912,6 +912,129 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ---------------------------------------- */
 
+/* The input limit is exact: an input of max_input bytes is decoded, one of
+ * max_input + 1 bytes is refused before any byte is read, fused and
+ * unfused.
+ * t[verify format.parse.error-stop-on-failure] */
+START_TEST(input_limit_is_exact) {
+  codec uc = codec_default(&user_shape, VMIR_FORMAT_JSON);
+  static const char doc[] = "{\"id\":1,\"name\":\"abc\"}";
+  size_t len = strlen(doc);
+  for (int mode = 0; mode < 2; mode++) {
+    for (size_t limit = len - 1; limit <= len; limit++) {
+      vmir_decode_limits lim = {.max_input = limit};
+      vmir_decoder *dec = vmir_decoder_new(&lim);
+      user u;
+      vmir_error err;
+      vmir_status st = mode == 0
+          ? vmir_decode(uc.fused, doc, len, &u, &user_shape, dec, NULL, &err)
+          : vmir_decode_unfused(uc.parse, uc.build, doc, len, &u, &user_shape, dec, NULL, &err);
+      if (limit == len) {
+        ck_assert_msg(st == VMIR_OK, "limit %zu: %s", limit, err.message);
+      } else {
+        ck_assert_int_eq(st, VMIR_E_LIMIT);
+        ck_assert_msg(strstr(err.message, "over the limit"), "%s", err.message);
+      }
+      vmir_decoder_free(dec);
+    }
+  }
+  codec_free(&uc);
+}
+END_TEST
+
+/* A decode that reaches the end of its program without build-commit has
+ * not produced the value: it fails (never reports success over a
+ * destination it did not write), and the destination stays untouched.
+ * The program is the compiled one with its build-commit taken out.
+ * t[verify format.parse.error-stop-on-failure] */
+START_TEST(decode_without_build_commit_fails) {
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_error err;
+  vmir_program *full = vmir_compile_decode_fused(&user_shape, &opt, &err);
+  ck_assert_msg(full, "%s", err.message);
+  size_t len;
+  char *text = vmir_program_print_text(full, &len);
+  char *at = strstr(text, "(build-commit)");
+  ck_assert_ptr_nonnull(at);
+  ck_assert_ptr_null(strstr(at + 1, "(build-commit)"));
+  memmove(at, at + strlen("(build-commit)"), strlen(at + strlen("(build-commit)")) + 1);
+  vmir_program *cut = vmir_program_parse_text(text, strlen(text), "cut", &err);
+  ck_assert_msg(cut, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(cut, &user_shape, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  static const char doc[] = "{\"id\":7,\"name\":\"x\"}";
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  user v, before;
+  memset(&v, 0x5a, sizeof v);
+  memcpy(&before, &v, sizeof v);
+  ck_assert_int_eq(vmir_decode(exe, doc, strlen(doc), &v, &user_shape, dec, NULL, &err), VMIR_E_EXEC);
+  ck_assert_msg(strstr(err.message, "without build-commit"), "%s", err.message);
+  ck_assert(memcmp(&v, &before, sizeof v) == 0);
+  vmir_decoder_free(dec);
+  vmir_executable_free(exe);
+  vmir_program_free(cut);
+  vmir_program_free(full);
+  free(text);
+}
+END_TEST
+
+static int points_into(const void *p, const uint8_t *buf, size_t len) {
+  return p && (const uint8_t *)p >= buf && (const uint8_t *)p < buf + len;
+}
+
+/* Decoded strings, byte strings and map keys are copies the decoder owns:
+ * none points into the caller's input, which may be reused at once. Checked
+ * on MessagePack (whose strings are never unescaped, so a view into the
+ * input is what a missing copy gives) and JSON, fused and unfused.
+ * t[verify format.parse.no-direct-pointer-write-in-format] */
+START_TEST(decoded_text_owns_its_bytes) {
+  codec json = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+  codec mp = codec_default(&all_kinds_shape, VMIR_FORMAT_MSGPACK);
+  size_t packed_len;
+  all_kinds ref;
+  vmir_error err;
+  vmir_decoder *rdec = vmir_decoder_new(NULL);
+  ck_assert_int_eq(vmir_decode(json.fused, all_kinds_json, strlen(all_kinds_json), &ref,
+                               &all_kinds_shape, rdec, NULL, &err), VMIR_OK);
+  char *packed = encode(&mp, &ref, VMIR_FORMAT_MSGPACK, &packed_len);
+  vmir_decoder_free(rdec);
+  for (int f = 0; f < 2; f++) {
+    const codec *c = f == 0 ? &mp : &json;
+    const char *doc = f == 0 ? packed : all_kinds_json;
+    size_t len = f == 0 ? packed_len : strlen(all_kinds_json);
+    for (int mode = 0; mode < 2; mode++) {
+      uint8_t *in = malloc(len);
+      memcpy(in, doc, len);
+      vmir_decoder *dec = vmir_decoder_new(NULL);
+      all_kinds v;
+      vmir_status st = mode == 0
+          ? vmir_decode(c->fused, in, len, &v, &all_kinds_shape, dec, NULL, &err)
+          : vmir_decode_unfused(c->parse, c->build, in, len, &v, &all_kinds_shape, dec, NULL, &err);
+      ck_assert_msg(st == VMIR_OK, "%s", err.message);
+      const char *how = f == 0 ? (mode == 0 ? "msgpack fused" : "msgpack unfused")
+                               : (mode == 0 ? "json fused" : "json unfused");
+      ck_assert_msg(!points_into(v.s.ptr, in, len), "%s: the string points into the input", how);
+      ck_assert_msg(!points_into(v.bytes.ptr, in, len), "%s: the bytes point into the input", how);
+      ck_assert_uint_eq(v.map.len, 2);
+      for (size_t i = 0; i < v.map.len; i++)
+        ck_assert_msg(!points_into(v.map.ptr[i].key.ptr, in, len),
+                      "%s: map key %zu points into the input", how, i);
+      /* The input reused: the value still reads the same. */
+      memset(in, 'X', len);
+      size_t n;
+      char *again = encode(&json, &v, VMIR_FORMAT_JSON, &n);
+      ck_assert_str_eq(again, all_kinds_json);
+      free(again);
+      free(in);
+      vmir_decoder_free(dec);
+    }
+  }
+  free(packed);
+  codec_free(&json);
+  codec_free(&mp);
+}
+END_TEST
+
 typedef struct skip_first {
   uint32_t a;
   uint32_t b;
@@ -1087,6 +1210,9 @@ static Suite *decode_suite(void) {
   suite_add_tcase(s, suites);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, unfused_refuses_a_wrong_build_program);
+  tcase_add_test(mut, decoded_text_owns_its_bytes);
+  tcase_add_test(mut, decode_without_build_commit_fails);
+  tcase_add_test(mut, input_limit_is_exact);
   tcase_add_test(mut, map_duplicate_keys);
   tcase_add_test(mut, skipped_first_field_has_no_key);
   tcase_add_test(mut, range_and_size_edges);

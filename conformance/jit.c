@@ -945,6 +945,244 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ------------------------------------------- */
 
+/* A continuation to an instruction the program does not have (here: a
+ * return address planted in the VM state the code is entered with) is the
+ * interpreter's execution error naming that pc, never a jump.
+ * t[verify format.exec.error-context] */
+START_TEST(continuation_out_of_the_program_is_an_execution_error) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("user");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  const vmir_backend *b = vmir_backend_find("stencil");
+  vmir_jit_request req = {.exe = p.exe,
+                          .assume = {.root_shape_id = p.prog->shape_id, .program_abi = p.prog->abi},
+                          .options = {.force_deopt_pc = -1, .unsupported_op = -1}};
+  vmir_jit_code *code = NULL;
+  char why[256];
+  ck_assert_msg(b->compile(&req, &code, why, sizeof why) == VMIR_OK, "%s", why);
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  vmir_sink *sink = vmir_json_writer_sink(w);
+  vmir_vm_state vm;
+  vmir_vm_state_init(&vm, sink, NULL);
+  vm.proc = p.prog->entry_proc;
+  vm.pc = p.exe->proc_entry[p.prog->entry_proc];
+  vm.path[0] = (vmir_path_entry){.addr = c->value, .shape = c->shape, .segment = VMIR_SEG_ROOT};
+  vm.path_depth = 1;
+  ck_assert_uint_ge(vm.frame_cap, 1);
+  vm.frames[vm.frame_depth++] = (vmir_frame){.return_pc = 99999, .path_depth = 1, .loop_depth = 0,
+                                             .proc = vm.proc};
+  vmir_shape_context ctx = {.root = c->shape, .root_shape_id = vmir_shape_id(c->shape),
+                            .program_abi = p.prog->abi, .exe = p.exe};
+  vmir_error err;
+  vmir_error_clear(&err);
+  vmir_scratch scratch = {.err = &err};
+  vmir_status st = code->entry(c->value, &ctx, sink, &scratch, &vm);
+  ck_assert_int_eq(st, VMIR_E_EXEC);
+  ck_assert_int_eq(err.code, VMIR_E_EXEC);
+  ck_assert_msg(strstr(err.message, "continuation to instruction 99999"), "%s", err.message);
+  vmir_vm_state_release(&vm);
+  vmir_json_writer_free(w);
+  b->release(code);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* The fallback code memory seals code read+execute as well. The strategy
+ * is chosen once per process, at the first compile, so this test (in its
+ * own forked process, like every test here) asks for the fallback before
+ * compiling; the jit_mprotect run of the whole suite covers the rest.
+ * t[verify format.exec.unsafe-contained] */
+START_TEST(mprotect_code_memory_is_sealed) {
+  NEED_STENCIL();
+  setenv("VMIR_JIT_CODE_MEMORY", "mprotect", 1);
+  const jit_case *c = find_case("all-kinds");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  const vmir_backend *b = vmir_backend_find("stencil");
+  vmir_jit_request req = {.exe = p.exe,
+                          .assume = {.root_shape_id = p.prog->shape_id, .program_abi = p.prog->abi},
+                          .options = {.force_deopt_pc = -1, .unsupported_op = -1}};
+  vmir_jit_code *code = NULL;
+  char why[256];
+  ck_assert_msg(b->compile(&req, &code, why, sizeof why) == VMIR_OK, "%s", why);
+  uintptr_t at = (uintptr_t)code->entry;
+  FILE *maps = fopen("/proc/self/maps", "r");
+  ck_assert_ptr_nonnull(maps);
+  char line[512];
+  bool found = false;
+  while (fgets(line, sizeof line, maps)) {
+    unsigned long lo, hi;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3) continue;
+    ck_assert_msg(!(perms[1] == 'w' && perms[2] == 'x'), "writable and executable: %s", line);
+    ck_assert_msg(!strstr(line, "vmir-jit"), "a code file although mprotect was asked for: %s", line);
+    if (at >= lo && at < hi) {
+      found = true;
+      ck_assert_msg(perms[0] == 'r' && perms[1] == '-' && perms[2] == 'x', "code mapping %s", line);
+    }
+  }
+  fclose(maps);
+  ck_assert(found);
+  b->release(code);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* What a host predicate sees of a scalar field, in both tiers: its kind and
+ * value, and nothing else (no length, no presence, so no room for an
+ * address). */
+typedef struct seen_view {
+  int calls;
+  int strays;
+  const uint8_t *lo, *hi;
+} seen_view;
+
+static vmir_status record_view(void *ctx, uint32_t host_id, const vmir_value_view *v, bool *skip) {
+  seen_view *seen = ctx;
+  (void)host_id;
+  seen->calls++;
+  uintptr_t len = (uintptr_t)v->length;
+  if (v->kind != VMIR_KIND_U32 || v->scalar.type != VMIR_SCALAR_UINT || v->scalar.as.u64 != 9 ||
+      v->length != 0 || v->present || ((const uint8_t *)len >= seen->lo && (const uint8_t *)len < seen->hi))
+    seen->strays++;
+  *skip = false;
+  return VMIR_OK;
+}
+
+/* t[verify format.exec.no-pointer-leak] */
+START_TEST(host_predicate_sees_a_copy_only) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("policies");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  for (int tier = 0; tier < 2; tier++) {
+    seen_view seen = {.lo = c->value, .hi = (const uint8_t *)c->value + c->shape->size};
+    vmir_exec_env env = {.host_predicate = record_view, .host_ctx = &seen};
+    jit_case with = *c;
+    with.env = &env;
+    jit_use(tier ? "stencil" : "none", 0, 0, -1);
+    jit_outcome o = jit_encode(&p, &with, JIT_SINK_JSON, 0);
+    ck_assert_int_eq(o.status, VMIR_OK);
+    ck_assert_int_eq(seen.calls, 1);
+    ck_assert_msg(seen.strays == 0, "tier %d: the host predicate saw more than the value", tier);
+    jit_outcome_free(&o);
+  }
+  ck_assert_uint_ge(exe_stats(p.exe).jit_executions, 1);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* A non-null pointer field that is NULL at run time: generated code never
+ * enters it; it hands the instruction to the interpreter, which reports
+ * the execution error.
+ * t[verify format.exec.bounded-memory-access] */
+START_TEST(generated_code_never_enters_a_null_pointer) {
+  NEED_STENCIL();
+  jit_case c = *find_case("all-kinds");
+  all_kinds v = *(const all_kinds *)c.value;
+  v.pointer = NULL;
+  c.value = &v;
+  jit_program p = jit_compile_encode(c.shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&p, &c, JIT_SINK_JSON, 0);
+  ck_assert_int_eq(want.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(want.err.message, "NULL pointer"), "%s", want.err.message);
+  jit_use("stencil", 0, 0, -1);
+  jit_outcome got = jit_encode(&p, &c, JIT_SINK_JSON, 0);
+  jit_assert_same(&want, &got, "NULL non-null pointer");
+  ck_assert_uint_ge(exe_stats(p.exe).jit_executions, 1);
+  jit_outcome_free(&want);
+  jit_outcome_free(&got);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* A program (hand-written, verified) that steps its loop past the end and
+ * then enters the element: never an element one past the end, in either
+ * tier; the interpreter's error is the answer.
+ * t[verify format.exec.bounded-memory-access] */
+START_TEST(element_past_the_end_is_never_entered) {
+  const jit_case *c = find_case("tree");
+  char text[1024];
+  snprintf(text, sizeof text,
+           "(vmir (abi %u) (kind encode) (shape-id %llu)"
+           " (consts (strings ()) (predicates ())) (code (procs ((f0 (entry b0) (blocks ((b0"
+           " (enter-field (index 2)) (emit-begin-seq) (loop-begin) (loop-step) (loop-step)"
+           " (enter-element) (enter-field (index 0)) (emit-scalar) (leave) (leave)"
+           " (loop-exit) (emit-end) (leave) (ret)))))))"
+           " (entry-proc f0)))",
+           (unsigned)VMIR_ABI_VERSION, (unsigned long long)vmir_shape_id(c->shape));
+  vmir_error err;
+  jit_program p = {0};
+  p.prog = vmir_program_parse_text(text, strlen(text), "past-the-end", &err);
+  ck_assert_msg(p.prog, "%s", err.message);
+  p.exe = vmir_executable_new(p.prog, c->shape, &err);
+  ck_assert_msg(p.exe, "%s", err.message);
+  jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
+  ck_assert_int_eq(want.status, VMIR_E_EXEC);
+  ck_assert_msg(strstr(want.err.message, "element 2 out of range"), "%s", want.err.message);
+  if (jit_have_stencil()) {
+    jit_use("stencil", 0, 0, -1);
+    jit_outcome got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+    jit_assert_same(&want, &got, "element past the end");
+    jit_outcome_free(&got);
+  }
+  jit_outcome_free(&want);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* The sink guard compares every callback, not only some: a table rewritten
+ * at the same address with one other scalar callback (begin and end
+ * unchanged) fails the guard, and the run writes through the new callback.
+ * t[verify format.exec.guard-runtime-capabilities] */
+START_TEST(sink_guard_compares_every_callback) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("user");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_use("stencil", 0, 0, -1);
+  rewritten_ops = (vmir_sink_ops){a_len, a_len, a_len, a_name, a_scalar, a_end};
+  letters first = run_letters(&p, c);
+  ck_assert_str_eq(first.out, "Aa1a1.");
+  rewritten_ops.scalar = b_scalar;
+  letters second = run_letters(&p, c);
+  ck_assert_str_eq(second.out, "Aa2a2.");
+  rewritten_ops.field_name = b_name;
+  letters third = run_letters(&p, c);
+  ck_assert_str_eq(third.out, "Ab2b2.");
+  vmir_jit_stats s = exe_stats(p.exe);
+  ck_assert_uint_ge(s.guard_failures[VMIR_JIT_GUARD_SINK], 1);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* Code assumes the host predicate hook only for a program that has a host
+ * predicate: a program without one, run first with a hook installed and
+ * then without, keeps its code (no guard failure, no invalidation).
+ * t[verify format.exec.guard-runtime-capabilities] */
+START_TEST(host_hook_assumed_only_when_used) {
+  NEED_STENCIL();
+  jit_case with = *find_case("user");
+  with.env = find_case("policies")->env;
+  ck_assert_ptr_nonnull(with.env);
+  jit_case without = with;
+  without.env = NULL;
+  jit_program p = jit_compile_encode(with.shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&p, &without, JIT_SINK_JSON, 0);
+  jit_use("stencil", 0, 0, -1);
+  jit_outcome a = jit_encode(&p, &with, JIT_SINK_JSON, 0);
+  jit_outcome b = jit_encode(&p, &without, JIT_SINK_JSON, 0);
+  jit_assert_same(&want, &a, "with a hook");
+  jit_assert_same(&want, &b, "without a hook");
+  vmir_jit_stats s = exe_stats(p.exe);
+  ck_assert_uint_eq(s.guard_failures[VMIR_JIT_GUARD_HOST_PREDICATE], 0);
+  ck_assert_uint_eq(s.cache_invalidations, 0);
+  ck_assert_uint_eq(s.compiles, 1);
+  ck_assert_uint_eq(s.jit_executions, 2);
+  jit_outcome_free(&want);
+  jit_outcome_free(&a);
+  jit_outcome_free(&b);
+  jit_program_free(&p);
+}
+END_TEST
+
 /* The forced-deopt pc is a backend option the code is compiled with, so it
  * is part of the cache key: code that deopts at one pc never serves a run
  * that forces another pc, or none.
@@ -1061,6 +1299,13 @@ static Suite *jit_suite(void) {
   tcase_add_checked_fixture(mut, setup, teardown);
   tcase_add_test(mut, code_cache_key_holds_forced_deopt_pc);
   tcase_add_test(mut, code_cache_key_holds_capabilities);
+  tcase_add_test(mut, sink_guard_compares_every_callback);
+  tcase_add_test(mut, host_hook_assumed_only_when_used);
+  tcase_add_test(mut, generated_code_never_enters_a_null_pointer);
+  tcase_add_test(mut, element_past_the_end_is_never_entered);
+  tcase_add_test(mut, host_predicate_sees_a_copy_only);
+  tcase_add_test(mut, mprotect_code_memory_is_sealed);
+  tcase_add_test(mut, continuation_out_of_the_program_is_an_execution_error);
   suite_add_tcase(s, mut);
   return s;
 }
