@@ -195,4 +195,5 @@ const vmir_backend vmir_gccjit_backend = {
     .compile = compile,
     .release = release,
     .background_compile = true,
+    .level_names = {"O2", "O0"},
 };

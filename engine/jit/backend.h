@@ -159,6 +159,10 @@ typedef struct vmir_backend {
    * on in the interpreter, and the code is used once ready. false: the
    * promoting run compiles (off every lock) and uses the code at once. */
   bool background_compile;
+  /* The names of the backend's two optimisation levels, {default, low}
+   * (VMIR_JIT_FLAG_OPT_LOW picks the low one), shown by `vmir stats`;
+   * NULL for a backend with one level. */
+  const char *level_names[2];
 } vmir_backend;
 
 /* The backends built into this library, in preference order ("auto" picks

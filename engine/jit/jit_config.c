@@ -86,6 +86,9 @@ vmir_jit_config vmir_jit_config_default(void) {
   env_int("VMIR_JIT_FORCE_DEOPT_PC", &c.force_deopt_pc);
   const char *level = getenv("VMIR_JIT_GCCJIT_LEVEL");
   if (level && strcmp(level, "O0") == 0) c.flags |= VMIR_JIT_FLAG_OPT_LOW;
+  /* The same flag is the LLVM backend's fast level. */
+  level = getenv("VMIR_JIT_LLVM_LEVEL");
+  if (level && strcmp(level, "fast") == 0) c.flags |= VMIR_JIT_FLAG_OPT_LOW;
   return c;
 }
 

@@ -96,9 +96,10 @@ char *vmir_jit_stats_text(const vmir_executable *exe, size_t *len_out) {
   vmir_buf_init(&b);
   vmir_buf_printf(&b, "vmir jit statistics (%s)\n", exe ? "executable" : "process");
   if (strcmp(backend, "none") == 0) line(&b, "backend", "none (interpreter only)");
-  else if (strcmp(backend, "gccjit") == 0)
+  else if (vmir_backend_find(backend) && vmir_backend_find(backend)->level_names[0])
     line(&b, "backend", "%s, level %s, threshold %llu", backend,
-         (vmir_jit_get_config().flags & VMIR_JIT_FLAG_OPT_LOW) ? "O0" : "O2",
+         vmir_backend_find(backend)
+             ->level_names[(vmir_jit_get_config().flags & VMIR_JIT_FLAG_OPT_LOW) ? 1 : 0],
          (unsigned long long)threshold);
   else line(&b, "backend", "%s, threshold %llu", backend, (unsigned long long)threshold);
   line(&b, "executions", "%llu (%llu in generated code)", (unsigned long long)s.executions,

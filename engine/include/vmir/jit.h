@@ -30,7 +30,8 @@ enum {
   /* Do not specialise on the shapes inferred for each program point. */
   VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE = 1u << 3,
   /* Compile at the backend's low optimisation level (gccjit: O0 instead of
-   * O2): faster compiles, slower code. Backends with one level ignore it. */
+   * O2; llvm: fast instead of opt): faster compiles, slower code. Backends
+   * with one level ignore it. */
   VMIR_JIT_FLAG_OPT_LOW = 1u << 4
 };
 
@@ -57,6 +58,7 @@ typedef struct vmir_jit_config {
 /* The defaults with the environment applied: VMIR_JIT_BACKEND (a backend
  * name, "none" or "auto"), VMIR_JIT_THRESHOLD (N), VMIR_JIT_FORCE_DEOPT_PC
  * (N), VMIR_JIT_GCCJIT_LEVEL (O0 sets VMIR_JIT_FLAG_OPT_LOW; O2, the
+ * default, clears it), VMIR_JIT_LLVM_LEVEL (fast sets it; opt, the
  * default, clears it). */
 vmir_jit_config vmir_jit_config_default(void);
 

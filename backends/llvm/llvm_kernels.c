@@ -1,0 +1,249 @@
+/* The op wrappers (llvm_kernels.h): one external function per opcode, each
+ * one call of the op's kernel. Compiled twice: into the library (what the
+ * fast level calls, and what opt-level code calls for any wrapper it did
+ * not inline) and by clang-19 into the bitcode the opt level links and
+ * inlines (backends/llvm/meson.build). So this file is plain C over the
+ * kernel headers and must not hold any state of its own.
+ * t[impl format.exec.jit-semantic-equivalence] */
+#include "llvm_kernels_list.h"
+
+#include "exec/interp.h"
+#include "exec/ops.h"
+
+/* Generated code never reports failed checks: it deopts and lets the
+ * interpreter report them (the `report` flag is a constant false). */
+#define KCTX                                                                   \
+  vm->pc = pc;                                                                 \
+  vmir_op_ctx kc = {.exe = exe, .vm = vm, .err = err, .pc = pc, .report = false}; \
+  vmir_op_ctx *k = &kc;                                                        \
+  (void)k; (void)a; (void)b; (void)c; (void)n
+
+#define WRAPPER(name)                                                          \
+  vmir_status vmir_llvm_op_##name(const vmir_executable *exe, vmir_vm_state *vm, \
+                                  vmir_error *err, uint32_t pc, uint32_t a, uint32_t b, \
+                                  uint32_t c, uint32_t n)
+
+#define K(call)                                                                \
+  do {                                                                         \
+    vmir_status st_ = (call);                                                  \
+    if (__builtin_expect(st_ != VMIR_OK, 0)) return st_;                       \
+  } while (0)
+
+/* A kernel that falls through. */
+#define NEXT(call)                                                             \
+  do {                                                                         \
+    K(call);                                                                   \
+    vm->pc = pc + 1;                                                           \
+    return VMIR_OK;                                                            \
+  } while (0)
+
+/* ---- control -------------------------------------------------------------- */
+
+WRAPPER(branch_some) {
+  KCTX;
+  bool present = false;
+  K(vmir_op_branch_some(k, &present));
+  vm->pc = present ? a : b;
+  return VMIR_OK;
+}
+
+/* n = the number of cases; the targets are read from the running
+ * executable (code is shared between executables of one program). */
+WRAPPER(switch_variant) {
+  KCTX;
+  uint32_t to = 0;
+  K(vmir_op_switch_variant(k, n, &to));
+  vm->pc = exe->code[pc].targets[to];
+  return VMIR_OK;
+}
+
+WRAPPER(call) {
+  KCTX;
+  K(vmir_op_call(k, a, pc + 1));
+  vm->pc = exe->proc_entry[a];
+  return VMIR_OK;
+}
+
+WRAPPER(ret) {
+  KCTX;
+  bool done = false;
+  uint32_t to = 0;
+  K(vmir_op_ret(k, &done, &to));
+  if (done) return VMIR_STEP_DONE;
+  vm->pc = to;
+  return VMIR_OK;
+}
+
+WRAPPER(fail) {
+  KCTX;
+  return vmir_op_fail(k, a);
+}
+
+WRAPPER(loop_begin) { KCTX; NEXT(vmir_op_loop_begin(k)); }
+WRAPPER(loop_begin_count) { KCTX; NEXT(vmir_op_loop_begin_count(k)); }
+WRAPPER(loop_step) { KCTX; NEXT(vmir_op_loop_step(k)); }
+WRAPPER(loop_exit) { KCTX; NEXT(vmir_op_loop_exit(k)); }
+
+WRAPPER(loop_next) {
+  KCTX;
+  bool more = false;
+  K(vmir_op_loop_next(k, &more));
+  vm->pc = more ? a : b;
+  return VMIR_OK;
+}
+
+/* ---- navigation ----------------------------------------------------------- */
+
+WRAPPER(enter_field) { KCTX; NEXT(vmir_op_enter_field(k, a)); }
+WRAPPER(enter_variant_field) { KCTX; NEXT(vmir_op_enter_variant_field(k, a, b)); }
+WRAPPER(enter_some) { KCTX; NEXT(vmir_op_enter_some(k)); }
+WRAPPER(enter_pointee) { KCTX; NEXT(vmir_op_enter_pointee(k)); }
+WRAPPER(enter_element) { KCTX; NEXT(vmir_op_enter_element(k)); }
+WRAPPER(enter_map_value) { KCTX; NEXT(vmir_op_enter_map_value(k)); }
+WRAPPER(leave) { KCTX; NEXT(vmir_op_leave(k)); }
+
+/* ---- emission (through the run's sink->ops) -------------------------------- */
+
+WRAPPER(emit_begin_struct) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  NEXT(vmir_op_emit_len(k, sink, sink->ops->begin_struct, a));
+}
+WRAPPER(emit_begin_struct_dynamic) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  NEXT(vmir_op_emit_len(k, sink, sink->ops->begin_struct, VMIR_LEN_UNKNOWN));
+}
+WRAPPER(emit_begin_seq) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  NEXT(vmir_op_emit_begin_seq(k, sink, sink->ops->begin_seq));
+}
+WRAPPER(emit_begin_tuple) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  NEXT(vmir_op_emit_len(k, sink, sink->ops->begin_seq, a));
+}
+WRAPPER(emit_begin_seq_dynamic) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  NEXT(vmir_op_emit_len(k, sink, sink->ops->begin_seq, VMIR_LEN_UNKNOWN));
+}
+WRAPPER(emit_begin_map) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  NEXT(vmir_op_emit_begin_map(k, sink, sink->ops->begin_map));
+}
+/* Strings come from the running executable's table, never baked in. */
+WRAPPER(emit_field_name) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  NEXT(vmir_op_emit_name(k, sink, sink->ops->field_name, exe->strings[a]));
+}
+WRAPPER(emit_map_key) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  NEXT(vmir_op_emit_map_key(k, sink, sink->ops->field_name));
+}
+WRAPPER(emit_scalar) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  NEXT(vmir_op_emit_scalar(k, sink, sink->ops->scalar, VMIR_KIND_COUNT, 0));
+}
+WRAPPER(emit_null) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  vmir_scalar sc = {.type = VMIR_SCALAR_NULL};
+  NEXT(vmir_op_emit_const(k, sink, sink->ops->scalar, &sc));
+}
+WRAPPER(emit_string) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  vmir_scalar sc = {.type = VMIR_SCALAR_STRING, .as.string = exe->strings[a]};
+  NEXT(vmir_op_emit_const(k, sink, sink->ops->scalar, &sc));
+}
+WRAPPER(emit_end) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  NEXT(vmir_op_emit_end(k, sink, sink->ops->end));
+}
+WRAPPER(emit_key) { KCTX; NEXT(vmir_op_emit_event(k, true)); }
+WRAPPER(emit_token) { KCTX; NEXT(vmir_op_emit_event(k, false)); }
+
+/* ---- predicates: one wrapper per test (a = predicate, b/c = then/else) ---- */
+
+WRAPPER(pred_is_none) {
+  KCTX;
+  bool r = false;
+  K(vmir_op_pred_is_none(k, a, &r));
+  vm->pc = r ? b : c;
+  return VMIR_OK;
+}
+WRAPPER(pred_is_empty) {
+  KCTX;
+  bool r = false;
+  K(vmir_op_pred_is_empty(k, a, &r));
+  vm->pc = r ? b : c;
+  return VMIR_OK;
+}
+WRAPPER(pred_is_default) {
+  KCTX;
+  bool r = false;
+  K(vmir_op_pred_is_default(k, &r));
+  vm->pc = r ? b : c;
+  return VMIR_OK;
+}
+WRAPPER(pred_host) {
+  KCTX;
+  bool r = false;
+  K(vmir_op_pred_host(k, a, exe->program->predicates[a].host_id, &r));
+  vm->pc = r ? b : c;
+  return VMIR_OK;
+}
+WRAPPER(pred_cannot) {
+  KCTX;
+  return vmir_op_pred_cannot(k, a);
+}
+
+/* ---- lexing: VMIR_LEX_OPS by branch structure ------------------------------ */
+
+#define LEX_P(OP, name)                                                        \
+  WRAPPER(name) {                                                              \
+    KCTX;                                                                      \
+    NEXT(vmir_op_##name(k));                                                   \
+  }
+#define LEX_B(OP, name)                                                        \
+  WRAPPER(name) {                                                              \
+    KCTX;                                                                      \
+    bool first = false;                                                        \
+    K(vmir_op_##name(k, &first));                                              \
+    vm->pc = first ? a : b;                                                    \
+    return VMIR_OK;                                                            \
+  }
+/* The instruction itself for its lists: a copy whose scalar operands are
+ * the constants passed in (so they fold once inlined), its lists read from
+ * the running executable. */
+#define LEX_D(OP, name)                                                        \
+  WRAPPER(name) {                                                              \
+    KCTX;                                                                      \
+    vmir_xinsn in = exe->code[pc];                                             \
+    in.op = VMIR_OP_##OP;                                                      \
+    in.a = a;                                                                  \
+    in.b = b;                                                                  \
+    in.c = c;                                                                  \
+    in.list_len = n;                                                           \
+    uint32_t next = pc + 1;                                                    \
+    K(vmir_op_##name(k, &in, &next));                                          \
+    vm->pc = next;                                                             \
+    return VMIR_OK;                                                            \
+  }
+VMIR_LEX_OPS(LEX_P, LEX_B, LEX_D)
+
+/* ---- build actions ----------------------------------------------------------- */
+
+#define BUILD(OP, name)                                                        \
+  WRAPPER(build_##name) {                                                              \
+    KCTX;                                                                      \
+    NEXT(vmir_build_##name(exe, vm, a, b, err));                               \
+  }
+VMIR_BUILD_OPS(BUILD)

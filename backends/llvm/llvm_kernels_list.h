@@ -1,0 +1,64 @@
+/* Every op wrapper of llvm_kernels.c by name, for the symbol table and the
+ * wrapper choice (llvm_symbols.c). */
+#ifndef VMIR_LLVM_KERNELS_LIST_H
+#define VMIR_LLVM_KERNELS_LIST_H
+
+#include "exec/ops.h"
+
+/* X(OP, name): the wrapper vmir_llvm_op_NAME of opcode VMIR_OP_OP; branch-pred
+ * has one wrapper per predicate test (VMIR_LLVM_PRED_WRAPPERS). */
+#define VMIR_LLVM_CORE_WRAPPERS(X)                                             \
+  X(BRANCH_SOME, branch_some)                                                  \
+  X(SWITCH_VARIANT, switch_variant)                                            \
+  X(CALL, call)                                                                \
+  X(RET, ret)                                                                  \
+  X(FAIL, fail)                                                                \
+  X(LOOP_BEGIN, loop_begin)                                                    \
+  X(LOOP_BEGIN_COUNT, loop_begin_count)                                        \
+  X(LOOP_NEXT, loop_next)                                                      \
+  X(LOOP_STEP, loop_step)                                                      \
+  X(LOOP_EXIT, loop_exit)                                                      \
+  X(ENTER_FIELD, enter_field)                                                  \
+  X(ENTER_VARIANT_FIELD, enter_variant_field)                                  \
+  X(ENTER_SOME, enter_some)                                                    \
+  X(ENTER_POINTEE, enter_pointee)                                              \
+  X(ENTER_ELEMENT, enter_element)                                              \
+  X(ENTER_MAP_VALUE, enter_map_value)                                          \
+  X(LEAVE, leave)                                                              \
+  X(EMIT_BEGIN_STRUCT, emit_begin_struct)                                      \
+  X(EMIT_BEGIN_STRUCT_DYNAMIC, emit_begin_struct_dynamic)                      \
+  X(EMIT_BEGIN_SEQ, emit_begin_seq)                                            \
+  X(EMIT_BEGIN_TUPLE, emit_begin_tuple)                                        \
+  X(EMIT_BEGIN_SEQ_DYNAMIC, emit_begin_seq_dynamic)                            \
+  X(EMIT_BEGIN_MAP, emit_begin_map)                                            \
+  X(EMIT_FIELD_NAME, emit_field_name)                                          \
+  X(EMIT_MAP_KEY, emit_map_key)                                                \
+  X(EMIT_SCALAR, emit_scalar)                                                  \
+  X(EMIT_NULL, emit_null)                                                      \
+  X(EMIT_STRING, emit_string)                                                  \
+  X(EMIT_END, emit_end)                                                        \
+  X(EMIT_KEY, emit_key)                                                        \
+  X(EMIT_TOKEN, emit_token)
+
+/* X(TEST, name): branch-pred of a predicate whose test is VMIR_PRED_TEST. */
+#define VMIR_LLVM_PRED_WRAPPERS(X)                                             \
+  X(IS_NONE, pred_is_none)                                                     \
+  X(IS_EMPTY, pred_is_empty)                                                   \
+  X(IS_DEFAULT, pred_is_default)                                               \
+  X(HOST, pred_host)                                                           \
+  X(NONE, pred_cannot)
+
+#define VMIR_LLVM_WRAPPER_DECLARE(name)                                        \
+  vmir_status vmir_llvm_op_##name(const vmir_executable *exe, vmir_vm_state *vm, \
+                                  vmir_error *err, uint32_t pc, uint32_t a, uint32_t b, \
+                                  uint32_t c, uint32_t n);
+#define VMIR_LLVM_DECL2(OP, name) VMIR_LLVM_WRAPPER_DECLARE(name)
+#define VMIR_LLVM_DECL_BUILD(OP, name) VMIR_LLVM_WRAPPER_DECLARE(build_##name)
+VMIR_LLVM_CORE_WRAPPERS(VMIR_LLVM_DECL2)
+VMIR_LLVM_PRED_WRAPPERS(VMIR_LLVM_DECL2)
+VMIR_LEX_OPS(VMIR_LLVM_DECL2, VMIR_LLVM_DECL2, VMIR_LLVM_DECL2)
+VMIR_BUILD_OPS(VMIR_LLVM_DECL_BUILD)
+#undef VMIR_LLVM_DECL2
+#undef VMIR_LLVM_DECL_BUILD
+
+#endif

@@ -1,0 +1,267 @@
+/* Lowering of the per-op plan to LLVM IR (llvm_lower.h).
+ *
+ * The function mirrors the stencil chain and the gccjit lowering: the
+ * entry guard, then one block per instruction. A planned deopt exit
+ * writes vm->pc and the reason and returns VMIR_JIT_DEOPT; a specialised
+ * op calls its wrapper (one kernel, llvm_kernels.c) with its operands as
+ * constants; a generic one calls the interpreter's one-instruction step.
+ * After the call: an error, the end of the run or a failed check leaves
+ * through one shared block; otherwise an op that always falls through
+ * branches straight to the next block, and any other switches on vm->pc
+ * over the successors the program names (after inlining at the opt level
+ * the stored pc is a constant and the switch folds to a branch), with the
+ * full dispatch switch for the rest (returns, computed targets).
+ *
+ * Only program facts become constants (operands, block targets: the code
+ * cache key pins the program); anything that points into one executable
+ * (strings, lists, key tables) is read at run time through shapes->exe,
+ * because the code is shared by every executable of the program.
+ * t[impl format.exec.jit-semantic-equivalence]
+ * t[impl format.exec.deopt-resume-point] */
+#include "llvm_lower.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "exec/interp.h"
+#include "exec/ops.h"
+#include "jit/plan.h"
+#include "llvm_kernels.h"
+
+typedef struct lower {
+  LLVMContextRef ctx;
+  LLVMModuleRef mod;
+  LLVMBuilderRef b;
+  LLVMValueRef fn;
+  LLVMTypeRef i8, i32, i64, ptr, op_type;
+  LLVMValueRef shapes, io, scratch, vm;
+  LLVMValueRef exe, err, st;        /* st: the status slot (an alloca) */
+  LLVMBasicBlockRef *blocks, dispatch, finish;
+  const vmir_executable *x;
+  uint32_t n;
+  uint32_t *seen;                   /* successor dedup marks, by pc */
+  uint32_t mark;
+} lower;
+
+/* The layouts the code touches (vm->pc, scratch, shapes->exe). */
+_Static_assert(offsetof(vmir_vm_state, pc) == 4, "vm layout");
+_Static_assert(offsetof(vmir_scratch, err) == 0 && offsetof(vmir_scratch, deopt_reason) == 8 &&
+                   offsetof(vmir_scratch, guard_failed) == 12,
+               "scratch layout");
+_Static_assert(offsetof(vmir_shape_context, exe) == 24, "shape context layout");
+
+static LLVMValueRef c32(lower *l, uint32_t v) { return LLVMConstInt(l->i32, v, 0); }
+
+static LLVMValueRef field(lower *l, LLVMValueRef base, unsigned offset) {
+  LLVMValueRef off = LLVMConstInt(l->i64, offset, 0);
+  return LLVMBuildInBoundsGEP2(l->b, l->i8, base, &off, 1, "");
+}
+
+static LLVMValueRef vm_pc(lower *l) { return field(l, l->vm, offsetof(vmir_vm_state, pc)); }
+
+static void store32(lower *l, LLVMValueRef base, unsigned offset, LLVMValueRef v) {
+  LLVMBuildStore(l->b, v, field(l, base, offset));
+}
+
+static LLVMValueRef callee(lower *l, const char *name, LLVMTypeRef type) {
+  LLVMValueRef f = LLVMGetNamedFunction(l->mod, name);
+  if (!f) f = LLVMAddFunction(l->mod, name, type);
+  return f;
+}
+
+static void deopt(lower *l, uint32_t pc, vmir_deopt_reason reason) {
+  store32(l, l->vm, offsetof(vmir_vm_state, pc), c32(l, pc));
+  store32(l, l->scratch, offsetof(vmir_scratch, deopt_reason), c32(l, reason));
+  LLVMBuildRet(l->b, c32(l, (uint32_t)VMIR_JIT_DEOPT));
+}
+
+/* Adds pc to the switch unless already a case. */
+static void add_case(lower *l, LLVMValueRef sw, uint32_t pc) {
+  if (pc >= l->n || l->seen[pc] == l->mark) return;
+  l->seen[pc] = l->mark;
+  LLVMAddCase(sw, c32(l, pc), l->blocks[pc]);
+}
+
+/* Ops whose wrapper, when it returns VMIR_OK, always continues at pc + 1. */
+static bool falls_through(const vmir_xinsn *x) {
+  const vmir_op_info *info = vmir_op_info_of(x->op);
+  if (!info || info->terminator || x->op == VMIR_OP_CALL) return false;
+  switch ((vmir_opcode)x->op) {
+#define LEX_NO(OP, name) case VMIR_OP_##OP: return false;
+#define LEX_YES(OP, name)
+    VMIR_LEX_OPS(LEX_YES, LEX_NO, LEX_NO)
+#undef LEX_NO
+#undef LEX_YES
+    default: return true;
+  }
+}
+
+/* After a call that stored its status in l->st (value st): leave on
+ * anything but VMIR_OK, else continue where vm->pc says. */
+static void continue_after(lower *l, LLVMValueRef st, uint32_t pc, bool direct) {
+  const vmir_xinsn *x = &l->x->code[pc];
+  LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "");
+  LLVMBuildStore(l->b, st, l->st);
+  LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntEQ, st, c32(l, VMIR_OK), ""), ok, l->finish);
+  LLVMPositionBuilderAtEnd(l->b, ok);
+  if (direct && pc + 1 < l->n) {
+    LLVMBuildBr(l->b, l->blocks[pc + 1]);
+    return;
+  }
+  LLVMValueRef to = LLVMBuildLoad2(l->b, l->i32, vm_pc(l), "pc");
+  LLVMValueRef sw = LLVMBuildSwitch(l->b, to, l->dispatch, 4);
+  l->mark++;
+  add_case(l, sw, pc + 1);
+  const vmir_op_info *info = vmir_op_info_of(x->op);
+  const uint32_t ops[3] = {x->a, x->b, x->c};
+  for (unsigned i = 0; info && i < info->operand_count && i < 3; i++) {
+    if (info->operands[i].type == VMIR_OPERAND_BLOCK) add_case(l, sw, ops[i]);
+    if (info->operands[i].type == VMIR_OPERAND_BLOCKS)
+      for (uint32_t j = 0; j < x->list_len; j++) add_case(l, sw, x->targets[j]);
+    if (info->operands[i].type == VMIR_OPERAND_PROC && x->op == VMIR_OP_CALL &&
+        ops[i] < l->x->program->proc_count)
+      add_case(l, sw, l->x->proc_entry[ops[i]]);
+  }
+}
+
+static void lower_wrapper(lower *l, uint32_t pc, const char *name) {
+  const vmir_xinsn *x = &l->x->code[pc];
+  LLVMValueRef args[8] = {l->exe, l->vm, l->err, c32(l, pc),
+                          c32(l, x->a), c32(l, x->b), c32(l, x->c), c32(l, x->list_len)};
+  LLVMValueRef st = LLVMBuildCall2(l->b, l->op_type, callee(l, name, l->op_type), args, 8, "st");
+  continue_after(l, st, pc, falls_through(x));
+}
+
+static void lower_generic(lower *l, uint32_t pc) {
+  store32(l, l->vm, offsetof(vmir_vm_state, pc), c32(l, pc));
+  LLVMTypeRef params[3] = {l->ptr, l->ptr, l->ptr};
+  LLVMTypeRef type = LLVMFunctionType(l->i32, params, 3, 0);
+  LLVMValueRef args[3] = {l->exe, l->vm, l->err};
+  LLVMValueRef st =
+      LLVMBuildCall2(l->b, type, callee(l, "vmir_interp_step", type), args, 3, "st");
+  continue_after(l, st, pc, false);
+}
+
+/* Entry: the guards (jit/guards.h, out of line), then the entry proc's
+ * first instruction through the dispatch switch. A failed guard changes
+ * nothing: vm->pc stays at the entry pc. t[impl format.exec.deopt-on-guard-fail] */
+static void lower_entry(lower *l, const vmir_jit_assumptions *assume) {
+  LLVMTypeRef params[6] = {l->ptr, l->ptr, l->i64, l->i32, l->i32, l->ptr};
+  LLVMTypeRef type = LLVMFunctionType(l->i32, params, 6, 0);
+  /* The sink callbacks are never called directly (the backend claims no
+   * sink capability), so the guard never reads them. */
+  LLVMValueRef args[6] = {l->shapes, l->io, LLVMConstInt(l->i64, assume->root_shape_id, 0),
+                          c32(l, assume->program_abi), c32(l, assume->caps),
+                          LLVMConstPointerNull(l->ptr)};
+  LLVMValueRef failed = LLVMBuildCall2(l->b, type, callee(l, "vmir_jit_entry_guard_call", type),
+                                       args, 6, "guard");
+  LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "guard_failed");
+  LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntNE, failed, c32(l, 0), ""), bad, l->dispatch);
+  LLVMPositionBuilderAtEnd(l->b, bad);
+  store32(l, l->scratch, offsetof(vmir_scratch, guard_failed), failed);
+  store32(l, l->scratch, offsetof(vmir_scratch, deopt_reason), c32(l, VMIR_DEOPT_GUARD));
+  LLVMBuildRet(l->b, c32(l, (uint32_t)VMIR_JIT_DEOPT));
+}
+
+/* The switch on vm->pc; a pc no instruction has is the interpreter's
+ * execution error (vmir_jit_bad_pc). */
+static void lower_dispatch(lower *l) {
+  LLVMPositionBuilderAtEnd(l->b, l->dispatch);
+  LLVMValueRef pc = LLVMBuildLoad2(l->b, l->i32, vm_pc(l), "pc");
+  LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "bad_pc");
+  LLVMValueRef sw = LLVMBuildSwitch(l->b, pc, bad, l->n);
+  for (uint32_t i = 0; i < l->n; i++) LLVMAddCase(sw, c32(l, i), l->blocks[i]);
+  LLVMPositionBuilderAtEnd(l->b, bad);
+  LLVMTypeRef params[4] = {l->ptr, l->ptr, l->ptr, l->i32};
+  LLVMTypeRef type = LLVMFunctionType(l->i32, params, 4, 0);
+  LLVMValueRef args[4] = {l->exe, l->vm, l->err, pc};
+  LLVMBuildRet(l->b, LLVMBuildCall2(l->b, type, callee(l, "vmir_jit_bad_pc", type), args, 4, ""));
+}
+
+/* A call that did not continue: the run's end, a failed check (deopt at
+ * the pc the wrapper left), or an error (returned as is). */
+static void lower_finish(lower *l) {
+  LLVMPositionBuilderAtEnd(l->b, l->finish);
+  LLVMValueRef st = LLVMBuildLoad2(l->b, l->i32, l->st, "st");
+  LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "done");
+  LLVMBasicBlockRef check = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "check_failed");
+  LLVMBasicBlockRef error = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "error");
+  LLVMValueRef sw = LLVMBuildSwitch(l->b, st, error, 2);
+  LLVMAddCase(sw, c32(l, VMIR_STEP_DONE), done);
+  LLVMAddCase(sw, c32(l, (uint32_t)VMIR_OP_CHECK), check);
+  LLVMPositionBuilderAtEnd(l->b, done);
+  LLVMBuildRet(l->b, c32(l, VMIR_OK));
+  LLVMPositionBuilderAtEnd(l->b, check);
+  store32(l, l->scratch, offsetof(vmir_scratch, deopt_reason), c32(l, VMIR_DEOPT_CHECK));
+  LLVMBuildRet(l->b, c32(l, (uint32_t)VMIR_JIT_DEOPT));
+  LLVMPositionBuilderAtEnd(l->b, error);
+  LLVMBuildRet(l->b, st);
+}
+
+bool vmir_llvm_lower(LLVMModuleRef mod, const char *name, const vmir_jit_request *req,
+                     const vmir_jit_assumptions *assume, char *why, size_t why_cap) {
+  vmir_jit_plan plan;
+  if (!vmir_jit_plan_init(&plan, req)) {
+    snprintf(why, why_cap, "out of memory planning the program");
+    return false;
+  }
+  lower l = {.ctx = LLVMGetModuleContext(mod), .mod = mod, .x = req->exe,
+             .n = req->exe->program->insn_count};
+  l.blocks = malloc((l.n ? l.n : 1) * sizeof *l.blocks);
+  l.seen = calloc(l.n ? l.n : 1, sizeof *l.seen);
+  if (!l.blocks || !l.seen) {
+    free(l.blocks);
+    free(l.seen);
+    vmir_jit_plan_free(&plan);
+    snprintf(why, why_cap, "out of memory lowering the program");
+    return false;
+  }
+  l.i8 = LLVMInt8TypeInContext(l.ctx);
+  l.i32 = LLVMInt32TypeInContext(l.ctx);
+  l.i64 = LLVMInt64TypeInContext(l.ctx);
+  l.ptr = LLVMPointerTypeInContext(l.ctx, 0);
+  LLVMTypeRef op_params[8] = {l.ptr, l.ptr, l.ptr, l.i32, l.i32, l.i32, l.i32, l.i32};
+  l.op_type = LLVMFunctionType(l.i32, op_params, 8, 0);
+  LLVMTypeRef params[5] = {l.ptr, l.ptr, l.ptr, l.ptr, l.ptr};
+  l.fn = LLVMAddFunction(mod, name, LLVMFunctionType(l.i32, params, 5, 0));
+  l.shapes = LLVMGetParam(l.fn, 1);
+  l.io = LLVMGetParam(l.fn, 2);
+  l.scratch = LLVMGetParam(l.fn, 3);
+  l.vm = LLVMGetParam(l.fn, 4);
+  l.b = LLVMCreateBuilderInContext(l.ctx);
+
+  LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(l.ctx, l.fn, "entry");
+  l.dispatch = LLVMAppendBasicBlockInContext(l.ctx, l.fn, "dispatch");
+  l.finish = LLVMAppendBasicBlockInContext(l.ctx, l.fn, "finish");
+  for (uint32_t pc = 0; pc < l.n; pc++)
+    l.blocks[pc] = LLVMAppendBasicBlockInContext(l.ctx, l.fn, "");
+
+  LLVMPositionBuilderAtEnd(l.b, entry);
+  l.st = LLVMBuildAlloca(l.b, l.i32, "st");
+  /* exe and err are read once: neither changes during a run. */
+  l.exe = LLVMBuildLoad2(l.b, l.ptr, field(&l, l.shapes, offsetof(vmir_shape_context, exe)), "exe");
+  l.err = LLVMBuildLoad2(l.b, l.ptr, field(&l, l.scratch, offsetof(vmir_scratch, err)), "err");
+  lower_entry(&l, assume);
+
+  for (uint32_t pc = 0; pc < l.n; pc++) {
+    LLVMPositionBuilderAtEnd(l.b, l.blocks[pc]);
+    vmir_jit_op_plan op = vmir_jit_plan_op(&plan, pc);
+    const vmir_xinsn *x = &req->exe->code[pc];
+    const char *wrapper = op.kind == VMIR_JIT_OP_SPECIALISED ? vmir_llvm_op_wrapper(req->exe, x)
+                                                              : NULL;
+    if (op.kind == VMIR_JIT_OP_DEOPT) deopt(&l, pc, op.reason);
+    /* jump only moves the pc: a branch to the target's block. */
+    else if (op.kind == VMIR_JIT_OP_SPECIALISED && x->op == VMIR_OP_JUMP && x->a < l.n)
+      LLVMBuildBr(l.b, l.blocks[x->a]);
+    else if (wrapper) lower_wrapper(&l, pc, wrapper);
+    else lower_generic(&l, pc);
+  }
+  lower_dispatch(&l);
+  lower_finish(&l);
+  LLVMDisposeBuilder(l.b);
+  free(l.blocks);
+  free(l.seen);
+  vmir_jit_plan_free(&plan);
+  return true;
+}
