@@ -246,28 +246,33 @@ static inline bool short_plain(const uint8_t *d, size_t p, size_t n) {
 
 /* One pass for the rest (AVX2): the block kernel scans, validates and
  * unescapes straight into the arena's free space, then the arena takes
- * exactly what it wrote. Anything it does not accept (a malformed string,
- * too little room in the arena's current chunk, a string over the limit)
- * goes to the scan-then-unescape path below, which owns the messages. */
+ * exactly what it wrote. When that space runs out the kernel only scans
+ * on, and the string is unescaped from its scan as on the old path. A
+ * string it does not accept (malformed, or over the limit) goes to the
+ * scan-then-unescape path below, which owns the messages. */
 static bool lex_string_one_pass(vmir_source *src, vmir_arena *arena, bool copy, vmir_str *out) {
   /* The arena's free space in its current chunk: read, not taken, until
    * the length is known (vmir_arena_alloc of align 1 then returns it). */
   uint8_t *dst = arena->ptr;
-  if (!dst) return false;
-  size_t cap = (size_t)(arena->end - dst), end, len;
-  bool escaped;
+  size_t cap = dst ? (size_t)(arena->end - dst) : 0, end, len;
+  bool escaped, written;
   const uint8_t *d = src->data;
   size_t p = src->pos + 1;
-  if (!vmir_json_unescape_string_blocks(d, p, src->len, dst, cap, &end, &len, &escaped) ||
+  if (!vmir_json_unescape_string_blocks(d, p, src->len, dst, cap, &end, &len, &escaped, &written) ||
       len > src->string_limit)
     return false;
-  if (escaped) {
+  if (written) {
     if (vmir_arena_alloc(arena, len, 1) != dst) return false; /* cannot happen: len <= cap */
     out->ptr = (const char *)dst;
-  } else if (copy) {
+  } else if (escaped || copy) {
     uint8_t *mem = vmir_arena_alloc(arena, len, 1);
     if (!mem) return false;
-    if (len) memcpy(mem, d + p, len);
+    if (escaped) {
+      vmir_json_string s = {.start = p, .end = end, .decoded_len = len, .escaped = true};
+      vmir_json_unescape(src, &s, mem);
+    } else if (len) {
+      memcpy(mem, d + p, len);
+    }
     out->ptr = (const char *)mem;
   } else {
     out->ptr = (const char *)(d + p);

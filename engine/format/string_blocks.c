@@ -168,7 +168,8 @@ AVX2 bool vmir_json_scan_string_blocks(const uint8_t *d, size_t p, size_t n, siz
 }
 
 AVX2 bool vmir_json_unescape_string_blocks(const uint8_t *d, size_t p, size_t n, uint8_t *dst,
-                                           size_t cap, size_t *end, size_t *out_len, bool *escaped_out) {
+                                           size_t cap, size_t *end, size_t *out_len, bool *escaped_out,
+                                           bool *written_out) {
   const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
   const __m256i last_control = _mm256_set1_epi8(0x1F);
   const size_t start = p;
@@ -176,15 +177,17 @@ AVX2 bool vmir_json_unescape_string_blocks(const uint8_t *d, size_t p, size_t n,
   bool before_ascii = true;
   __m256i errors = _mm256_setzero_si256();
   bool escaped = false;
-  size_t o = 0; /* bytes written to dst, once escaped */
+  bool writing = false; /* from the first escape on, while dst has room */
+  size_t o = 0;         /* bytes written to dst while writing */
+  size_t saved = 0;     /* bytes the escapes save (input minus output) */
   for (;;) {
     size_t avail = n - p;
     __m256i v = load_block(d + p, avail);
-    if (escaped && avail >= 32) {
+    if (writing && avail >= 32) {
       /* Stored before it is looked at: bytes past a stop are overwritten
-       * by what follows them. */
-      if (cap - o < 32) return false;
-      _mm256_storeu_si256((__m256i *)(void *)(dst + o), v);
+       * by what follows them. Out of room, the scan goes on alone. */
+      if (cap - o >= 32) _mm256_storeu_si256((__m256i *)(void *)(dst + o), v);
+      else writing = false;
     }
     __m256i stop = _mm256_or_si256(
         _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)),
@@ -196,7 +199,7 @@ AVX2 bool vmir_json_unescape_string_blocks(const uint8_t *d, size_t p, size_t n,
       before = v;
       before_ascii = non_ascii == 0;
       p += 32;
-      if (escaped) o += 32;
+      o += 32;
       continue;
     }
     unsigned j = (unsigned)__builtin_ctz(stops);
@@ -206,33 +209,33 @@ AVX2 bool vmir_json_unescape_string_blocks(const uint8_t *d, size_t p, size_t n,
       if (nonzero_bytes(utf8_errors(v, before)) & upto) return false;
     }
     if (nonzero_bytes(errors)) return false;
-    if (escaped) {
-      if (avail < 32) {
-        if (cap - o < j) return false;
-        memcpy(dst + o, d + p, j);
-      }
-      o += j;
+    if (writing && avail < 32) {
+      if (cap - o >= j) memcpy(dst + o, d + p, j);
+      else writing = false;
     }
+    o += j;
     uint8_t c = d[p + j];
     if (c == '"') {
       *end = p + j;
-      *out_len = escaped ? o : p + j - start;
+      *out_len = p + j - start - saved;
       *escaped_out = escaped;
+      *written_out = writing;
       return true;
     }
     if (c != '\\') return false; /* a raw control byte */
     size_t in_len = 0, dec_len = 0;
     int32_t cp = 0;
     if (vmir_escape_length(d, p + j, n, &in_len, &dec_len, &cp) != VMIR_ESCAPE_OK) return false;
+    saved += in_len - dec_len;
     if (!escaped) {
       /* The first escape: what came before it is copied once. */
-      o = p + j - start;
-      if (cap < o) return false;
-      memcpy(dst, d + start, o);
       escaped = true;
+      o = p + j - start;
+      writing = dst != NULL && cap >= o;
+      if (writing) memcpy(dst, d + start, o);
     }
-    if (cap - o < 4) return false;
-    o += vmir_escape_decode(d, p + j, in_len, dst + o);
+    if (writing && cap - o < 4) writing = false;
+    if (writing) o += vmir_escape_decode(d, p + j, in_len, dst + o);
     p += j + in_len;
     before = _mm256_setzero_si256(); /* an escape is ASCII */
     before_ascii = true;
@@ -311,8 +314,8 @@ bool vmir_json_copy_plain_blocks(const uint8_t *s, size_t n, uint8_t *dst, size_
 }
 
 bool vmir_json_unescape_string_blocks(const uint8_t *d, size_t p, size_t n, uint8_t *dst, size_t cap,
-                                      size_t *end, size_t *out_len, bool *escaped) {
-  (void)d, (void)p, (void)n, (void)dst, (void)cap, (void)end, (void)out_len, (void)escaped;
+                                      size_t *end, size_t *out_len, bool *escaped, bool *written) {
+  (void)d, (void)p, (void)n, (void)dst, (void)cap, (void)end, (void)out_len, (void)escaped, (void)written;
   return false;
 }
 

@@ -24,14 +24,15 @@ bool vmir_json_scan_string_blocks(const uint8_t *d, size_t p, size_t n, size_t *
 
 /* vmir_json_scan_string_blocks that unescapes as it scans: from the first
  * escape on, each block is stored to dst as it is tested and each escape
- * written decoded, so a string with escapes is read once. True: *end is
- * the closing quote's offset; *escaped says whether there was an escape,
- * and if so dst[0..*out_len) holds the unescaped string (else nothing was
- * written and *out_len is the raw length). False: malformed, unterminated,
- * or dst (cap bytes) too small; dst is scribbled, nothing to trust. Only
- * call when vmir_string_blocks_available(). */
+ * written decoded, so a string with escapes is read once. True when the
+ * string is well formed: *end is the closing quote's offset, *out_len the
+ * unescaped length, *escaped whether there was an escape, and *written
+ * whether dst[0..*out_len) holds the unescaped string (escaped, and the
+ * cap bytes of dst were enough; past them the scan goes on alone). False:
+ * malformed or unterminated, nothing to trust. dst is scribbled either
+ * way. Only call when vmir_string_blocks_available(). */
 bool vmir_json_unescape_string_blocks(const uint8_t *d, size_t p, size_t n, uint8_t *dst, size_t cap,
-                                      size_t *end, size_t *out_len, bool *escaped);
+                                      size_t *end, size_t *out_len, bool *escaped, bool *written);
 
 /* The JSON writer's copy: copies the longest prefix of s[0..n) that needs
  * no escape (no '"', '\\' or byte below 0x20) to dst while validating its
