@@ -360,6 +360,23 @@ START_TEST(test_key_match) {
 }
 END_TEST
 
+/* ---- mutation evidence (docs/mutation.md) ------------------------------------ */
+
+/* The string scanner and its reference agree on the surrogate escapes at
+ * the edges of the ranges: lone low surrogates (first and last), a high
+ * surrogate followed by the last low one and by the first code point past
+ * the low range, and the last high surrogate.
+ * t[verify format.vm.builtins-extension-point] */
+START_TEST(test_string_surrogate_edges) {
+  static const char *edges[] = {
+      "\"\\udc00\"",        "\"\\udfff\"",        "\"a\\udfffb\"",     "\"\\ud800\\udfff\"",
+      "\"\\udbff\\udfff\"", "\"\\ud800\\ue000\"", "\"\\ud800\\udbff\"", "\"\\ud800\\udc00\"",
+      "\"\\udbff\"",        "\"\\ue000\"",        "\"\\ud7ff\""};
+  for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+    same_string((const uint8_t *)edges[i], strlen(edges[i]));
+}
+END_TEST
+
 static Suite *kernels_suite(void) {
   Suite *s = suite_create("kernels");
   TCase *tc = tcase_create("kernels");
@@ -374,6 +391,10 @@ static Suite *kernels_suite(void) {
   tcase_add_test(tc, test_utf8_blocks);
   tcase_add_test(tc, test_key_match);
   suite_add_tcase(s, tc);
+  TCase *mut = tcase_create("mutation evidence");
+  tcase_add_checked_fixture(mut, setup, teardown);
+  tcase_add_test(mut, test_string_surrogate_edges);
+  suite_add_tcase(s, mut);
   return s;
 }
 
