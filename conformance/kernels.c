@@ -377,6 +377,21 @@ START_TEST(test_string_surrogate_edges) {
 }
 END_TEST
 
+/* The number lexer and its reference agree (and agree with strtod) at the
+ * edges their fast paths and overflow checks hinge on: around 2^64, and
+ * significands just above 2^53 with small exponents (not exact doubles).
+ * t[verify format.vm.builtins-extension-point] */
+START_TEST(test_number_reference_edges) {
+  static const char *cases[] = {
+      "18446744073709551615", "18446744073709551616", "18446744073709551619",
+      "18446744073709551620", "-18446744073709551616", "99999999999999999999",
+      "9007199254740993e1",   "9007199254740995e1",   "9007199254740993e-1",
+      "18014398509481983e2",  "18014398509481983e-2", "9007199254740993e22",
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) same_number_text(cases[i]);
+}
+END_TEST
+
 static Suite *kernels_suite(void) {
   Suite *s = suite_create("kernels");
   TCase *tc = tcase_create("kernels");
@@ -394,6 +409,7 @@ static Suite *kernels_suite(void) {
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_checked_fixture(mut, setup, teardown);
   tcase_add_test(mut, test_string_surrogate_edges);
+  tcase_add_test(mut, test_number_reference_edges);
   suite_add_tcase(s, mut);
   return s;
 }
