@@ -946,6 +946,31 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ------------------------------------------- */
 
+/* The shape context presents what the run provides: code compiled for a
+ * JSON sink (called directly) and run again and again with such a sink
+ * passes its entry guards every time (no deopt, no guard failure).
+ * t[verify format.exec.abi-shape-context] */
+START_TEST(shape_context_presents_the_run_capabilities) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("policies");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
+  jit_use("stencil", 0, 0, -1);
+  for (int run = 0; run < 3; run++) {
+    jit_outcome got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+    jit_assert_same(&want, &got, "run with a JSON sink and the host hook");
+    jit_outcome_free(&got);
+  }
+  vmir_jit_stats s = exe_stats(p.exe);
+  ck_assert_uint_eq(s.jit_executions, 3);
+  ck_assert_uint_eq(s.deopts, 0);
+  for (int g = 0; g < VMIR_JIT_GUARD_COUNT; g++) ck_assert_uint_eq(s.guard_failures[g], 0);
+  ck_assert_uint_eq(s.compiles, 1);
+  jit_outcome_free(&want);
+  jit_program_free(&p);
+}
+END_TEST
+
 /* The cache compares a key's whole identity, not only its hash: a key whose
  * hash equals a cached entry's but whose program bytes differ (forced here;
  * 64-bit FNV-1a collisions between program encodings are rare, not
@@ -1342,6 +1367,7 @@ static Suite *jit_suite(void) {
   tcase_add_test(mut, mprotect_code_memory_is_sealed);
   tcase_add_test(mut, continuation_out_of_the_program_is_an_execution_error);
   tcase_add_test(mut, code_cache_compares_identity_not_only_hash);
+  tcase_add_test(mut, shape_context_presents_the_run_capabilities);
   suite_add_tcase(s, mut);
   return s;
 }
