@@ -10,7 +10,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "format/json_lex.h"
+#include "format/msgpack_lex.h"
 #include "harness.h"
+#include "util/arena.h"
 #include "vmir/vmir.h"
 
 typedef struct codec {
@@ -393,6 +396,51 @@ START_TEST(encode_errors_inside_a_value_name_their_path) {
 }
 END_TEST
 
+/* ---- mutation evidence (docs/mutation.md) ------------------------------------ */
+
+/* The value readers' depth limit is exact, in both formats: arrays nested
+ * as deep as the limit are read, one level more is a limit error and
+ * nothing past it is read.
+ * t[verify format.parse.unsafe-contained] */
+START_TEST(value_depth_limit_is_exact) {
+  enum { LIMIT = 6 };
+  for (int deeper = 0; deeper < 2; deeper++) {
+    size_t levels = LIMIT + (size_t)deeper;
+    uint8_t mp[LIMIT + 2];
+    char js[2 * LIMIT + 4];
+    size_t n = 0;
+    for (size_t i = 0; i < levels; i++) {
+      mp[i] = 0x91; /* an array of one element */
+      js[n++] = '[';
+    }
+    mp[levels] = 0x01;
+    js[n++] = '1';
+    for (size_t i = 0; i < levels; i++) js[n++] = ']';
+    for (int f = 0; f < 2; f++) {
+      vmir_arena arena;
+      vmir_arena_init(&arena, VMIR_ARENA_UNLIMITED);
+      vmir_source src;
+      if (f == 0) vmir_source_init(&src, mp, levels + 1, VMIR_SOURCE_BINARY);
+      else vmir_source_init(&src, js, n, VMIR_SOURCE_TEXT);
+      src.depth_limit = LIMIT;
+      vmir_value v;
+      vmir_error err;
+      vmir_error_clear(&err);
+      vmir_status st = f == 0 ? vmir_msgpack_read_value(&src, &arena, &v, &err)
+                              : vmir_json_read_value(&src, &arena, &v, &err);
+      if (!deeper) {
+        ck_assert_msg(st == VMIR_OK, "%s, %d levels: %s", f ? "JSON" : "MessagePack", LIMIT,
+                      err.message);
+      } else {
+        ck_assert_msg(st == VMIR_E_LIMIT, "%s, %d levels: %s", f ? "JSON" : "MessagePack",
+                      LIMIT + 1, vmir_status_name(st));
+      }
+      vmir_arena_free(&arena);
+    }
+  }
+}
+END_TEST
+
 static Suite *hostile_suite(void) {
   Suite *s = suite_create("decode_hostile");
   TCase *tc = tcase_create("hostile documents");
@@ -406,6 +454,9 @@ static Suite *hostile_suite(void) {
   tcase_add_test(tc, collected_duplicates_follow_policy);
   tcase_add_test(tc, encode_errors_inside_a_value_name_their_path);
   suite_add_tcase(s, tc);
+  TCase *mut = tcase_create("mutation evidence");
+  tcase_add_test(mut, value_depth_limit_is_exact);
+  suite_add_tcase(s, mut);
   return s;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "jit/backend.h"
+#include "jit/jit_internal.h"
 #include "harness.h"
 #include "jit_cases.h"
 #include "jit_compiling.h"
@@ -945,6 +946,65 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ------------------------------------------- */
 
+/* The shape context presents what the run provides: code compiled for a
+ * JSON sink (called directly) and run again and again with such a sink
+ * passes its entry guards every time (no deopt, no guard failure).
+ * t[verify format.exec.abi-shape-context] */
+START_TEST(shape_context_presents_the_run_capabilities) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("policies");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
+  jit_use("stencil", 0, 0, -1);
+  for (int run = 0; run < 3; run++) {
+    jit_outcome got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+    jit_assert_same(&want, &got, "run with a JSON sink and the host hook");
+    jit_outcome_free(&got);
+  }
+  vmir_jit_stats s = exe_stats(p.exe);
+  ck_assert_uint_eq(s.jit_executions, 3);
+  ck_assert_uint_eq(s.deopts, 0);
+  for (int g = 0; g < VMIR_JIT_GUARD_COUNT; g++) ck_assert_uint_eq(s.guard_failures[g], 0);
+  ck_assert_uint_eq(s.compiles, 1);
+  jit_outcome_free(&want);
+  jit_program_free(&p);
+}
+END_TEST
+
+/* The cache compares a key's whole identity, not only its hash: a key whose
+ * hash equals a cached entry's but whose program bytes differ (forced here;
+ * 64-bit FNV-1a collisions between program encodings are rare, not
+ * impossible) misses.
+ * t[verify format.exec.code-cache-key] */
+START_TEST(code_cache_compares_identity_not_only_hash) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("user");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  const vmir_backend *b = vmir_backend_find("stencil");
+  vmir_jit_request req = {.exe = p.exe,
+                          .assume = {.root_shape_id = p.prog->shape_id, .program_abi = p.prog->abi},
+                          .options = {.force_deopt_pc = -1, .unsupported_op = -1}};
+  vmir_jit_code *code = NULL;
+  char why[256];
+  ck_assert_msg(b->compile(&req, &code, why, sizeof why) == VMIR_OK, "%s", why);
+  static const uint8_t id_a[] = "program a", id_b[] = "program b";
+  vmir_cache_key ka = {.identity = id_a, .identity_len = sizeof id_a, .executor_abi = VMIR_ABI_VERSION,
+                       .assume = req.assume, .backend = b, .options = req.options};
+  vmir_cache_key_hash(&ka);
+  vmir_cache_entry *e = vmir_cache_insert(&ka, code);
+  ck_assert_ptr_nonnull(e);
+  vmir_cache_key kb = ka;
+  kb.identity = id_b;
+  ck_assert_ptr_null(vmir_cache_lookup(&kb));
+  vmir_cache_entry *again = vmir_cache_lookup(&ka);
+  ck_assert_ptr_eq(again, e);
+  vmir_cache_release(again);
+  ck_assert(vmir_cache_invalidate(e));
+  vmir_cache_release(e);
+  jit_program_free(&p);
+}
+END_TEST
+
 /* A continuation to an instruction the program does not have (here: a
  * return address planted in the VM state the code is entered with) is the
  * interpreter's execution error naming that pc, never a jump.
@@ -1306,6 +1366,8 @@ static Suite *jit_suite(void) {
   tcase_add_test(mut, host_predicate_sees_a_copy_only);
   tcase_add_test(mut, mprotect_code_memory_is_sealed);
   tcase_add_test(mut, continuation_out_of_the_program_is_an_execution_error);
+  tcase_add_test(mut, code_cache_compares_identity_not_only_hash);
+  tcase_add_test(mut, shape_context_presents_the_run_capabilities);
   suite_add_tcase(s, mut);
   return s;
 }

@@ -928,6 +928,33 @@ START_TEST(test_error_token_context) {
 }
 END_TEST
 
+/* A UTF-8 sequence cut short by the end of a MessagePack string's payload
+ * is invalid, even when the bytes after the payload would complete it.
+ * t[verify format.vm.builtins-extension-point] */
+START_TEST(test_msgpack_string_utf8_ends_with_its_payload) {
+  static const uint8_t cut2[] = {0xa1, 0xc3, 0xa9};              /* str 1: C3 | A9 */
+  static const uint8_t cut3[] = {0xa2, 0xe2, 0x82, 0xac, 0x41};  /* str 2: E2 82 | AC */
+  static const uint8_t cut4[] = {0xa3, 0xf0, 0x9f, 0x98, 0x80};  /* str 3: F0 9F 98 | 80 */
+  static const struct { const uint8_t *mp; size_t len; } cases[] = {
+      {cut2, sizeof cut2}, {cut3, sizeof cut3}, {cut4, sizeof cut4}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    vmir_source bin;
+    vmir_source_init(&bin, cases[i].mp, cases[i].len, VMIR_SOURCE_BINARY);
+    vmir_scalar s;
+    vmir_error_clear(&err);
+    ck_assert_int_eq(vmir_msgpack_read_string(&bin, &s, &err), VMIR_E_DECODE);
+    ck_assert_msg(strstr(err.message, "invalid UTF-8"), "%s", err.message);
+  }
+  /* The whole sequence inside the payload is fine. */
+  static const uint8_t whole[] = {0xa3, 0xe2, 0x82, 0xac};
+  vmir_source bin;
+  vmir_source_init(&bin, whole, sizeof whole, VMIR_SOURCE_BINARY);
+  vmir_scalar s;
+  ck_assert_int_eq(vmir_msgpack_read_string(&bin, &s, &err), VMIR_OK);
+  ck_assert(str_is(s.as.string, "\xe2\x82\xac", 3));
+}
+END_TEST
+
 /* ---- the closed builtin set --------------------------------------------- */
 
 typedef void (*any_fn)(void);
@@ -1173,6 +1200,7 @@ static Suite *json_lex_suite(void) {
   tcase_add_test(tc, test_string_utf8);
   tcase_add_test(tc, test_string_scan_every_position);
   tcase_add_test(tc, test_string_limit);
+  tcase_add_test(tc, test_msgpack_string_utf8_ends_with_its_payload);
   tcase_add_test(tc, test_read_value_tree);
   tcase_add_test(tc, test_read_value_large);
   tcase_add_test(tc, test_read_value_errors);

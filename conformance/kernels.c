@@ -413,6 +413,38 @@ START_TEST(test_key_match) {
 }
 END_TEST
 
+/* ---- mutation evidence (docs/mutation.md) ------------------------------------ */
+
+/* The string scanner and its reference agree on the surrogate escapes at
+ * the edges of the ranges: lone low surrogates (first and last), a high
+ * surrogate followed by the last low one and by the first code point past
+ * the low range, and the last high surrogate.
+ * t[verify format.vm.builtins-extension-point] */
+START_TEST(test_string_surrogate_edges) {
+  static const char *edges[] = {
+      "\"\\udc00\"",        "\"\\udfff\"",        "\"a\\udfffb\"",     "\"\\ud800\\udfff\"",
+      "\"\\udbff\\udfff\"", "\"\\ud800\\ue000\"", "\"\\ud800\\udbff\"", "\"\\ud800\\udc00\"",
+      "\"\\udbff\"",        "\"\\ue000\"",        "\"\\ud7ff\""};
+  for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+    same_string((const uint8_t *)edges[i], strlen(edges[i]));
+}
+END_TEST
+
+/* The number lexer and its reference agree (and agree with strtod) at the
+ * edges their fast paths and overflow checks hinge on: around 2^64, and
+ * significands just above 2^53 with small exponents (not exact doubles).
+ * t[verify format.vm.builtins-extension-point] */
+START_TEST(test_number_reference_edges) {
+  static const char *cases[] = {
+      "18446744073709551615", "18446744073709551616", "18446744073709551619",
+      "18446744073709551620", "-18446744073709551616", "99999999999999999999",
+      "9007199254740993e1",   "9007199254740995e1",   "9007199254740993e-1",
+      "18014398509481983e2",  "18014398509481983e-2", "9007199254740993e22",
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) same_number_text(cases[i]);
+}
+END_TEST
+
 static Suite *kernels_suite(void) {
   Suite *s = suite_create("kernels");
   TCase *tc = tcase_create("kernels");
@@ -428,6 +460,11 @@ static Suite *kernels_suite(void) {
   tcase_add_test(tc, test_escape);
   tcase_add_test(tc, test_key_match);
   suite_add_tcase(s, tc);
+  TCase *mut = tcase_create("mutation evidence");
+  tcase_add_checked_fixture(mut, setup, teardown);
+  tcase_add_test(mut, test_string_surrogate_edges);
+  tcase_add_test(mut, test_number_reference_edges);
+  suite_add_tcase(s, mut);
   return s;
 }
 
