@@ -19,6 +19,9 @@ static int parse_count(const cli_command *self, const char *option, const char *
   return CLI_EXIT_OK;
 }
 
+/* Longest wait for a background compile between two runs. */
+#define STATS_COMPILE_WAIT_MS 120000
+
 static void print_stats(const char *title, const vmir_executable *exe) {
   char *text = vmir_jit_stats_text(exe, NULL);
   if (!text) return;
@@ -30,6 +33,7 @@ static void print_stats(const char *title, const vmir_executable *exe) {
 static int run(const cli_command *self, int argc, char **argv) {
   const char *shape_path = NULL, *type = NULL, *format_name = NULL, *unknown = NULL;
   const char *runs_text = NULL, *backend = NULL, *threshold_text = NULL, *deopt_text = NULL;
+  bool no_wait = false;
   const cli_option options[] = {
     {"shape", 's', &shape_path, NULL},
     {"type", 't', &type, NULL},
@@ -39,6 +43,7 @@ static int run(const cli_command *self, int argc, char **argv) {
     {"backend", 'b', &backend, NULL},
     {"threshold", 0, &threshold_text, NULL},
     {"force-deopt-pc", 0, &deopt_text, NULL},
+    {"no-wait", 0, NULL, &no_wait},
   };
   const char *input = NULL;
   int rc = cli_parse_args(self, argc, argv, options, sizeof options / sizeof options[0],
@@ -84,6 +89,12 @@ static int run(const cli_command *self, int argc, char **argv) {
     size_t doc_len;
     rc = cli_decoder_run(&dec, name, data, len);
     if (rc == CLI_EXIT_OK) rc = cli_encoder_run(&enc, name, dec.value, &doc, &doc_len);
+    /* A background compile (libgccjit, LLVM opt) takes longer than many
+     * runs of a small document: wait for it, so the statistics show what
+     * the code does once it is ready. */
+    if (!no_wait && !vmir_jit_wait_compiles(STATS_COMPILE_WAIT_MS))
+      fprintf(stderr, "vmir stats: a background compile is still running after %d s; "
+              "going on without it\n", STATS_COMPILE_WAIT_MS / 1000);
   }
   if (rc == CLI_EXIT_OK) {
     print_stats(NULL, NULL);
@@ -102,7 +113,8 @@ const cli_command cli_stats_command = {
   "run a document through decode and encode N times; print JIT statistics",
   "usage: vmir stats --shape SHAPE.shape [--type NAME] --format json|msgpack\n"
   "                  [--runs N] [--backend NAME] [--threshold N]\n"
-  "                  [--force-deopt-pc N] [--unknown deny|skip|collect] [DOC|-]\n"
+  "                  [--force-deopt-pc N] [--unknown deny|skip|collect]\n"
+  "                  [--no-wait] [DOC|-]\n"
   "\n"
   "Decodes the document (a file, or stdin when DOC is '-' or absent) with the\n"
   "shape's fused decode program and encodes the value back into the same\n"
@@ -112,18 +124,23 @@ const cli_command cli_stats_command = {
   "size, guard failures, deoptimisations (by program point fP:bB:I) and the\n"
   "code cache. The configuration comes from VMIR_JIT_BACKEND,\n"
   "VMIR_JIT_THRESHOLD and VMIR_JIT_FORCE_DEOPT_PC, and the options override it\n"
-  "(docs/jit.md).\n"
+  "(docs/jit.md). Backends that compile on a background thread (gccjit, llvm\n"
+  "at level opt) would leave a short run on the interpreter: after each run\n"
+  "the command waits for a compile in progress, unless --no-wait.\n"
   "\n"
   "Options:\n"
   "  -s, --shape FILE        the shape file (required)\n"
   "  -t, --type NAME         use the type NAME instead of the root\n"
   "  -f, --format FORMAT     the document's format: json or msgpack (required)\n"
   "  -n, --runs N            decode and encode N times (default 100)\n"
-  "  -b, --backend NAME      auto, none, or a backend name (stencil)\n"
+  "  -b, --backend NAME      auto, none, or a backend name (stencil, llvm,\n"
+  "                          gccjit)\n"
   "      --threshold N       runs on the interpreter before compiling\n"
   "      --force-deopt-pc N  debug: deoptimise at instruction N\n"
   "      --unknown POLICY    unknown object members: deny (default), skip,\n"
   "                          collect\n"
+  "      --no-wait           do not wait for background compiles between\n"
+  "                          runs (as a service would run)\n"
   "  -h, --help              this text\n"
   "\n" CLI_EXIT_CODES_HELP,
   run,

@@ -6,14 +6,17 @@
  * finished first). */
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "jit/jit_internal.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t idle = PTHREAD_COND_INITIALIZER;
 static vmir_compile_job *queue_head, *queue_tail;
 static pthread_t worker;
 static bool running, stopping;
+static bool compiling; /* the worker holds a job taken off the queue */
 
 static void *work_loop(void *arg) {
   (void)arg;
@@ -24,11 +27,16 @@ static void *work_loop(void *arg) {
     vmir_compile_job *job = queue_head;
     queue_head = job->next;
     if (!queue_head) queue_tail = NULL;
+    compiling = true;
     pthread_mutex_unlock(&lock);
     vmir_tier_compile(job);
     vmir_tier_finish(job);
     pthread_mutex_lock(&lock);
+    compiling = false;
+    if (!queue_head) pthread_cond_broadcast(&idle);
   }
+  compiling = false;
+  pthread_cond_broadcast(&idle);
   pthread_mutex_unlock(&lock);
   return NULL;
 }
@@ -65,6 +73,24 @@ bool vmir_background_cancel(vmir_compile_job *job) {
   }
   pthread_mutex_unlock(&lock);
   return found;
+}
+
+bool vmir_jit_wait_compiles(uint32_t timeout_ms) {
+  struct timespec deadline;
+  clock_gettime(CLOCK_REALTIME, &deadline);
+  deadline.tv_sec += timeout_ms / 1000;
+  deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+  if (deadline.tv_nsec >= 1000000000L) {
+    deadline.tv_sec++;
+    deadline.tv_nsec -= 1000000000L;
+  }
+  pthread_mutex_lock(&lock);
+  int rc = 0;
+  while (running && (queue_head || compiling) && rc == 0)
+    rc = pthread_cond_timedwait(&idle, &lock, &deadline);
+  bool done = !(running && (queue_head || compiling));
+  pthread_mutex_unlock(&lock);
+  return done;
 }
 
 void vmir_jit_shutdown(void) {

@@ -124,6 +124,12 @@ char *vmir_jit_stats_text(const vmir_executable *exe, size_t *len_out);
 /* Drops every code cache entry no executable holds. */
 void vmir_jit_cache_clear(void);
 
+/* Waits until the background compile thread has nothing queued or in
+ * progress, at most timeout_ms; true when it is idle. For tools and
+ * benchmarks that want the code a background compile (libgccjit, LLVM opt)
+ * is producing, where a service would keep running on the interpreter. */
+bool vmir_jit_wait_compiles(uint32_t timeout_ms);
+
 /* Stops the background compile thread, if one runs: a compile in progress
  * is finished and published, queued ones are dropped (their executables
  * stay interpreted until they compile again). The thread starts again on
