@@ -181,6 +181,33 @@ START_TEST(background_compile_used_once_ready) {
 }
 END_TEST
 
+/* vmir_jit_wait_compiles: while a background compile is held it times out
+ * and says so; once released it returns idle with the code bound, so the
+ * very next run is generated code. */
+START_TEST(wait_compiles_until_idle) {
+  if (!jit_have_stencil()) return;
+  const jit_case *c = case_named("all-kinds");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_use("stencil", 0, 0, -1);
+  ck_assert(vmir_jit_wait_compiles(0)); /* no thread yet: idle */
+  vmir_jit_test_slow_compile(VMIR_JIT_TEST_HOLD, true);
+  jit_outcome got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+  jit_outcome_free(&got);
+  await_claims(1);
+  ck_assert(!vmir_jit_wait_compiles(30));
+  ck_assert_uint_eq(stats_of(p.exe).compiles, 0);
+  pthread_t tid;
+  ck_assert_int_eq(pthread_create(&tid, NULL, release_soon, NULL), 0);
+  ck_assert(vmir_jit_wait_compiles(10000));
+  pthread_join(tid, NULL);
+  ck_assert_uint_eq(stats_of(p.exe).compiles, 1);
+  got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+  jit_outcome_free(&got);
+  ck_assert_uint_eq(stats_of(p.exe).jit_executions, 1);
+  jit_program_free(&p);
+}
+END_TEST
+
 /* Freeing an executable whose compile runs waits for it; one whose
  * compile is still queued drops it; stopping the thread with nothing left
  * finishes cleanly. Nothing leaks (LeakSanitizer in the sanitizer build),
@@ -230,5 +257,6 @@ TCase *jit_compiling_tcase(void) {
   tcase_add_test(tc, one_compile_per_program_and_assumptions);
   tcase_add_test(tc, background_compile_used_once_ready);
   tcase_add_test(tc, shutdown_with_compile_in_flight);
+  tcase_add_test(tc, wait_compiles_until_idle);
   return tc;
 }
