@@ -228,8 +228,8 @@ void vmir_json_unescape(const vmir_source *src, const vmir_json_string *s,
 
 /* Is the first byte of d[p..p+16) that needs attention the closing quote?
  * Then the string is short plain ASCII, most strings (member names above
- * all), and the exact path's inline check settles it. */
-static inline bool short_plain(const uint8_t *d, size_t p, size_t n) {
+ * all), and *end is that quote. */
+static inline bool short_plain(const uint8_t *d, size_t p, size_t n, size_t *end) {
 #if defined(__SSE2__)
   if (n - p < 16) return false;
   __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + p));
@@ -237,9 +237,11 @@ static inline bool short_plain(const uint8_t *d, size_t p, size_t n) {
                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
                              _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
   unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-  return mask && d[p + vmir_first_set(mask)] == '"';
+  if (!mask || d[p + vmir_first_set(mask)] != '"') return false;
+  *end = p + vmir_first_set(mask);
+  return true;
 #else
-  (void)d, (void)p, (void)n;
+  (void)d, (void)p, (void)n, (void)end;
   return false;
 #endif
 }
@@ -284,12 +286,17 @@ static bool lex_string_one_pass(vmir_source *src, vmir_arena *arena, bool copy, 
 
 vmir_status vmir_json_lex_string(vmir_source *src, vmir_arena *arena, bool copy,
                                  vmir_str *out, vmir_error *err) {
-  if (arena && vmir_string_blocks_available() && !short_plain(src->data, src->pos + 1, src->len) &&
-      lex_string_one_pass(src, arena, copy, out))
-    return VMIR_OK;
   vmir_json_string s;
-  vmir_status st = vmir_json_scan_string(src, &s, err);
-  if (st != VMIR_OK) return st;
+  size_t end;
+  if (short_plain(src->data, src->pos + 1, src->len, &end) && end - (src->pos + 1) <= src->string_limit) {
+    s = (vmir_json_string){.start = src->pos + 1, .end = end, .decoded_len = end - (src->pos + 1)};
+    src->pos = end + 1;
+  } else if (arena && vmir_string_blocks_available() && lex_string_one_pass(src, arena, copy, out)) {
+    return VMIR_OK;
+  } else {
+    vmir_status st = vmir_json_scan_string(src, &s, err);
+    if (st != VMIR_OK) return st;
+  }
   const uint8_t *raw = src->data + s.start;
   if (!s.escaped && !copy) {
     out->ptr = (const char *)raw;
