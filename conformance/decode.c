@@ -912,6 +912,25 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ---------------------------------------- */
 
+/* A build error names the value (its offset, not its key's) and the path
+ * by wire names and zero-based indices: a renamed field's value out of
+ * range, a list's third element out of range.
+ * t[verify format.parse.error-build-context]
+ * t[verify format.ir.error-carries-path] */
+START_TEST(build_errors_name_the_value_and_its_wire_path) {
+  codec c = codec_default(&policies_shape, VMIR_FORMAT_JSON);
+  static const char renamed[] = "{\"kept\":1,\"newName\":-5}";
+  outcome o = expect_failure(&c, renamed, VMIR_E_BUILD);
+  ck_assert_uint_eq(o.err.offset, (size_t)(strstr(renamed, "-5") - renamed));
+  ck_assert_str_eq(o.err.path, ".newName");
+  static const char element[] = "{\"kept\":1,\"items\":[1,2,3000000000]}";
+  o = expect_failure(&c, element, VMIR_E_BUILD);
+  ck_assert_uint_eq(o.err.offset, (size_t)(strstr(element, "3000000000") - element));
+  ck_assert_str_eq(o.err.path, ".items[2]");
+  codec_free(&c);
+}
+END_TEST
+
 /* The input limit is exact: an input of max_input bytes is decoded, one of
  * max_input + 1 bytes is refused before any byte is read, fused and
  * unfused.
@@ -1213,6 +1232,7 @@ static Suite *decode_suite(void) {
   tcase_add_test(mut, decoded_text_owns_its_bytes);
   tcase_add_test(mut, decode_without_build_commit_fails);
   tcase_add_test(mut, input_limit_is_exact);
+  tcase_add_test(mut, build_errors_name_the_value_and_its_wire_path);
   tcase_add_test(mut, map_duplicate_keys);
   tcase_add_test(mut, skipped_first_field_has_no_key);
   tcase_add_test(mut, range_and_size_edges);

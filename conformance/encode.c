@@ -710,6 +710,40 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ----------------------------------- */
 
+/* An execution error names the instruction that failed by proc, block and
+ * index in the block: here instruction 1 of block b1 of proc f0 (a
+ * hand-written program entering a NULL non-null pointer).
+ * t[verify format.ir.error-carries-pc]
+ * t[verify format.exec.error-context] */
+START_TEST(errors_name_proc_block_and_instruction) {
+  char text[1024];
+  snprintf(text, sizeof text,
+           "(vmir (abi %u) (kind encode) (shape-id %llu)"
+           " (consts (strings ()) (predicates ())) (code (procs ((f0 (entry b0) (blocks ("
+           " (b0 (jump (to b1)))"
+           " (b1 (enter-field (index 15)) (enter-pointee) (emit-scalar) (leave) (leave) (ret)))))))"
+           " (entry-proc f0)))",
+           (unsigned)VMIR_ABI_VERSION, (unsigned long long)vmir_shape_id(&all_kinds_shape));
+  vmir_error err;
+  vmir_program *p = vmir_program_parse_text(text, strlen(text), "null-pointer", &err);
+  ck_assert_msg(p, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(p, &all_kinds_shape, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  all_kinds v;
+  memset(&v, 0, sizeof v);
+  vmir_json_writer *w = vmir_json_writer_new(NULL);
+  ck_assert_int_eq(vmir_encode(exe, &v, &all_kinds_shape, vmir_json_writer_sink(w), NULL, &err),
+                   VMIR_E_EXEC);
+  ck_assert_int_eq(err.proc, 0);
+  ck_assert_int_eq(err.block, 1);
+  ck_assert_int_eq(err.insn, 1);
+  ck_assert_msg(strstr(err.message, "NULL pointer"), "%s", err.message);
+  vmir_json_writer_free(w);
+  vmir_executable_free(exe);
+  vmir_program_free(p);
+}
+END_TEST
+
 typedef struct skip_first {
   uint32_t a;
   uint32_t b;
@@ -1127,6 +1161,7 @@ static Suite *encode_suite(void) {
   suite_add_tcase(s, exec);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_test(mut, skip_applies_to_the_first_field);
+  tcase_add_test(mut, errors_name_proc_block_and_instruction);
   tcase_add_test(mut, list_size_overflow_refused);
   tcase_add_test(mut, dynamic_value_depth_limit_is_exact);
   tcase_add_test(mut, member_limit_is_exact);

@@ -946,6 +946,67 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ------------------------------------------- */
 
+/* A build action that fails in generated code (a repeated key under the
+ * default policy) fails the decode there, as in the interpreter: same
+ * status, message and offset.
+ * t[verify format.parse.hotpath-jit-eligibility] */
+START_TEST(build_failures_in_generated_decode_code) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("user");
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_error err;
+  vmir_program *prog = vmir_compile_decode_fused(c->shape, &opt, &err);
+  ck_assert_msg(prog, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(prog, c->shape, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  static const char doc[] = "{\"id\":1,\"name\":\"a\",\"id\":2}";
+  jit_use("none", 0, 0, -1);
+  jit_outcome want = jit_decode_once(exe, c->shape, doc, strlen(doc));
+  ck_assert_int_eq(want.status, VMIR_E_BUILD);
+  jit_use("stencil", 0, 0, -1);
+  jit_outcome got = jit_decode_once(exe, c->shape, doc, strlen(doc));
+  jit_assert_same(&want, &got, "repeated key in generated code");
+  ck_assert_uint_eq(got.err.offset, want.err.offset);
+  ck_assert_uint_ge(exe_stats(exe).jit_executions, 1);
+  jit_outcome_free(&want);
+  jit_outcome_free(&got);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
+/* Generated code tells the runtime why it deopted through the scratch
+ * context: a forced deopt is counted as forced, a failed sink guard as
+ * that guard (and invalidates the code).
+ * t[verify format.exec.abi-scratch-context] */
+START_TEST(deopt_reason_reaches_the_runtime) {
+  NEED_STENCIL();
+  const jit_case *c = find_case("tree");
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
+  jit_use("stencil", 0, 0, 1);
+  jit_outcome got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+  jit_assert_same(&want, &got, "forced deopt at pc 1");
+  vmir_jit_stats s = exe_stats(p.exe);
+  ck_assert_uint_eq(s.deopts, 1);
+  ck_assert_uint_eq(s.deopts_forced, 1);
+  jit_outcome_free(&got);
+  jit_use("stencil", 0, 0, -1);
+  jit_outcome first = jit_encode(&p, c, JIT_SINK_JSON, 0);
+  vmir_jit_test_perturb_guards(1u << VMIR_JIT_GUARD_SINK);
+  got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+  vmir_jit_test_perturb_guards(0);
+  jit_assert_same(&want, &got, "sink guard failed");
+  s = exe_stats(p.exe);
+  ck_assert_uint_eq(s.guard_failures[VMIR_JIT_GUARD_SINK], 1);
+  ck_assert_uint_eq(s.cache_invalidations, 1);
+  jit_outcome_free(&first);
+  jit_outcome_free(&got);
+  jit_outcome_free(&want);
+  jit_program_free(&p);
+}
+END_TEST
+
 /* The shape context presents what the run provides: code compiled for a
  * JSON sink (called directly) and run again and again with such a sink
  * passes its entry guards every time (no deopt, no guard failure).
@@ -1368,6 +1429,8 @@ static Suite *jit_suite(void) {
   tcase_add_test(mut, continuation_out_of_the_program_is_an_execution_error);
   tcase_add_test(mut, code_cache_compares_identity_not_only_hash);
   tcase_add_test(mut, shape_context_presents_the_run_capabilities);
+  tcase_add_test(mut, build_failures_in_generated_decode_code);
+  tcase_add_test(mut, deopt_reason_reaches_the_runtime);
   suite_add_tcase(s, mut);
   return s;
 }

@@ -10,6 +10,7 @@
 
 #include "format/json_lex.h"
 #include "format/msgpack_lex.h"
+#include "format/utf8.h"
 #include "harness.h"
 #include "lex_checks.h"
 #include "util/arena.h"
@@ -955,6 +956,41 @@ START_TEST(test_msgpack_string_utf8_ends_with_its_payload) {
 }
 END_TEST
 
+/* An error's place never lies past the input (an offset beyond it names the
+ * end), its message names the exact offset in both forms, and a message
+ * shortened to fit stays valid UTF-8 whatever multi-byte characters it
+ * holds at the cut.
+ * t[verify format.parse.error-token-context] */
+START_TEST(test_error_place_and_message_edges) {
+  vmir_source *text = json("[1,2]");
+  ck_assert_int_eq(vmir_source_fail(text, &err, VMIR_E_DECODE, 99, "past the end"), VMIR_E_DECODE);
+  ck_assert_uint_eq(err.offset, 5);
+  ck_assert_msg(strncmp(err.message, "line 1, column 6 (offset 5): past the end", 41) == 0, "%s",
+                err.message);
+  static const uint8_t mp[] = {0x93, 0x01, 0xc1, 0x02};
+  vmir_source bin;
+  vmir_source_init(&bin, mp, sizeof mp, VMIR_SOURCE_BINARY);
+  vmir_source_fail(&bin, &err, VMIR_E_DECODE, 2, "here");
+  ck_assert_uint_eq(err.offset, 2);
+  ck_assert_msg(strncmp(err.message, "offset 2: here", 14) == 0, "%s", err.message);
+  char long_text[1200];
+  for (size_t pad = 0; pad < 4; pad++) {
+    size_t n = 0;
+    for (size_t i = 0; i < pad; i++) long_text[n++] = 'x';
+    while (n + 4 < sizeof long_text) {
+      memcpy(long_text + n, "\xe2\x82\xac", 3); /* the euro sign: three bytes */
+      n += 3;
+    }
+    long_text[n] = 0;
+    vmir_source_fail(json("[1,2]"), &err, VMIR_E_DECODE, 1, "%s", long_text);
+    size_t bad = 0;
+    ck_assert_msg(vmir_utf8_validate_bytes((const uint8_t *)err.message, strlen(err.message), &bad),
+                  "pad %zu: invalid UTF-8 at byte %zu of the shortened message", pad, bad);
+    ck_assert_ptr_nonnull(strstr(err.message, "\u2026"));
+  }
+}
+END_TEST
+
 /* ---- the closed builtin set --------------------------------------------- */
 
 typedef void (*any_fn)(void);
@@ -1201,6 +1237,7 @@ static Suite *json_lex_suite(void) {
   tcase_add_test(tc, test_string_scan_every_position);
   tcase_add_test(tc, test_string_limit);
   tcase_add_test(tc, test_msgpack_string_utf8_ends_with_its_payload);
+  tcase_add_test(tc, test_error_place_and_message_edges);
   tcase_add_test(tc, test_read_value_tree);
   tcase_add_test(tc, test_read_value_large);
   tcase_add_test(tc, test_read_value_errors);

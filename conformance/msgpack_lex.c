@@ -344,6 +344,9 @@ START_TEST(test_read_number) {
 }
 END_TEST
 
+/* The MessagePack half of the closed builtin set: each scalar builtin reads
+ * exactly its forms (the JSON half is checked in json_lex.c).
+ * t[verify format.vm.builtins-extension-point] */
 START_TEST(test_scalar_builtins) {
   vmir_scalar s;
   ck_ok(vmir_msgpack_read_bool(mp(BYTES(0xc3)), &s, &err));
