@@ -37,7 +37,8 @@ typedef struct lower {
   gcc_jit_context *ctxt;
   gcc_jit_function *fn;
   uint32_t n;                       /* instructions */
-  gcc_jit_type *u32, *u64, *status, *vptr, *op_fn, *build_fn;
+  uint32_t temps;                   /* locals made so far (their names) */
+  gcc_jit_type *u8, *u8ptr, *u32, *u64, *boolean, *status, *vptr, *op_fn, *build_fn;
   gcc_jit_field *vm_pc, *vm_path_depth, *vm_dec, *scratch_err, *scratch_reason, *scratch_guard,
       *shapes_exe;
   gcc_jit_lvalue *vm, *scratch, *shapes, *st, *out;
@@ -302,6 +303,215 @@ static uint64_t scalar_kind(const vmir_jit_plan *plan, uint32_t pc) {
   }
 }
 
+/* ---- ops in GCC IR ---------------------------------------------------------
+ * The engine's structs are reached by byte offsets taken from the C
+ * definitions here (offsetof), so the IR needs no copy of their layouts.
+ * Each op's fast path is the kernel's success path; any check the kernel
+ * would fail, or any rare case (a stack to grow, a depth limit), calls
+ * the op's out-of-line kernel instead, which does the whole op from the
+ * start (nothing was changed yet) and reports or deopts exactly as it
+ * would alone. */
+
+/* The `t` at byte offset `off` of the object `base` points to. */
+static gcc_jit_lvalue *at(lower *l, gcc_jit_rvalue *base, gcc_jit_rvalue *off, gcc_jit_type *t) {
+  gcc_jit_context *c = l->ctxt;
+  gcc_jit_rvalue *bytes = gcc_jit_context_new_cast(c, NULL, base, l->u8ptr);
+  gcc_jit_rvalue *addr =
+      gcc_jit_lvalue_get_address(gcc_jit_context_new_array_access(c, NULL, bytes, off), NULL);
+  return gcc_jit_rvalue_dereference(
+      gcc_jit_context_new_cast(c, NULL, addr, gcc_jit_type_get_pointer(t)), NULL);
+}
+
+static gcc_jit_rvalue *sizec(lower *l, size_t v) {
+  return gcc_jit_context_new_rvalue_from_long(l->ctxt, l->u64, (long)v);
+}
+
+static gcc_jit_lvalue *field_at(lower *l, gcc_jit_rvalue *base, size_t off, gcc_jit_type *t) {
+  return at(l, base, sizec(l, off), t);
+}
+
+/* A new local of type t (libgccjit wants every local named). */
+static gcc_jit_lvalue *temp(lower *l, gcc_jit_type *t) {
+  char name[24];
+  snprintf(name, sizeof name, "t%u", l->temps++);
+  return gcc_jit_function_new_local(l->fn, NULL, t, name);
+}
+
+static gcc_jit_rvalue *rv(gcc_jit_lvalue *v) { return gcc_jit_lvalue_as_rvalue(v); }
+
+static gcc_jit_rvalue *binop(lower *l, enum gcc_jit_binary_op op, gcc_jit_type *t,
+                             gcc_jit_rvalue *a, gcc_jit_rvalue *b) {
+  return gcc_jit_context_new_binary_op(l->ctxt, NULL, op, t, a, b);
+}
+
+static gcc_jit_rvalue *cmp(lower *l, enum gcc_jit_comparison op, gcc_jit_rvalue *a,
+                           gcc_jit_rvalue *b) {
+  return gcc_jit_context_new_comparison(l->ctxt, NULL, op, a, b);
+}
+
+static gcc_jit_rvalue *to_u64(lower *l, gcc_jit_rvalue *v) {
+  return gcc_jit_context_new_cast(l->ctxt, NULL, v, l->u64);
+}
+
+/* Ends b with: when `bad`, the op's out-of-line kernel (slow), else on to
+ * a new block, returned. */
+static gcc_jit_block *unless(lower *l, gcc_jit_block *b, gcc_jit_rvalue *bad, gcc_jit_block *slow) {
+  gcc_jit_block *ok = gcc_jit_function_new_block(l->fn, NULL);
+  gcc_jit_block_end_with_conditional(b, NULL, bad, slow, ok);
+  return ok;
+}
+
+/* vm->NAME as an lvalue of type t. */
+#define VM_FIELD(l, name, t) field_at(l, rv((l)->vm), offsetof(vmir_vm_state, name), t)
+
+/* enter-field `index`, the op encode runs most (every field is enter,
+ * emit, leave): vmir_op_enter_field and vmir_op_push's success path. */
+static void ir_enter_field(lower *l, gcc_jit_block *b, uint32_t pc, uint32_t index) {
+  gcc_jit_context *c = l->ctxt;
+  gcc_jit_block *slow = gcc_jit_function_new_block(l->fn, NULL);
+  op_plain(l, slow, vmir_gccjit_op_enter_field, pc, index, NULL);
+
+  gcc_jit_lvalue *depth = temp(l, l->u32);
+  gcc_jit_lvalue *cur = temp(l, l->vptr);
+  gcc_jit_lvalue *shape = temp(l, l->vptr);
+  gcc_jit_lvalue *kind = temp(l, l->u32);
+  gcc_jit_lvalue *f = temp(l, l->vptr);
+  gcc_jit_lvalue *level = temp(l, l->u32);
+  gcc_jit_lvalue *limit = temp(l, l->u32);
+  gcc_jit_rvalue *path = rv(VM_FIELD(l, path, l->vptr));
+  const size_t entry = sizeof(vmir_path_entry);
+
+  gcc_jit_block_add_assignment(b, NULL, depth, rv(VM_FIELD(l, path_depth, l->u32)));
+  /* cur = &path[depth - 1] */
+  gcc_jit_block_add_assignment(
+      b, NULL, cur,
+      gcc_jit_lvalue_get_address(
+          at(l, path,
+             binop(l, GCC_JIT_BINARY_OP_MULT, l->u64,
+                   to_u64(l, binop(l, GCC_JIT_BINARY_OP_MINUS, l->u32, rv(depth), u32c(l, 1))),
+                   sizec(l, entry)),
+             l->u8),
+          NULL));
+  gcc_jit_block_add_assignment(
+      b, NULL, shape, rv(field_at(l, rv(cur), offsetof(vmir_path_entry, shape), l->vptr)));
+  gcc_jit_block_add_assignment(b, NULL, kind,
+                               rv(field_at(l, rv(shape), offsetof(vmir_shape, kind), l->u32)));
+  /* a struct or a tuple with the field */
+  b = unless(l, b,
+             gcc_jit_context_new_binary_op(
+                 c, NULL, GCC_JIT_BINARY_OP_LOGICAL_AND, l->boolean,
+                 cmp(l, GCC_JIT_COMPARISON_NE, rv(kind), u32c(l, VMIR_KIND_STRUCT)),
+                 cmp(l, GCC_JIT_COMPARISON_NE, rv(kind), u32c(l, VMIR_KIND_TUPLE))),
+             slow);
+  b = unless(l, b,
+             cmp(l, GCC_JIT_COMPARISON_GE, u32c(l, index),
+                 rv(field_at(l, rv(shape), offsetof(vmir_shape, u.fields.count), l->u32))),
+             slow);
+  gcc_jit_block_add_assignment(
+      b, NULL, f,
+      gcc_jit_lvalue_get_address(
+          at(l, rv(field_at(l, rv(shape), offsetof(vmir_shape, u.fields.fields), l->vptr)),
+             sizec(l, (size_t)index * sizeof(vmir_field)), l->u8),
+          NULL));
+  /* the entry's level (vmir_vm_entry_level): a flattened struct field
+   * stays at its parent's */
+  gcc_jit_rvalue *flat = gcc_jit_context_new_binary_op(
+      c, NULL, GCC_JIT_BINARY_OP_LOGICAL_AND, l->boolean,
+      cmp(l, GCC_JIT_COMPARISON_EQ, rv(kind), u32c(l, VMIR_KIND_STRUCT)),
+      cmp(l, GCC_JIT_COMPARISON_NE,
+          binop(l, GCC_JIT_BINARY_OP_BITWISE_AND, l->u32,
+                rv(field_at(l, rv(f), offsetof(vmir_field, flags), l->u32)),
+                u32c(l, VMIR_FIELD_FLATTEN)),
+          u32c(l, 0)));
+  gcc_jit_block_add_assignment(
+      b, NULL, level,
+      binop(l, GCC_JIT_BINARY_OP_PLUS, l->u32,
+            rv(field_at(l, rv(cur), offsetof(vmir_path_entry, level), l->u32)),
+            gcc_jit_context_new_cast(c, NULL, gcc_jit_context_new_unary_op(
+                                                  c, NULL, GCC_JIT_UNARY_OP_LOGICAL_NEGATE,
+                                                  l->boolean, flat),
+                                     l->u32)));
+  /* no document depth limit met, no stack to grow */
+  gcc_jit_block_add_assignment(b, NULL, limit, rv(VM_FIELD(l, doc_depth_limit, l->u32)));
+  b = unless(l, b,
+             gcc_jit_context_new_binary_op(
+                 c, NULL, GCC_JIT_BINARY_OP_LOGICAL_AND, l->boolean,
+                 cmp(l, GCC_JIT_COMPARISON_NE, rv(limit), u32c(l, 0)),
+                 cmp(l, GCC_JIT_COMPARISON_GT, rv(level), rv(limit))),
+             slow);
+  b = unless(l, b, cmp(l, GCC_JIT_COMPARISON_EQ, rv(depth), rv(VM_FIELD(l, path_cap, l->u32))),
+             slow);
+  /* push */
+  gcc_jit_rvalue *e = gcc_jit_lvalue_get_address(
+      at(l, path, binop(l, GCC_JIT_BINARY_OP_MULT, l->u64, to_u64(l, rv(depth)), sizec(l, entry)),
+         l->u8),
+      NULL);
+  gcc_jit_lvalue *e_local = temp(l, l->vptr);
+  gcc_jit_block_add_assignment(b, NULL, e_local, e);
+  e = rv(e_local);
+  gcc_jit_block_add_assignment(b, NULL, field_at(l, e, offsetof(vmir_path_entry, level), l->u32),
+                               rv(level));
+  gcc_jit_block_add_assignment(
+      b, NULL, field_at(l, e, offsetof(vmir_path_entry, addr), l->vptr),
+      gcc_jit_lvalue_get_address(
+          at(l, rv(field_at(l, rv(cur), offsetof(vmir_path_entry, addr), l->vptr)),
+             to_u64(l, rv(field_at(l, rv(f), offsetof(vmir_field, offset), l->u32))), l->u8),
+          NULL));
+  gcc_jit_block_add_assignment(b, NULL, field_at(l, e, offsetof(vmir_path_entry, shape), l->vptr),
+                               rv(field_at(l, rv(f), offsetof(vmir_field, shape), l->vptr)));
+  gcc_jit_block_add_assignment(b, NULL,
+                               field_at(l, e, offsetof(vmir_path_entry, segment), l->u32),
+                               u32c(l, VMIR_SEG_FIELD));
+  gcc_jit_block_add_assignment(b, NULL, field_at(l, e, offsetof(vmir_path_entry, index), l->u64),
+                               sizec(l, index));
+  gcc_jit_block_add_assignment(b, NULL,
+                               field_at(l, e, offsetof(vmir_path_entry, variant), l->u32),
+                               u32c(l, 0));
+  gcc_jit_block_add_assignment(b, NULL, VM_FIELD(l, path_depth, l->u32),
+                               binop(l, GCC_JIT_BINARY_OP_PLUS, l->u32, rv(depth), u32c(l, 1)));
+  goto_pc(l, b, pc + 1);
+}
+
+/* loop-next: another iteration of the innermost loop goes to `body`,
+ * else the loop is popped and the code goes on at `exit`
+ * (vmir_op_loop_next); loop-step: the index moves on
+ * (vmir_op_loop_step). No loop: the kernel reports. */
+static void ir_loop(lower *l, gcc_jit_block *b, uint32_t pc, const vmir_xinsn *x) {
+  bool next = x->op == VMIR_OP_LOOP_NEXT;
+  gcc_jit_block *slow = gcc_jit_function_new_block(l->fn, NULL);
+  if (next) op_branch(l, slow, vmir_gccjit_op_loop_next, pc, 0, x->a, x->b);
+  else op_plain(l, slow, vmir_gccjit_op_loop_step, pc, 0, NULL);
+  gcc_jit_lvalue *depth = temp(l, l->u32);
+  gcc_jit_lvalue *top = temp(l, l->vptr);
+  gcc_jit_block_add_assignment(b, NULL, depth, rv(VM_FIELD(l, loop_depth, l->u32)));
+  b = unless(l, b, cmp(l, GCC_JIT_COMPARISON_EQ, rv(depth), u32c(l, 0)), slow);
+  gcc_jit_rvalue *minus1 = binop(l, GCC_JIT_BINARY_OP_MINUS, l->u32, rv(depth), u32c(l, 1));
+  gcc_jit_block_add_assignment(
+      b, NULL, top,
+      gcc_jit_lvalue_get_address(
+          at(l, rv(VM_FIELD(l, loops, l->vptr)),
+             binop(l, GCC_JIT_BINARY_OP_MULT, l->u64, to_u64(l, minus1),
+                   sizec(l, sizeof(vmir_loop_entry))),
+             l->u8),
+          NULL));
+  gcc_jit_lvalue *index = field_at(l, rv(top), offsetof(vmir_loop_entry, index), l->u64);
+  if (!next) {
+    gcc_jit_block_add_assignment_op(b, NULL, index, GCC_JIT_BINARY_OP_PLUS, sizec(l, 1));
+    goto_pc(l, b, pc + 1);
+    return;
+  }
+  gcc_jit_block *more = gcc_jit_function_new_block(l->fn, NULL);
+  gcc_jit_block *done = gcc_jit_function_new_block(l->fn, NULL);
+  gcc_jit_block_end_with_conditional(
+      b, NULL,
+      cmp(l, GCC_JIT_COMPARISON_LT, rv(index),
+          rv(field_at(l, rv(top), offsetof(vmir_loop_entry, len), l->u64))),
+      more, done);
+  goto_pc(l, more, x->a);
+  gcc_jit_block_add_assignment(done, NULL, VM_FIELD(l, loop_depth, l->u32), minus1);
+  goto_pc(l, done, x->b);
+}
+
 /* A specialised op. False: the op has no lowering of its own (the caller
  * runs it through the step). *oom on allocation failure. */
 static bool lower_specialised(lower *l, const vmir_jit_plan *plan, uint32_t pc, bool *oom) {
@@ -334,12 +544,12 @@ static bool lower_specialised(lower *l, const vmir_jit_plan *plan, uint32_t pc, 
       op_plain(l, b, vmir_gccjit_op_loop_begin_count, pc, 0, NULL);
       return true;
     case VMIR_OP_LOOP_NEXT:
-      op_branch(l, b, vmir_gccjit_op_loop_next, pc, 0, x->a, x->b);
+    case VMIR_OP_LOOP_STEP:
+      ir_loop(l, b, pc, x);
       return true;
-    case VMIR_OP_LOOP_STEP: op_plain(l, b, vmir_gccjit_op_loop_step, pc, 0, NULL); return true;
     case VMIR_OP_LOOP_EXIT: op_plain(l, b, vmir_gccjit_op_loop_exit, pc, 0, NULL); return true;
 
-    case VMIR_OP_ENTER_FIELD: op_plain(l, b, vmir_gccjit_op_enter_field, pc, x->a, NULL); return true;
+    case VMIR_OP_ENTER_FIELD: ir_enter_field(l, b, pc, x->a); return true;
     case VMIR_OP_ENTER_VARIANT_FIELD:
       op_plain(l, b, vmir_gccjit_op_enter_variant_field, pc, x->a | (uint64_t)x->b << 32, NULL);
       return true;
@@ -453,6 +663,9 @@ static void declare_types(lower *l) {
   gcc_jit_context *c = l->ctxt;
   l->u32 = gcc_jit_context_get_int_type(c, 4, 0);
   l->u64 = gcc_jit_context_get_int_type(c, 8, 0);
+  l->u8 = gcc_jit_context_get_int_type(c, 1, 0);
+  l->u8ptr = gcc_jit_type_get_pointer(l->u8);
+  l->boolean = gcc_jit_context_get_type(c, GCC_JIT_TYPE_BOOL);
   gcc_jit_type *u64 = l->u64;
   l->status = gcc_jit_context_get_type(c, GCC_JIT_TYPE_INT);
   l->vptr = gcc_jit_context_get_type(c, GCC_JIT_TYPE_VOID_PTR);
