@@ -31,7 +31,10 @@ enum {
   VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE = 1u << 3,
   /* Compile at the backend's low optimisation level (gccjit: O0 instead of
    * O2): faster compiles, slower code. Backends with one level ignore it. */
-  VMIR_JIT_FLAG_OPT_LOW = 1u << 4
+  VMIR_JIT_FLAG_OPT_LOW = 1u << 4,
+  /* Keep every instruction in its own stencil: no fused runs (stencil
+   * backend; a test flag, for the one-op-per-stencil code shape). */
+  VMIR_JIT_FLAG_NO_FUSE = 1u << 5
 };
 
 typedef struct vmir_jit_config {
