@@ -210,7 +210,10 @@ static vmir_status generate(gen *g, vmir_jit_code *code, vmir_stencil_impl *impl
     const vmir_stencil *st = &vmir_stencils[pl->stencil];
     uint32_t next = pc + 1;
     while (next < n && g->plans[next].absorbed) next++;
-    bool falls = !(flags & VMIR_JIT_FLAG_NO_ELIDE) && pl->cont_pc == next && next < n;
+    /* (not when the continuation is threaded past a jump: the jump
+     * taken directly beats falling into the jump's code) */
+    bool falls = !(flags & VMIR_JIT_FLAG_NO_ELIDE) && pl->cont_pc == next && next < n &&
+                 threaded(g, next) == next;
     g->kept[pc] = falls ? st->fallthrough_size : st->size;
     off += g->kept[pc];
     if (off > UINT32_MAX) return failed(g, VMIR_E_LIMIT, "program too large for the stencil backend");

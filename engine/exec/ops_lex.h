@@ -82,34 +82,18 @@ VMIR_OP_INLINE vmir_status vmir_op_lex_fail(vmir_op_ctx *k, uint32_t op, size_t 
     if (VMIR_OP_UNLIKELY((call) != VMIR_OK)) return vmir_op_lex_fail(k, VMIR_OP_##OP, entry); \
   } while (0)
 
-/* The bytes of x that are not JSON whitespace: the high bit of each such
- * byte set (exact per byte: no carries cross bytes). */
-VMIR_OP_INLINE uint64_t vmir_json_non_ws8(uint64_t x) {
-  const uint64_t ones = UINT64_C(0x0101010101010101), low7 = UINT64_C(0x7f7f7f7f7f7f7f7f);
-#define VMIR_ZERO_BYTES(v) (~((((v) & low7) + low7) | (v) | low7))
-  uint64_t ws = VMIR_ZERO_BYTES(x ^ (ones * ' ')) | VMIR_ZERO_BYTES(x ^ (ones * '\n')) |
-                VMIR_ZERO_BYTES(x ^ (ones * '\r')) | VMIR_ZERO_BYTES(x ^ (ones * '\t'));
-#undef VMIR_ZERO_BYTES
-  return ~ws & ~low7;
-}
-
-/* Where the next JSON token starts (the offset a register records).
- * Indentation makes long runs: eight bytes at a time. */
+/* Where the next JSON token starts (the offset a register records). Most
+ * tokens follow no whitespace or a single space; longer runs
+ * (indentation) go out of line, eight bytes at a time
+ * (vmir_lex_json_ws_run, lex_ops.c). */
 VMIR_OP_INLINE size_t vmir_json_token_offset(const vmir_source *src) {
   size_t p = src->pos;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  /* (the first byte in memory is the lowest) */
-  while (src->len - p >= 8) {
-    uint64_t x;
-    memcpy(&x, src->data + p, 8);
-    uint64_t other = vmir_json_non_ws8(x);
-    if (other) return p + (size_t)(__builtin_ctzll(other) >> 3);
-    p += 8;
-  }
-#endif
-  while (p < src->len && (src->data[p] == ' ' || src->data[p] == '\n' || src->data[p] == '\r' ||
-                          src->data[p] == '\t'))
+#define VMIR_JSON_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
+  if (p < src->len && VMIR_JSON_WS(src->data[p])) {
     p++;
+    if (p < src->len && VMIR_JSON_WS(src->data[p])) p = vmir_lex_json_ws_run(src, p + 1);
+  }
+#undef VMIR_JSON_WS
   return p;
 }
 
