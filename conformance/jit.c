@@ -81,8 +81,9 @@ START_TEST(jit_options_match_interpreter) {
   NEED_STENCIL();
   static const uint32_t flag_sets[] = {
       VMIR_JIT_FLAG_GENERIC_ONLY, VMIR_JIT_FLAG_NO_SINK_DIRECT, VMIR_JIT_FLAG_NO_ELIDE,
-      VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE,
-      VMIR_JIT_FLAG_NO_SINK_DIRECT | VMIR_JIT_FLAG_NO_ELIDE | VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE};
+      VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE, VMIR_JIT_FLAG_NO_FUSE,
+      VMIR_JIT_FLAG_NO_SINK_DIRECT | VMIR_JIT_FLAG_NO_ELIDE | VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE,
+      VMIR_JIT_FLAG_NO_FUSE | VMIR_JIT_FLAG_NO_ELIDE};
   const jit_case *cases;
   size_t n = jit_cases(&cases);
   for (size_t f = 0; f < sizeof flag_sets / sizeof flag_sets[0]; f++)
@@ -872,6 +873,56 @@ START_TEST(fused_decode_matches_interpreter) {
 }
 END_TEST
 
+/* Members in any order, unknown and repeated ones, wrong token kinds, in
+ * one sequence of runs of the same code: the switch-key guess (kept across
+ * runs) misses and hits in turn, and the fused field stencils fail where
+ * the interpreter does, with its errors. Fused and unfused code shapes.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.exec.error-propagation] */
+START_TEST(fused_decode_members_in_any_order) {
+  NEED_STENCIL();
+  static const char *docs[] = {
+      "{\"id\":1,\"name\":\"a\"}",           "{\"name\":\"b\",\"id\":2}",
+      "{\"name\":\"c\"}",                     "{\"id\":3,\"x\":1,\"name\":\"d\"}",
+      "{\"id\":4,\"id\":5,\"name\":\"e\"}",   "{\"name\":\"f\",\"name\":\"g\",\"id\":6}",
+      "{\"id\":\"7\",\"name\":8}",            "{\"name\":\"h\",\"id\":9}",
+      "{\"id\":10,\"name\":\"i\"}",           "{\"id\":11,\"name\":\"j\"}",
+      "{\"name\":\"k\",\"id\":-1}",           "{\"id\":12,\"name\":\"l\",\"id\":13}"};
+  enum { DOCS = sizeof docs / sizeof docs[0] };
+  static const uint32_t flag_sets[] = {0, VMIR_JIT_FLAG_NO_FUSE};
+  const jit_case *c = find_case("user");
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  opt.fused = true;
+  vmir_error err;
+  vmir_program *prog = vmir_compile_decode_fused(c->shape, &opt, &err);
+  ck_assert_msg(prog, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(prog, c->shape, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  jit_outcome want[DOCS];
+  jit_use("none", 0, 0, -1);
+  for (size_t d = 0; d < DOCS; d++) want[d] = jit_decode_once(exe, c->shape, docs[d], strlen(docs[d]));
+  for (size_t f = 0; f < sizeof flag_sets / sizeof flag_sets[0]; f++) {
+    jit_use("stencil", 0, flag_sets[f], -1);
+    for (int pass = 0; pass < 3; pass++) {
+      for (size_t d = 0; d < DOCS; d++) {
+        /* Forwards, then backwards, then every other one. */
+        size_t at = pass == 1 ? DOCS - 1 - d : pass == 2 ? (d * 5) % DOCS : d;
+        jit_outcome got = jit_decode_once(exe, c->shape, docs[at], strlen(docs[at]));
+        char what[160];
+        snprintf(what, sizeof what, "decode %s, flags %u, pass %d", docs[at], flag_sets[f], pass);
+        jit_assert_same(&want[at], &got, what);
+        jit_outcome_free(&got);
+      }
+    }
+    vmir_jit_cache_clear();
+  }
+  ck_assert_uint_ge(exe_stats(exe).jit_executions, 2 * 3 * DOCS);
+  for (size_t d = 0; d < DOCS; d++) jit_outcome_free(&want[d]);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+}
+END_TEST
+
 /* Forced deopts at every pc of fused decode programs.
  * t[verify format.exec.deopt-resume-point]
  * t[verify format.exec.deopt-state-transfer]
@@ -1415,6 +1466,7 @@ static Suite *jit_suite(void) {
   tcase_set_timeout(dec, 600);
   tcase_add_test(dec, fused_decode_matches_interpreter);
   tcase_add_test(dec, fused_decode_forced_deopt);
+  tcase_add_test(dec, fused_decode_members_in_any_order);
   suite_add_tcase(s, dec);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_checked_fixture(mut, setup, teardown);

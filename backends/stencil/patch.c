@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "jit/plan.h"
 #include "select.h"
+#include "sink/sink_internal.h"
 #include "stencil_table.h"
 
 typedef struct gen {
@@ -23,6 +25,7 @@ typedef struct gen {
   uint8_t *write;            /* where it is written until sealed */
   uint64_t *data;
   const char *strings;       /* the code object's copy of the string bytes */
+  uint32_t *hints;           /* the switch-key guess slots */
   bool sink_direct;
   char *why;
   size_t why_cap;
@@ -48,6 +51,17 @@ static uint64_t code_addr(const gen *g, uint32_t pc) {
   return (uint64_t)(uintptr_t)(g->base + g->offsets[pc]);
 }
 
+/* Where continuing at pc really goes: through jump instructions compiled
+ * as plain jumps straight to their targets (a few hops at most, so a
+ * cycle of jumps cannot loop here). */
+static uint32_t threaded(const gen *g, uint32_t pc) {
+  for (int hops = 0; hops < 4 && pc < g->n && g->plans[pc].stencil == VMIR_STENCIL_jump &&
+                     !g->plans[pc].absorbed && g->plans[pc].cont_pc < g->n;
+       hops++)
+    pc = g->plans[pc].cont_pc;
+  return pc;
+}
+
 static uint64_t sink_fn(const vmir_sink_ops *ops, uint32_t op) {
   switch ((vmir_sink_op)op) {
 #define SINK_FN_CASE(m) \
@@ -67,17 +81,21 @@ static bool hole_value(const gen *g, uint32_t pc, const vmir_plan *pl, const vmi
   switch ((vmir_hole_kind)h->kind) {
     case VMIR_HOLE_CONTINUE:
       if (pl->cont_pc >= g->n) return false;
-      *v = code_addr(g, pl->cont_pc);
+      *v = code_addr(g, threaded(g, pl->cont_pc));
       break;
     case VMIR_HOLE_TARGET:
       if (pl->target_pc >= g->n) return false;
-      *v = code_addr(g, pl->target_pc);
+      *v = code_addr(g, threaded(g, pl->target_pc));
       break;
     case VMIR_HOLE_A: *v = pl->a; break;
     case VMIR_HOLE_B: *v = pl->b; break;
     case VMIR_HOLE_C: *v = pl->c; break;
     case VMIR_HOLE_PC: *v = pc; break;
     case VMIR_HOLE_IMM:
+      if (pl->hint) {
+        *v = (uint64_t)(uintptr_t)(g->hints + pl->imm);
+        break;
+      }
       *v = pl->string >= 0 ? (uint64_t)(uintptr_t)(g->strings + p->strings[pl->string].start) : pl->imm;
       break;
     case VMIR_HOLE_IMM2:
@@ -96,6 +114,8 @@ static bool hole_value(const gen *g, uint32_t pc, const vmir_plan *pl, const vmi
     case VMIR_HOLE_SINK_FN:
       if (!g->sink_direct || !pl->sink_op) return false;
       *v = sink_fn(&g->req->assume.sink, pl->sink_op);
+      if (pl->plain_name && vmir_sink_plain_field_name(&g->req->assume.sink))
+        *v = (uint64_t)(uintptr_t)vmir_sink_plain_field_name(&g->req->assume.sink);
       if (!*v) return false;
       break;
     case VMIR_HOLE_HELPER: *v = (uint64_t)(uintptr_t)h->helper; break;
@@ -122,6 +142,26 @@ static vmir_status place(gen *g, uint32_t pc, const vmir_plan *pl, uint8_t *at, 
   return VMIR_OK;
 }
 
+/* Profiling aid: with VMIR_JIT_PERF_MAP set, each instruction's code is
+ * named in /tmp/perf-PID.map (perf's JIT symbol file) as
+ * "vmir:PC:STENCIL", so `perf report` attributes generated code. */
+static void perf_map(const gen *g) {
+  static int enabled = -1;
+  if (enabled < 0) enabled = getenv("VMIR_JIT_PERF_MAP") != NULL;
+  if (!enabled) return;
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/perf-%ld.map", (long)getpid());
+  FILE *f = fopen(path, "a");
+  if (!f) return;
+  fprintf(f, "%llx %x vmir:entry\n", (unsigned long long)(uintptr_t)g->base,
+          vmir_stencils[VMIR_STENCIL_entry].size);
+  for (uint32_t pc = 0; pc < g->n; pc++)
+    if (g->kept[pc])
+      fprintf(f, "%llx %x vmir:%u:%s\n", (unsigned long long)code_addr(g, pc), g->kept[pc], pc,
+              vmir_stencils[g->plans[pc].stencil].name);
+  fclose(f);
+}
+
 static size_t string_bytes_len(const vmir_program *p) {
   size_t end = 0;
   for (uint32_t i = 0; i < p->string_count; i++) {
@@ -144,11 +184,14 @@ static vmir_status generate(gen *g, vmir_jit_code *code, vmir_stencil_impl *impl
   g->sink_direct = plan.sink_direct;
   uint32_t caps = vmir_jit_plan_caps(&plan);
   size_t cases = 0;
+  uint32_t hints = 0;
   for (uint32_t pc = 0; pc < n; pc++) {
     vmir_stencil_select(&plan, pc, &g->plans[pc]);
     g->case_at[pc] = (uint32_t)(n + cases);
     if (g->plans[pc].cases) cases += exe->code[pc].list_len;
+    if (g->plans[pc].hint) g->plans[pc].imm = hints++;
   }
+  if (!(flags & VMIR_JIT_FLAG_NO_FUSE)) vmir_stencil_fuse(&plan, g->plans);
   vmir_jit_plan_free(&plan);
 
   /* Layout: the entry stencil, then each instruction in pc order, so a
@@ -157,20 +200,33 @@ static vmir_status generate(gen *g, vmir_jit_code *code, vmir_stencil_impl *impl
   size_t off = entry->size;
   for (uint32_t pc = 0; pc < n; pc++) {
     const vmir_plan *pl = &g->plans[pc];
-    const vmir_stencil *st = &vmir_stencils[pl->stencil];
-    bool falls = !(flags & VMIR_JIT_FLAG_NO_ELIDE) && pl->cont_pc == pc + 1 && pc + 1 < n;
     g->offsets[pc] = (uint32_t)off;
+    if (pl->absorbed) {
+      /* Never continued at (select.c); its table entry names the code
+       * after the run. */
+      g->kept[pc] = 0;
+      continue;
+    }
+    const vmir_stencil *st = &vmir_stencils[pl->stencil];
+    uint32_t next = pc + 1;
+    while (next < n && g->plans[next].absorbed) next++;
+    /* (not when the continuation is threaded past a jump: the jump
+     * taken directly beats falling into the jump's code) */
+    bool falls = !(flags & VMIR_JIT_FLAG_NO_ELIDE) && pl->cont_pc == next && next < n &&
+                 threaded(g, next) == next;
     g->kept[pc] = falls ? st->fallthrough_size : st->size;
     off += g->kept[pc];
     if (off > UINT32_MAX) return failed(g, VMIR_E_LIMIT, "program too large for the stencil backend");
   }
   size_t code_size = off;
 
-  /* Data: pc table, case tables, string bytes. */
+  /* Data: pc table, case tables, sink callbacks, string bytes, guess
+   * slots. */
   size_t strings_len = string_bytes_len(p);
   /* The sink callbacks the entry guard compares with the run's. */
   size_t sink_words = (sizeof(vmir_sink_ops) + 7) / 8;
-  size_t words = (size_t)n + cases + sink_words + (strings_len + 7) / 8;
+  size_t string_words = (strings_len + 7) / 8;
+  size_t words = (size_t)n + cases + sink_words + string_words + ((size_t)hints + 1) / 2;
   impl->data = malloc(words ? words * 8 : 8);
   if (!impl->data) return failed(g, VMIR_E_NOMEM, "out of memory for the code tables");
   g->data = impl->data;
@@ -179,6 +235,9 @@ static vmir_status generate(gen *g, vmir_jit_code *code, vmir_stencil_impl *impl
   char *strings = (char *)(impl->data + n + cases + sink_words);
   if (strings_len) memcpy(strings, p->string_bytes, strings_len);
   g->strings = strings;
+  /* Every guess starts at the first case. */
+  g->hints = (uint32_t *)(void *)(impl->data + n + cases + sink_words + string_words);
+  memset(g->hints, 0, (size_t)hints * sizeof *g->hints);
 
   if (!vmir_code_alloc(code_size, &impl->block))
     return failed(g, VMIR_E_NOMEM, "the code arena cannot provide %zu bytes", code_size);
@@ -206,13 +265,14 @@ static vmir_status generate(gen *g, vmir_jit_code *code, vmir_stencil_impl *impl
   };
   vmir_status st = place(g, 0, &entry_plan, g->write, entry->size);
   for (uint32_t pc = 0; pc < n && st == VMIR_OK; pc++)
-    st = place(g, pc, &g->plans[pc], g->write + g->offsets[pc], g->kept[pc]);
+    if (!g->plans[pc].absorbed) st = place(g, pc, &g->plans[pc], g->write + g->offsets[pc], g->kept[pc]);
   if (st != VMIR_OK) return st;
   uint64_t t0 = now_ns();
   bool sealed = vmir_code_seal(&impl->block);
   code->protect_ns = now_ns() - t0;
   if (!sealed) return failed(g, VMIR_E_NOMEM, "cannot make the generated code executable");
 
+  perf_map(g);
   code->entry = (vmir_jit_entry_fn)(uintptr_t)g->base;
   code->assume = req->assume;
   code->assume.caps = caps;

@@ -4,7 +4,10 @@
  * specialised stencil takes the generic one. */
 #include "select.h"
 
+#include <string.h>
+
 #include "exec/ops.h"
+#include "sink/sink_internal.h"
 
 static void generic(const vmir_executable *exe, uint32_t pc, vmir_plan *p) {
   const vmir_op_info *info = vmir_op_info_of(exe->code[pc].op);
@@ -64,9 +67,28 @@ static uint32_t scalar_stencil(const vmir_shape *s) {
   }
 }
 
+/* No two table strings of the instruction are equal (only then may a
+ * switch-key try a guessed case first). Quadratic in the keys, but only
+ * equal lengths are compared byte by byte. */
+static bool keys_distinct(const vmir_executable *exe, const vmir_xinsn *x) {
+  for (uint32_t i = 1; i < x->list_len; i++) {
+    const vmir_str *a = &exe->strings[x->keys[i]];
+    for (uint32_t j = 0; j < i; j++) {
+      const vmir_str *b = &exe->strings[x->keys[j]];
+      if (a->len == b->len && (a->len == 0 || memcmp(a->ptr, b->ptr, a->len) == 0)) return false;
+    }
+  }
+  return true;
+}
+
 /* Lexing ops: each its own stencil (exec/ops_lex.h lists them by branch
  * structure). */
-static void lexing(const vmir_xinsn *x, uint32_t pc, vmir_plan *p) {
+static void lexing(const vmir_executable *exe, const vmir_xinsn *x, uint32_t pc, vmir_plan *p) {
+  if (x->op == VMIR_OP_SWITCH_KEY && x->list_len > 1 && keys_distinct(exe, x)) {
+    p->stencil = VMIR_STENCIL_lex_switch_key_hinted;
+    p->hint = true;
+    return;
+  }
   switch ((vmir_opcode)x->op) {
 #define LEX_PLAIN(OP, name)                  \
   case VMIR_OP_##OP:                         \
@@ -228,6 +250,7 @@ void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
         return emit(ctx, p, VMIR_STENCIL_emit_begin_map, VMIR_SINK_OP_begin_map);
       case VMIR_OP_EMIT_FIELD_NAME:
         p->string = x->a;
+        p->plain_name = vmir_sink_name_is_plain(exe->strings[x->a]);
         return emit(ctx, p, VMIR_STENCIL_emit_field_name, VMIR_SINK_OP_field_name);
       case VMIR_OP_EMIT_MAP_KEY:
         return emit(ctx, p, VMIR_STENCIL_emit_map_key, VMIR_SINK_OP_field_name);
@@ -252,7 +275,7 @@ void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
         return generic(exe, pc, p);
     }
   }
-  if (info->family == VMIR_FAMILY_LEXING) return lexing(x, pc, p);
+  if (info->family == VMIR_FAMILY_LEXING) return lexing(exe, x, pc, p);
   switch ((vmir_opcode)x->op) {
 #define BUILD_CASE(OP, name)                   \
   case VMIR_OP_##OP:                           \
@@ -267,4 +290,94 @@ void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
       break;
   }
   generic(exe, pc, p);
+}
+
+/* ---- fusion ------------------------------------------------------------------ */
+
+/* Code may continue at pc from elsewhere than pc - 1: a block start (every
+ * branch target and proc entry is one) or the return point of a call. */
+static bool entered(const vmir_executable *exe, uint32_t pc) {
+  return exe->pcs[pc].insn == 0 || exe->code[pc - 1].op == VMIR_OP_CALL;
+}
+
+/* Instructions pc .. pc + len - 1 lie in one block, are entered only at
+ * pc, and have the stencils `want` (their specialised plans). */
+static bool run_is(const vmir_executable *exe, const vmir_plan *plans, uint32_t pc,
+                   const uint32_t *want, uint32_t len) {
+  if (pc + len > exe->program->insn_count) return false;
+  for (uint32_t j = 0; j < len; j++) {
+    if (plans[pc + j].stencil != want[j] || plans[pc + j].absorbed) return false;
+    if (j > 0 && entered(exe, pc + j)) return false;
+  }
+  return true;
+}
+
+static void absorb(vmir_plan *plans, uint32_t pc, uint32_t len, uint32_t stencil) {
+  plans[pc].stencil = stencil;
+  plans[pc].cont_pc = pc + len;
+  for (uint32_t j = 1; j < len; j++) plans[pc + j].absorbed = true;
+}
+
+/* emit-scalar of a known kind -> the fused field stencil of that kind. */
+static uint32_t field_scalar_of(uint32_t emit_stencil) {
+#define F(kind)                                                                     \
+  case VMIR_STENCIL_emit_scalar_##kind: return VMIR_STENCIL_field_scalar_##kind;   \
+  case VMIR_STENCIL_emit_scalar_##kind##_direct: return VMIR_STENCIL_field_scalar_##kind##_direct;
+  switch (emit_stencil) {
+    F(bool) F(u8) F(u16) F(u32) F(u64) F(i8) F(i16) F(i32) F(i64) F(f32) F(f64) F(unit)
+    F(string) F(bytes)
+    default: return VMIR_STENCIL_COUNT;
+  }
+#undef F
+}
+
+/* json-read-X -> the fused field stencils of that read (plain, tracked). */
+static bool field_read_of(uint32_t lex_stencil, uint32_t *plain, uint32_t *tracked) {
+#define R(read)                                          \
+  case VMIR_STENCIL_lex_##read:                          \
+    *plain = VMIR_STENCIL_field_##read;                  \
+    *tracked = VMIR_STENCIL_tracked_field_##read;        \
+    return true;
+  switch (lex_stencil) {
+    R(json_read_bool) R(json_read_number) R(json_read_string)
+    default: return false;
+  }
+#undef R
+}
+
+void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
+  const vmir_executable *exe = ctx->exe;
+  uint32_t n = exe->program->insn_count;
+  for (uint32_t pc = 0; pc + 2 < n; pc++) {
+    if (plans[pc].absorbed) continue;
+    const vmir_xinsn *x = &exe->code[pc];
+    /* [build-field;] enter-field; json-read-X; build-store; leave */
+    uint32_t at = x->op == VMIR_OP_BUILD_FIELD ? pc + 1 : pc;
+    if (at + 3 < n && exe->code[at].op == VMIR_OP_ENTER_FIELD) {
+      uint32_t plain, tracked;
+      if (field_read_of(plans[at + 1].stencil, &plain, &tracked) &&
+          exe->code[at + 2].a == 0 && exe->code[at + 2].b == 0) {
+        uint32_t want[5] = {VMIR_STENCIL_build_field, VMIR_STENCIL_enter_field,
+                            plans[at + 1].stencil, VMIR_STENCIL_build_store, VMIR_STENCIL_leave};
+        bool track = at != pc;
+        if (run_is(exe, plans, pc, track ? want : want + 1, track ? 5 : 4)) {
+          uint64_t field_a = plans[pc].a, field_b = plans[pc].b;
+          plans[pc].a = exe->code[at].a;
+          plans[pc].b = track ? field_a : 0;
+          plans[pc].c = track ? field_b : 0;
+          absorb(plans, pc, track ? 5 : 4, track ? tracked : plain);
+          continue;
+        }
+      }
+    }
+    /* enter-field; emit-scalar (known kind); leave */
+    if (x->op == VMIR_OP_ENTER_FIELD) {
+      uint32_t fused = field_scalar_of(plans[pc + 1].stencil);
+      uint32_t want[3] = {VMIR_STENCIL_enter_field, plans[pc + 1].stencil, VMIR_STENCIL_leave};
+      if (fused != VMIR_STENCIL_COUNT && run_is(exe, plans, pc, want, 3)) {
+        plans[pc].sink_op = plans[pc + 1].sink_op;
+        absorb(plans, pc, 3, fused);
+      }
+    }
+  }
 }

@@ -27,10 +27,22 @@ typedef struct vmir_plan {
   uint64_t a, b, c, imm, imm2;
   int64_t string;            /* >= 0: IMM/IMM2 = bytes/length of this string */
   bool cases;                /* CASES/COUNT = the instruction's target list */
+  bool plain_name;           /* SINK_FN = the sink's plain field-name variant, if any */
+  bool absorbed;             /* run by the fused stencil of an earlier pc: no code */
+  bool hint;                 /* IMM = a guess slot of the code object (switch-key);
+                              * the patcher numbers the slots in imm */
   uint32_t sink_op;          /* vmir_sink_op */
 } vmir_plan;
 
 /* The stencil of instruction pc under the layer's per-op plan. */
 void vmir_stencil_select(const vmir_jit_plan *plan, uint32_t pc, vmir_plan *out);
+
+/* Fuses short runs of specialised instructions inside a block into one
+ * stencil (stencils/fused.c): the run's first plan becomes the fused
+ * stencil, continuing after the run; the others are marked absorbed.
+ * Never across a block start, a return point or a pc the plan sends
+ * elsewhere (deopt exits, the generic path), so nothing ever continues
+ * into the middle of a run. */
+void vmir_stencil_fuse(const vmir_jit_plan *plan, vmir_plan *plans);
 
 #endif

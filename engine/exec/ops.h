@@ -46,6 +46,9 @@ typedef struct vmir_op_ctx {
   vmir_error *err;
   uint32_t pc;               /* the instruction's absolute index */
   bool report;               /* true: report check failures as errors */
+  /* Generated code only (NULL in the interpreter): the slot where a
+   * switch-key keeps the case it expects next (vmir_op_match_hinted). */
+  uint32_t *key_hint;
 } vmir_op_ctx;
 
 #define VMIR_OP_CUR(k) (&(k)->vm->path[(k)->vm->path_depth - 1])

@@ -82,12 +82,18 @@ VMIR_OP_INLINE vmir_status vmir_op_lex_fail(vmir_op_ctx *k, uint32_t op, size_t 
     if (VMIR_OP_UNLIKELY((call) != VMIR_OK)) return vmir_op_lex_fail(k, VMIR_OP_##OP, entry); \
   } while (0)
 
-/* Where the next JSON token starts (the offset a register records). */
+/* Where the next JSON token starts (the offset a register records). Most
+ * tokens follow no whitespace or a single space; longer runs
+ * (indentation) go out of line, eight bytes at a time
+ * (vmir_lex_json_ws_run, lex_ops.c). */
 VMIR_OP_INLINE size_t vmir_json_token_offset(const vmir_source *src) {
   size_t p = src->pos;
-  while (p < src->len && (src->data[p] == ' ' || src->data[p] == '\n' || src->data[p] == '\r' ||
-                          src->data[p] == '\t'))
+#define VMIR_JSON_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
+  if (p < src->len && VMIR_JSON_WS(src->data[p])) {
     p++;
+    if (p < src->len && VMIR_JSON_WS(src->data[p])) p = vmir_lex_json_ws_run(src, p + 1);
+  }
+#undef VMIR_JSON_WS
   return p;
 }
 
@@ -269,21 +275,40 @@ VMIR_OP_INLINE vmir_status vmir_op_msgpack_expect_end(vmir_op_ctx *k) {
 
 /* ---- format-neutral -------------------------------------------------------------- */
 
+/* Table string i of the instruction equals s. */
+VMIR_OP_INLINE bool vmir_op_key_is(const vmir_executable *exe, const vmir_xinsn *in, uint32_t i,
+                                   vmir_str s) {
+  const vmir_str *key = &exe->strings[in->keys[i]];
+  /* Length and first byte tell most keys apart without a call. */
+  return key->len == s.len &&
+         (s.len == 0 || (key->ptr[0] == s.ptr[0] && memcmp(key->ptr, s.ptr, s.len) == 0));
+}
+
 /* Linear match of a register against the instruction's table strings;
  * list_len when none matches. */
 VMIR_OP_INLINE uint32_t vmir_op_match(const vmir_executable *exe, const vmir_xinsn *in, vmir_str s) {
-  for (uint32_t i = 0; i < in->list_len; i++) {
-    const vmir_str *key = &exe->strings[in->keys[i]];
-    /* Length and first byte tell most keys apart without a call. */
-    if (key->len == s.len &&
-        (s.len == 0 || (key->ptr[0] == s.ptr[0] && memcmp(key->ptr, s.ptr, s.len) == 0)))
-      return i;
-  }
+  for (uint32_t i = 0; i < in->list_len; i++)
+    if (vmir_op_key_is(exe, in, i, s)) return i;
   return in->list_len;
 }
 
+/* vmir_op_match, trying a guess first: generated code gives a switch-key
+ * a slot holding the case after the one matched last (an object's members
+ * mostly come in one order), so most keys cost one comparison instead of a
+ * scan. The guess only decides what is compared first: with distinct keys
+ * (which the JIT checks before it gives a slot) the first match is the
+ * only one, so the result is the scan's. The slot is shared by every run
+ * of the code: relaxed atomics, any value is a valid guess. */
+VMIR_OP_INLINE uint32_t vmir_op_match_hinted(vmir_op_ctx *k, const vmir_xinsn *in, vmir_str s) {
+  if (!k->key_hint) return vmir_op_match(k->exe, in, s);
+  uint32_t i = __atomic_load_n(k->key_hint, __ATOMIC_RELAXED);
+  if (i >= in->list_len || !vmir_op_key_is(k->exe, in, i, s)) i = vmir_op_match(k->exe, in, s);
+  __atomic_store_n(k->key_hint, i + 1, __ATOMIC_RELAXED);
+  return i;
+}
+
 VMIR_OP_INLINE vmir_status vmir_op_switch_key(vmir_op_ctx *k, const vmir_xinsn *in, uint32_t *next) {
-  uint32_t i = vmir_op_match(k->exe, in, k->vm->dec->key);
+  uint32_t i = vmir_op_match_hinted(k, in, k->vm->dec->key);
   *next = i < in->list_len ? in->targets[i] : in->c;
   return VMIR_OK;
 }

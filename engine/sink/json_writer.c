@@ -327,7 +327,10 @@ static vmir_status json_begin_map(vmir_sink *sink, uint64_t len) {
   return begin(sink, VMIR_LEVEL_MAP, len);
 }
 
-static vmir_status json_field_name(vmir_sink *sink, vmir_str name) {
+/* A field name. `plain`: the caller checked that the name needs no
+ * escape and is valid UTF-8 (vmir_sink_name_is_plain), so it is copied as
+ * is instead of scanned: the output is the same. */
+static inline vmir_status field_name(vmir_sink *sink, vmir_str name, bool plain) {
   vmir_json_writer *w = sink->ctx;
   vmir_level *top;
   vmir_status st = vmir_order_field_name(&w->order, &top);
@@ -341,12 +344,31 @@ static vmir_status json_field_name(vmir_sink *sink, vmir_str name) {
     w->out.len++;
   }
   if (w->pretty && !put_newline_indent(w, w->order.depth)) return nomem(w);
-  st = write_string_tail(w, (const uint8_t *)name.ptr, name.len, "field name", 2);
-  if (st != VMIR_OK) return st;
+  if (plain) {
+    if (name.len > SIZE_MAX - 16) return nomem(w);
+    uint8_t *p = room(w, name.len + 4);
+    if (!p) return nomem(w);
+    p[0] = '"';
+    memcpy(p + 1, name.ptr, name.len);
+    p[1 + name.len] = '"';
+    w->out.len += name.len + 2;
+  } else {
+    st = write_string_tail(w, (const uint8_t *)name.ptr, name.len, "field name", 2);
+    if (st != VMIR_OK) return st;
+  }
   w->out.data[w->out.len++] = ':';
   if (w->pretty) w->out.data[w->out.len++] = ' ';
   w->order.key_pending = true;
   return VMIR_OK;
+}
+
+static vmir_status json_field_name(vmir_sink *sink, vmir_str name) {
+  return field_name(sink, name, false);
+}
+
+/* For generated code naming a constant field it checked at compile time. */
+static vmir_status json_field_name_plain(vmir_sink *sink, vmir_str name) {
+  return field_name(sink, name, true);
 }
 
 static vmir_status json_end(vmir_sink *sink) {
@@ -370,6 +392,20 @@ static const vmir_sink_ops json_ops = {
     .scalar = json_scalar,
     .end = json_end,
 };
+
+/* ---- for generated code (sink_internal.h) ---------------------------------- */
+
+bool vmir_sink_name_is_plain(vmir_str name) {
+  for (size_t i = 0; i < name.len; i++) {
+    uint8_t c = (uint8_t)name.ptr[i];
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+vmir_sink_name_cb vmir_sink_plain_field_name(const vmir_sink_ops *ops) {
+  return ops->field_name == json_field_name ? json_field_name_plain : NULL;
+}
 
 /* ---- public API -------------------------------------------------------- */
 

@@ -14,6 +14,15 @@
 
 #include "vmir/sink.h"
 
+/* For generated code that names constant fields (the stencil backend
+ * checks each name at compile time): a name that needs no escape in any
+ * writer (printable ASCII without '"' and '\\'), and the variant of
+ * ops->field_name that takes only such names and copies them without
+ * scanning (same output), or NULL when the sink has none. */
+typedef vmir_status (*vmir_sink_name_cb)(vmir_sink *, vmir_str);
+bool vmir_sink_name_is_plain(vmir_str name);
+vmir_sink_name_cb vmir_sink_plain_field_name(const vmir_sink_ops *ops);
+
 /* Deepest nesting the writers accept. Deep enough for any real document,
  * small enough that a runaway program fails fast instead of growing the
  * nesting stack without bound. */

@@ -38,6 +38,17 @@
   }
 VMIR_LEX_OPS(LEX_PLAIN, LEX_BRANCH, LEX_DISPATCH)
 
+/* switch-key whose keys are distinct, with its guess slot (IMM: a word of
+ * the code object's data; exec/ops_lex.h, vmir_op_match_hinted). */
+STENCIL vmir_stencil_lex_switch_key_hinted(STENCIL_ARGS) {
+  NEED_DECODE();
+  KERNEL_CTX;
+  kc_.key_hint = (uint32_t *)(uintptr_t)IMM;
+  uint32_t next = PC + 1;
+  RUN(vmir_op_switch_key(k, &shapes->exe->code[PC], &next));
+  DISPATCH(next);
+}
+
 /* A build action: A and B = its operands. */
 #define BUILD_STENCIL(OP, name)                                               \
   STENCIL vmir_stencil_build_##name(STENCIL_ARGS) {                           \

@@ -115,6 +115,29 @@ static inline __attribute__((always_inline)) uint64_t vmir_launder(uint64_t v) {
     }                                                                         \
   } while (0)
 
+/* ---- fused stencils -----------------------------------------------------------
+ * One stencil for a short run of instructions inside a block (select.c
+ * fuses them): the ops' kernels one after the other, with no dispatch
+ * between them. Op j of the run is instruction PC + j: its kernel reports
+ * that pc, and a failed check deopts there, after ops 0..j-1 had their
+ * effects, which is exactly the state the interpreter resumes from. */
+#define KERNEL_CTX_AT(j)                                                      \
+  vmir_op_ctx kc_ = {.exe = shapes->exe, .vm = vm, .err = scratch->err,      \
+                     .pc = PC + (j), .report = false};                        \
+  vmir_op_ctx *k = &kc_
+#define RUN_AT(j, call)                                                       \
+  do {                                                                        \
+    vmir_status kst_ = (call);                                                \
+    if (UNLIKELY(kst_ != VMIR_OK)) {                                          \
+      if (kst_ == VMIR_OP_CHECK) {                                            \
+        vm->pc = PC + (j);                                                    \
+        scratch->deopt_reason = VMIR_DEOPT_CHECK;                             \
+        return VMIR_JIT_DEOPT;                                                \
+      }                                                                       \
+      return kst_;                                                            \
+    }                                                                         \
+  } while (0)
+
 /* ---- sinks -------------------------------------------------------------------
  * Emission stencils come in two variants: through sink->ops, or calling
  * the callback of the sink seen at compile time directly (the _direct

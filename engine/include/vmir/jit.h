@@ -32,7 +32,10 @@ enum {
   /* Compile at the backend's low optimisation level (gccjit: O0 instead of
    * O2; llvm: fast instead of opt): faster compiles, slower code. Backends
    * with one level ignore it. */
-  VMIR_JIT_FLAG_OPT_LOW = 1u << 4
+  VMIR_JIT_FLAG_OPT_LOW = 1u << 4,
+  /* Keep every instruction in its own stencil: no fused runs (stencil
+   * backend; a test flag, for the one-op-per-stencil code shape). */
+  VMIR_JIT_FLAG_NO_FUSE = 1u << 5
 };
 
 typedef struct vmir_jit_config {
