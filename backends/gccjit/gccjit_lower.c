@@ -15,8 +15,9 @@
  * cannot be evaluated) one call of the interpreter's step,
  * vmir_interp_step. Where no target is known at compile time (ret, a
  * computed next pc) the code continues through a switch on vm->pc. Every
- * function called is in the helper table (engine/jit/helpers.def) and is
- * called through its address as a constant, so the compiled code needs no
+ * function called is in the helper table (engine/jit/helpers.def) or is
+ * one of this backend's op wrappers (gccjit_ops.h), and is called through
+ * its address as a constant, so the compiled code needs no
  * symbol resolution.
  * t[impl format.exec.jit-semantic-equivalence]
  * t[impl format.exec.deopt-resume-point] */

@@ -1,5 +1,8 @@
 /* The op kernels (exec/ops*.h) instantiated out of line for libgccjit code,
- * one exported function per op (rows in engine/jit/helpers.def).
+ * one exported function per op. They belong to this backend, not to the
+ * engine's helper table (engine/jit/helpers.def lists engine functions any
+ * backend's code may call; the LLVM backend resolves every row of it by
+ * name, so a row defined only when gccjit is built would break it).
  *
  * The kernels are `static inline __attribute__((always_inline))`: gccjit
  * IR cannot call them, and asking GCC to inline an always_inline function
