@@ -30,15 +30,18 @@ static bool built(const char *backend) {
   return false;
 }
 
-/* Level selection is each backend's own setting; the configuration API has
- * no level field yet (LLVM and libgccjit are the first backends with
- * levels). When they land, this is the one place that maps a level onto
- * their setting. */
+/* A backend's two levels map onto one configuration bit,
+ * VMIR_JIT_FLAG_OPT_LOW (gccjit O0, llvm fast); this is the one place the
+ * benchmarks map a level name onto it. */
 static bool apply_level(vmir_jit_config *c, const char *level, char *why, size_t cap) {
   if (!level) return true;
-  if (strcmp(c->backend, "gccjit") == 0) {
-    if (strcmp(level, "O2") == 0) return true;
-    if (strcmp(level, "O0") == 0) {
+  static const struct {
+    const char *backend, *high, *low;
+  } levels[] = {{"gccjit", "O2", "O0"}, {"llvm", "opt", "fast"}};
+  for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+    if (strcmp(c->backend, levels[i].backend) != 0) continue;
+    if (strcmp(level, levels[i].high) == 0) return true;
+    if (strcmp(level, levels[i].low) == 0) {
       c->flags |= VMIR_JIT_FLAG_OPT_LOW;
       return true;
     }
