@@ -4,28 +4,53 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #if __has_include("vmir/jit.h")
 #include "vmir/jit.h"
 #define FZ_HAVE_JIT 1
 #endif
 
-#define MAX_TIERS 16
+#define MAX_TIERS 24
 
 typedef struct tier {
   char name[48];
   const char *backend;
   uint32_t flags;
+  bool slow; /* compiles take long (a backend with levels: gccjit, llvm) */
 } tier;
 
 static tier tiers[MAX_TIERS];
 static size_t tier_n;
+static size_t tier_selected;
+static int64_t selected_deopt_pc = FZ_NO_DEOPT;
+static uint32_t selected_guards;
+
+/* The names of a backend's two optimisation levels {default, low}
+ * (VMIR_JIT_FLAG_OPT_LOW picks the low one), or false for a backend with
+ * one level. The public API does not list them, so they are known here;
+ * an unknown backend gets no levels, which only drops its low tier. */
+static bool backend_levels(const char *backend, const char **level, const char **low) {
+  static const struct { const char *backend, *level, *low; } known[] = {
+      {"gccjit", "O2", "O0"},
+      {"llvm", "opt", "fast"},
+  };
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (strcmp(backend, known[i].backend) == 0) {
+      *level = known[i].level;
+      *low = known[i].low;
+      return true;
+    }
+  return false;
+}
 
 static void tiers_init(void) {
   if (tier_n) return;
-  tiers[tier_n++] = (tier){"interpreter", "none", 0};
+  tiers[tier_n++] = (tier){"interpreter", "none", 0, false};
 #ifdef FZ_HAVE_JIT
-  static const struct { const char *suffix; uint32_t flags; } levels[] = {
+  /* Every backend at three shapes of its default level, plus its low
+   * level (default shape) when it has levels. */
+  static const struct { const char *suffix; uint32_t flags; } shapes[] = {
       {"", 0},
       {"/generic-only", VMIR_JIT_FLAG_GENERIC_ONLY},
       {"/plain", VMIR_JIT_FLAG_NO_ELIDE | VMIR_JIT_FLAG_NO_SHAPE_SPECIALIZE |
@@ -34,20 +59,101 @@ static void tiers_init(void) {
   for (size_t i = 0; i < vmir_jit_backend_count(); i++) {
     const char *name = vmir_jit_backend_name(i);
     if (!vmir_jit_backend_available(name, NULL)) continue;
-    /* Not yet: a gccjit compile takes hundreds of milliseconds on the
-     * background thread, so with threshold 0 a fuzz input would run on
-     * the interpreter while compiles pile up (docs/fuzzing.md). */
-    if (strcmp(name, "gccjit") == 0) continue;
-    for (size_t l = 0; l < sizeof levels / sizeof levels[0] && tier_n < MAX_TIERS; l++) {
+    const char *level = NULL, *low = NULL;
+    bool levels = backend_levels(name, &level, &low);
+    for (size_t l = 0; l < sizeof shapes / sizeof shapes[0] && tier_n < MAX_TIERS; l++) {
       tier *t = &tiers[tier_n++];
-      snprintf(t->name, sizeof t->name, "%s%s", name, levels[l].suffix);
+      snprintf(t->name, sizeof t->name, "%s%s%s%s", name, levels ? "-" : "", levels ? level : "",
+               shapes[l].suffix);
       t->backend = name;
-      t->flags = levels[l].flags;
+      t->flags = shapes[l].flags;
+      t->slow = levels;
+    }
+    if (levels && tier_n < MAX_TIERS) {
+      tier *t = &tiers[tier_n++];
+      snprintf(t->name, sizeof t->name, "%s-%s", name, low);
+      t->backend = name;
+      t->flags = VMIR_JIT_FLAG_OPT_LOW;
+      t->slow = true;
     }
   }
 #endif
   if (getenv("VMIR_FUZZ_VERBOSE"))
     for (size_t i = 0; i < tier_n; i++) fprintf(stderr, "tier %zu: %s\n", i, tiers[i].name);
+}
+
+size_t fz_tier_suspend_slow(void) {
+  size_t t = tier_selected;
+  if (!fz_tier_slow(t)) return 0;
+  int64_t pc = selected_deopt_pc;
+  uint32_t guards = selected_guards;
+  fz_tier_select(0, FZ_NO_DEOPT, 0);
+  selected_deopt_pc = pc;
+  selected_guards = guards;
+  return t;
+}
+
+void fz_tier_resume(size_t t) {
+  if (t) fz_tier_select(t, selected_deopt_pc, selected_guards);
+}
+
+bool fz_tier_slow(size_t t) {
+  tiers_init();
+  return t < tier_n && tiers[t].slow;
+}
+
+int64_t fz_tier_deopt_pc(size_t t, uint32_t pick, uint32_t insns) {
+  if (!insns) return 0;
+  /* A slow tier compiles anew for every forced deopt pc (the pc is part of
+   * the cache key): one input in eight forces one. */
+  if (fz_tier_slow(t) && (pick >> 16) % 8 != 0) return FZ_NO_DEOPT;
+  return (int64_t)(pick % insns);
+}
+
+bool fz_tier_runs(size_t t, uint32_t insns) {
+  if (!fz_tier_slow(t) || insns <= FZ_SLOW_TIER_MAX_INSNS) return true;
+  fz_stat("slow tier runs skipped (program too large)");
+  return false;
+}
+
+bool fz_tier_ran_code(const vmir_executable *exe, uint64_t *before) {
+#ifdef FZ_HAVE_JIT
+  vmir_jit_stats s;
+  vmir_jit_executable_stats(exe, &s);
+  bool ran = s.jit_executions != *before;
+  *before = s.jit_executions;
+  return ran;
+#else
+  (void)exe;
+  (void)before;
+  return false;
+#endif
+}
+
+#ifdef FZ_HAVE_JIT
+static void sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+#endif
+
+bool fz_tier_await(const vmir_executable *exe) {
+#ifdef FZ_HAVE_JIT
+  if (!tier_selected || !exe) return false;
+  vmir_jit_stats s;
+  vmir_jit_executable_stats(exe, &s);
+  if (!s.executions) return false; /* never run (a build after a failed parse) */
+  /* 120 s: a large generated program at O2 on the loaded machine. */
+  for (int i = 0; i < 120000; i++) {
+    if (vmir_jit_executable_code(exe, NULL, NULL)) return true;
+    vmir_jit_executable_stats(exe, &s);
+    if (s.compile_failures) return false;
+    sleep_ms(1);
+  }
+#else
+  (void)exe;
+#endif
+  return false;
 }
 
 size_t fz_tier_count(void) {
@@ -64,6 +170,9 @@ void fz_tier_select(size_t t, int64_t deopt_pc, uint32_t guard_mask) {
   tiers_init();
 #ifdef FZ_HAVE_JIT
   if (t >= tier_n) abort();
+  tier_selected = t;
+  selected_deopt_pc = deopt_pc;
+  selected_guards = guard_mask;
   vmir_jit_config c = vmir_jit_config_default();
   c.backend = tiers[t].backend;
   c.threshold = 0;
@@ -99,7 +208,12 @@ void fz_tiers_reset(void) {
   unsigned long long guards = 0;
   for (int g = 0; g < VMIR_JIT_GUARD_COUNT; g++) guards += js.guard_failures[g];
   fz_stat_add("jit: guard failures", guards);
-  vmir_jit_cache_clear();
+  /* Compiled code is kept from one test case to the next: it is
+   * immutable and keyed by program identity, assumptions and options, so
+   * an input that yields a program seen before (most mutations keep the
+   * shape) reuses its code instead of paying a slow backend's compile
+   * again. Bounded: beyond 1024 entries the cache starts afresh. */
+  if (js.cache_entries > 1024) vmir_jit_cache_clear();
   vmir_jit_stats_reset();
 #endif
 }

@@ -1,15 +1,52 @@
 /* Every way this build can run a program, as tiers the differential
  * harnesses loop over. Tier 0 is the interpreter: the reference semantics.
  * When the tiering runtime is built in (vmir/jit.h), every available
- * backend adds tiers at three levels: its default code, the generic
+ * backend adds tiers in three shapes: its default code, the generic
  * one-instruction slow paths only, and plain code (no elided jumps, no
- * shape specialisation, sinks called through their ops table). A tier
- * applies to executables created after fz_tier_select and compiles before
- * their first run (threshold 0). */
+ * shape specialisation, sinks called through their ops table); a backend
+ * with optimisation levels (VMIR_JIT_FLAG_OPT_LOW) has them at its
+ * default level, named after it ("gccjit-O2", "gccjit-O2/plain"), plus
+ * one tier at its low level ("gccjit-O0"). A tier applies to executables
+ * created after fz_tier_select and compiles before their first run
+ * (threshold 0); a background-compiling backend's first run goes
+ * interpreted, so the harnesses wait for the code (fz_tier_await) and run
+ * again. */
 #ifndef VMIR_FUZZ_TIERS_H
 #define VMIR_FUZZ_TIERS_H
 
 #include "fuzz.h"
+
+/* Slow tiers (backends with optimisation levels, whose compiles take
+ * 0.1 to 4 s and run on the background thread) and how the harnesses
+ * wait for their code: see docs/fuzzing.md. */
+bool fz_tier_slow(size_t tier);
+/* The forced deopt pc of tier t's second run from the input's pick, in a
+ * program of `insns` instructions: pick % insns, or for a slow tier on
+ * most inputs FZ_NO_DEOPT (its code is then reused from the first run;
+ * the guards are still perturbed). */
+int64_t fz_tier_deopt_pc(size_t tier, uint32_t pick, uint32_t insns);
+/* Whether tier t runs a program of `insns` instructions: a slow tier
+ * skips programs above FZ_SLOW_TIER_MAX_INSNS (the corpus shapes'
+ * decode programs: 300 to 1000 instructions, 1 to 4 s per compile at O2,
+ * three compiles per test case and tier), which would hold the replay
+ * suite for tens of minutes; the generated shapes stay well below. */
+#define FZ_SLOW_TIER_MAX_INSNS 200
+bool fz_tier_runs(size_t tier, uint32_t insns);
+/* Whether exe's runs entered generated code since *before (its count of
+ * such runs, updated). */
+bool fz_tier_ran_code(const vmir_executable *exe, uint64_t *before);
+/* On a JIT tier, waits until exe has code bound (a background compile
+ * finished): true when it has, so a run that went interpreted while the
+ * compile was pending can be repeated on the code. */
+bool fz_tier_await(const vmir_executable *exe);
+
+/* Runs that only check a result (re-encoding a decoded value) go on the
+ * interpreter while a slow tier is selected: the configuration applies
+ * to every executable's next run, and each would queue a background
+ * compile nobody waits for. fz_tier_suspend_slow returns the tier to
+ * pass to fz_tier_resume (0: nothing was suspended). */
+size_t fz_tier_suspend_slow(void);
+void fz_tier_resume(size_t tier);
 
 /* No forced deoptimisation. */
 #define FZ_NO_DEOPT (-1)
