@@ -31,20 +31,16 @@ static bool built(const char *backend) {
 }
 
 /* A backend's two levels map onto one configuration bit,
- * VMIR_JIT_FLAG_OPT_LOW (gccjit O0, llvm fast); this is the one place the
- * benchmarks map a level name onto it. */
+ * VMIR_JIT_FLAG_OPT_LOW (gccjit O0, llvm fast); the names come from the
+ * backend (vmir_jit_backend_level_name). */
 static bool apply_level(vmir_jit_config *c, const char *level, char *why, size_t cap) {
   if (!level) return true;
-  static const struct {
-    const char *backend, *high, *low;
-  } levels[] = {{"gccjit", "O2", "O0"}, {"llvm", "opt", "fast"}};
-  for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
-    if (strcmp(c->backend, levels[i].backend) != 0) continue;
-    if (strcmp(level, levels[i].high) == 0) return true;
-    if (strcmp(level, levels[i].low) == 0) {
-      c->flags |= VMIR_JIT_FLAG_OPT_LOW;
-      return true;
-    }
+  const char *high = vmir_jit_backend_level_name(c->backend, false);
+  const char *low = vmir_jit_backend_level_name(c->backend, true);
+  if (high && strcmp(level, high) == 0) return true;
+  if (low && strcmp(level, low) == 0) {
+    c->flags |= VMIR_JIT_FLAG_OPT_LOW;
+    return true;
   }
   if (why) snprintf(why, cap, "unavailable: no way to select level %s in this build's JIT configuration", level);
   return false;

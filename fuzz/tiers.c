@@ -28,20 +28,11 @@ static uint32_t selected_guards;
 
 /* The names of a backend's two optimisation levels {default, low}
  * (VMIR_JIT_FLAG_OPT_LOW picks the low one), or false for a backend with
- * one level. The public API does not list them, so they are known here;
- * an unknown backend gets no levels, which only drops its low tier. */
+ * one level (vmir_jit_backend_level_name). */
 static bool backend_levels(const char *backend, const char **level, const char **low) {
-  static const struct { const char *backend, *level, *low; } known[] = {
-      {"gccjit", "O2", "O0"},
-      {"llvm", "opt", "fast"},
-  };
-  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-    if (strcmp(backend, known[i].backend) == 0) {
-      *level = known[i].level;
-      *low = known[i].low;
-      return true;
-    }
-  return false;
+  *level = vmir_jit_backend_level_name(backend, false);
+  *low = vmir_jit_backend_level_name(backend, true);
+  return *level && *low;
 }
 
 static void tiers_init(void) {

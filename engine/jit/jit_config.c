@@ -154,6 +154,11 @@ const char *vmir_jit_backend_name(size_t i) {
   return b ? b->name : NULL;
 }
 
+const char *vmir_jit_backend_level_name(const char *name, bool low) {
+  const vmir_backend *b = vmir_backend_find(name);
+  return b ? b->level_names[low ? 1 : 0] : NULL;
+}
+
 bool vmir_jit_backend_available(const char *name, const char **reason) {
   pthread_once(&once, init);
   for (size_t i = 0; i < vmir_backend_count(); i++) {

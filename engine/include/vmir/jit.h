@@ -76,6 +76,10 @@ vmir_jit_config vmir_jit_get_config(void);
 /* Backends built into this library. */
 size_t vmir_jit_backend_count(void);
 const char *vmir_jit_backend_name(size_t i);
+/* The name of a built backend's level: its default (high) one, or with
+ * `low` the one VMIR_JIT_FLAG_OPT_LOW selects ("opt"/"fast" for llvm,
+ * "O2"/"O0" for gccjit). NULL for a backend with one level or not built. */
+const char *vmir_jit_backend_level_name(const char *name, bool low);
 /* Whether the named backend can compile here; if not, *reason says why. */
 bool vmir_jit_backend_available(const char *name, const char **reason);
 /* The backend the current configuration runs ("none" when none is
