@@ -912,6 +912,39 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ---------------------------------------- */
 
+/* A decode program with many switch tables (one per struct of all_kinds,
+ * plus the map and the dynamic value) runs from its binary form alone:
+ * decoded back into a fresh program, it decodes the same value.
+ * t[verify format.parse.program-self-contained] */
+START_TEST(decode_program_runs_from_its_binary_form) {
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  vmir_error err;
+  vmir_program *p = vmir_compile_decode_fused(&all_kinds_shape, &opt, &err);
+  ck_assert_msg(p, "%s", err.message);
+  size_t len;
+  uint8_t *bin = vmir_program_encode_binary(p, &len);
+  vmir_program_free(p);
+  vmir_program *q = vmir_program_decode_binary(bin, len, &err);
+  ck_assert_msg(q, "%s", err.message);
+  free(bin);
+  vmir_executable *exe = vmir_executable_new(q, &all_kinds_shape, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  codec c = codec_default(&all_kinds_shape, VMIR_FORMAT_JSON);
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  all_kinds v;
+  ck_assert_int_eq(vmir_decode(exe, all_kinds_json, strlen(all_kinds_json), &v, &all_kinds_shape, dec,
+                               NULL, &err), VMIR_OK);
+  size_t n;
+  char *again = encode(&c, &v, VMIR_FORMAT_JSON, &n);
+  ck_assert_str_eq(again, all_kinds_json);
+  free(again);
+  vmir_decoder_free(dec);
+  codec_free(&c);
+  vmir_executable_free(exe);
+  vmir_program_free(q);
+}
+END_TEST
+
 /* A build error names the value (its offset, not its key's) and the path
  * by wire names and zero-based indices: a renamed field's value out of
  * range, a list's third element out of range.
@@ -1232,6 +1265,7 @@ static Suite *decode_suite(void) {
   tcase_add_test(mut, decoded_text_owns_its_bytes);
   tcase_add_test(mut, decode_without_build_commit_fails);
   tcase_add_test(mut, input_limit_is_exact);
+  tcase_add_test(mut, decode_program_runs_from_its_binary_form);
   tcase_add_test(mut, build_errors_name_the_value_and_its_wire_path);
   tcase_add_test(mut, map_duplicate_keys);
   tcase_add_test(mut, skipped_first_field_has_no_key);

@@ -288,7 +288,8 @@ END_TEST
  * t[verify format.ir.compile-rename-resolution]
  * t[verify format.ir.compile-flatten-lowering]
  * t[verify format.ir.compile-predicate-binding]
- * t[verify format.ir.compile-policy-owner] */
+ * t[verify format.ir.compile-policy-owner]
+ * t[verify format.ir.exec-control-flow-only-from-ir] (skip-if is a branch-pred) */
 START_TEST(field_policies) {
   int32_t items[] = {4, 5};
   policies p = {.kept = 1, .secret = 99, .renamed = 2, .flat = {3, -3},
@@ -345,7 +346,8 @@ static figure empty(void) { figure f = {.tag = FIGURE_EMPTY}; return f; }
 /* Each tagging style, each variant style.
  * t[verify format.ir.enum-tagging-policy]
  * t[verify format.ir.enum-payload-control-flow]
- * t[verify format.ir.enum-active-variant] */
+ * t[verify format.ir.enum-active-variant]
+ * t[verify format.ir.exec-control-flow-only-from-ir] (the variant is a switch-variant) */
 START_TEST(enum_tagging_styles) {
   expect_figure(&figure_external_shape, circle(1.5), "{\"circle\":1.5}");
   expect_figure(&figure_external_shape, rect(1.5, 2.5), "{\"rect\":{\"w\":1.5,\"h\":2.5}}");

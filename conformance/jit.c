@@ -997,6 +997,32 @@ END_TEST
 
 /* ---- mutation evidence (docs/mutation.md) ------------------------------------------- */
 
+/* The reference the JIT is compared with is itself right: the interpreter
+ * writes the tree case as its value says (every list as long as it is,
+ * every absent option as null), and so does generated code.
+ * t[verify format.exec.interpreter-is-reference] */
+START_TEST(the_reference_output_is_the_value) {
+  const jit_case *c = find_case("tree");
+  static const char want[] =
+      "{\"value\":1,\"next\":{\"value\":2,\"next\":null,\"children\":[]},\"children\":["
+      "{\"value\":4,\"next\":null,\"children\":[]},"
+      "{\"value\":5,\"next\":{\"value\":3,\"next\":null,\"children\":[]},\"children\":[]}]}";
+  jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+  jit_outcome ref = jit_reference(&p, c, JIT_SINK_JSON, 0);
+  ck_assert_int_eq(ref.status, VMIR_OK);
+  ck_assert_uint_eq(ref.len, strlen(want));
+  ck_assert_msg(memcmp(ref.out, want, ref.len) == 0, "%.*s", (int)ref.len, (const char *)ref.out);
+  if (jit_have_stencil()) {
+    jit_use("stencil", 0, 0, -1);
+    jit_outcome got = jit_encode(&p, c, JIT_SINK_JSON, 0);
+    jit_assert_same(&ref, &got, "tree in generated code");
+    jit_outcome_free(&got);
+  }
+  jit_outcome_free(&ref);
+  jit_program_free(&p);
+}
+END_TEST
+
 /* A build action that fails in generated code (a repeated key under the
  * default policy) fails the decode there, as in the interpreter: same
  * status, message and offset.
@@ -1481,6 +1507,7 @@ static Suite *jit_suite(void) {
   tcase_add_test(mut, continuation_out_of_the_program_is_an_execution_error);
   tcase_add_test(mut, code_cache_compares_identity_not_only_hash);
   tcase_add_test(mut, shape_context_presents_the_run_capabilities);
+  tcase_add_test(mut, the_reference_output_is_the_value);
   tcase_add_test(mut, build_failures_in_generated_decode_code);
   tcase_add_test(mut, deopt_reason_reaches_the_runtime);
   suite_add_tcase(s, mut);
