@@ -16,7 +16,7 @@
  *
  * W^X: LLJIT links through JITLink's in-process memory manager, which
  * writes code into read+write pages and then makes them read+execute;
- * no page is ever both (checked by conformance/jit_llvm.c).
+ * no page is ever both (checked by conformance/jit_backend.c).
  * t[impl format.exec.jit-optional] */
 #include <pthread.h>
 #include <stdio.h>

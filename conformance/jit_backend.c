@@ -1,16 +1,17 @@
-/* The LLVM backend (VMIR_TEST_JIT_BACKEND, default "llvm") at the level
- * VMIR_TEST_JIT_LLVM_LEVEL names (fast or opt): every encode case through
+/* A JIT backend with two levels (libgccjit, LLVM) against the interpreter:
+ * VMIR_TEST_JIT_BACKEND names the backend, VMIR_TEST_JIT_LEVEL one of its
+ * level names (gccjit O0/O2, llvm fast/opt). Every encode case through
  * every sink, every fused decode case (whole and truncated), and forced
  * deopts, give the interpreter's outputs and errors byte for byte;
  * compiles happen on the background thread; the code is never mapped
- * writable and executable; 10 000 modules compiled and released leave
- * resident memory flat; and an unavailable backend runs everything on the
- * interpreter.
+ * writable and executable; an unavailable backend runs everything on the
+ * interpreter. Backend-specific: the gccjit probe without `as`/`ld`, and
+ * 10 000 LLVM modules compiled and released leaving resident memory flat.
  *
  * Each program is compiled once per configuration and reused for every
- * input; forced deopts are tried at every pc at fast and at every 8th pc
- * at opt, whose compiles (kernels inlined, then O2) cost several times
- * more. */
+ * input; forced deopts are tried at every VMIR_TEST_JIT_DEOPT_STRIDE-th pc
+ * (1 by default; meson sets a larger stride at the levels whose compiles
+ * cost several times more). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,14 +29,18 @@ static const char *backend(void) {
   return b && *b ? b : "llvm";
 }
 
-static bool level_fast(void) {
-  const char *l = getenv("VMIR_TEST_JIT_LLVM_LEVEL");
-  return l && strcmp(l, "fast") == 0;
+static const char *level_name(void) {
+  const char *l = getenv("VMIR_TEST_JIT_LEVEL");
+  return l && *l ? l : "";
 }
 
-static const char *level_name(void) { return level_fast() ? "fast" : "opt"; }
+/* The backend's low level (VMIR_JIT_FLAG_OPT_LOW): gccjit O0, llvm fast. */
+static bool level_low(void) {
+  const char *low = vmir_jit_backend_level_name(backend(), true);
+  return low && strcmp(level_name(), low) == 0;
+}
 
-static uint32_t level_flags(void) { return level_fast() ? VMIR_JIT_FLAG_OPT_LOW : 0; }
+static uint32_t level_flags(void) { return level_low() ? VMIR_JIT_FLAG_OPT_LOW : 0; }
 
 #define NEED_BACKEND()                                                              \
   do {                                                                              \
@@ -147,7 +152,11 @@ START_TEST(encode_matches_interpreter) {
 }
 END_TEST
 
-static uint32_t deopt_stride(void) { return level_fast() ? 1 : 8; }
+static uint32_t deopt_stride(void) {
+  const char *n = getenv("VMIR_TEST_JIT_DEOPT_STRIDE");
+  long stride = n ? strtol(n, NULL, 10) : 1;
+  return stride > 0 ? (uint32_t)stride : 1;
+}
 
 /* t[verify format.exec.deopt-resume-point]
  * t[verify format.exec.deopt-state-transfer] */
@@ -393,19 +402,64 @@ START_TEST(modules_leave_memory_flat) {
 END_TEST
 
 /* The level is part of the configuration `vmir stats` shows. */
+/* Without the GCC driver, `as` and `ld` on PATH the probe fails and says
+ * why. Runs in a child whose PATH is empty of them; the probe runs once
+ * per process, so the test is meaningful only when this test's process
+ * has not probed yet (Check's fork mode, the default).
+ * t[verify format.exec.jit-optional] */
+START_TEST(missing_tools_make_it_unavailable) {
+  if (strcmp(backend(), "gccjit") != 0) return;
+  const char *fork_mode = getenv("CK_FORK");
+  if (fork_mode && strcmp(fork_mode, "no") == 0) {
+    printf("%s: skipped under CK_FORK=no (the probe result is per process)\n", __func__);
+    return;
+  }
+  int fds[2];
+  ck_assert_int_eq(pipe(fds), 0);
+  pid_t child = fork();
+  ck_assert_int_ge(child, 0);
+  if (child == 0) {
+    close(fds[0]);
+    setenv("PATH", "/nonexistent", 1);
+    const char *why = NULL;
+    bool ok = vmir_jit_backend_available(backend(), &why);
+    char msg[400];
+    int n = snprintf(msg, sizeof msg, "%d %s", ok, why ? why : "");
+    if (write(fds[1], msg, (size_t)n) != n) _exit(2);
+    _exit(0);
+  }
+  close(fds[1]);
+  char msg[400] = "";
+  ssize_t got = read(fds[0], msg, sizeof msg - 1);
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ck_assert_msg(got > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0, "child failed");
+  msg[got] = '\0';
+  if (strcmp(msg, "0 not built into this library (see the meson options jit_*)") == 0) return;
+  ck_assert_msg(msg[0] == '0', "available without a driver on PATH: %s", msg);
+  ck_assert_msg(strstr(msg, "libgccjit could not compile a trivial function"), "reason: %s", msg);
+  ck_assert_msg(strstr(msg, "`as` is not on PATH"), "reason: %s", msg);
+}
+END_TEST
+
 START_TEST(stats_show_level) {
   NEED_BACKEND();
   jit_use(backend(), 0, level_flags(), -1);
   size_t len;
   char *text = vmir_jit_stats_text(NULL, &len);
   ck_assert_ptr_nonnull(text);
-  ck_assert_msg(strstr(text, level_fast() ? "llvm, level fast" : "llvm, level opt"), "%s", text);
+  char want[64];
+  snprintf(want, sizeof want, "%s, level %s", backend(), level_name());
+  ck_assert_msg(strstr(text, want), "%s", text);
   free(text);
 }
 END_TEST
 
+static char suite_name[64];
+
 static Suite *suite(void) {
-  Suite *s = suite_create("jit_llvm");
+  Suite *s = suite_create(suite_name);
   TCase *enc = tcase_create("encode");
   tcase_add_checked_fixture(enc, setup, teardown);
   tcase_set_timeout(enc, 600);
@@ -425,9 +479,14 @@ static Suite *suite(void) {
   tcase_add_test(misc, no_writable_executable_mapping);
   tcase_add_test(misc, unavailable_runs_interpreted);
   tcase_add_test(misc, stats_show_level);
-  if (level_fast()) tcase_add_test(misc, modules_leave_memory_flat);
+  tcase_add_test(misc, missing_tools_make_it_unavailable);
+  if (level_low() && strcmp(backend(), "llvm") == 0)
+    tcase_add_test(misc, modules_leave_memory_flat);
   suite_add_tcase(s, misc);
   return s;
 }
 
-int main(void) { return vmir_test_run(suite(), "jit_llvm"); }
+int main(void) {
+  snprintf(suite_name, sizeof suite_name, "jit_%s", backend());
+  return vmir_test_run(suite(), suite_name);
+}
