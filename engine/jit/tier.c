@@ -175,11 +175,10 @@ void vmir_tier_finish(vmir_compile_job *job) {
   struct vmir_tier *t = job->tier;
   vmir_cache_entry *e = NULL;
   bool ok = job->status == VMIR_OK && job->code;
+  size_t code_bytes = 0;
   if (ok) {
     job->code->compile_ns = job->compile_ns;
-    VMIR_COUNT(t, compiles, 1);
-    VMIR_COUNT(t, compile_ns, job->compile_ns);
-    VMIR_COUNT(t, code_bytes, job->code->code_size);
+    code_bytes = job->code->code_size;
     e = vmir_cache_insert(&job->key, job->code);
   } else if (job->code) {
     job->backend->release(job->code);
@@ -205,6 +204,13 @@ void vmir_tier_finish(vmir_compile_job *job) {
     VMIR_COUNT(t, promotions, 1);
     t->bound = e;
     e = NULL;
+  }
+  if (ok) {
+    /* Counted only once bound, so a caller that sees the count rise may
+     * rely on the next run using the code. */
+    VMIR_COUNT(t, compiles, 1);
+    VMIR_COUNT(t, compile_ns, job->compile_ns);
+    VMIR_COUNT(t, code_bytes, code_bytes);
   }
   t->compiling = false;
   if (t->queued == job) t->queued = NULL;
