@@ -126,28 +126,12 @@ static vmir_status compile(const vmir_jit_request *req, vmir_jit_code **out, cha
     snprintf(why, why_cap, "%s", reason);
     return VMIR_E_UNSUPPORTED;
   }
-  vmir_jit_code *code = calloc(1, sizeof *code);
-  gccjit_impl *impl = calloc(1, sizeof *impl);
-  if (!code || !impl) {
-    free(code);
-    free(impl);
+  vmir_jit_code *code = vmir_jit_code_new(&vmir_gccjit_backend, req, sizeof(gccjit_impl), true);
+  if (!code) {
     snprintf(why, why_cap, "out of memory");
     return VMIR_E_NOMEM;
   }
-  code->backend = &vmir_gccjit_backend;
-  code->impl = impl;
-  vmir_jit_plan plan;
-  if (!vmir_jit_plan_init(&plan, req)) {
-    release(code);
-    snprintf(why, why_cap, "out of memory planning the program");
-    return VMIR_E_NOMEM;
-  }
-  /* What the entry guard checks: the code object's own copy (the
-   * generated code reads the sink callbacks from it). */
-  code->assume = req->assume;
-  code->assume.caps = vmir_jit_plan_caps(&plan);
-  if (!plan.sink_direct) memset(&code->assume.sink, 0, sizeof code->assume.sink);
-  vmir_jit_plan_free(&plan);
+  gccjit_impl *impl = code->impl;
 
   int level = (req->options.flags & VMIR_JIT_FLAG_OPT_LOW) ? 0 : 2;
   gcc_jit_context *ctxt = new_context(level);

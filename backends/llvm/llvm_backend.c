@@ -351,26 +351,11 @@ static vmir_status compile(const vmir_jit_request *req, vmir_jit_code **out, cha
     snprintf(why, why_cap, "%s", reason);
     return VMIR_E_UNSUPPORTED;
   }
-  vmir_jit_code *code = calloc(1, sizeof *code);
-  llvm_impl *impl = calloc(1, sizeof *impl);
-  if (!code || !impl) {
-    free(code);
-    free(impl);
+  vmir_jit_code *code = vmir_jit_code_new(&vmir_llvm_backend, req, sizeof(llvm_impl), false);
+  if (!code) {
     snprintf(why, why_cap, "out of memory");
     return VMIR_E_NOMEM;
   }
-  code->backend = &vmir_llvm_backend;
-  code->impl = impl;
-  vmir_jit_plan plan;
-  if (!vmir_jit_plan_init(&plan, req)) {
-    release(code);
-    snprintf(why, why_cap, "out of memory planning the program");
-    return VMIR_E_NOMEM;
-  }
-  code->assume = req->assume;
-  code->assume.caps = vmir_jit_plan_caps(&plan);
-  memset(&code->assume.sink, 0, sizeof code->assume.sink);
-  vmir_jit_plan_free(&plan);
 
   int level = (req->options.flags & VMIR_JIT_FLAG_OPT_LOW) ? LEVEL_FAST : LEVEL_OPT;
   pthread_mutex_lock(&g.lock);

@@ -2,6 +2,7 @@
 #include "jit/plan.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "jit/guards.h"
 #include "jit/infer.h"
@@ -59,4 +60,23 @@ vmir_jit_op_plan vmir_jit_plan_op(const vmir_jit_plan *plan, uint32_t pc) {
 uint32_t vmir_jit_plan_caps(const vmir_jit_plan *plan) {
   return (plan->sink_direct ? plan->req->assume.caps & VMIR_CAP_SINK_ANY : 0) |
          (plan->host_hook ? VMIR_CAP_HOST_PREDICATE : 0);
+}
+
+vmir_jit_code *vmir_jit_code_new(const vmir_backend *backend, const vmir_jit_request *req,
+                                 size_t impl_size, bool calls_sink) {
+  vmir_jit_code *code = calloc(1, sizeof *code);
+  void *impl = calloc(1, impl_size ? impl_size : 1);
+  vmir_jit_plan plan;
+  if (!code || !impl || !vmir_jit_plan_init(&plan, req)) {
+    free(code);
+    free(impl);
+    return NULL;
+  }
+  code->backend = backend;
+  code->impl = impl;
+  code->assume = req->assume;
+  code->assume.caps = vmir_jit_plan_caps(&plan);
+  if (!calls_sink || !plan.sink_direct) memset(&code->assume.sink, 0, sizeof code->assume.sink);
+  vmir_jit_plan_free(&plan);
+  return code;
 }

@@ -60,4 +60,12 @@ vmir_jit_op_plan vmir_jit_plan_op(const vmir_jit_plan *plan, uint32_t pc);
  * req->assume.caps): what its entry guard checks. */
 uint32_t vmir_jit_plan_caps(const vmir_jit_plan *plan);
 
+/* A new code object for backend with a zeroed impl_size block as its impl,
+ * and the assumptions its entry guards check narrowed by the plan: the
+ * capabilities the code relies on, and the sink callbacks only when the
+ * backend calls them directly (calls_sink) and the plan allows it. NULL
+ * when out of memory. The start of every backend's compile. */
+vmir_jit_code *vmir_jit_code_new(const vmir_backend *backend, const vmir_jit_request *req,
+                                 size_t impl_size, bool calls_sink);
+
 #endif
