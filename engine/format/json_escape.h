@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "format/utf8_encode.h"
+
 typedef enum vmir_escape_check {
   VMIR_ESCAPE_OK,
   VMIR_ESCAPE_TRUNCATED,  /* nothing after the '\\' */
@@ -86,27 +88,7 @@ static inline size_t vmir_escape_decode(const uint8_t *d, size_t p, size_t in_le
   }
   uint32_t cp = (uint32_t)vmir_hex4(d, p + 2);
   if (in_len == 12) cp = 0x10000 + ((cp - 0xD800) << 10) + ((uint32_t)vmir_hex4(d, p + 8) - 0xDC00);
-  /* UTF-8 by hand: this header stays free of utf8.h. */
-  if (cp < 0x80) {
-    out[0] = (uint8_t)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = (uint8_t)(0xC0 | (cp >> 6));
-    out[1] = (uint8_t)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = (uint8_t)(0xE0 | (cp >> 12));
-    out[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (uint8_t)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = (uint8_t)(0xF0 | (cp >> 18));
-  out[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = (uint8_t)(0x80 | (cp & 0x3F));
-  return 4;
+  return vmir_utf8_encode(cp, out);
 }
 
 #endif

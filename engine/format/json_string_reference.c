@@ -12,61 +12,9 @@
 
 #include "format/bits.h"
 #include "format/json_internal.h"
+#include "format/json_plain_run.h"
 #include "format/reference.h"
 #include "format/utf8.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-/* Does the word hold a byte that ends the plain run: '"', '\\', < 0x20 or
- * >= 0x80? Zero-byte tests: (x - 1s) & ~x & 0x80s is non-zero exactly when
- * some byte of x is zero (carries can only add false hits above a true one,
- * and the caller then looks at the bytes one by one). */
-static inline bool word_special(uint64_t w) {
-  uint64_t q = w ^ (ONES * '"');
-  uint64_t b = w ^ (ONES * '\\');
-  uint64_t has_q = (q - ONES) & ~q & HIGHS;
-  uint64_t has_b = (b - ONES) & ~b & HIGHS;
-  uint64_t below = (w - ONES * 0x20) & ~w & HIGHS;  /* some byte < 0x20 */
-  return (has_q | has_b | below | (w & HIGHS)) != 0;
-}
-
-/* Position of the first byte at or after p that is '"', '\\', < 0x20 or
- * >= 0x80, or n if there is none. Sixteen bytes a step where SSE2 is there
- * (x86-64 always): a signed compare with 0x20 catches both the control
- * bytes and the non-ASCII ones (negative as signed bytes). */
-static inline size_t skip_plain(const uint8_t *d, size_t p, size_t n) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i space = _mm_set1_epi8(0x20);
-  while (n - p >= 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(d + p));
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                            _mm_cmpeq_epi8(v, backslash)),
-                               _mm_cmplt_epi8(v, space));
-    unsigned mask = (unsigned)_mm_movemask_epi8(hit);
-    if (mask) return p + vmir_first_set(mask);
-    p += 16;
-  }
-#endif
-  while (n - p >= 8) {
-    uint64_t w;
-    memcpy(&w, d + p, 8);
-    if (word_special(w)) break;
-    p += 8;
-  }
-  while (p < n) {
-    uint8_t c = d[p];
-    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-    p++;
-  }
-  return p;
-}
 
 static int hex_digit(uint8_t c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -145,7 +93,7 @@ vmir_status vmir_json_scan_string_reference(vmir_source *src, vmir_json_string *
   size_t saved = 0;  /* bytes that escapes save: input minus output length */
   bool escaped = false;
   for (;;) {
-    p = skip_plain(d, p, n);
+    p = vmir_json_skip_plain(d, p, n);
     if (p >= n)
       return vmir_source_fail(src, err, VMIR_E_DECODE, n,
                               "unterminated string (opened at offset %zu): "

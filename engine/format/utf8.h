@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "format/string_blocks.h"
+#include "format/utf8_encode.h"
 
 /* Length (2..4) of the well-formed sequence that starts at p with a byte
  * >= 0x80, or 0 if the bytes are not one. Reads at most `avail` bytes. */
@@ -78,31 +79,6 @@ static inline bool vmir_utf8_validate_bytes(const uint8_t *p, size_t n, size_t *
 static inline bool vmir_utf8_validate(const uint8_t *p, size_t n, size_t *bad_at) {
   if (n >= 32 && vmir_string_blocks_available() && vmir_utf8_valid_blocks(p, n)) return true;
   return vmir_utf8_validate_bytes(p, n, bad_at);
-}
-
-/* Encodes a Unicode scalar value (not a surrogate, <= 0x10FFFF) as UTF-8
- * into out (room for 4 bytes); returns the byte count. */
-static inline size_t vmir_utf8_encode(uint32_t cp, uint8_t *out) {
-  if (cp < 0x80) {
-    out[0] = (uint8_t)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = (uint8_t)(0xC0 | (cp >> 6));
-    out[1] = (uint8_t)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = (uint8_t)(0xE0 | (cp >> 12));
-    out[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (uint8_t)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = (uint8_t)(0xF0 | (cp >> 18));
-  out[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = (uint8_t)(0x80 | (cp & 0x3F));
-  return 4;
 }
 
 #endif
