@@ -180,34 +180,6 @@ vmir_status vmir_lex_event(const vmir_executable *exe, vmir_vm_state *vm, const 
   return st;
 }
 
-/* The bytes of x that are not JSON whitespace: the high bit of each such
- * byte set (exact per byte: no carry crosses a byte). */
-static inline uint64_t non_ws8(uint64_t x) {
-  const uint64_t ones = UINT64_C(0x0101010101010101), low7 = UINT64_C(0x7f7f7f7f7f7f7f7f);
-#define ZERO_BYTES(v) (~((((v) & low7) + low7) | (v) | low7))
-  uint64_t ws = ZERO_BYTES(x ^ (ones * ' ')) | ZERO_BYTES(x ^ (ones * '\n')) |
-                ZERO_BYTES(x ^ (ones * '\r')) | ZERO_BYTES(x ^ (ones * '\t'));
-#undef ZERO_BYTES
-  return ~ws & ~low7;
-}
-
-size_t vmir_lex_json_ws_run(const vmir_source *src, size_t p) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  /* (the first byte in memory is the lowest) */
-  while (src->len - p >= 8) {
-    uint64_t x;
-    memcpy(&x, src->data + p, 8);
-    uint64_t other = non_ws8(x);
-    if (other) return p + (size_t)(__builtin_ctzll(other) >> 3);
-    p += 8;
-  }
-#endif
-  while (p < src->len && (src->data[p] == ' ' || src->data[p] == '\n' || src->data[p] == '\r' ||
-                          src->data[p] == '\t'))
-    p++;
-  return p;
-}
-
 /* The interpreter's dispatch: one call of each op's kernel. */
 vmir_status vmir_lex_op(const vmir_executable *exe, vmir_vm_state *vm, const vmir_xinsn *in,
                         uint32_t *next, vmir_error *err) {

@@ -19,10 +19,6 @@ vmir_status vmir_lex_failed(const vmir_executable *exe, vmir_vm_state *vm, uint3
                             size_t entry_pos, vmir_error *err);
 
 /* switch-string on a scalar register that holds no string. */
-/* The first byte at or after p (or the end) that is not JSON whitespace:
- * the long runs of vmir_json_token_offset (exec/ops_lex.h). */
-size_t vmir_lex_json_ws_run(const vmir_source *src, size_t p);
-
 vmir_status vmir_lex_not_string(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err);
 
 /* cursor-save, cursor-restore, cursor-drop. */

@@ -84,14 +84,14 @@ VMIR_OP_INLINE vmir_status vmir_op_lex_fail(vmir_op_ctx *k, uint32_t op, size_t 
 
 /* Where the next JSON token starts (the offset a register records). Most
  * tokens follow no whitespace or a single space; longer runs
- * (indentation) go out of line, eight bytes at a time
- * (vmir_lex_json_ws_run, lex_ops.c). */
+ * (indentation) go out of line, sixteen bytes at a time
+ * (vmir_json_skip_ws_run, the same loop the JSON builtins use). */
 VMIR_OP_INLINE size_t vmir_json_token_offset(const vmir_source *src) {
   size_t p = src->pos;
 #define VMIR_JSON_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
   if (p < src->len && VMIR_JSON_WS(src->data[p])) {
     p++;
-    if (p < src->len && VMIR_JSON_WS(src->data[p])) p = vmir_lex_json_ws_run(src, p + 1);
+    if (p < src->len && VMIR_JSON_WS(src->data[p])) p = vmir_json_skip_ws_run(src->data, p + 1, src->len);
   }
 #undef VMIR_JSON_WS
   return p;

@@ -15,9 +15,6 @@ static inline bool vmir_json_is_ws(uint8_t c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-/* Position of the first non-whitespace byte at or after p (or n): the
- * vectorised loop for long runs such as indentation. */
-size_t vmir_json_skip_ws_run(const uint8_t *d, size_t p, size_t n);
 
 static inline void vmir_json_skip_ws(vmir_source *src) {
   const uint8_t *d = src->data;

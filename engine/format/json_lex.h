@@ -22,6 +22,11 @@
 #include "vmir/sink.h"
 
 /* json-begin-object: consumes '{'; *empty when '}' follows (consumed too). */
+/* Position of the first non-whitespace byte at or after p (or n): the
+ * vectorised loop for long runs such as indentation, out of line so that
+ * the inline whitespace checks (and the stencils) stay small. */
+size_t vmir_json_skip_ws_run(const uint8_t *d, size_t p, size_t n);
+
 vmir_status vmir_json_begin_object(vmir_source *src, bool *empty, vmir_error *err);
 /* json-read-key: a member name string into *key, then consumes ':'. */
 vmir_status vmir_json_read_key(vmir_source *src, vmir_arena *arena, vmir_str *key,
