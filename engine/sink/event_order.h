@@ -91,15 +91,42 @@ static inline void vmir_order_after_value(vmir_event_order *o) {
 /* Pushes an open container; fails past VMIR_SINK_MAX_DEPTH. */
 vmir_status vmir_order_push(vmir_event_order *o, vmir_level lv);
 
-/* Field names only directly inside a struct or map, exactly one before
- * each member value, no more than declared. On success *top is the container; the writer counts the member
- * and sets key_pending once the name is written. */
-vmir_status vmir_order_field_name(vmir_event_order *o, vmir_level **top);
+/* t[impl format.ir.sink-field-name-order] Field names only directly
+ * inside a struct or map, exactly one before each member value, no more
+ * than declared. On success *top_out is the container; the writer counts
+ * the member and sets key_pending once the name is written. Inline (as is
+ * vmir_order_end): one call per field of every encode. */
+static inline vmir_status vmir_order_field_name(vmir_event_order *o, vmir_level **top_out) {
+  if (o->failed) return vmir_order_refuse(o);
+  if (o->depth == 0) return VMIR_ORDER_FAIL(o, "field name outside any struct or map");
+  vmir_level *top = &o->stack[o->depth - 1];
+  if (top->kind == VMIR_LEVEL_SEQ) return VMIR_ORDER_FAIL(o, "field name inside a sequence");
+  if (o->key_pending)
+    return VMIR_ORDER_FAIL(o, "two field names in a row (the first has no value)");
+  if (top->count == top->declared)
+    return VMIR_ORDER_FAIL(o, "%s declared %" PRIu64 " members but got more",
+                           vmir_level_kind_name(top->kind), top->declared);
+  *top_out = top;
+  return VMIR_OK;
+}
 
-/* `end` must close an open container, not leave a field name without its
- * value, and match the declared count. On success *top is the container; the writer closes it in its output,
- * then calls vmir_order_pop. */
-vmir_status vmir_order_end(vmir_event_order *o, vmir_level **top);
+/* t[impl format.ir.sink-struct-balance] `end` must close an open
+ * container, not leave a field name without its value, and match the
+ * declared count. On success *top_out is the container; the writer closes
+ * it in its output, then calls vmir_order_pop. */
+static inline vmir_status vmir_order_end(vmir_event_order *o, vmir_level **top_out) {
+  if (o->failed) return vmir_order_refuse(o);
+  if (o->depth == 0) return VMIR_ORDER_FAIL(o, "end without a matching begin");
+  vmir_level *top = &o->stack[o->depth - 1];
+  if (o->key_pending)
+    return VMIR_ORDER_FAIL(o, "end right after a field name (its value is missing)");
+  if (top->declared != VMIR_LEN_UNKNOWN && top->count != top->declared)
+    return VMIR_ORDER_FAIL(o, "%s declared %" PRIu64 " %s but ended after %" PRIu64,
+                           vmir_level_kind_name(top->kind), top->declared,
+                           vmir_level_member_word(top->kind), top->count);
+  *top_out = top;
+  return VMIR_OK;
+}
 
 static inline void vmir_order_pop(vmir_event_order *o) {
   o->depth--;

@@ -332,7 +332,7 @@ static vmir_status json_begin_map(vmir_sink *sink, uint64_t len) {
  * is instead of scanned: the output is the same. */
 static inline vmir_status field_name(vmir_sink *sink, vmir_str name, bool plain) {
   vmir_json_writer *w = sink->ctx;
-  vmir_level *top;
+  vmir_level *top = NULL;
   vmir_status st = vmir_order_field_name(&w->order, &top);
   if (st != VMIR_OK) return st;
   /* Compact mode: the comma, the quoted name and the colon in one
@@ -373,7 +373,7 @@ static vmir_status json_field_name_plain(vmir_sink *sink, vmir_str name) {
 
 static vmir_status json_end(vmir_sink *sink) {
   vmir_json_writer *w = sink->ctx;
-  vmir_level *top;
+  vmir_level *top = NULL;
   vmir_status st = vmir_order_end(&w->order, &top);
   if (st != VMIR_OK) return st;
   if (w->pretty && top->count > 0 && !put_newline_indent(w, w->order.depth - 1))

@@ -312,7 +312,7 @@ static vmir_status mp_begin_map(vmir_sink *sink, uint64_t len) {
 /* Map headers hold at most 2^32 - 1 members. */
 static vmir_status mp_field_name(vmir_sink *sink, vmir_str name) {
   vmir_msgpack_writer *w = sink->ctx;
-  vmir_level *top;
+  vmir_level *top = NULL;
   vmir_status st = vmir_order_field_name(&w->order, &top);
   if (st != VMIR_OK) return st;
   if (top->count == UINT32_MAX)
@@ -341,7 +341,7 @@ static void backpatch(vmir_msgpack_writer *w, const vmir_level *top) {
  * header is already written. */
 static vmir_status mp_end(vmir_sink *sink) {
   vmir_msgpack_writer *w = sink->ctx;
-  vmir_level *top;
+  vmir_level *top = NULL;
   vmir_status st = vmir_order_end(&w->order, &top);
   if (st != VMIR_OK) return st;
   if (top->declared == VMIR_LEN_UNKNOWN) backpatch(w, top);
