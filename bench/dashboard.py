@@ -297,6 +297,29 @@ def recommend(thresholds, model):
                key=lambda th: math.inf if th is None else th)
 
 
+def breakeven_rule(tiers_json, tier):
+    """The ski-rental rule: compile once a program has run as often as a
+    compile takes to pay back. Returns (median break-even N against the
+    interpreter over the programs the tier makes faster, that median to the
+    nearest power of two, programs that never break even); None when no
+    program breaks even."""
+    ns, never = [], 0
+    for p in tiers_json.get("programs", []):
+        t = next((x for x in p.get("tiers", []) if x["tier"] == tier and x.get("ok")), None)
+        if not t:
+            continue
+        n = (t.get("breakeven") or {}).get("interp")
+        if n is None:
+            never += 1
+        else:
+            ns.append(n)
+    if not ns:
+        return None
+    ns.sort()
+    median = ns[(len(ns) - 1) // 2]
+    return median, 2 ** round(math.log2(max(median, 1))), never
+
+
 def sweep_section(page, tiers_json, data):
     sw = (tiers_json or {}).get("sweep")
     page.add("<h3>Promotion-threshold sweep</h3>")
@@ -309,14 +332,19 @@ def sweep_section(page, tiers_json, data):
              f'of {sw["reps"]} passes, interleaved across thresholds. <b>Model</b>: the same call mix costed '
              'with the break-even study\'s medians (compile, time per run) per program. Recommended: the '
              f'largest threshold whose modelled total is within {MODEL_BAND:.0%} of the best '
-             '(docs/thresholds.md). Background compilation: '
+             '(docs/thresholds.md); the break-even rule: the median over all programs of the runs after '
+             'which a compile has paid for itself, to the nearest power of two (the rule the defaults of '
+             'compile-heavy tiers follow, since the model\'s pick grows with the length of the mix). '
+             'Background compilation: '
              f'{escape(sw["background_compile"])}.</p>')
-    labels = [r["threshold"] for r in (sw["tiers"][0]["thresholds"] if sw["tiers"] else [])]
+    measured = [t for t in sw["tiers"] if t["thresholds"]]
+    labels = [r["threshold"] for r in measured[0]["thresholds"]] if measured else []
     xfmt = lambda i: str(labels[int(i)]) if 0 <= int(i) < len(labels) and i == int(i) else ""  # noqa: E731
     series, marks, recs = [], [], {}
     for i, t in enumerate(sw["tiers"]):
-        pts = [(k, r["total_ns"] / 1e6) for k, r in enumerate(t["thresholds"])]
-        series.append((f"{t['tier']} measured", pts, svg.color(i + 1)))
+        if t["thresholds"]:
+            pts = [(k, r["total_ns"] / 1e6) for k, r in enumerate(t["thresholds"])]
+            series.append((f"{t['tier']} measured", pts, svg.color(i + 1)))
         model = sweep_model(tiers_json, t["tier"], labels + [None])
         if model:
             series.append((f"{t['tier']} model", [(k, v / 1e6) for k, v in enumerate(model[:-1])],
@@ -334,16 +362,25 @@ def sweep_section(page, tiers_json, data):
                "sweep")
     page.add('<table class="dash-table"><tr><th>tier</th><th></th>'
              + "".join(f"<th>{r}</th>" for r in labels) + "<th>interp only</th><th>recommended</th>"
-             "<th>default now</th></tr>")
+             "<th>break-even rule</th><th>default now</th></tr>")
     defaults = {t["name"]: t.get("default_threshold") for t in tier_list(tiers_json)}
     for t in sw["tiers"]:
         cells = "".join(f'<td title="{r["compiles"]} compiles; p25–p75 {r["p25"] / 1e6:.0f}–'
                         f'{r["p75"] / 1e6:.0f} ms">{r["total_ns"] / 1e6:.0f} ms</td>' for r in t["thresholds"])
+        if not t["thresholds"]:
+            cells = f'<td colspan="{len(labels)}" class="note">{escape(t.get("skipped", "not measured"))}</td>'
+
         rec = recs.get(t["tier"], {})
         r = rec.get("recommended", "-")
+        be = breakeven_rule(tiers_json, t["tier"])
+        if be:
+            rec["breakeven_median"], rec["breakeven_rule"], rec["never_break_even"] = be
+            recs[t["tier"]] = rec
+        be_cell = (f'<td rowspan="2" title="median {be[0]}; {be[2]} programs never break even">{be[1]}</td>'
+                   if be else '<td rowspan="2">-</td>')
         page.add(f"<tr><td rowspan=\"2\">{escape(t['tier'])}</td><td>measured</td>{cells}"
                  f"<td>{sw['interp']['total_ns'] / 1e6:.0f} ms</td>"
-                 f"<td rowspan=\"2\">{'never (interpreter)' if r is None else r}</td>"
+                 f"<td rowspan=\"2\">{'never (interpreter)' if r is None else r}</td>{be_cell}"
                  f"<td rowspan=\"2\">{defaults.get(t['tier'], '-')}</td></tr>")
         model = rec.get("model_ns", {})
         page.add("<tr><td>model</td>" + "".join(f"<td>{model[str(th)] / 1e6:.0f} ms</td>" if str(th) in model

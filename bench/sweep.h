@@ -14,6 +14,11 @@ typedef struct sweep_options {
   int reps;            /* passes per tier and threshold (median taken) */
   double zipf_s;       /* exponent of the call-frequency skew */
   uint64_t seed;
+  /* Per tier (bench_tier_at index), the compile ns of all the sweep's
+   * programs (INFINITY if one was not measured); NULL: measure every tier.
+   * A tier above pass_compile_budget_ns gets no measured passes. */
+  const double *tier_compile_ns;
+  double pass_compile_budget_ns;
 } sweep_options;
 
 /* The thresholds tried; the last entry is "never" (interpreter only). */

@@ -165,15 +165,14 @@ static vmir_status compile(const vmir_jit_request *req, vmir_jit_code **out, cha
   return VMIR_OK;
 }
 
-/* Promotion default: a compile costs 0.15 to 3.7 s on the (loaded) build
- * machine (0.15 to 0.35 s for an 11-instruction program, 0.4 to 3.7 s for
- * the corpus programs; docs/jit.md), and the code, which runs most ops
- * through the engine's step, saves little or nothing per run yet. Only programs
- * run a thousand times are worth a compile; the compile runs on the
- * background thread, so a promotion never delays a caller. */
+/* Promotion defaults (docs/thresholds.md): the median over the 55
+ * benchmark programs of the runs after which a compile has paid for
+ * itself (O2 5190, O0 3298 on 2026-12-06), to the nearest power of
+ * two. The compile runs on the background thread, so a promotion never
+ * delays a caller. */
 const vmir_backend vmir_gccjit_backend = {
     .name = "gccjit",
-    .default_threshold = 1000,
+    .default_threshold = {4096, 4096},
     .capabilities = VMIR_CAP_SINK_ANY | VMIR_CAP_HOST_PREDICATE,
     .available = available,
     .compile = compile,

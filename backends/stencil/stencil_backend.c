@@ -38,7 +38,7 @@ static vmir_status compile(const vmir_jit_request *req, vmir_jit_code **out, cha
  * being compiled at all. */
 const vmir_backend vmir_stencil_backend = {
     .name = "stencil",
-    .default_threshold = 2,
+    .default_threshold = {2, 2}, /* one level */
     .capabilities = VMIR_CAP_SINK_ANY | VMIR_CAP_HOST_PREDICATE,
     .available = available,
     .compile = compile,

@@ -141,8 +141,10 @@ typedef struct vmir_jit_code {
 
 typedef struct vmir_backend {
   const char *name;
-  /* Executions before promotion when the configuration does not say. */
-  uint64_t default_threshold;
+  /* Executions before promotion when the configuration does not say, per
+   * level like level_names: {default, low (VMIR_JIT_FLAG_OPT_LOW)}.
+   * docs/thresholds.md has the data and the rule. */
+  uint64_t default_threshold[2];
   /* Capabilities the backend can exploit (and then guards on). */
   uint32_t capabilities;
   /* True when the backend can compile in this process; otherwise false and

@@ -56,7 +56,7 @@ static const vmir_backend *resolve(const char *name) {
 static void refresh(void) {
   snap.backend = resolve(config.backend);
   snap.threshold = config.threshold >= 0 ? (uint64_t)config.threshold
-                   : snap.backend         ? snap.backend->default_threshold
+                   : snap.backend         ? snap.backend->default_threshold[(config.flags & VMIR_JIT_FLAG_OPT_LOW) ? 1 : 0]
                                           : 0;
   snap.max_failures = config.max_compile_failures ? config.max_compile_failures : DEFAULT_MAX_FAILURES;
   snap.backoff = config.backoff_runs ? config.backoff_runs : DEFAULT_BACKOFF;
