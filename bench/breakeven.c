@@ -15,6 +15,8 @@ typedef struct tier_cost {
   bool ok;
   char why[192];
   measure_stats compile_ns, run_ns, first_run_ns;
+  double code_fraction;  /* of the timed runs, those that entered generated code */
+  double deopts_per_run; /* deoptimisations per timed run */
   size_t code_bytes;
   long long held_bytes;
 } tier_cost;
@@ -107,7 +109,19 @@ static tier_cost measure_tier(const work_program *w, const bench_tier *t, const 
     spent_ns += (double)ns;
     bool last = r + 1 == o->compiles || (o->compile_budget_ns > 0 && spent_ns >= o->compile_budget_ns);
     if (last) {
+      vmir_jit_stats before[2] = {0}, after[2] = {0};
+      for (size_t k = 0; k < w->program_count; k++) vmir_jit_executable_stats(exe[k], &before[k]);
       c.run_ns = time_runs(w, exe, o);
+      uint64_t runs = 0, in_code = 0, deopts = 0;
+      for (size_t k = 0; k < w->program_count; k++) {
+        vmir_jit_executable_stats(exe[k], &after[k]);
+        runs += after[k].executions - before[k].executions;
+        in_code += after[k].jit_executions - before[k].jit_executions;
+        deopts += (after[k].deopts_forced + after[k].deopts_check + after[k].deopts_unsupported) -
+                  (before[k].deopts_forced + before[k].deopts_check + before[k].deopts_unsupported);
+      }
+      c.code_fraction = runs ? (double)in_code / (double)runs : 0;
+      c.deopts_per_run = runs ? (double)deopts / (double)runs : 0;
       c.ok = true;
     }
     work_executables_free(w, exe);
@@ -160,6 +174,8 @@ static json_object *program_json(const work_program *w, measure_stats interp, co
       json_object_object_add(t, "first_run_ns", stats_json(c->first_run_ns));
       json_object_object_add(t, "run_ns", stats_json(c->run_ns));
       json_object_object_add(t, "code_bytes", json_object_new_int64((int64_t)c->code_bytes));
+      json_object_object_add(t, "code_fraction", json_object_new_double(c->code_fraction));
+      json_object_object_add(t, "deopts_per_run", json_object_new_double(c->deopts_per_run));
       json_object_object_add(t, "held_bytes", json_object_new_int64(c->held_bytes));
       json_object *be = json_object_new_object();
       long n = breakeven_n(c->compile_ns.median, c->run_ns.median, 0, interp.median);

@@ -47,18 +47,21 @@ static json_object *tiers_json(void) {
 }
 
 int main(int argc, char **argv) {
-  const char *out = NULL;
+  const char *out = NULL, *filter = NULL;
   bool full = false;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      printf("usage: vmir-tiers [--quick | --full] [-o FILE]\n"
+      printf("usage: vmir-tiers [--quick | --full] [--filter TEXT] [-o FILE]\n"
              "Compile latency, code size, memory, break-even and the threshold sweep of every\n"
-             "JIT tier built in (absent ones listed with the reason), as JSON (default stdout).\n");
+             "JIT tier built in (absent ones listed with the reason), as JSON (default stdout).\n"
+             "  --filter TEXT  only the programs whose name contains TEXT (e.g. encode/twitter),\n"
+             "                 and no sweep\n");
       return 0;
     }
     if (!strcmp(argv[i], "--full")) full = true;
     else if (!strcmp(argv[i], "--quick")) full = false;
     else if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+    else if (!strcmp(argv[i], "--filter") && i + 1 < argc) filter = argv[++i];
     else {
       fprintf(stderr, "vmir-tiers: unknown argument '%s'\n", argv[i]);
       return 2;
@@ -100,6 +103,19 @@ int main(int argc, char **argv) {
     memmove(&in_sweep[j + 1], &in_sweep[j], (i - j) * sizeof *in_sweep);
     ws[j] = moved;
     in_sweep[j++] = true;
+  }
+  if (filter) {
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+      if (strstr(ws[i].name, filter)) {
+        ws[kept] = ws[i];
+        in_sweep[kept++] = false; /* a partial mix is no service: no sweep */
+      }
+    if (!kept) {
+      fprintf(stderr, "vmir-tiers: no program name contains '%s'\n", filter);
+      return 2;
+    }
+    n = kept;
   }
   breakeven_options bo = {.compiles = full ? 11 : 5, .run_reps = full ? 9 : 5,
                           .min_batch_ns = full ? 2e6 : 3e5,
