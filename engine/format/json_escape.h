@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "format/utf8_encode.h"
+#include "util/utf8_encode.h"
 
 typedef enum vmir_escape_check {
   VMIR_ESCAPE_OK,

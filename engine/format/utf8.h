@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "format/string_blocks.h"
-#include "format/utf8_encode.h"
+#include "util/utf8_encode.h"
 
 /* Length (2..4) of the well-formed sequence that starts at p with a byte
  * >= 0x80, or 0 if the bytes are not one. Reads at most `avail` bytes. */

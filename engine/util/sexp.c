@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8_encode.h"
+
 /* Node and string storage: a list of malloc'd chunks freed together. */
 typedef struct chunk {
   struct chunk *next;
@@ -144,26 +146,6 @@ static size_t utf8_sequence(const unsigned char *s, size_t n) {
   return len;
 }
 
-static size_t put_utf8(char *out, uint32_t cp) {
-  if (cp < 0x80) { out[0] = (char)cp; return 1; }
-  if (cp < 0x800) {
-    out[0] = (char)(0xc0 | (cp >> 6));
-    out[1] = (char)(0x80 | (cp & 0x3f));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = (char)(0xe0 | (cp >> 12));
-    out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[2] = (char)(0x80 | (cp & 0x3f));
-    return 3;
-  }
-  out[0] = (char)(0xf0 | (cp >> 18));
-  out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-  out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-  out[3] = (char)(0x80 | (cp & 0x3f));
-  return 4;
-}
-
 static bool read_hex4(reader *r, uint32_t *out) {
   if (r->len - r->pos < 4) FAIL_AT(r, VMIR_E_SYNTAX, "truncated \\u escape");
   uint32_t v = 0;
@@ -215,7 +197,7 @@ static bool read_string(reader *r, sexp_node *n) {
             if (lo < 0xdc00 || lo > 0xdfff) FAIL_AT(r, VMIR_E_SYNTAX, "invalid low surrogate in \\u escape");
             cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
           }
-          o += put_utf8(out + o, cp);
+          o += vmir_utf8_encode(cp, (uint8_t *)out + o);
           break;
         }
         default:

@@ -1,7 +1,8 @@
-/* UTF-8 encoding of one scalar value, apart from utf8.h so that the JSON
- * escape decoder (json_escape.h) needs no block kernels. */
-#ifndef VMIR_FORMAT_UTF8_ENCODE_H
-#define VMIR_FORMAT_UTF8_ENCODE_H
+/* UTF-8 encoding of one scalar value: for the S-expression reader
+ * (util/sexp.c) and the format layer (format/utf8.h, and json_escape.h,
+ * which needs none of utf8.h's block kernels). */
+#ifndef VMIR_UTIL_UTF8_ENCODE_H
+#define VMIR_UTIL_UTF8_ENCODE_H
 
 #include <stddef.h>
 #include <stdint.h>
