@@ -167,12 +167,12 @@ static vmir_status compile(const vmir_jit_request *req, vmir_jit_code **out, cha
 
 /* Promotion defaults (docs/thresholds.md): the median over the 55
  * benchmark programs of the runs after which a compile has paid for
- * itself (O2 5190, O0 3298 on 2026-12-06), to the nearest power of
- * two. The compile runs on the background thread, so a promotion never
+ * itself (O2 3372, O0 2660 in run 20261206T220043Z), to the nearest
+ * power of two. The compile runs on the background thread, so a promotion never
  * delays a caller. */
 const vmir_backend vmir_gccjit_backend = {
     .name = "gccjit",
-    .default_threshold = {4096, 4096},
+    .default_threshold = {4096, 2048},
     .capabilities = VMIR_CAP_SINK_ANY | VMIR_CAP_HOST_PREDICATE,
     .available = available,
     .compile = compile,

@@ -371,8 +371,8 @@ static vmir_status compile(const vmir_jit_request *req, vmir_jit_code **out, cha
 
 /* Promotion defaults (docs/thresholds.md): the median over the 55
  * benchmark programs of the runs after which a compile has paid for
- * itself (opt 2693, fast 343 on 2026-12-06), to the nearest power
- * of two. The compile runs on the background thread, so a promotion never
+ * itself (opt 1714, fast 195 in run 20261206T220043Z), to the
+ * nearest power of two. The compile runs on the background thread, so a promotion never
  * delays a caller. */
 const vmir_backend vmir_llvm_backend = {
     .name = "llvm",
