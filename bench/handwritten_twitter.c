@@ -20,7 +20,7 @@ static void put_lit(vmir_buf *b, const char *s, size_t n) { vmir_buf_append(b, s
 
 static bool put_str(vmir_buf *b, vmir_str s) {
   size_t bad;
-  if (s.len && !vmir_utf8_valid((const uint8_t *)s.ptr, s.len, &bad)) return false;
+  if (s.len && !vmir_utf8_validate((const uint8_t *)s.ptr, s.len, &bad)) return false;
   vmir_buf_put_json_string(b, s.ptr, s.len);
   return true;
 }

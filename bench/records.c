@@ -63,7 +63,7 @@ bool records_generate(records *out, uint32_t n, uint64_t seed, vmir_arena *arena
 
 static bool put_string(vmir_buf *b, vmir_str s) {
   size_t bad;
-  if (!vmir_utf8_valid((const uint8_t *)s.ptr, s.len, &bad)) return false;
+  if (!vmir_utf8_validate((const uint8_t *)s.ptr, s.len, &bad)) return false;
   vmir_buf_put_json_string(b, s.ptr, s.len);
   return true;
 }

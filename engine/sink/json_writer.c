@@ -183,7 +183,7 @@ static vmir_status write_string_tail(vmir_json_writer *w, const uint8_t *s, size
         utf8_checked = true;
         continue;
       }
-      size_t len = vmir_utf8_sequence(s + i, n - i);
+      size_t len = vmir_utf8_seq_len(s + i, n - i);
       if (len == 0) {
         w->out.len = start;
         return FAIL(w, "invalid UTF-8 at byte %zu of %s", i, what);

@@ -202,7 +202,7 @@ static vmir_status write_float(vmir_msgpack_writer *w, double v, bool is_f32) {
 static vmir_status write_blob(vmir_msgpack_writer *w, const uint8_t *s, size_t n,
                               bool is_str, const char *what) {
   size_t bad;
-  if (is_str && !vmir_utf8_valid(s, n, &bad))
+  if (is_str && !vmir_utf8_validate(s, n, &bad))
     return FAIL(w, "invalid UTF-8 at byte %zu of %s", bad, what);
   if ((uint64_t)n > UINT32_MAX)
     return FAIL(w, "%s of %zu bytes is too long for MessagePack", what, n);

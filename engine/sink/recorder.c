@@ -58,7 +58,7 @@ static void put_hex(vmir_buf *b, const uint8_t *p, size_t n) {
  * #x hex, so the dump stays valid UTF-8 text and loses nothing. */
 static void put_string(vmir_buf *b, const char *s, size_t n) {
   size_t bad;
-  if (vmir_utf8_valid((const uint8_t *)s, n, &bad)) vmir_buf_put_json_string(b, s, n);
+  if (vmir_utf8_validate((const uint8_t *)s, n, &bad)) vmir_buf_put_json_string(b, s, n);
   else put_hex(b, (const uint8_t *)s, n);
 }
 

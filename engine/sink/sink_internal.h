@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format/utf8.h"
 #include "vmir/sink.h"
 
 /* For generated code that names constant fields (the stencil backend
@@ -46,59 +47,9 @@ static inline vmir_status vmir_sink_nomem(vmir_sink *sink) {
 }
 
 /* ---- UTF-8 ----------------------------------------------------------------
- * Well-formed sequences per Unicode table 3-7: no overlong forms, no
- * surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncation. */
-
-static inline bool vmir_utf8_is_cont(uint8_t c) { return (c & 0xC0) == 0x80; }
-
-/* Length (1..4) of the well-formed sequence at s (avail >= 1 bytes
- * readable), or 0 if the bytes there are not well-formed UTF-8. */
-static inline size_t vmir_utf8_sequence(const uint8_t *s, size_t avail) {
-  uint8_t c = s[0];
-  if (c < 0x80) return 1;
-  if (c < 0xC2) return 0; /* stray continuation byte, or overlong 2-byte lead */
-  if (c < 0xE0) return avail >= 2 && vmir_utf8_is_cont(s[1]) ? 2 : 0;
-  if (c < 0xF0) {
-    if (avail < 3) return 0;
-    /* E0 needs A0.. (else overlong); ED needs ..9F (else a surrogate). */
-    uint8_t lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    return s[1] >= lo && s[1] <= hi && vmir_utf8_is_cont(s[2]) ? 3 : 0;
-  }
-  if (c < 0xF5) {
-    if (avail < 4) return 0;
-    /* F0 needs 90.. (else overlong); F4 needs ..8F (else above U+10FFFF). */
-    uint8_t lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    return s[1] >= lo && s[1] <= hi && vmir_utf8_is_cont(s[2]) &&
-                   vmir_utf8_is_cont(s[3])
-               ? 4
-               : 0;
-  }
-  return 0;
-}
-
-/* True when s[0..n) is well-formed UTF-8; otherwise false with *bad set to
- * the offset of the first byte of the first ill-formed sequence. ASCII runs
- * are checked eight bytes at a time because most text is ASCII. */
-static inline bool vmir_utf8_valid(const uint8_t *s, size_t n, size_t *bad) {
-  size_t i = 0;
-  while (i < n) {
-    if (i + 8 <= n) {
-      uint64_t word;
-      memcpy(&word, s + i, 8);
-      if ((word & UINT64_C(0x8080808080808080)) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    size_t len = vmir_utf8_sequence(s + i, n - i);
-    if (len == 0) {
-      *bad = i;
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
+ * Strings written by the sinks are validated with the format layer's
+ * checks (format/utf8.h: vmir_utf8_validate, with the block kernel for
+ * long strings). */
 
 /* ---- Floats ----------------------------------------------------------------
  * Writes the shortest decimal that reads back to exactly `value` (to the
