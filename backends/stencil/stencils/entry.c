@@ -23,5 +23,6 @@ vmir_status vmir_stencil_entry(const void *root, const vmir_shape_context *shape
     scratch->deopt_reason = VMIR_DEOPT_GUARD;
     return VMIR_JIT_DEOPT;
   }
-  return _JIT_CONTINUE(vm, io, scratch, shapes, root);
+  (void)root; /* the runtime put it in the path's first entry */
+  return _JIT_CONTINUE(vm, io, scratch, shapes);
 }

@@ -33,10 +33,15 @@
 #error "stencils need clang (19 or later): preserve_none and musttail"
 #endif
 
+/* Four arguments: preserve_none passes them in r12, r13, r14 and r15
+ * (x86-64), which the C convention preserves, so a stencil keeps them in
+ * place across its calls of C kernels and sink callbacks, with no saving
+ * and restoring around each call (a fifth would go to rdi, which every
+ * call clobbers). The root pointer is not among them: the path's first
+ * entry holds it. */
 #define STENCIL_ARGS                                                          \
-  vmir_vm_state *vm, void *io, vmir_scratch *scratch,                        \
-      const vmir_shape_context *shapes, const void *root
-#define STENCIL_PASS vm, io, scratch, shapes, root
+  vmir_vm_state *vm, void *io, vmir_scratch *scratch, const vmir_shape_context *shapes
+#define STENCIL_PASS vm, io, scratch, shapes
 /* flatten: every static inline helper (value_access.h) is inlined, so a
  * stencil is one self-contained function. */
 #define STENCIL __attribute__((preserve_none, flatten)) vmir_status
