@@ -2,9 +2,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_LOG_BYTES ((size_t)64 << 20)
 enum { MAX_FIELD = 1 << 16 };
@@ -257,23 +259,51 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static bool is_xml_name(const char *name) {
+  size_t n = strlen(name);
+  return n > 4 && strcmp(name + n - 4, ".xml") == 0;
+}
+
+/* The *.xml names in dir, prefixed with `prefix/` when prefix is set; the
+ * folders in it go to `subdirs` when that is not NULL. */
+static bool list_xml(const char *dir, const char *prefix, strlist *names,
+                     strlist *subdirs) {
+  DIR *d = opendir(dir);
+  if (!d) return false;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    if (is_xml_name(e->d_name)) {
+      if (prefix) strlist_printf(names, "%s/%s", prefix, e->d_name);
+      else strlist_push(names, e->d_name);
+    } else if (subdirs) {
+      char *path = path_join(dir, e->d_name);
+      struct stat st;
+      if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) strlist_push(subdirs, e->d_name);
+      free(path);
+    }
+  }
+  closedir(d);
+  return true;
+}
+
+/* The logs in dir and in its folders one level down: meson runs one test
+ * executable under several configurations (test_jit_backend: a backend
+ * and level each), each writing its logs to a folder of its own. */
 int check_xml_load_dir(const char *dir, result_list *out, strlist *warnings,
                        strlist *errors) {
-  DIR *d = opendir(dir);
-  if (!d) {
+  strlist names = {0}, subdirs = {0};
+  if (!list_xml(dir, NULL, &names, &subdirs)) {
     strlist_printf(errors, "%s: cannot read results folder: %s", dir,
                    strerror(errno));
     return -1;
   }
-  strlist names = {0};
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL) {
-    size_t n = strlen(e->d_name);
-    if (n > 4 && strcmp(e->d_name + n - 4, ".xml") == 0) {
-      strlist_push(&names, e->d_name);
-    }
+  for (size_t i = 0; i < subdirs.n; i++) {
+    char *sub = path_join(dir, subdirs.items[i]);
+    list_xml(sub, subdirs.items[i], &names, NULL);
+    free(sub);
   }
-  closedir(d);
+  strlist_free(&subdirs);
   if (names.n > 1) qsort(names.items, names.n, sizeof *names.items, cmp_str);
   for (size_t i = 0; i < names.n; i++) {
     char *path = path_join(dir, names.items[i]);

@@ -763,6 +763,48 @@ START_TEST(test_cli_check_exit_codes) {
 }
 END_TEST
 
+/* Logs one folder down count too (meson runs one executable under several
+ * configurations, each logging to a folder of its own): a failure there
+ * fails the rule, and without it the same tree passes. */
+START_TEST(test_results_in_subfolders) {
+  char *out, *err;
+  char *clean = fixture("clean");
+  char *passing = fixture("clean/results/clean_test.xml");
+  char *text = slurp(passing);
+  char *dir = temp_dir();
+  char *sub = path_join(dir, "second_configuration");
+  ck_assert_int_eq(mkdir(sub, 0755), 0);
+  char *top_log = path_join(dir, "clean_test.xml");
+  char *sub_log = path_join(sub, "clean_test.xml");
+  FILE *f = fopen(top_log, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+  const char *args[] = {"--root", clean, "--results", dir, "--check", NULL};
+  ck_assert_msg(run_tool(NULL, &out, &err, args) == 0, "out:\n%s\nerr:\n%s", out, err);
+  free(out), free(err);
+
+  char *failing = xstrdup(text);
+  char *at = strstr(failing, "result=\"success\"");
+  ck_assert_ptr_nonnull(at);
+  memcpy(at, "result=\"failure\"", strlen("result=\"failure\""));
+  f = fopen(sub_log, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(failing, f);
+  fclose(f);
+  ck_assert_int_eq(run_tool(NULL, &out, &err, args), 1);
+  ck_assert_msg(strstr(out, "failed (1 of 2 runs)"), "%s", out);
+  free(out), free(err);
+
+  unlink(sub_log);
+  rmdir(sub);
+  unlink(top_log);
+  rmdir(dir);
+  free(failing), free(text), free(sub_log), free(top_log), free(sub), free(dir);
+  free(passing), free(clean);
+}
+END_TEST
+
 START_TEST(test_cli_outputs) {
   char *out, *err;
   char *dir = temp_dir();
@@ -1003,6 +1045,7 @@ static Suite *trace_suite(void) {
   tcase_add_test(cli, test_cli_help_and_usage_errors);
   tcase_add_test(cli, test_cli_check_exit_codes);
   tcase_add_test(cli, test_cli_outputs);
+  tcase_add_test(cli, test_results_in_subfolders);
   suite_add_tcase(s, cli);
   TCase *robust = tcase_create("robustness");
   tcase_add_test(robust, test_random_input);
