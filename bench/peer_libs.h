@@ -14,7 +14,9 @@ extern "C" {
 /* Parse into the library's DOM and free it: true on success. */
 bool peer_jsonc_parse(const char *json, size_t len);
 bool peer_cjson_parse(const char *json, size_t len);
-bool peer_jansson_parse(const char *json, size_t len);
+/* why (may be NULL): jansson's reason when it cannot read the document
+ * (it holds integers as long long: a u64 above INT64_MAX is too big). */
+bool peer_jansson_parse(const char *json, size_t len, char *why, size_t why_cap);
 
 /* json-c's serializer over a tree parsed once. */
 void *peer_jsonc_tree(const char *json, size_t len);
