@@ -206,8 +206,9 @@ void vmir_tier_finish(vmir_compile_job *job) {
     e = NULL;
   }
   if (ok) {
-    /* Counted only once bound, so a caller that sees the count rise may
-     * rely on the next run using the code. */
+    /* Counted after the binding above, so a caller that sees the count
+     * rise may rely on the next run using the code (unless the
+     * configuration changed meanwhile, when it is not bound at all). */
     VMIR_COUNT(t, compiles, 1);
     VMIR_COUNT(t, compile_ns, job->compile_ns);
     VMIR_COUNT(t, code_bytes, code_bytes);
