@@ -117,56 +117,6 @@ static AVX2 inline __m256i load_block(const uint8_t *s, size_t avail) {
   return _mm256_loadu_si256((const __m256i *)(const void *)tail);
 }
 
-AVX2 bool vmir_json_scan_string_blocks(const uint8_t *d, size_t p, size_t n, size_t *end,
-                                       size_t *saved_out, bool *escaped_out) {
-  const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
-  const __m256i last_control = _mm256_set1_epi8(0x1F);
-  __m256i before = _mm256_setzero_si256(); /* the bytes before p are ASCII */
-  bool before_ascii = true;
-  __m256i errors = _mm256_setzero_si256();
-  size_t saved = 0;
-  bool escaped = false;
-  for (;;) {
-    size_t avail = n - p;
-    __m256i v = load_block(d + p, avail);
-    __m256i stop = _mm256_or_si256(
-        _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)),
-        _mm256_cmpeq_epi8(_mm256_max_epu8(v, last_control), last_control));
-    unsigned stops = (unsigned)_mm256_movemask_epi8(stop);
-    unsigned non_ascii = (unsigned)_mm256_movemask_epi8(v);
-    if (!stops) {
-      if (non_ascii || !before_ascii) errors = _mm256_or_si256(errors, utf8_errors(v, before));
-      before = v;
-      before_ascii = non_ascii == 0;
-      p += 32;
-      continue;
-    }
-    unsigned j = (unsigned)__builtin_ctz(stops);
-    if (j >= avail) return false; /* the padding: end of input */
-    unsigned upto = j == 31 ? ~0u : (2u << j) - 1; /* bytes 0..j */
-    if ((non_ascii & upto) || !before_ascii) {
-      if (nonzero_bytes(utf8_errors(v, before)) & upto) return false;
-    }
-    if (nonzero_bytes(errors)) return false;
-    uint8_t c = d[p + j];
-    if (c == '"') {
-      *end = p + j;
-      *saved_out = saved;
-      *escaped_out = escaped;
-      return true;
-    }
-    if (c != '\\') return false; /* a raw control byte */
-    size_t in_len = 0, out_len = 0;
-    int32_t cp = 0;
-    if (vmir_escape_length(d, p + j, n, &in_len, &out_len, &cp) != VMIR_ESCAPE_OK) return false;
-    saved += in_len - out_len;
-    escaped = true;
-    p += j + in_len;
-    before = _mm256_setzero_si256(); /* an escape is ASCII */
-    before_ascii = true;
-  }
-}
-
 AVX2 bool vmir_json_unescape_string_blocks(const uint8_t *d, size_t p, size_t n, uint8_t *dst,
                                            size_t cap, size_t *end, size_t *out_len, bool *escaped_out,
                                            bool *written_out) {
@@ -297,12 +247,6 @@ AVX2 bool vmir_utf8_valid_blocks(const uint8_t *s, size_t n) {
 
 bool vmir_string_blocks_available(void) { return false; }
 
-bool vmir_json_scan_string_blocks(const uint8_t *d, size_t p, size_t n, size_t *end,
-                                  size_t *saved, bool *escaped) {
-  (void)d, (void)p, (void)n, (void)end, (void)saved, (void)escaped;
-  return false;
-}
-
 bool vmir_utf8_valid_blocks(const uint8_t *s, size_t n) {
   (void)s, (void)n;
   return false;
@@ -320,3 +264,14 @@ bool vmir_json_unescape_string_blocks(const uint8_t *d, size_t p, size_t n, uint
 }
 
 #endif
+
+/* The scan alone: the unescaping kernel with nowhere to write (dst NULL
+ * never becomes `writing`), so the two cannot drift apart. */
+bool vmir_json_scan_string_blocks(const uint8_t *d, size_t p, size_t n, size_t *end,
+                                  size_t *saved, bool *escaped) {
+  size_t len;
+  bool written;
+  if (!vmir_json_unescape_string_blocks(d, p, n, NULL, 0, end, &len, escaped, &written)) return false;
+  *saved = *end - p - len;
+  return true;
+}
