@@ -215,20 +215,11 @@ END_TEST
 
 /* ---- guards ------------------------------------------------------------------------- */
 
-static const jit_case *find_case(const char *name) {
-  const jit_case *cases;
-  size_t n = jit_cases(&cases);
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(cases[i].name, name) == 0) return &cases[i];
-  ck_abort_msg("no case %s", name);
-  return NULL;
-}
-
 /* Presents wrong facts to one guard: the entry deopts before anything
  * runs, the interpreter runs the whole program, the failure is counted.
  * Without perturbation no guard fails. */
 static void perturbed_guard(vmir_jit_guard_kind kind) {
-  const jit_case *c = find_case("policies");
+  const jit_case *c = jit_case_named("policies");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
   jit_use("stencil", 0, 0, -1);
@@ -290,7 +281,7 @@ END_TEST
  * t[verify format.exec.code-cache-invalidate-on-runtime-mismatch] */
 START_TEST(guard_capabilities_real) {
   NEED_STENCIL();
-  const jit_case *c = find_case("all-kinds");
+  const jit_case *c = jit_case_named("all-kinds");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_outcome want_json = jit_reference(&p, c, JIT_SINK_JSON, 0);
   jit_outcome want_rec = jit_reference(&p, c, JIT_SINK_RECORDER, 0);
@@ -314,7 +305,7 @@ START_TEST(guard_capabilities_real) {
   jit_program_free(&p);
 
   /* The host hook: compiled with it, entered without it. */
-  const jit_case *with = find_case("policies");
+  const jit_case *with = jit_case_named("policies");
   jit_case without = *with;
   without.env = NULL;
   p = jit_compile_encode(with->shape, VMIR_FORMAT_JSON);
@@ -373,7 +364,7 @@ static letters run_letters(jit_program *p, const jit_case *c) {
  * t[verify format.exec.code-cache-key] */
 START_TEST(guard_sink_callbacks_not_table_address) {
   NEED_STENCIL();
-  const jit_case *c = find_case("user");
+  const jit_case *c = jit_case_named("user");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_use("stencil", 0, 0, -1);
   rewritten_ops = (vmir_sink_ops){a_len, a_len, a_len, a_name, a_scalar, a_end};
@@ -401,7 +392,7 @@ END_TEST
  * t[verify format.exec.hotness-counter] */
 START_TEST(promotion_thresholds) {
   NEED_STENCIL();
-  const jit_case *c = find_case("tree");
+  const jit_case *c = jit_case_named("tree");
   static const int64_t thresholds[] = {0, 1, 2, 5};
   for (size_t k = 0; k < sizeof thresholds / sizeof thresholds[0]; k++) {
     int64_t th = thresholds[k];
@@ -438,7 +429,7 @@ END_TEST
  * t[verify format.exec.jit-compile-failure-fallback] */
 START_TEST(compile_failure_falls_back) {
   NEED_STENCIL();
-  const jit_case *c = find_case("all-kinds");
+  const jit_case *c = jit_case_named("all-kinds");
   jit_program ref = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_outcome want = jit_reference(&ref, c, JIT_SINK_JSON, 0);
   jit_program_free(&ref);
@@ -549,7 +540,7 @@ END_TEST
  * t[verify format.exec.code-cache-in-process-v0] */
 START_TEST(code_cache_keys) {
   NEED_STENCIL();
-  const jit_case *c = find_case("tree");
+  const jit_case *c = jit_case_named("tree");
   jit_program a = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_program b = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   ck_assert_ptr_ne(a.prog, b.prog);
@@ -630,7 +621,7 @@ static void *work(void *arg) {
  * t[verify format.exec.code-cache-key] */
 START_TEST(concurrent_runs_and_reconfiguration) {
   NEED_STENCIL();
-  const jit_case *c = find_case("all-kinds");
+  const jit_case *c = jit_case_named("all-kinds");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
   jit_use("stencil", 0, 0, -1);
@@ -669,7 +660,7 @@ END_TEST
  * t[verify format.exec.guard-shape-id] */
 START_TEST(entry_abi) {
   NEED_STENCIL();
-  const jit_case *c = find_case("user");
+  const jit_case *c = jit_case_named("user");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   const vmir_backend *b = vmir_backend_find("stencil");
   ck_assert_ptr_nonnull(b);
@@ -722,7 +713,7 @@ END_TEST
  * t[verify format.exec.unsafe-contained] */
 START_TEST(code_pages_never_writable_and_executable) {
   NEED_STENCIL();
-  const jit_case *c = find_case("all-kinds");
+  const jit_case *c = jit_case_named("all-kinds");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   const vmir_backend *b = vmir_backend_find("stencil");
   vmir_jit_request req = {.exe = p.exe,
@@ -890,7 +881,7 @@ START_TEST(fused_decode_members_in_any_order) {
       "{\"name\":\"k\",\"id\":-1}",           "{\"id\":12,\"name\":\"l\",\"id\":13}"};
   enum { DOCS = sizeof docs / sizeof docs[0] };
   static const uint32_t flag_sets[] = {0, VMIR_JIT_FLAG_NO_FUSE};
-  const jit_case *c = find_case("user");
+  const jit_case *c = jit_case_named("user");
   vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
   opt.fused = true;
   vmir_error err;
@@ -931,7 +922,7 @@ START_TEST(fused_decode_forced_deopt) {
   NEED_STENCIL();
   static const char *names[] = {"user", "tree", "adjacent-rect", "all-kinds"};
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-    const jit_case *c = find_case(names[k]);
+    const jit_case *c = jit_case_named(names[k]);
     jit_program enc = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
     jit_outcome doc = jit_reference(&enc, c, JIT_SINK_JSON, 0);
     jit_program_free(&enc);
@@ -971,7 +962,7 @@ END_TEST
 /* The stats dump names the counters and the program points of deopts. */
 START_TEST(stats_text) {
   NEED_STENCIL();
-  const jit_case *c = find_case("user");
+  const jit_case *c = jit_case_named("user");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   uint32_t entry = p.exe->proc_entry[p.prog->entry_proc];
   jit_use("stencil", 0, 0, entry + 1);
@@ -1002,7 +993,7 @@ END_TEST
  * every absent option as null), and so does generated code.
  * t[verify format.exec.interpreter-is-reference] */
 START_TEST(the_reference_output_is_the_value) {
-  const jit_case *c = find_case("tree");
+  const jit_case *c = jit_case_named("tree");
   static const char want[] =
       "{\"value\":1,\"next\":{\"value\":2,\"next\":null,\"children\":[]},\"children\":["
       "{\"value\":4,\"next\":null,\"children\":[]},"
@@ -1029,7 +1020,7 @@ END_TEST
  * t[verify format.parse.hotpath-jit-eligibility] */
 START_TEST(build_failures_in_generated_decode_code) {
   NEED_STENCIL();
-  const jit_case *c = find_case("user");
+  const jit_case *c = jit_case_named("user");
   vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
   vmir_error err;
   vmir_program *prog = vmir_compile_decode_fused(c->shape, &opt, &err);
@@ -1058,7 +1049,7 @@ END_TEST
  * t[verify format.exec.abi-scratch-context] */
 START_TEST(deopt_reason_reaches_the_runtime) {
   NEED_STENCIL();
-  const jit_case *c = find_case("tree");
+  const jit_case *c = jit_case_named("tree");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
   jit_use("stencil", 0, 0, 1);
@@ -1090,7 +1081,7 @@ END_TEST
  * t[verify format.exec.abi-shape-context] */
 START_TEST(shape_context_presents_the_run_capabilities) {
   NEED_STENCIL();
-  const jit_case *c = find_case("policies");
+  const jit_case *c = jit_case_named("policies");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
   jit_use("stencil", 0, 0, -1);
@@ -1116,7 +1107,7 @@ END_TEST
  * t[verify format.exec.code-cache-key] */
 START_TEST(code_cache_compares_identity_not_only_hash) {
   NEED_STENCIL();
-  const jit_case *c = find_case("user");
+  const jit_case *c = jit_case_named("user");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   const vmir_backend *b = vmir_backend_find("stencil");
   vmir_jit_request req = {.exe = p.exe,
@@ -1149,7 +1140,7 @@ END_TEST
  * t[verify format.exec.error-context] */
 START_TEST(continuation_out_of_the_program_is_an_execution_error) {
   NEED_STENCIL();
-  const jit_case *c = find_case("user");
+  const jit_case *c = jit_case_named("user");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   const vmir_backend *b = vmir_backend_find("stencil");
   vmir_jit_request req = {.exe = p.exe,
@@ -1193,7 +1184,7 @@ END_TEST
 START_TEST(mprotect_code_memory_is_sealed) {
   NEED_STENCIL();
   setenv("VMIR_JIT_CODE_MEMORY", "mprotect", 1);
-  const jit_case *c = find_case("all-kinds");
+  const jit_case *c = jit_case_named("all-kinds");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   const vmir_backend *b = vmir_backend_find("stencil");
   vmir_jit_request req = {.exe = p.exe,
@@ -1249,7 +1240,7 @@ static vmir_status record_view(void *ctx, uint32_t host_id, const vmir_value_vie
 /* t[verify format.exec.no-pointer-leak] */
 START_TEST(host_predicate_sees_a_copy_only) {
   NEED_STENCIL();
-  const jit_case *c = find_case("policies");
+  const jit_case *c = jit_case_named("policies");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   for (int tier = 0; tier < 2; tier++) {
     seen_view seen = {.lo = c->value, .hi = (const uint8_t *)c->value + c->shape->size};
@@ -1274,7 +1265,7 @@ END_TEST
  * t[verify format.exec.bounded-memory-access] */
 START_TEST(generated_code_never_enters_a_null_pointer) {
   NEED_STENCIL();
-  jit_case c = *find_case("all-kinds");
+  jit_case c = *jit_case_named("all-kinds");
   all_kinds v = *(const all_kinds *)c.value;
   v.pointer = NULL;
   c.value = &v;
@@ -1297,7 +1288,7 @@ END_TEST
  * tier; the interpreter's error is the answer.
  * t[verify format.exec.bounded-memory-access] */
 START_TEST(element_past_the_end_is_never_entered) {
-  const jit_case *c = find_case("tree");
+  const jit_case *c = jit_case_named("tree");
   char text[1024];
   snprintf(text, sizeof text,
            "(vmir (abi %u) (kind encode) (shape-id %llu)"
@@ -1333,7 +1324,7 @@ END_TEST
  * t[verify format.exec.guard-runtime-capabilities] */
 START_TEST(sink_guard_compares_every_callback) {
   NEED_STENCIL();
-  const jit_case *c = find_case("user");
+  const jit_case *c = jit_case_named("user");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_use("stencil", 0, 0, -1);
   rewritten_ops = (vmir_sink_ops){a_len, a_len, a_len, a_name, a_scalar, a_end};
@@ -1357,8 +1348,8 @@ END_TEST
  * t[verify format.exec.guard-runtime-capabilities] */
 START_TEST(host_hook_assumed_only_when_used) {
   NEED_STENCIL();
-  jit_case with = *find_case("user");
-  with.env = find_case("policies")->env;
+  jit_case with = *jit_case_named("user");
+  with.env = jit_case_named("policies")->env;
   ck_assert_ptr_nonnull(with.env);
   jit_case without = with;
   without.env = NULL;
@@ -1387,7 +1378,7 @@ END_TEST
  * t[verify format.exec.code-cache-key] */
 START_TEST(code_cache_key_holds_forced_deopt_pc) {
   NEED_STENCIL();
-  const jit_case *c = find_case("tree");
+  const jit_case *c = jit_case_named("tree");
   jit_program a = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_outcome want = jit_reference(&a, c, JIT_SINK_JSON, 0);
   const int64_t pcs[] = {1, 2, -1};
@@ -1424,7 +1415,7 @@ END_TEST
  * t[verify format.exec.code-cache-key] */
 START_TEST(code_cache_key_holds_capabilities) {
   NEED_STENCIL();
-  const jit_case *with = find_case("policies");
+  const jit_case *with = jit_case_named("policies");
   jit_case without = *with;
   without.env = NULL;
   jit_program a = jit_compile_encode(with->shape, VMIR_FORMAT_JSON);

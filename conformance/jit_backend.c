@@ -83,15 +83,6 @@ static void await_code(const vmir_executable *exe, const char *what) {
   ck_assert_msg(vmir_jit_executable_code(exe, NULL, NULL), "%s: no code after 60 s", what);
 }
 
-static const jit_case *case_named(const char *name) {
-  const jit_case *cases;
-  size_t n = jit_cases(&cases);
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(cases[i].name, name) == 0) return &cases[i];
-  ck_abort_msg("no case %s", name);
-  return NULL;
-}
-
 /* ---- encode ---------------------------------------------------------------- */
 
 /* One encode case through one sink: the promoting run (interpreted while
@@ -164,7 +155,7 @@ START_TEST(encode_forced_deopt) {
   NEED_BACKEND();
   static const char *names[] = {"user", "tree", "all-kinds"};
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-    const jit_case *c = case_named(names[k]);
+    const jit_case *c = jit_case_named(names[k]);
     jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
     uint32_t insns = p.prog->insn_count;
     jit_program_free(&p);
@@ -266,7 +257,7 @@ START_TEST(fused_decode_forced_deopt) {
   NEED_BACKEND();
   static const char *names[] = {"user", "tree"};
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-    const jit_case *c = case_named(names[k]);
+    const jit_case *c = jit_case_named(names[k]);
     vmir_program *prog;
     vmir_executable *exe = fused_program(c, VMIR_FORMAT_JSON, &prog);
     if (!exe) continue;
@@ -292,7 +283,7 @@ END_TEST
  * interpreter: the compile never happens on a caller's path. */
 START_TEST(compiles_in_background) {
   NEED_BACKEND();
-  const jit_case *c = case_named("user");
+  const jit_case *c = jit_case_named("user");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_use(backend(), 0, level_flags(), -1);
   jit_outcome first = jit_encode(&p, c, JIT_SINK_JSON, 0);
@@ -312,7 +303,7 @@ END_TEST
  * t[verify format.exec.unsafe-contained] */
 START_TEST(no_writable_executable_mapping) {
   NEED_BACKEND();
-  const jit_case *c = case_named("all-kinds");
+  const jit_case *c = jit_case_named("all-kinds");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_use(backend(), 0, level_flags(), -1);
   jit_outcome first = jit_encode(&p, c, JIT_SINK_JSON, 0);
@@ -342,7 +333,7 @@ START_TEST(unavailable_runs_interpreted) {
   vmir_jit_test_force_unavailable(backend(), true);
   ck_assert(!vmir_jit_backend_available(backend(), &why));
   ck_assert_ptr_nonnull(why);
-  const jit_case *c = case_named("user");
+  const jit_case *c = jit_case_named("user");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
   jit_use(backend(), 0, level_flags(), -1);
@@ -376,7 +367,7 @@ START_TEST(modules_leave_memory_flat) {
   NEED_BACKEND();
   const vmir_backend *b = vmir_backend_find(backend());
   ck_assert_ptr_nonnull(b);
-  const jit_case *c = case_named("user");
+  const jit_case *c = jit_case_named("user");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   vmir_jit_request req = {.exe = p.exe,
                           .assume = {.root_shape_id = 1, .program_abi = 1},

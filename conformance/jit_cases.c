@@ -207,6 +207,15 @@ size_t jit_cases(const jit_case **out) {
   return case_count;
 }
 
+const jit_case *jit_case_named(const char *name) {
+  const jit_case *all;
+  size_t n = jit_cases(&all);
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(all[i].name, name) == 0) return &all[i];
+  ck_abort_msg("no case %s", name);
+  return NULL;
+}
+
 /* ---- running -------------------------------------------------------------------- */
 
 vmir_format jit_sink_format(jit_sink sink) {

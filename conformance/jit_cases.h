@@ -20,6 +20,8 @@ typedef struct jit_case {
 
 /* Every case; the storage is static. */
 size_t jit_cases(const jit_case **out);
+/* The case of that name (the test fails when there is none). */
+const jit_case *jit_case_named(const char *name);
 
 typedef enum jit_sink {
   JIT_SINK_JSON = 0,

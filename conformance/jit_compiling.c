@@ -21,15 +21,6 @@ static void teardown(void) {
   jit_reset();
 }
 
-static const jit_case *case_named(const char *name) {
-  const jit_case *cases;
-  size_t n = jit_cases(&cases);
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(cases[i].name, name) == 0) return &cases[i];
-  ck_abort_msg("no case %s", name);
-  return NULL;
-}
-
 static vmir_jit_stats stats_of(const vmir_executable *exe) {
   vmir_jit_stats s;
   vmir_jit_executable_stats(exe, &s);
@@ -85,7 +76,7 @@ static void *release_soon(void *arg) {
  * t[verify format.exec.jit-semantic-equivalence] */
 START_TEST(other_runs_interpreted_while_compiling) {
   if (!jit_have_stencil()) return;
-  const jit_case *c = case_named("all-kinds");
+  const jit_case *c = jit_case_named("all-kinds");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
   uint64_t runs0 = stats_of(p.exe).executions;
@@ -125,7 +116,7 @@ END_TEST
  * t[verify format.exec.code-cache-key] */
 START_TEST(one_compile_per_program_and_assumptions) {
   if (!jit_have_stencil()) return;
-  const jit_case *c = case_named("all-kinds");
+  const jit_case *c = jit_case_named("all-kinds");
   jit_program a = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_program b = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_outcome want = jit_reference(&a, c, JIT_SINK_JSON, 0);
@@ -158,7 +149,7 @@ END_TEST
  * is bound once ready and the next run uses it. */
 START_TEST(background_compile_used_once_ready) {
   if (!jit_have_stencil()) return;
-  const jit_case *c = case_named("all-kinds");
+  const jit_case *c = jit_case_named("all-kinds");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_outcome want = jit_reference(&p, c, JIT_SINK_JSON, 0);
   jit_use("stencil", 0, 0, -1);
@@ -186,7 +177,7 @@ END_TEST
  * very next run is generated code. */
 START_TEST(wait_compiles_until_idle) {
   if (!jit_have_stencil()) return;
-  const jit_case *c = case_named("all-kinds");
+  const jit_case *c = jit_case_named("all-kinds");
   jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_use("stencil", 0, 0, -1);
   ck_assert(vmir_jit_wait_compiles(0)); /* no thread yet: idle */
@@ -214,8 +205,8 @@ END_TEST
  * and no code stays in the cache once cleared. */
 START_TEST(shutdown_with_compile_in_flight) {
   if (!jit_have_stencil()) return;
-  const jit_case *c = case_named("all-kinds");
-  const jit_case *other = case_named("tree");
+  const jit_case *c = jit_case_named("all-kinds");
+  const jit_case *other = jit_case_named("tree");
   jit_program running = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
   jit_program queued = jit_compile_encode(other->shape, VMIR_FORMAT_JSON);
   jit_use("stencil", 0, 0, -1);
