@@ -210,6 +210,19 @@ VMIR_OP_INLINE vmir_status vmir_op_fail(vmir_op_ctx *k, uint32_t string) {
  * current entry's shape: kinds and indexes are checked before any address
  * is formed. t[impl format.exec.bounded-memory-access] */
 
+/* Writes a path entry; the caller checked that there is room. */
+VMIR_OP_INLINE void vmir_op_put_entry(vmir_vm_state *vm, uint32_t level, const uint8_t *addr,
+                                      const vmir_shape *shape, vmir_segment seg, uint64_t index,
+                                      uint32_t variant) {
+  vmir_path_entry *e = &vm->path[vm->path_depth++];
+  e->level = level;
+  e->addr = addr;
+  e->shape = shape;
+  e->segment = seg;
+  e->index = index;
+  e->variant = variant;
+}
+
 VMIR_OP_INLINE vmir_status vmir_op_push(vmir_op_ctx *k, const uint8_t *addr, const vmir_shape *shape,
                                         vmir_segment seg, uint64_t index, uint32_t variant) {
   vmir_vm_state *vm = k->vm;
@@ -227,13 +240,7 @@ VMIR_OP_INLINE vmir_status vmir_op_push(vmir_op_ctx *k, const uint8_t *addr, con
     if (vm->dec) return vmir_decode_too_deep(k->exe, vm, true, k->err);
     return vmir_exec_fail(k->exe, vm, k->err, VMIR_E_LIMIT, "value nesting deeper than %u", vm->max_depth);
   }
-  vmir_path_entry *e = &vm->path[vm->path_depth++];
-  e->level = level;
-  e->addr = addr;
-  e->shape = shape;
-  e->segment = seg;
-  e->index = index;
-  e->variant = variant;
+  vmir_op_put_entry(vm, level, addr, shape, seg, index, variant);
   return VMIR_OK;
 }
 
@@ -395,19 +402,20 @@ VMIR_OP_INLINE bool vmir_op_view_ok(const vmir_scalar *sc) {
 
 /* emit-scalar. kind: VMIR_KIND_COUNT for any scalar kind, or the kind (and
  * size) the program point was compiled for, checked here first. */
+VMIR_OP_INLINE bool vmir_op_scalar_of(const vmir_shape *s, const uint8_t *addr, vmir_kind kind,
+                                      uint32_t size, vmir_scalar *sc) {
+  if (kind == VMIR_KIND_COUNT) return vmir_read_scalar(s, addr, sc);
+  if (VMIR_OP_UNLIKELY(s->kind != kind || (size && s->size != size))) return false;
+  return vmir_read_scalar_as(kind, size ? size : s->size, addr, sc);
+}
+
 VMIR_OP_INLINE vmir_status vmir_op_emit_scalar(vmir_op_ctx *k, vmir_sink *sink,
                                                vmir_sink_scalar_fn fn, vmir_kind kind,
                                                uint32_t size) {
   const vmir_path_entry *cur = VMIR_OP_CUR(k);
   const vmir_shape *s = cur->shape;
   vmir_scalar sc;
-  bool ok;
-  if (kind == VMIR_KIND_COUNT) {
-    ok = vmir_read_scalar(s, cur->addr, &sc);
-  } else {
-    if (VMIR_OP_UNLIKELY(s->kind != kind || (size && s->size != size))) ok = false;
-    else ok = vmir_read_scalar_as(kind, size ? size : s->size, cur->addr, &sc);
-  }
+  bool ok = vmir_op_scalar_of(s, cur->addr, kind, size, &sc);
   if (VMIR_OP_UNLIKELY(!ok)) {
     if (!k->report) return VMIR_OP_CHECK;
     ok = vmir_read_scalar(s, cur->addr, &sc);
@@ -416,6 +424,42 @@ VMIR_OP_INLINE vmir_status vmir_op_emit_scalar(vmir_op_ctx *k, vmir_sink *sink,
   if (VMIR_OP_UNLIKELY(!vmir_op_view_ok(&sc)))
     VMIR_OP_FAIL(k, VMIR_E_EXEC, "%s view with NULL data and non-zero length", vmir_kind_name(s->kind));
   VMIR_OP_SINK(k, fn(sink, &sc));
+  return VMIR_OK;
+}
+
+/* enter-field index; emit-scalar; leave: the three as generated code
+ * fuses them (k->pc is the enter-field's), with the same effects and
+ * errors, but the field's path entry is written only when an error must
+ * name it: the value is read at its address and handed to the sink, and
+ * nothing else changes. Every check of the three ops comes before the one
+ * effect (the sink call), so any failed check is VMIR_OP_CHECK at the
+ * enter-field with nothing changed, and the interpreter re-runs the three
+ * and reports. Generated code only: k->report is false. */
+VMIR_OP_INLINE vmir_status vmir_op_field_scalar(vmir_op_ctx *k, vmir_sink *sink,
+                                                vmir_sink_scalar_fn fn, uint32_t index,
+                                                vmir_kind kind, uint32_t size) {
+  vmir_vm_state *vm = k->vm;
+  const vmir_path_entry *cur = VMIR_OP_CUR(k);
+  const vmir_shape *s = cur->shape;
+  if (VMIR_OP_UNLIKELY((s->kind != VMIR_KIND_STRUCT && s->kind != VMIR_KIND_TUPLE) ||
+                       index >= s->u.fields.count))
+    return VMIR_OP_CHECK;
+  const vmir_field *f = &s->u.fields.fields[index];
+  uint32_t level = vmir_vm_entry_level(cur, VMIR_SEG_FIELD, index);
+  if (VMIR_OP_UNLIKELY((vm->doc_depth_limit && level > vm->doc_depth_limit) ||
+                       vm->path_depth == vm->path_cap))
+    return VMIR_OP_CHECK;
+  const uint8_t *addr = cur->addr + f->offset;
+  vmir_scalar sc;
+  if (VMIR_OP_UNLIKELY(!vmir_op_scalar_of(f->shape, addr, kind, size, &sc) || !vmir_op_view_ok(&sc)))
+    return VMIR_OP_CHECK;
+  vmir_status st = fn(sink, &sc);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) {
+    /* The error names the field, as after the enter-field. */
+    vmir_op_put_entry(vm, level, addr, f->shape, VMIR_SEG_FIELD, index, 0);
+    vm->pc = k->pc + 1;
+    return vmir_exec_sink_failed(k->exe, vm, k->err, st);
+  }
   return VMIR_OK;
 }
 

@@ -16,12 +16,11 @@
 
 #define FIELD_SCALAR_STENCIL(name, KIND, SIZE)                                \
   EMIT_STENCIL(field_scalar_##name,                                           \
-    FIELD_ENTER(0)                                                            \
     {                                                                         \
-      KERNEL_CTX_AT(1);                                                       \
-      RUN_AT(1, vmir_op_emit_scalar(k, io, SINK_FN(vmir_sink_scalar_fn, scalar, direct), KIND, SIZE)); \
+      KERNEL_CTX_AT(0);                                                       \
+      RUN_AT(0, vmir_op_field_scalar(k, io, SINK_FN(vmir_sink_scalar_fn, scalar, direct), \
+                                     OPERAND_A, KIND, SIZE));                 \
     }                                                                         \
-    FIELD_LEAVE(2)                                                            \
     CONTINUE();)
 
 FIELD_SCALAR_STENCIL(bool, VMIR_KIND_BOOL, 0)
