@@ -286,6 +286,66 @@ START_TEST(strict_completion_and_duplicates) {
 }
 END_TEST
 
+/* Strict completion past 64 fields (the seen bits span two words): a
+ * complete struct decodes, an absent field flagged default is zero, and
+ * of several absent required fields the error names the first in field
+ * order, in either word.
+ * t[verify format.parse.build-state-machine-preserved]
+ * t[verify format.parse.error-build-context] */
+START_TEST(strict_completion_wide_struct) {
+  char text[8192];
+  size_t n = (size_t)snprintf(text, sizeof text, "(shapes (define wide (struct (size 70) (align 1)");
+  for (int i = 0; i < 70; i++)
+    n += (size_t)snprintf(text + n, sizeof text - n, " (field f%d (offset %d) (shape u8)%s)", i, i,
+                          i == 66 ? " (flags default)" : "");
+  n += (size_t)snprintf(text + n, sizeof text - n, ")) (root wide))");
+  ck_assert_uint_lt(n, sizeof text);
+  vmir_error err;
+  vmir_shape_set *set = vmir_shape_text_parse(text, n, "<wide>", &err);
+  ck_assert_msg(set != NULL, "%s", err.message);
+  codec c = codec_default(vmir_shape_set_root(set), VMIR_FORMAT_JSON);
+  /* {"f0":1,...} without the fields a case leaves out; the expected
+   * outcome: decoded, or the field the error must name. */
+  static const struct {
+    int absent[3]; /* ended by -1 */
+    const char *named;
+  } cases[] = {
+      {{-1}, NULL},              /* complete */
+      {{66, -1}, NULL},          /* only the default field absent: zero */
+      {{67, -1}, "'f67'"},       /* required, in the second word */
+      {{5, 65, -1}, "'f5'"},     /* two absent: the first in field order */
+      {{64, 66, -1}, "'f64'"},   /* the first bit of the second word */
+  };
+  char doc[2048];
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    size_t m = 0;
+    doc[m++] = '{';
+    for (int i = 0; i < 70; i++) {
+      bool skip = false;
+      for (int j = 0; cases[k].absent[j] >= 0; j++) skip |= cases[k].absent[j] == i;
+      if (skip) continue;
+      m += (size_t)snprintf(doc + m, sizeof doc - m, "%s\"f%d\":%d", m > 1 ? "," : "", i, i + 1);
+    }
+    doc[m++] = '}';
+    doc[m] = 0;
+    outcome o = decode_both(&c, doc, m);
+    if (!cases[k].named) {
+      ck_assert_msg(o.status == VMIR_OK, "case %zu: %s", k, o.err.message);
+      ck_assert_ptr_nonnull(strstr(o.json, k == 1 ? "\"f66\":0" : "\"f66\":67"));
+      ck_assert_ptr_nonnull(strstr(o.json, "\"f69\":70"));
+      free(o.json);
+    } else {
+      ck_assert_msg(o.status == VMIR_E_BUILD, "case %zu: %s", k, vmir_status_name(o.status));
+      ck_assert_msg(strstr(o.err.message, "missing required field") &&
+                        strstr(o.err.message, cases[k].named),
+                    "case %zu: %s", k, o.err.message);
+    }
+  }
+  codec_free(&c);
+  vmir_shape_set_free(set);
+}
+END_TEST
+
 /* Our own output decodes back under every field policy: skip (absent on
  * the wire, zero after decode), rename, flatten, and skip-if fields that the
  * encoder omitted. */
@@ -1241,6 +1301,7 @@ static Suite *decode_suite(void) {
   tcase_add_test(tc, every_kind_round_trip);
   tcase_add_test(tc, enum_tagging_decode);
   tcase_add_test(tc, strict_completion_and_duplicates);
+  tcase_add_test(tc, strict_completion_wide_struct);
   tcase_add_test(tc, unknown_field_policies);
   tcase_add_test(tc, policies_round_trip);
   tcase_add_test(tc, error_context);

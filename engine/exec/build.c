@@ -374,11 +374,17 @@ static vmir_status end_struct(const vmir_executable *exe, vmir_vm_state *vm, vmi
   if (!f || f != &dec->tracks[dec->track_len - 1])
     return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-end-struct does not close the innermost struct");
   /* Strict completion: absent fields are zero (options none, defaults),
-   * unless required. */
-  for (uint32_t i = 0; i < f->count; i++) {
-    if (bit_get(dec, f, i) || field_optional(&f->fields[i])) continue;
-    return vmir_exec_fail(exe, vm, err, VMIR_E_BUILD, "missing required field '%s'",
-                          vmir_field_wire_name(&f->fields[i]));
+   * unless required. A word of seen bits at a time: most structs arrive
+   * complete, and only the absent fields are looked at, lowest first. */
+  for (uint32_t w = 0; w * 64 < f->count; w++) {
+    uint32_t left = f->count - w * 64;
+    uint64_t all = left >= 64 ? UINT64_MAX : (UINT64_C(1) << left) - 1;
+    for (uint64_t absent = ~dec->bits[f->bits + w] & all; absent; absent &= absent - 1) {
+      uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(absent);
+      if (field_optional(&f->fields[i])) continue;
+      return vmir_exec_fail(exe, vm, err, VMIR_E_BUILD, "missing required field '%s'",
+                            vmir_field_wire_name(&f->fields[i]));
+    }
   }
   dec->bits_len = f->bits;
   dec->track_len--;
