@@ -18,6 +18,7 @@
 #define VMIR_EXEC_OPS_LEX_H
 
 #include "exec/lex_ops.h"
+#include "format/key_match.h"
 #include "format/json_lex.h"
 #include "format/msgpack_lex.h"
 
@@ -279,9 +280,8 @@ VMIR_OP_INLINE vmir_status vmir_op_msgpack_expect_end(vmir_op_ctx *k) {
 VMIR_OP_INLINE bool vmir_op_key_is(const vmir_executable *exe, const vmir_xinsn *in, uint32_t i,
                                    vmir_str s) {
   const vmir_str *key = &exe->strings[in->keys[i]];
-  /* Length and first byte tell most keys apart without a call. */
-  return key->len == s.len &&
-         (s.len == 0 || (key->ptr[0] == s.ptr[0] && memcmp(key->ptr, s.ptr, s.len) == 0));
+  /* The length tells most keys apart; short ones compare as words. */
+  return key->len == s.len && vmir_key_equal(key->ptr, s.ptr, s.len);
 }
 
 /* Linear match of a register against the instruction's table strings;
