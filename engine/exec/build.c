@@ -292,10 +292,15 @@ static vmir_status store_value(const vmir_executable *exe, vmir_vm_state *vm, bo
 
 /* ---- struct field tracking ----------------------------------------------- */
 
-static vmir_track_frame *find_track(vmir_vm_state *vm) {
+/* The tracking frame of the current struct: almost always the innermost
+ * one, so the search is inline and starts there. */
+static inline vmir_track_frame *find_track(vmir_vm_state *vm) {
   vmir_decoder *dec = vm->dec->dec;
+  const vmir_path_entry *cur = CUR;
+  const uint8_t *addr = cur->addr;
+  const vmir_shape *shape = cur->shape;
   for (uint32_t i = dec->track_len; i-- > 0;)
-    if (dec->tracks[i].addr == CUR_W && dec->tracks[i].shape == CUR->shape) return &dec->tracks[i];
+    if (dec->tracks[i].addr == addr && dec->tracks[i].shape == shape) return &dec->tracks[i];
   return NULL;
 }
 
