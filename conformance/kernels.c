@@ -24,6 +24,8 @@
 #include "harness.h"
 #include "sink/sink_internal.h"
 #include "util/arena.h"
+#include "util/short_copy.h"
+#include "vmir/sink.h"
 
 static uint64_t rng_state;
 
@@ -445,6 +447,54 @@ START_TEST(test_number_reference_edges) {
 }
 END_TEST
 
+/* The short copy against memcpy: every length up to 40, at every offset
+ * of a guarded buffer, writing exactly its bytes and nothing around them. */
+START_TEST(test_short_copy) {
+  seed();
+  uint8_t src[64], dst[64], want[64];
+  for (size_t n = 0; n <= 40; n++)
+    for (size_t at = 0; at + n + 8 <= sizeof dst; at += 3) {
+      for (size_t i = 0; i < sizeof src; i++) src[i] = (uint8_t)next_random();
+      memset(dst, 0xA5, sizeof dst);
+      memcpy(want, dst, sizeof dst);
+      memcpy(want + at, src + 7, n);
+      vmir_copy_short(dst + at, src + 7, n);
+      ck_assert_msg(memcmp(dst, want, sizeof dst) == 0, "length %zu at %zu", n, at);
+    }
+}
+END_TEST
+
+/* The JSON writer's plain field names (what generated code calls for a
+ * constant name, copied without a scan) give the text the scanning path
+ * gives, for every name length around the copy's word sizes. */
+START_TEST(test_plain_field_names) {
+  char name[48];
+  for (size_t n = 0; n <= 40; n++) {
+    for (size_t i = 0; i < n; i++) name[i] = (char)('a' + (i * 7 + n) % 26);
+    vmir_str s = {name, n};
+    ck_assert(vmir_sink_name_is_plain(s));
+    char want[80];
+    snprintf(want, sizeof want, "{\"%.*s\":%zu}", (int)n, name, n);
+    for (int plain = 0; plain < 2; plain++) {
+      vmir_json_writer *w = vmir_json_writer_new(NULL);
+      vmir_sink *sink = vmir_json_writer_sink(w);
+      vmir_sink_name_cb named = plain ? vmir_sink_plain_field_name(sink->ops) : sink->ops->field_name;
+      ck_assert_ptr_nonnull(named);
+      vmir_scalar v = {.type = VMIR_SCALAR_UINT, .as.u64 = n};
+      ck_assert_int_eq(sink->ops->begin_struct(sink, 1), VMIR_OK);
+      ck_assert_int_eq(named(sink, s), VMIR_OK);
+      ck_assert_int_eq(sink->ops->scalar(sink, &v), VMIR_OK);
+      ck_assert_int_eq(sink->ops->end(sink), VMIR_OK);
+      size_t len = 0;
+      const uint8_t *got = vmir_json_writer_data(w, &len);
+      ck_assert_msg(len == strlen(want) && memcmp(got, want, len) == 0, "%s: '%.*s', want '%s'",
+                    plain ? "plain" : "scanned", (int)len, (const char *)got, want);
+      vmir_json_writer_free(w);
+    }
+  }
+}
+END_TEST
+
 static Suite *kernels_suite(void) {
   Suite *s = suite_create("kernels");
   TCase *tc = tcase_create("kernels");
@@ -459,6 +509,8 @@ static Suite *kernels_suite(void) {
   tcase_add_test(tc, test_utf8_blocks);
   tcase_add_test(tc, test_escape);
   tcase_add_test(tc, test_key_match);
+  tcase_add_test(tc, test_short_copy);
+  tcase_add_test(tc, test_plain_field_names);
   suite_add_tcase(s, tc);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_checked_fixture(mut, setup, teardown);

@@ -19,6 +19,7 @@
 #include "sink/event_order.h"
 #include "sink/sink_internal.h"
 #include "util/buf.h"
+#include "util/short_copy.h"
 
 struct vmir_json_writer {
   vmir_sink sink;
@@ -349,7 +350,7 @@ static inline vmir_status field_name(vmir_sink *sink, vmir_str name, bool plain)
     uint8_t *p = room(w, name.len + 4);
     if (!p) return nomem(w);
     p[0] = '"';
-    memcpy(p + 1, name.ptr, name.len);
+    vmir_copy_short(p + 1, name.ptr, name.len);
     p[1 + name.len] = '"';
     w->out.len += name.len + 2;
   } else {
