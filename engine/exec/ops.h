@@ -223,12 +223,10 @@ VMIR_OP_INLINE void vmir_op_put_entry(vmir_vm_state *vm, uint32_t level, const u
   e->variant = variant;
 }
 
-VMIR_OP_INLINE vmir_status vmir_op_push(vmir_op_ctx *k, const uint8_t *addr, const vmir_shape *shape,
-                                        vmir_segment seg, uint64_t index, uint32_t variant) {
+/* Room for a path entry at `level`: past the document's depth limit, or
+ * past the VM's stacks, a decode names the input position (events.c). */
+VMIR_OP_INLINE vmir_status vmir_op_entry_room(vmir_op_ctx *k, uint32_t level) {
   vmir_vm_state *vm = k->vm;
-  uint32_t level = vmir_vm_entry_level(&vm->path[vm->path_depth - 1], seg, index);
-  /* past the document's depth limit, or past the VM's stacks: a decode
-   * names the input position (events.c) */
   if (VMIR_OP_UNLIKELY(vm->doc_depth_limit && level > vm->doc_depth_limit)) {
     if (!k->report) return VMIR_OP_CHECK;
     vm->pc = k->pc;
@@ -240,19 +238,36 @@ VMIR_OP_INLINE vmir_status vmir_op_push(vmir_op_ctx *k, const uint8_t *addr, con
     if (vm->dec) return vmir_decode_too_deep(k->exe, vm, true, k->err);
     return vmir_exec_fail(k->exe, vm, k->err, VMIR_E_LIMIT, "value nesting deeper than %u", vm->max_depth);
   }
+  return VMIR_OK;
+}
+
+VMIR_OP_INLINE vmir_status vmir_op_push(vmir_op_ctx *k, const uint8_t *addr, const vmir_shape *shape,
+                                        vmir_segment seg, uint64_t index, uint32_t variant) {
+  vmir_vm_state *vm = k->vm;
+  uint32_t level = vmir_vm_entry_level(&vm->path[vm->path_depth - 1], seg, index);
+  vmir_status st = vmir_op_entry_room(k, level);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
   vmir_op_put_entry(vm, level, addr, shape, seg, index, variant);
   return VMIR_OK;
 }
 
-VMIR_OP_INLINE vmir_status vmir_op_enter_field(vmir_op_ctx *k, uint32_t index) {
-  const vmir_path_entry *cur = VMIR_OP_CUR(k);
-  const vmir_shape *s = cur->shape;
+/* The field `index` of the current struct or tuple, checked as enter-field
+ * checks it. */
+VMIR_OP_INLINE vmir_status vmir_op_field_at(vmir_op_ctx *k, uint32_t index, const vmir_field **out) {
+  const vmir_shape *s = VMIR_OP_CUR(k)->shape;
   if (VMIR_OP_UNLIKELY(s->kind != VMIR_KIND_STRUCT && s->kind != VMIR_KIND_TUPLE))
     VMIR_OP_WRONG_KIND(k, "enter-field");
   if (VMIR_OP_UNLIKELY(index >= s->u.fields.count))
     VMIR_OP_FAIL(k, VMIR_E_EXEC, "field index %u out of range", index);
-  const vmir_field *f = &s->u.fields.fields[index];
-  return vmir_op_push(k, cur->addr + f->offset, f->shape, VMIR_SEG_FIELD, index, 0);
+  *out = &s->u.fields.fields[index];
+  return VMIR_OK;
+}
+
+VMIR_OP_INLINE vmir_status vmir_op_enter_field(vmir_op_ctx *k, uint32_t index) {
+  const vmir_field *f = NULL;
+  vmir_status st = vmir_op_field_at(k, index, &f);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
+  return vmir_op_push(k, VMIR_OP_CUR(k)->addr + f->offset, f->shape, VMIR_SEG_FIELD, index, 0);
 }
 
 VMIR_OP_INLINE vmir_status vmir_op_enter_variant_field(vmir_op_ctx *k, uint32_t variant,
@@ -431,7 +446,8 @@ VMIR_OP_INLINE vmir_status vmir_op_emit_scalar(vmir_op_ctx *k, vmir_sink *sink,
  * fuses them (k->pc is the enter-field's), with the same effects and
  * errors, but the field's path entry is written only when an error must
  * name it: the value is read at its address and handed to the sink, and
- * nothing else changes. Every check of the three ops comes before the one
+ * nothing else changes. Every check of the three ops (enter-field's own
+ * kernels: vmir_op_field_at, vmir_op_entry_room) comes before the one
  * effect (the sink call), so any failed check is VMIR_OP_CHECK at the
  * enter-field with nothing changed, and the interpreter re-runs the three
  * and reports. Generated code only: k->report is false. */
@@ -439,21 +455,18 @@ VMIR_OP_INLINE vmir_status vmir_op_field_scalar(vmir_op_ctx *k, vmir_sink *sink,
                                                 vmir_sink_scalar_fn fn, uint32_t index,
                                                 vmir_kind kind, uint32_t size) {
   vmir_vm_state *vm = k->vm;
+  const vmir_field *f = NULL;
+  vmir_status st = vmir_op_field_at(k, index, &f);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
   const vmir_path_entry *cur = VMIR_OP_CUR(k);
-  const vmir_shape *s = cur->shape;
-  if (VMIR_OP_UNLIKELY((s->kind != VMIR_KIND_STRUCT && s->kind != VMIR_KIND_TUPLE) ||
-                       index >= s->u.fields.count))
-    return VMIR_OP_CHECK;
-  const vmir_field *f = &s->u.fields.fields[index];
   uint32_t level = vmir_vm_entry_level(cur, VMIR_SEG_FIELD, index);
-  if (VMIR_OP_UNLIKELY((vm->doc_depth_limit && level > vm->doc_depth_limit) ||
-                       vm->path_depth == vm->path_cap))
-    return VMIR_OP_CHECK;
+  st = vmir_op_entry_room(k, level);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
   const uint8_t *addr = cur->addr + f->offset;
   vmir_scalar sc;
   if (VMIR_OP_UNLIKELY(!vmir_op_scalar_of(f->shape, addr, kind, size, &sc) || !vmir_op_view_ok(&sc)))
     return VMIR_OP_CHECK;
-  vmir_status st = fn(sink, &sc);
+  st = fn(sink, &sc);
   if (VMIR_OP_UNLIKELY(st != VMIR_OK)) {
     /* The error names the field, as after the enter-field. */
     vmir_op_put_entry(vm, level, addr, f->shape, VMIR_SEG_FIELD, index, 0);
