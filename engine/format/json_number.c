@@ -19,7 +19,7 @@
  *   3. otherwise strtod, which glibc implements with correct rounding
  *      (multi-precision arithmetic), under the "C" numeric locale so that a
  *      host program's setlocale() cannot change the decimal point.
- * Digits are scanned and converted eight at a time (SWAR).
+ * Digits are scanned and converted in one pass, eight at a time (SWAR).
  *
  * Results that overflow to infinity are rejected ("number out of range for
  * a double"): a finite document should not decode to a value that JSON
@@ -54,15 +54,6 @@ static inline uint64_t load8(const uint8_t *p) {
   return v;
 }
 
-/* All eight bytes '0'..'9'? The high nibble must be 3 both before and
- * after adding 6 (a byte above '9' carries into it). A carry out of a
- * byte needs that byte >= 0xFA, which already fails its own test. */
-static inline bool eight_digits(uint64_t v) {
-  const uint64_t highs = UINT64_C(0xF0F0F0F0F0F0F0F0);
-  return ((v & highs) | (((v + UINT64_C(0x0606060606060606)) & highs) >> 4)) ==
-         UINT64_C(0x3333333333333333);
-}
-
 /* The value of eight digit bytes, first digit in the lowest byte: pairs,
  * then quads, then the whole, each step one multiply-add on all lanes. */
 static inline uint32_t eight_digits_value(uint64_t v) {
@@ -73,14 +64,46 @@ static inline uint32_t eight_digits_value(uint64_t v) {
   v = pairs_a * (100 + (UINT64_C(1000000) << 32)) + pairs_b * (1 + (UINT64_C(10000) << 32));
   return (uint32_t)(v >> 32);
 }
+
+/* The first non-digit byte of v (8 when there is none). A byte is a digit
+ * when its high nibble is 3 before and after adding 6; a byte >= 0xFA
+ * carries into the next one, but it already fails its own test and only
+ * bytes after it are disturbed. */
+static inline unsigned leading_digits(uint64_t v) {
+  const uint64_t highs = UINT64_C(0xF0F0F0F0F0F0F0F0), threes = UINT64_C(0x3030303030303030);
+  uint64_t bad = ((v & highs) ^ threes) | (((v + UINT64_C(0x0606060606060606)) & highs) ^ threes);
+  return bad ? (unsigned)__builtin_ctzll(bad) >> 3 : 8;
+}
 #endif
 
-/* Position after the run of digits starting at p. */
-static inline size_t skip_digits(const uint8_t *d, size_t p, size_t n) {
+/* The run of digits from p: its end, and m * 10^count + its value into *m
+ * (wrapping past 19 digits in all: callers check the count). Eight bytes
+ * are read at a time where eight remain; a run's last few digits are
+ * shifted to the top of their word, under '0' fill, and converted like a
+ * full word, so no multiply-add chain runs digit by digit. */
+static inline size_t read_digits(const uint8_t *d, size_t p, size_t n, uint64_t *m) {
+  uint64_t acc = *m;
 #ifdef SWAR_DIGITS
-  while (n - p >= 8 && eight_digits(load8(d + p))) p += 8;
+  static const uint64_t pow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+  while (n - p >= 8) {
+    uint64_t v = load8(d + p);
+    unsigned k = leading_digits(v);
+    if (k == 8) {
+      acc = acc * 100000000 + eight_digits_value(v);
+      p += 8;
+      continue;
+    }
+    if (k) {
+      unsigned drop = 64 - 8 * k; /* 8..56 */
+      uint64_t top = v << drop | UINT64_C(0x3030303030303030) >> (64 - drop);
+      acc = acc * pow10[k] + eight_digits_value(top);
+    }
+    *m = acc;
+    return p + k;
+  }
 #endif
-  while (p < n && is_digit(d[p])) p++;
+  for (; p < n && is_digit(d[p]); p++) acc = acc * 10 + (uint64_t)(d[p] - '0');
+  *m = acc;
   return p;
 }
 
@@ -227,14 +250,17 @@ vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
     return vmir_source_expected(src, err, p, neg ? "a digit after '-'" : "a number");
 
   /* The grammar first: the digit runs of the three parts. */
+  /* The significand's digits are converted as they are scanned (m); it is
+   * exact when there are at most 19 of them. */
   const size_t int_start = p;
+  uint64_t m = 0;
   if (d[p] == '0') {
     p++;
     if (p < n && is_digit(d[p]))
       return vmir_source_fail(src, err, VMIR_E_DECODE, start,
                               "leading zeros are not allowed in a number");
   } else {
-    p = skip_digits(d, p + 1, n);
+    p = read_digits(d, p, n, &m);
   }
   const size_t int_end = p;
   size_t frac_start = p, frac_end = p;
@@ -244,7 +270,7 @@ vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
     if (p >= n || !is_digit(d[p]))
       return vmir_source_expected(src, err, p, "a digit after the decimal point");
     frac_start = p;
-    p = frac_end = skip_digits(d, p + 1, n);
+    p = frac_end = read_digits(d, p, n, &m);
     is_float = true;
   }
   int64_t e10 = 0;
@@ -267,11 +293,8 @@ vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
   out->is_f32 = false;
 
   if (!is_float) {
-    uint64_t m;
     bool overflow = int_digits > MAX_DIGITS + 1;
-    if (int_digits <= MAX_DIGITS) {
-      m = add_digits(0, d + int_start, int_digits);
-    } else if (!overflow) {
+    if (int_digits == MAX_DIGITS + 1) {
       m = add_digits(0, d + int_start, MAX_DIGITS);
       unsigned dg = (unsigned)(d[int_start + MAX_DIGITS] - '0');
       overflow = m > (UINT64_MAX - dg) / 10;
@@ -296,11 +319,9 @@ vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
     return VMIR_OK;
   }
 
-  uint64_t m;
   bool truncated = false;
   if (int_digits + frac_digits <= MAX_DIGITS) {
     /* The common case: every digit fits (a leading "0" adds nothing). */
-    m = add_digits(add_digits(0, d + int_start, int_digits), d + frac_start, frac_digits);
     e10 -= (int64_t)frac_digits;
   } else {
     truncated = long_significand(d, int_start, int_end, frac_start, frac_end, &m, &e10);
