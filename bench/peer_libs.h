@@ -18,9 +18,11 @@ bool peer_cjson_parse(const char *json, size_t len);
  * (it holds integers as long long: a u64 above INT64_MAX is too big). */
 bool peer_jansson_parse(const char *json, size_t len, char *why, size_t why_cap);
 
-/* json-c's serializer over a tree parsed once. */
+/* json-c's serializer over a tree parsed once, its doubles printed from
+ * their values (as from a tree built from C values), not from the text
+ * they were parsed from. The text stays owned by the tree. */
 void *peer_jsonc_tree(const char *json, size_t len);
-bool peer_jsonc_serialize(void *tree);
+const char *peer_jsonc_serialize(void *tree, size_t *len);
 
 /* simdjson (C++, bench/peer_simdjson.cc): a padded copy of the document
  * made once, then its DOM parse, or On-Demand decoding into the canada

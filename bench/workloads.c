@@ -168,7 +168,12 @@ static int jsonc_parse(void *ctx) {
 
 static int jsonc_serialize(void *ctx) {
   doc_bench *b = ctx;
-  return peer_jsonc_serialize(b->peer_tree) ? 0 : 1;
+  size_t len;
+  return peer_jsonc_serialize(b->peer_tree, &len) ? 0 : 1;
+}
+
+static const uint8_t *jsonc_output(doc_bench *b, size_t *len) {
+  return (const uint8_t *)peer_jsonc_serialize(b->peer_tree, len);
 }
 
 static int cjson_parse(void *ctx) {
@@ -517,7 +522,7 @@ void doc_bench_register(doc_bench *b) {
   writer_peers_register(b);
   add(b, "encode", "vmir-json", encode_json, b->json_len);
   add(b, "encode", "vmir-msgpack", encode_msgpack, b->json_len);
-  if (b->peer_tree) add(b, "encode", "peer-json-c", jsonc_serialize, b->json_len);
+  if (b->peer_tree) register_struct_encoder(b, "peer-json-c", jsonc_serialize, jsonc_output, false);
   add(b, "decode", "vmir-fused", decode_fused, b->json_len);
   add(b, "decode", "vmir-unfused", decode_unfused, b->json_len);
   add(b, "decode", "vmir-msgpack", decode_msgpack, b->json_len);
