@@ -345,12 +345,31 @@ static bool field_read_of(uint32_t lex_stencil, uint32_t *plain, uint32_t *track
 #undef R
 }
 
+/* Every table string of the instruction is a plain JSON key (its text is
+ * its bytes between quotes). */
+static bool keys_plain(const vmir_executable *exe, const vmir_xinsn *x) {
+  for (uint32_t i = 0; i < x->list_len; i++)
+    if (!vmir_json_key_is_plain(exe->strings[x->keys[i]])) return false;
+  return true;
+}
+
 void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
   const vmir_executable *exe = ctx->exe;
   uint32_t n = exe->program->insn_count;
-  for (uint32_t pc = 0; pc + 2 < n; pc++) {
+  for (uint32_t pc = 0; pc + 1 < n; pc++) {
     if (plans[pc].absorbed) continue;
     const vmir_xinsn *x = &exe->code[pc];
+    /* json-read-key; switch-key (hinted): the guess read in place */
+    static const uint32_t key_pair[2] = {VMIR_STENCIL_lex_json_read_key,
+                                         VMIR_STENCIL_lex_switch_key_hinted};
+    if (run_is(exe, plans, pc, key_pair, 2) && keys_plain(exe, &exe->code[pc + 1])) {
+      plans[pc].hint = true;
+      plans[pc + 1].hint = false;
+      absorb(plans, pc, 2, VMIR_STENCIL_read_key_switch_hinted);
+      plans[pc].cont_pc = VMIR_NO_PC;
+      continue;
+    }
+    if (pc + 2 >= n) continue;
     /* [build-field;] enter-field; json-read-X; build-store; leave */
     uint32_t at = x->op == VMIR_OP_BUILD_FIELD ? pc + 1 : pc;
     if (at + 3 < n && exe->code[at].op == VMIR_OP_ENTER_FIELD) {

@@ -313,6 +313,33 @@ VMIR_OP_INLINE vmir_status vmir_op_switch_key(vmir_op_ctx *k, const vmir_xinsn *
   return VMIR_OK;
 }
 
+/* json-read-key at k->pc followed by switch-key `sw` as one step, for
+ * generated code that gives the pair a guess slot (k->key_hint; distinct,
+ * plain keys: vmir_json_key_is_plain). The guessed name is compared in
+ * place in the input (vmir_json_read_key_if) and, when it is there, the
+ * key needs no lexing and no second comparison. Otherwise the two kernels
+ * run as they are. Either way the registers, the cursor, the guess slot
+ * and any error are the two ops'. */
+VMIR_OP_INLINE vmir_status vmir_op_json_read_key_switch(vmir_op_ctx *k, const vmir_xinsn *sw,
+                                                        uint32_t *next) {
+  vmir_decode_state *d = k->vm->dec;
+  vmir_source *src = &d->src;
+  size_t entry = src->pos;
+  uint32_t i = __atomic_load_n(k->key_hint, __ATOMIC_RELAXED);
+  if (i < sw->list_len) {
+    src->pos = d->key_offset = vmir_json_token_offset(src);
+    if (vmir_json_read_key_if(src, k->exe->strings[sw->keys[i]], &d->key)) {
+      __atomic_store_n(k->key_hint, i + 1, __ATOMIC_RELAXED);
+      *next = sw->targets[i];
+      return VMIR_OK;
+    }
+    src->pos = entry;
+  }
+  vmir_status st = vmir_op_json_read_key(k);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
+  return vmir_op_switch_key(k, sw, next);
+}
+
 VMIR_OP_INLINE vmir_status vmir_op_switch_string(vmir_op_ctx *k, const vmir_xinsn *in,
                                                  uint32_t *next) {
   vmir_decode_state *d = k->vm->dec;

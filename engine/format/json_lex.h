@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 
+#include "format/key_match.h"
 #include "format/source.h"
 #include "util/arena.h"
 #include "vmir/shape.h"
@@ -31,6 +32,40 @@ vmir_status vmir_json_begin_object(vmir_source *src, bool *empty, vmir_error *er
 /* json-read-key: a member name string into *key, then consumes ':'. */
 vmir_status vmir_json_read_key(vmir_source *src, vmir_arena *arena, vmir_str *key,
                                vmir_error *err);
+/* A member name needs no escape and no UTF-8 check when its bytes are
+ * printable ASCII other than '"' and '\\': then its JSON text is exactly
+ * '"', its bytes, '"'. */
+static inline bool vmir_json_key_is_plain(vmir_str key) {
+  for (size_t i = 0; i < key.len; i++) {
+    uint8_t c = (uint8_t)key.ptr[i];
+    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+/* json-read-key when the name ahead (at src->pos, whitespace skipped) is
+ * `expected`, a plain key: compared in place in the input, no string
+ * lexing. True with *key pointing into the input and the ':' consumed;
+ * false with nothing consumed, and vmir_json_read_key then reads whatever
+ * is there and reports any error: so the result is always
+ * vmir_json_read_key's. */
+static inline bool vmir_json_read_key_if(vmir_source *src, vmir_str expected, vmir_str *key) {
+  size_t p = src->pos, n = expected.len;
+  if (src->len - p < n + 3 || n > src->string_limit) return false;
+  const uint8_t *d = src->data + p;
+  if (d[0] != '"' || d[n + 1] != '"' || !vmir_key_equal((const char *)d + 1, expected.ptr, n))
+    return false;
+  size_t colon = p + n + 2;
+  if (src->data[colon] != ':') {
+    colon = vmir_json_skip_ws_run(src->data, colon, src->len);
+    if (colon >= src->len || src->data[colon] != ':') return false;
+  }
+  key->ptr = (const char *)d + 1;
+  key->len = n;
+  src->pos = colon + 1;
+  return true;
+}
+
 /* json-next-member: ',' -> *end false; '}' -> *end true. */
 vmir_status vmir_json_next_member(vmir_source *src, bool *end, vmir_error *err);
 /* json-begin-array: consumes '['; *empty when ']' follows (consumed too). */
