@@ -521,6 +521,15 @@ static bool lower_specialised(lower *l, const vmir_jit_plan *plan, uint32_t pc, 
   const vmir_sink_ops *direct = plan->sink_direct ? &l->assume->sink : NULL;
   gcc_jit_block *b = l->blocks[pc];
 #define SINK(member) (direct ? (const void *)direct->member : NULL)
+  /* Member names: the plan's variants of read-key and switch-key. */
+  if (vmir_jit_plan_key_in_place(plan, pc)) {
+    *oom = !op_dispatch(l, b, vmir_gccjit_op_read_key_switch, pc, &exe->code[pc + 1]);
+    return true;
+  }
+  if (vmir_jit_plan_key_guess(plan, pc)) {
+    *oom = !op_dispatch(l, b, vmir_gccjit_op_switch_key_guessing, pc, x);
+    return true;
+  }
   switch ((vmir_opcode)x->op) {
     case VMIR_OP_JUMP:
       goto_pc(l, b, x->a);

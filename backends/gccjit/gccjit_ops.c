@@ -267,3 +267,22 @@ OP(emit_token) {
     return ret(vm, pc, vmir_op_##name(k, &exe->code[pc], out));                \
   }
 VMIR_LEX_OPS(LEX_PLAIN, LEX_BRANCH, LEX_DISPATCH)
+
+/* The plan's member-name variants (jit/plan.h): a switch-key that tries
+ * its guess first, and json-read-key (at pc); switch-key (at pc + 1) as
+ * one, the guessed name compared in place. The guess slots are the
+ * executable's (exec/executable.h, key_guesses). *out = the next pc. */
+OP(switch_key_guessing) {
+  KCTX;
+  NEED_DECODE();
+  kc_.key_hint = &exe->key_guesses[pc];
+  *out = pc + 1;
+  return ret(vm, pc, vmir_op_switch_key(k, &exe->code[pc], out));
+}
+OP(read_key_switch) {
+  KCTX;
+  NEED_DECODE();
+  kc_.key_hint = &exe->key_guesses[pc + 1];
+  *out = pc + 1;
+  return ret(vm, pc, vmir_op_json_read_key_switch(k, &exe->code[pc + 1], out));
+}

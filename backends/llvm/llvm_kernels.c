@@ -239,6 +239,43 @@ WRAPPER(pred_cannot) {
   }
 VMIR_LEX_OPS(LEX_P, LEX_B, LEX_D)
 
+/* ---- member names (VMIR_LLVM_KEY_WRAPPERS) ------------------------------------ */
+
+/* The switch-key at `at`, its scalar operands the constants passed in. */
+static inline vmir_xinsn key_switch(const vmir_executable *exe, uint32_t at, uint32_t a,
+                                    uint32_t b, uint32_t c, uint32_t n) {
+  vmir_xinsn in = exe->code[at];
+  in.op = VMIR_OP_SWITCH_KEY;
+  in.a = a;
+  in.b = b;
+  in.c = c;
+  in.list_len = n;
+  return in;
+}
+
+/* The guess slot is the executable's (exec/executable.h, key_guesses). */
+WRAPPER(switch_key_guessing) {
+  KCTX;
+  kc.key_hint = &exe->key_guesses[pc];
+  vmir_xinsn in = key_switch(exe, pc, a, b, c, n);
+  uint32_t next = pc + 1;
+  K(vmir_op_switch_key(k, &in, &next));
+  vm->pc = next;
+  return VMIR_OK;
+}
+
+/* pc: the json-read-key; a, b, c, n: the operands of the switch-key at
+ * pc + 1, whose guess slot it uses. */
+WRAPPER(read_key_switch) {
+  KCTX;
+  kc.key_hint = &exe->key_guesses[pc + 1];
+  vmir_xinsn in = key_switch(exe, pc + 1, a, b, c, n);
+  uint32_t next = pc + 1;
+  K(vmir_op_json_read_key_switch(k, &in, &next));
+  vm->pc = next;
+  return VMIR_OK;
+}
+
 /* ---- build actions ----------------------------------------------------------- */
 
 #define BUILD(OP, name)                                                        \

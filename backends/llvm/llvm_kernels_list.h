@@ -40,6 +40,14 @@
   X(EMIT_KEY, emit_key)                                                        \
   X(EMIT_TOKEN, emit_token)
 
+/* X(OP, name): wrappers the plan picks over the opcode's own (jit/plan.h):
+ * a switch-key that tries its guess first, and json-read-key; switch-key
+ * as one, the guessed name compared in place (called at the read-key's pc
+ * with the switch-key's operands). OP: the opcode at pc. */
+#define VMIR_LLVM_KEY_WRAPPERS(X)                                              \
+  X(SWITCH_KEY, switch_key_guessing)                                           \
+  X(JSON_READ_KEY, read_key_switch)
+
 /* X(TEST, name): branch-pred of a predicate whose test is VMIR_PRED_TEST. */
 #define VMIR_LLVM_PRED_WRAPPERS(X)                                             \
   X(IS_NONE, pred_is_none)                                                     \
@@ -56,6 +64,7 @@
 #define VMIR_LLVM_DECL_BUILD(OP, name) VMIR_LLVM_WRAPPER_DECLARE(build_##name)
 VMIR_LLVM_CORE_WRAPPERS(VMIR_LLVM_DECL2)
 VMIR_LLVM_PRED_WRAPPERS(VMIR_LLVM_DECL2)
+VMIR_LLVM_KEY_WRAPPERS(VMIR_LLVM_DECL2)
 VMIR_LEX_OPS(VMIR_LLVM_DECL2, VMIR_LLVM_DECL2, VMIR_LLVM_DECL2)
 VMIR_BUILD_OPS(VMIR_LLVM_DECL_BUILD)
 #undef VMIR_LLVM_DECL2

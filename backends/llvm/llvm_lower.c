@@ -125,12 +125,27 @@ static void continue_after(lower *l, LLVMValueRef st, uint32_t pc, bool direct) 
   }
 }
 
-static void lower_wrapper(lower *l, uint32_t pc, const char *name) {
-  const vmir_xinsn *x = &l->x->code[pc];
+/* The call of wrapper `name` at pc with the operands of instruction
+ * `from` (pc itself, or the switch-key a read-key runs with). */
+static LLVMValueRef call_wrapper(lower *l, uint32_t pc, uint32_t from, const char *name) {
+  const vmir_xinsn *x = &l->x->code[from];
   LLVMValueRef args[8] = {l->exe, l->vm, l->err, c32(l, pc),
                           c32(l, x->a), c32(l, x->b), c32(l, x->c), c32(l, x->list_len)};
-  LLVMValueRef st = LLVMBuildCall2(l->b, l->op_type, callee(l, name, l->op_type), args, 8, "st");
-  continue_after(l, st, pc, falls_through(x));
+  return LLVMBuildCall2(l->b, l->op_type, callee(l, name, l->op_type), args, 8, "st");
+}
+
+static void lower_wrapper(lower *l, uint32_t pc, const char *name) {
+  LLVMValueRef st = call_wrapper(l, pc, pc, name);
+  continue_after(l, st, pc, falls_through(&l->x->code[pc]));
+}
+
+/* json-read-key; switch-key as one wrapper (jit/plan.h,
+ * vmir_jit_plan_key_in_place): it continues where the switch-key would,
+ * so the switch on vm->pc lists the switch-key's targets. The switch-key
+ * keeps its own block, which nothing reaches but the dispatch switch. */
+static void lower_key_pair(lower *l, uint32_t pc) {
+  LLVMValueRef st = call_wrapper(l, pc, pc + 1, "vmir_llvm_op_read_key_switch");
+  continue_after(l, st, pc + 1, false);
 }
 
 static void lower_generic(lower *l, uint32_t pc) {
@@ -250,7 +265,9 @@ bool vmir_llvm_lower(LLVMModuleRef mod, const char *name, const vmir_jit_request
     const vmir_xinsn *x = &req->exe->code[pc];
     const char *wrapper = op.kind == VMIR_JIT_OP_SPECIALISED ? vmir_llvm_op_wrapper(req->exe, x)
                                                               : NULL;
+    if (wrapper && vmir_jit_plan_key_guess(&plan, pc)) wrapper = "vmir_llvm_op_switch_key_guessing";
     if (op.kind == VMIR_JIT_OP_DEOPT) deopt(&l, pc, op.reason);
+    else if (vmir_jit_plan_key_in_place(&plan, pc)) lower_key_pair(&l, pc);
     /* jump only moves the pc: a branch to the target's block. */
     else if (op.kind == VMIR_JIT_OP_SPECIALISED && x->op == VMIR_OP_JUMP && x->a < l.n)
       LLVMBuildBr(l.b, l.blocks[x->a]);

@@ -4,7 +4,6 @@
  * specialised stencil takes the generic one. */
 #include "select.h"
 
-#include <string.h>
 
 #include "exec/ops.h"
 #include "sink/sink_internal.h"
@@ -67,24 +66,10 @@ static uint32_t scalar_stencil(const vmir_shape *s) {
   }
 }
 
-/* No two table strings of the instruction are equal (only then may a
- * switch-key try a guessed case first). Quadratic in the keys, but only
- * equal lengths are compared byte by byte. */
-static bool keys_distinct(const vmir_executable *exe, const vmir_xinsn *x) {
-  for (uint32_t i = 1; i < x->list_len; i++) {
-    const vmir_str *a = &exe->strings[x->keys[i]];
-    for (uint32_t j = 0; j < i; j++) {
-      const vmir_str *b = &exe->strings[x->keys[j]];
-      if (a->len == b->len && (a->len == 0 || memcmp(a->ptr, b->ptr, a->len) == 0)) return false;
-    }
-  }
-  return true;
-}
-
 /* Lexing ops: each its own stencil (exec/ops_lex.h lists them by branch
  * structure). */
-static void lexing(const vmir_executable *exe, const vmir_xinsn *x, uint32_t pc, vmir_plan *p) {
-  if (x->op == VMIR_OP_SWITCH_KEY && x->list_len > 1 && keys_distinct(exe, x)) {
+static void lexing(const vmir_jit_plan *ctx, const vmir_xinsn *x, uint32_t pc, vmir_plan *p) {
+  if (vmir_jit_plan_key_guess(ctx, pc)) {
     p->stencil = VMIR_STENCIL_lex_switch_key_hinted;
     p->hint = true;
     return;
@@ -275,7 +260,7 @@ void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
         return generic(exe, pc, p);
     }
   }
-  if (info->family == VMIR_FAMILY_LEXING) return lexing(exe, x, pc, p);
+  if (info->family == VMIR_FAMILY_LEXING) return lexing(ctx, x, pc, p);
   switch ((vmir_opcode)x->op) {
 #define BUILD_CASE(OP, name)                   \
   case VMIR_OP_##OP:                           \
@@ -345,14 +330,6 @@ static bool field_read_of(uint32_t lex_stencil, uint32_t *plain, uint32_t *track
 #undef R
 }
 
-/* Every table string of the instruction is a plain JSON key (its text is
- * its bytes between quotes). */
-static bool keys_plain(const vmir_executable *exe, const vmir_xinsn *x) {
-  for (uint32_t i = 0; i < x->list_len; i++)
-    if (!vmir_json_key_is_plain(exe->strings[x->keys[i]])) return false;
-  return true;
-}
-
 void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
   const vmir_executable *exe = ctx->exe;
   uint32_t n = exe->program->insn_count;
@@ -362,7 +339,7 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
     /* json-read-key; switch-key (hinted): the guess read in place */
     static const uint32_t key_pair[2] = {VMIR_STENCIL_lex_json_read_key,
                                          VMIR_STENCIL_lex_switch_key_hinted};
-    if (run_is(exe, plans, pc, key_pair, 2) && keys_plain(exe, &exe->code[pc + 1])) {
+    if (run_is(exe, plans, pc, key_pair, 2) && vmir_jit_plan_key_in_place(ctx, pc)) {
       plans[pc].hint = true;
       plans[pc + 1].hint = false;
       absorb(plans, pc, 2, VMIR_STENCIL_read_key_switch_hinted);

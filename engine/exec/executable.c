@@ -84,7 +84,9 @@ vmir_executable *vmir_executable_new(const vmir_program *program,
   exe->proc_entry = calloc(program->proc_count ? program->proc_count : 1, sizeof *exe->proc_entry);
   exe->list_targets = calloc(list_refs ? list_refs : 1, sizeof *exe->list_targets);
   exe->strings = calloc(program->string_count ? program->string_count : 1, sizeof *exe->strings);
-  if (!exe->code || !exe->pcs || !exe->proc_entry || !exe->list_targets || !exe->strings) {
+  exe->key_guesses = calloc(n ? n : 1, sizeof *exe->key_guesses);
+  if (!exe->code || !exe->pcs || !exe->proc_entry || !exe->list_targets || !exe->strings ||
+      !exe->key_guesses) {
     vmir_executable_free(exe);
     nomem(err);
     return NULL;
@@ -121,6 +123,7 @@ void vmir_executable_free(vmir_executable *exe) {
   free(exe->proc_entry);
   free(exe->list_targets);
   free(exe->strings);
+  free(exe->key_guesses);
   free(exe);
 }
 

@@ -37,6 +37,11 @@ struct vmir_executable {
   uint32_t *proc_entry;      /* absolute index of each proc's entry block */
   uint32_t *list_targets;    /* storage behind vmir_xinsn.list */
   vmir_str *strings;         /* the string table as views */
+  /* A switch-key guess slot per instruction (exec/ops_lex.h,
+   * vmir_op_match_hinted) for generated code that keeps its guesses with
+   * the executable (the LLVM and libgccjit backends; stencils keep theirs
+   * in the code object). Relaxed atomics: any value is a valid guess. */
+  uint32_t *key_guesses;
   _Atomic uint64_t hotness;
   /* Another shape object already found to have the root's id: the id walk
    * (a full graph traversal) is then skipped for it. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/json_lex.h"
 #include "jit/guards.h"
 #include "jit/infer.h"
 
@@ -55,6 +56,41 @@ vmir_jit_op_plan vmir_jit_plan_op(const vmir_jit_plan *plan, uint32_t pc) {
       plan->exe->program->kind == VMIR_PROGRAM_ENCODE)
     return (vmir_jit_op_plan){VMIR_JIT_OP_GENERIC, VMIR_DEOPT_NONE};
   return (vmir_jit_op_plan){VMIR_JIT_OP_SPECIALISED, VMIR_DEOPT_NONE};
+}
+
+/* No two table strings of the instruction are equal. Quadratic in the
+ * keys, but only equal lengths are compared byte by byte. */
+static bool keys_distinct(const vmir_executable *exe, const vmir_xinsn *x) {
+  for (uint32_t i = 1; i < x->list_len; i++) {
+    const vmir_str *a = &exe->strings[x->keys[i]];
+    for (uint32_t j = 0; j < i; j++) {
+      const vmir_str *b = &exe->strings[x->keys[j]];
+      if (a->len == b->len && (a->len == 0 || memcmp(a->ptr, b->ptr, a->len) == 0)) return false;
+    }
+  }
+  return true;
+}
+
+bool vmir_jit_plan_key_guess(const vmir_jit_plan *plan, uint32_t pc) {
+  const vmir_xinsn *x = &plan->exe->code[pc];
+  return x->op == VMIR_OP_SWITCH_KEY && x->list_len > 1 &&
+         vmir_jit_plan_op(plan, pc).kind == VMIR_JIT_OP_SPECIALISED &&
+         keys_distinct(plan->exe, x);
+}
+
+bool vmir_jit_plan_key_in_place(const vmir_jit_plan *plan, uint32_t pc) {
+  const vmir_executable *exe = plan->exe;
+  if (pc + 1 >= exe->program->insn_count || exe->code[pc].op != VMIR_OP_JSON_READ_KEY ||
+      vmir_jit_plan_op(plan, pc).kind != VMIR_JIT_OP_SPECIALISED ||
+      !vmir_jit_plan_key_guess(plan, pc + 1))
+    return false;
+  /* Nothing continues at the switch-key but the read-key: not a block
+   * start (a call's return point is never a switch-key). */
+  if (exe->pcs[pc + 1].insn == 0) return false;
+  const vmir_xinsn *sw = &exe->code[pc + 1];
+  for (uint32_t i = 0; i < sw->list_len; i++)
+    if (!vmir_json_key_is_plain(exe->strings[sw->keys[i]])) return false;
+  return true;
 }
 
 uint32_t vmir_jit_plan_caps(const vmir_jit_plan *plan) {

@@ -56,6 +56,18 @@ void vmir_jit_plan_free(vmir_jit_plan *plan);
 /* The plan of instruction pc. */
 vmir_jit_op_plan vmir_jit_plan_op(const vmir_jit_plan *plan, uint32_t pc);
 
+/* The switch-key at pc may try a guessed case first (specialised, and its
+ * keys distinct, so the first match is the only one): generated code
+ * gives it a guess slot (exec/ops_lex.h, vmir_op_match_hinted). */
+bool vmir_jit_plan_key_guess(const vmir_jit_plan *plan, uint32_t pc);
+
+/* The json-read-key at pc and the switch-key after it run as one kernel
+ * that compares the guessed member name in place in the input
+ * (vmir_op_json_read_key_switch): both specialised, the switch-key guesses
+ * (vmir_jit_plan_key_guess), nothing enters it but the read-key, and every
+ * key is plain (format/json_lex.h, vmir_json_key_is_plain). */
+bool vmir_jit_plan_key_in_place(const vmir_jit_plan *plan, uint32_t pc);
+
 /* The capabilities the code really assumes under this plan (a subset of
  * req->assume.caps): what its entry guard checks. */
 uint32_t vmir_jit_plan_caps(const vmir_jit_plan *plan);
