@@ -911,53 +911,30 @@ static void same_decodes_in_turn(const vmir_shape *shape, const char *const *doc
  * t[verify format.exec.error-propagation] */
 START_TEST(fused_decode_members_in_any_order) {
   NEED_STENCIL();
-  static const char *docs[] = {
-      "{\"id\":1,\"name\":\"a\"}",           "{\"name\":\"b\",\"id\":2}",
-      "{\"name\":\"c\"}",                     "{\"id\":3,\"x\":1,\"name\":\"d\"}",
-      "{\"id\":4,\"id\":5,\"name\":\"e\"}",   "{\"name\":\"f\",\"name\":\"g\",\"id\":6}",
-      "{\"id\":\"7\",\"name\":8}",            "{\"name\":\"h\",\"id\":9}",
-      "{\"id\":10,\"name\":\"i\"}",           "{\"id\":11,\"name\":\"j\"}",
-      "{\"name\":\"k\",\"id\":-1}",           "{\"id\":12,\"name\":\"l\",\"id\":13}"};
-  same_decodes_in_turn(jit_case_named("user")->shape, docs, sizeof docs / sizeof docs[0]);
+  const char *const *docs;
+  size_t n = jit_member_order_docs(&docs);
+  same_decodes_in_turn(jit_case_named("user")->shape, docs, n);
 }
 END_TEST
 
 /* Member names next to the guessed one, which generated code compares in
- * place in the input before it lexes a name: whitespace before the colon,
- * an escaped spelling of the same name, its prefixes and extensions, a
- * stray byte before or after it, a missing colon, names cut off by the end
- * of the input. The odd name is the second member: after "id" the guess is
- * always "name". Each is the interpreter's value or error.
+ * place in the input before it lexes a name (jit_cases.h,
+ * jit_member_name_docs), and names whose JSON text is not their bytes,
+ * never compared in place (jit_quoted_name_docs). Each is the
+ * interpreter's value or error.
  * t[verify format.exec.jit-semantic-equivalence]
  * t[verify format.exec.error-propagation] */
 START_TEST(fused_decode_names_read_in_place) {
   NEED_STENCIL();
-  static const char *docs[] = {
-      "{\"id\":1,\"name\":\"a\"}",          "{\"id\":2,\"name\" :\"b\"}",
-      "{\"id\":3,\"name\"\t\n: \"c\"}",     "{\"id\":4,\"n\\u0061me\":\"d\"}",
-      "{\"id\":5,\"nam\":\"e\"}",           "{\"id\":6,\"names\":\"f\"}",
-      "{\"id\":7,\"name!:\"g\"}",           "{\"id\":8,!name\":\"h\"}",
-      "{\"id\":9,\"name\" \"i\"}",          "{\"id\":10,\"name\";\"j\"}",
-      "{\"id\":11,\"name\"",                "{\"id\":12,\"name",
-      "{\"id\":13,\"name\" ",               "{\"id\":14,\"name\":",
-      "{\"id\":15,\"na\\\"me\":\"k\"}",      "{\"id\" : 16 , \"name\" : \"l\" }",
-      "{\"id\":17,\"name\":\"m\",\"name\":\"n\"}"};
-  same_decodes_in_turn(jit_case_named("user")->shape, docs, sizeof docs / sizeof docs[0]);
-
-  /* Names whose JSON text is not their bytes (a quote, a backslash) are
-   * never compared in place: the raw bytes a"b would end the string early,
-   * c\d is no valid escape. */
-  static const char text[] =
-      "(shapes (define q (struct (size 24) (align 8) (field x (offset 0) (shape u64))"
-      " (field a (offset 8) (shape u64) (rename \"a\\\"b\"))"
-      " (field c (offset 16) (shape u64) (rename \"c\\\\d\")))) (root q))";
+  const char *const *docs;
+  size_t n = jit_member_name_docs(&docs);
+  same_decodes_in_turn(jit_case_named("user")->shape, docs, n);
+  const char *text;
+  n = jit_quoted_name_docs(&text, &docs);
   vmir_error err;
-  vmir_shape_set *set = vmir_shape_text_parse(text, sizeof text - 1, "<quoted names>", &err);
+  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), "<quoted names>", &err);
   ck_assert_msg(set, "%s", err.message);
-  static const char *quoted[] = {"{\"x\":1,\"a\\\"b\":2,\"c\\\\d\":3}",
-                                 "{\"x\":1,\"a\"b\":2,\"c\\\\d\":3}",
-                                 "{\"x\":1,\"a\\\"b\":2,\"c\\d\":3}"};
-  same_decodes_in_turn(vmir_shape_set_root(set), quoted, sizeof quoted / sizeof quoted[0]);
+  same_decodes_in_turn(vmir_shape_set_root(set), docs, n);
   vmir_shape_set_free(set);
 }
 END_TEST

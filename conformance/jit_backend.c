@@ -277,6 +277,66 @@ START_TEST(fused_decode_forced_deopt) {
 }
 END_TEST
 
+/* docs[0..n) into `shape`, decoded in turn by one executable with the
+ * backend's code (three passes in different orders, so the member-name
+ * guess misses and hits): the interpreter's values and errors. */
+static void decodes_in_turn(const vmir_shape *shape, const char *const *docs, size_t n,
+                            const char *set) {
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  opt.fused = true;
+  vmir_error err;
+  vmir_program *prog = vmir_compile_decode_fused(shape, &opt, &err);
+  ck_assert_msg(prog, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(prog, shape, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  jit_use(backend(), 0, level_flags(), -1);
+  jit_outcome first = jit_decode_once(exe, shape, docs[0], strlen(docs[0]));
+  jit_outcome_free(&first);
+  await_code(exe, set);
+  uint64_t before = exe_stats(exe).jit_executions;
+  for (int pass = 0; pass < 3; pass++) {
+    for (size_t d = 0; d < n; d++) {
+      size_t at = pass == 1 ? n - 1 - d : pass == 2 ? (d * 5) % n : d;
+      jit_use("none", 0, 0, -1);
+      jit_outcome want = jit_decode_once(exe, shape, docs[at], strlen(docs[at]));
+      jit_use(backend(), 0, level_flags(), -1);
+      jit_outcome got = jit_decode_once(exe, shape, docs[at], strlen(docs[at]));
+      char what[240];
+      snprintf(what, sizeof what, "%s: decode %s under %s %s, pass %d", set, docs[at], backend(),
+               level_name(), pass);
+      jit_assert_same(&want, &got, what);
+      jit_outcome_free(&want);
+      jit_outcome_free(&got);
+    }
+  }
+  ck_assert_uint_ge(exe_stats(exe).jit_executions, before + 3 * n);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+  vmir_jit_cache_clear();
+}
+
+/* Member names under the backend's guessing switch-key and its in-place
+ * read-key/switch-key pair (jit_cases.h lists the documents).
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.exec.error-propagation] */
+START_TEST(decode_member_names) {
+  NEED_BACKEND();
+  const vmir_shape *user = jit_case_named("user")->shape;
+  const char *const *docs;
+  size_t n = jit_member_order_docs(&docs);
+  decodes_in_turn(user, docs, n, "member order");
+  n = jit_member_name_docs(&docs);
+  decodes_in_turn(user, docs, n, "member names");
+  const char *text;
+  n = jit_quoted_name_docs(&text, &docs);
+  vmir_error err;
+  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), "<quoted names>", &err);
+  ck_assert_msg(set, "%s", err.message);
+  decodes_in_turn(vmir_shape_set_root(set), docs, n, "quoted names");
+  vmir_shape_set_free(set);
+}
+END_TEST
+
 /* ---- cost, memory, availability --------------------------------------------- */
 
 /* The promoting run, and the runs during the compile, stay on the
@@ -462,6 +522,7 @@ static Suite *suite(void) {
   tcase_set_timeout(dec, 600);
   tcase_add_test(dec, fused_decode_matches_interpreter);
   tcase_add_test(dec, fused_decode_forced_deopt);
+  tcase_add_test(dec, decode_member_names);
   suite_add_tcase(s, dec);
   TCase *misc = tcase_create("backend");
   tcase_add_checked_fixture(misc, setup, teardown);

@@ -371,3 +371,46 @@ jit_outcome jit_decode_once(vmir_executable *fused, const vmir_shape *shape, con
   vmir_decoder_free(dec);
   return o;
 }
+
+/* ---- member-name documents ---------------------------------------------------- */
+
+size_t jit_member_order_docs(const char *const **docs) {
+  static const char *const set[] = {
+      "{\"id\":1,\"name\":\"a\"}",           "{\"name\":\"b\",\"id\":2}",
+      "{\"name\":\"c\"}",                     "{\"id\":3,\"x\":1,\"name\":\"d\"}",
+      "{\"id\":4,\"id\":5,\"name\":\"e\"}",   "{\"name\":\"f\",\"name\":\"g\",\"id\":6}",
+      "{\"id\":\"7\",\"name\":8}",            "{\"name\":\"h\",\"id\":9}",
+      "{\"id\":10,\"name\":\"i\"}",           "{\"id\":11,\"name\":\"j\"}",
+      "{\"name\":\"k\",\"id\":-1}",           "{\"id\":12,\"name\":\"l\",\"id\":13}"};
+  *docs = set;
+  return sizeof set / sizeof set[0];
+}
+
+/* The odd name is the second member: after "id" the guess is "name". */
+size_t jit_member_name_docs(const char *const **docs) {
+  static const char *const set[] = {
+      "{\"id\":1,\"name\":\"a\"}",          "{\"id\":2,\"name\" :\"b\"}",
+      "{\"id\":3,\"name\"\t\n: \"c\"}",     "{\"id\":4,\"n\\u0061me\":\"d\"}",
+      "{\"id\":5,\"nam\":\"e\"}",           "{\"id\":6,\"names\":\"f\"}",
+      "{\"id\":7,\"name!:\"g\"}",           "{\"id\":8,!name\":\"h\"}",
+      "{\"id\":9,\"name\" \"i\"}",          "{\"id\":10,\"name\";\"j\"}",
+      "{\"id\":11,\"name\"",                "{\"id\":12,\"name",
+      "{\"id\":13,\"name\" ",               "{\"id\":14,\"name\":",
+      "{\"id\":15,\"na\\\"me\":\"k\"}",      "{\"id\" : 16 , \"name\" : \"l\" }",
+      "{\"id\":17,\"name\":\"m\",\"name\":\"n\"}"};
+  *docs = set;
+  return sizeof set / sizeof set[0];
+}
+
+/* The raw bytes a"b would end the string early; c\d is no valid escape. */
+size_t jit_quoted_name_docs(const char **shape_text, const char *const **docs) {
+  *shape_text =
+      "(shapes (define q (struct (size 24) (align 8) (field x (offset 0) (shape u64))"
+      " (field a (offset 8) (shape u64) (rename \"a\\\"b\"))"
+      " (field c (offset 16) (shape u64) (rename \"c\\\\d\")))) (root q))";
+  static const char *const set[] = {"{\"x\":1,\"a\\\"b\":2,\"c\\\\d\":3}",
+                                    "{\"x\":1,\"a\"b\":2,\"c\\\\d\":3}",
+                                    "{\"x\":1,\"a\\\"b\":2,\"c\\d\":3}"};
+  *docs = set;
+  return sizeof set / sizeof set[0];
+}

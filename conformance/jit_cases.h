@@ -77,4 +77,20 @@ jit_outcome jit_reference(const jit_program *p, const jit_case *c, jit_sink sink
 jit_outcome jit_decode_once(vmir_executable *fused, const vmir_shape *shape, const char *in,
                             size_t len);
 
+/* Fused JSON decode documents for member-name matching in generated code
+ * (the switch-key guess, names compared in place), each set meant to be
+ * decoded in turn by one executable so that the guess misses and hits:
+ *   jit_member_order_docs  "user": members in any order, unknown and
+ *                          repeated ones, wrong token kinds;
+ *   jit_member_name_docs   "user": the second member's name next to the
+ *                          guessed "name" (whitespace before the colon, an
+ *                          escaped spelling, prefixes and extensions, a
+ *                          stray byte, no colon, cut off by the end);
+ *   jit_quoted_name_docs   a shape (text in *shape_text) whose names hold
+ *                          a quote and a backslash.
+ * Each returns the count and the static array in *docs. */
+size_t jit_member_order_docs(const char *const **docs);
+size_t jit_member_name_docs(const char *const **docs);
+size_t jit_quoted_name_docs(const char **shape_text, const char *const **docs);
+
 #endif
