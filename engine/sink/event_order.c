@@ -21,7 +21,7 @@ vmir_status vmir_order_refuse(vmir_event_order *o) {
   return VMIR_E_SINK;
 }
 
-vmir_status vmir_order_push(vmir_event_order *o, vmir_level lv) {
+vmir_status vmir_order_push_grow(vmir_event_order *o, vmir_level lv) {
   if (o->depth == o->stack_cap) {
     if (o->depth >= VMIR_SINK_MAX_DEPTH)
       return VMIR_ORDER_FAIL(o, "nesting deeper than %u levels", VMIR_SINK_MAX_DEPTH);

@@ -88,8 +88,14 @@ static inline void vmir_order_after_value(vmir_event_order *o) {
   if (o->depth == 0) o->root_done = true;
 }
 
-/* Pushes an open container; fails past VMIR_SINK_MAX_DEPTH. */
-vmir_status vmir_order_push(vmir_event_order *o, vmir_level lv);
+/* Pushes an open container; fails past VMIR_SINK_MAX_DEPTH. Inline: one
+ * call per container of every encode; growing the stack is out of line. */
+vmir_status vmir_order_push_grow(vmir_event_order *o, vmir_level lv);
+static inline vmir_status vmir_order_push(vmir_event_order *o, vmir_level lv) {
+  if (o->depth == o->stack_cap) return vmir_order_push_grow(o, lv);
+  o->stack[o->depth++] = lv;
+  return VMIR_OK;
+}
 
 /* t[impl format.ir.sink-field-name-order] Field names only directly
  * inside a struct or map, exactly one before each member value, no more

@@ -70,6 +70,36 @@ static vmir_status before_value(vmir_json_writer *w) {
   return VMIR_OK;
 }
 
+/* before_value and room for `len` bytes of the value under one
+ * reservation: where the value goes (past the comma), or NULL with *st
+ * set. The caller writes the value and sets w->out.len past it. Pretty
+ * output takes the separate steps. */
+static inline uint8_t *value_at(vmir_json_writer *w, size_t len, vmir_status *st) {
+  if (w->pretty) {
+    *st = before_value(w);
+    if (*st != VMIR_OK) return NULL;
+    uint8_t *p = room(w, len);
+    if (!p) *st = nomem(w);
+    return p;
+  }
+  vmir_level *seq;
+  *st = vmir_order_before_value(&w->order, &seq);
+  if (*st != VMIR_OK) return NULL;
+  uint8_t *p = room(w, len + 1);
+  if (!p) {
+    *st = nomem(w);
+    return NULL;
+  }
+  if (seq && seq->count++ > 0) *p++ = ',';
+  return p;
+}
+
+/* Ends a value written up to p (from value_at). */
+static inline void value_end(vmir_json_writer *w, uint8_t *p) {
+  w->out.len = (size_t)(p - w->out.data);
+  vmir_order_after_value(&w->order);
+}
+
 /* ---- strings ----------------------------------------------------------- */
 
 /* Copies the prefix of s[0..n) that needs no attention to dst and returns
@@ -220,32 +250,14 @@ static vmir_status write_raw(vmir_json_writer *w, const char *text, size_t n) {
   return VMIR_OK;
 }
 
-static vmir_status write_int(vmir_json_writer *w, int64_t v) {
-  uint8_t *p = room(w, 21);
-  if (!p) return nomem(w);
+/* The text of an integer, float, null or bool into p (room for
+ * VMIR_FLOAT_TEXT_MAX bytes); its length. */
+static size_t int_text(uint8_t *p, int64_t v) {
   /* Magnitude in unsigned arithmetic: -INT64_MIN does not fit an int64. */
   uint64_t mag = v < 0 ? UINT64_C(0) - (uint64_t)v : (uint64_t)v;
   size_t n = 0;
   if (v < 0) p[n++] = '-';
-  n += vmir_sink_format_u64((char *)p + n, mag);
-  w->out.len += n;
-  return VMIR_OK;
-}
-
-static vmir_status write_uint(vmir_json_writer *w, uint64_t v) {
-  uint8_t *p = room(w, 20);
-  if (!p) return nomem(w);
-  w->out.len += vmir_sink_format_u64((char *)p, v);
-  return VMIR_OK;
-}
-
-static vmir_status write_float(vmir_json_writer *w, double v, bool is_f32) {
-  if (!isfinite(v) || (is_f32 && !isfinite((float)v)))
-    return FAIL(w, "non-finite float has no JSON form");
-  uint8_t *p = room(w, VMIR_FLOAT_TEXT_MAX);
-  if (!p) return nomem(w);
-  w->out.len += vmir_sink_format_float((char *)p, v, is_f32);
-  return VMIR_OK;
+  return n + vmir_sink_format_u64((char *)p + n, mag);
 }
 
 /* Bytes: an array of numbers 0..255 (JSON has no byte strings), laid out
@@ -266,18 +278,44 @@ static vmir_status write_bytes(vmir_json_writer *w, const uint8_t *b, size_t n) 
   return VMIR_OK;
 }
 
+/* Numbers, null and booleans: separator and text under one reservation
+ * (value_at), VMIR_FLOAT_TEXT_MAX bytes being enough for any of them. */
+static vmir_status write_short_scalar(vmir_json_writer *w, const vmir_scalar *v) {
+  vmir_status st;
+  uint8_t *p = value_at(w, VMIR_FLOAT_TEXT_MAX, &st);
+  if (!p) return st;
+  if (v->type == VMIR_SCALAR_FLOAT && (!isfinite(v->as.f64) || (v->is_f32 && !isfinite((float)v->as.f64))))
+    return FAIL(w, "non-finite float has no JSON form");
+  switch (v->type) {
+    case VMIR_SCALAR_NULL: memcpy(p, "null", 4); p += 4; break;
+    case VMIR_SCALAR_BOOL:
+      if (v->as.boolean) {
+        memcpy(p, "true", 4);
+        p += 4;
+      } else {
+        memcpy(p, "false", 5);
+        p += 5;
+      }
+      break;
+    case VMIR_SCALAR_INT: p += int_text(p, v->as.i64); break;
+    case VMIR_SCALAR_UINT: p += vmir_sink_format_u64((char *)p, v->as.u64); break;
+    default: p += vmir_sink_format_float((char *)p, v->as.f64, v->is_f32); break;
+  }
+  value_end(w, p);
+  return VMIR_OK;
+}
+
 static vmir_status json_scalar(vmir_sink *sink, const vmir_scalar *v) {
   vmir_json_writer *w = sink->ctx;
+  switch (v->type) {
+    case VMIR_SCALAR_NULL: case VMIR_SCALAR_BOOL: case VMIR_SCALAR_INT: case VMIR_SCALAR_UINT:
+    case VMIR_SCALAR_FLOAT:
+      return write_short_scalar(w, v);
+    default: break;
+  }
   vmir_status st = before_value(w);
   if (st != VMIR_OK) return st;
   switch (v->type) {
-    case VMIR_SCALAR_NULL: st = write_raw(w, "null", 4); break;
-    case VMIR_SCALAR_BOOL:
-      st = v->as.boolean ? write_raw(w, "true", 4) : write_raw(w, "false", 5);
-      break;
-    case VMIR_SCALAR_INT: st = write_int(w, v->as.i64); break;
-    case VMIR_SCALAR_UINT: st = write_uint(w, v->as.u64); break;
-    case VMIR_SCALAR_FLOAT: st = write_float(w, v->as.f64, v->is_f32); break;
     case VMIR_SCALAR_STRING:
       st = write_string(w, (const uint8_t *)v->as.string.ptr, v->as.string.len,
                         "string");
@@ -311,11 +349,15 @@ static vmir_status json_scalar(vmir_sink *sink, const vmir_scalar *v) {
 
 static vmir_status begin(vmir_sink *sink, vmir_level_kind kind, uint64_t len) {
   vmir_json_writer *w = sink->ctx;
-  vmir_status st = before_value(w);
-  if (st == VMIR_OK)
-    st = vmir_order_push(&w->order, (vmir_level){.declared = len, .count = 0, .kind = kind});
+  vmir_status st;
+  uint8_t *p = value_at(w, 1, &st);
+  if (!p) return st;
+  /* The bracket counts once the level is open (the push can fail). */
+  *p = kind == VMIR_LEVEL_SEQ ? '[' : '{';
+  st = vmir_order_push(&w->order, (vmir_level){.declared = len, .count = 0, .kind = kind});
   if (st != VMIR_OK) return st;
-  return write_raw(w, kind == VMIR_LEVEL_SEQ ? "[" : "{", 1);
+  w->out.len = (size_t)(p + 1 - w->out.data);
+  return VMIR_OK;
 }
 
 static vmir_status json_begin_struct(vmir_sink *sink, uint64_t len) {
@@ -383,8 +425,10 @@ static vmir_status json_end(vmir_sink *sink) {
   if (st != VMIR_OK) return st;
   if (w->pretty && top->count > 0 && !put_newline_indent(w, w->order.depth - 1))
     return nomem(w);
-  st = write_raw(w, top->kind == VMIR_LEVEL_SEQ ? "]" : "}", 1);
-  if (st != VMIR_OK) return st;
+  uint8_t *p = room(w, 1);
+  if (!p) return nomem(w);
+  *p = top->kind == VMIR_LEVEL_SEQ ? ']' : '}';
+  w->out.len++;
   vmir_order_pop(&w->order);
   return VMIR_OK;
 }
