@@ -21,18 +21,15 @@ vmir_status vmir_order_refuse(vmir_event_order *o) {
   return VMIR_E_SINK;
 }
 
-vmir_status vmir_order_push_grow(vmir_event_order *o, vmir_level lv) {
-  if (o->depth == o->stack_cap) {
-    if (o->depth >= VMIR_SINK_MAX_DEPTH)
-      return VMIR_ORDER_FAIL(o, "nesting deeper than %u levels", VMIR_SINK_MAX_DEPTH);
-    uint32_t cap = o->stack_cap ? o->stack_cap * 2 : 32;
-    if (cap > VMIR_SINK_MAX_DEPTH) cap = VMIR_SINK_MAX_DEPTH;
-    vmir_level *grown = realloc(o->stack, cap * sizeof *grown);
-    if (!grown) return vmir_order_nomem(o);
-    o->stack = grown;
-    o->stack_cap = cap;
-  }
-  o->stack[o->depth++] = lv;
+vmir_status vmir_order_grow(vmir_event_order *o) {
+  if (o->depth >= VMIR_SINK_MAX_DEPTH)
+    return VMIR_ORDER_FAIL(o, "nesting deeper than %u levels", VMIR_SINK_MAX_DEPTH);
+  uint32_t cap = o->stack_cap ? o->stack_cap * 2 : 32;
+  if (cap > VMIR_SINK_MAX_DEPTH) cap = VMIR_SINK_MAX_DEPTH;
+  vmir_level *grown = realloc(o->stack, cap * sizeof *grown);
+  if (!grown) return vmir_order_nomem(o);
+  o->stack = grown;
+  o->stack_cap = cap;
   return VMIR_OK;
 }
 

@@ -88,12 +88,25 @@ static inline void vmir_order_after_value(vmir_event_order *o) {
   if (o->depth == 0) o->root_done = true;
 }
 
-/* Pushes an open container; fails past VMIR_SINK_MAX_DEPTH. Inline: one
- * call per container of every encode; growing the stack is out of line. */
-vmir_status vmir_order_push_grow(vmir_event_order *o, vmir_level lv);
-static inline vmir_status vmir_order_push(vmir_event_order *o, vmir_level lv) {
-  if (o->depth == o->stack_cap) return vmir_order_push_grow(o, lv);
-  o->stack[o->depth++] = lv;
+/* Makes room for one more open container; fails past VMIR_SINK_MAX_DEPTH. */
+vmir_status vmir_order_grow(vmir_event_order *o);
+
+/* Pushes an open container of `kind` with its promised member count and
+ * the writer's mark; fails past VMIR_SINK_MAX_DEPTH. Inline, the fields
+ * stored in place (one call per container of every encode; a level built
+ * by value went through the stack and a stalled reload); growing the
+ * stack is out of line. */
+static inline vmir_status vmir_order_push(vmir_event_order *o, vmir_level_kind kind,
+                                          uint64_t declared, size_t mark) {
+  if (o->depth == o->stack_cap) {
+    vmir_status st = vmir_order_grow(o);
+    if (st != VMIR_OK) return st;
+  }
+  vmir_level *lv = &o->stack[o->depth++];
+  lv->declared = declared;
+  lv->count = 0;
+  lv->mark = mark;
+  lv->kind = kind;
   return VMIR_OK;
 }
 

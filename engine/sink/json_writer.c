@@ -354,7 +354,7 @@ static vmir_status begin(vmir_sink *sink, vmir_level_kind kind, uint64_t len) {
   if (!p) return st;
   /* The bracket counts once the level is open (the push can fail). */
   *p = kind == VMIR_LEVEL_SEQ ? '[' : '{';
-  st = vmir_order_push(&w->order, (vmir_level){.declared = len, .count = 0, .kind = kind});
+  st = vmir_order_push(&w->order, kind, len, 0);
   if (st != VMIR_OK) return st;
   w->out.len = (size_t)(p + 1 - w->out.data);
   return VMIR_OK;

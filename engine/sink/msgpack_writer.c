@@ -289,8 +289,7 @@ static vmir_status begin(vmir_sink *sink, vmir_level_kind kind, uint64_t len) {
                 vmir_level_kind_name(kind), len, vmir_level_member_word(kind));
   uint8_t *p = room(w, PLACEHOLDER_LEN);
   if (!p) return nomem(w);
-  vmir_level lv = {.declared = len, .count = 0, .mark = w->out.len, .kind = kind};
-  st = vmir_order_push(&w->order, lv);
+  st = vmir_order_push(&w->order, kind, len, w->out.len);
   if (st != VMIR_OK) return st;
   /* Unknown length: the 32-bit form as a placeholder, fixed at `end`. */
   size_t h = len == VMIR_LEN_UNKNOWN ? container_header(p, kind, UINT32_MAX)
