@@ -475,6 +475,14 @@ static int field_index(vmir_str key, const fname *names, int n, int hint) {
   return -1;
 }
 
+/* The name at src (whitespace skipped) is names[hint], read in place.
+ * Out of line: inlined, GCC follows the literal names into the word
+ * loads of names longer than 8 bytes and warns for the short ones. */
+static __attribute__((noinline)) bool expected_key(vmir_source *src, const fname *names, int count, int hint,
+                                vmir_str *key) {
+  return hint < count && vmir_json_read_key_if(src, (vmir_str){names[hint].s, names[hint].n}, key);
+}
+
 static bool rd_str(dec *d, vmir_str *out) {
   vmir_scalar sc;
   if (vmir_json_read_string(&d->src, d->a, &sc, &d->err) != VMIR_OK) return false;
@@ -619,12 +627,20 @@ static void *grow(dec *d, void *items, size_t n, size_t *cap, size_t size, size_
 /* Object member loop helpers. */
 #define OBJ_BEGIN(d, end) \
   if (vmir_json_begin_object(&(d)->src, &(end), &(d)->err) != VMIR_OK) return false
+/* The expected name is compared in place first (every name here is plain
+ * ASCII: format/json_lex.h, vmir_json_read_key_if), as generated code
+ * does; anything else is read and matched. */
 #define OBJ_KEY(d, names, n, seen, hint, idx)                                     \
   do {                                                                            \
     vmir_str key_;                                                                \
-    if (vmir_json_read_key(&(d)->src, (d)->a, &key_, &(d)->err) != VMIR_OK)       \
-      return false;                                                               \
-    (idx) = field_index(key_, (names), (n), (hint));                              \
+    vmir_source *src_ = &(d)->src;                                                \
+    src_->pos = vmir_json_skip_ws_run(src_->data, src_->pos, src_->len);          \
+    if (expected_key(src_, (names), (n), (hint), &key_)) {                         \
+      (idx) = (hint);                                                             \
+    } else {                                                                      \
+      if (vmir_json_read_key(src_, (d)->a, &key_, &(d)->err) != VMIR_OK) return false; \
+      (idx) = field_index(key_, (names), (n), (hint));                            \
+    }                                                                             \
     if ((idx) < 0 || ((seen) >> (idx) & 1u)) return false; /* unknown, repeated */ \
     (seen) |= UINT64_C(1) << (idx);                                               \
     (hint) = (idx) + 1;                                                           \
