@@ -870,13 +870,8 @@ END_TEST
  * misses and hits in turn: the same values or the same errors. */
 static void same_decodes_in_turn(const vmir_shape *shape, const char *const *docs, size_t n) {
   static const uint32_t flag_sets[] = {0, VMIR_JIT_FLAG_NO_FUSE};
-  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
-  opt.fused = true;
-  vmir_error err;
-  vmir_program *prog = vmir_compile_decode_fused(shape, &opt, &err);
-  ck_assert_msg(prog, "%s", err.message);
-  vmir_executable *exe = vmir_executable_new(prog, shape, &err);
-  ck_assert_msg(exe, "%s", err.message);
+  vmir_program *prog;
+  vmir_executable *exe = jit_fused_json_decoder(shape, &prog);
   jit_outcome *want = calloc(n, sizeof *want);
   ck_assert_ptr_nonnull(want);
   jit_use("none", 0, 0, -1);
@@ -885,8 +880,7 @@ static void same_decodes_in_turn(const vmir_shape *shape, const char *const *doc
     jit_use("stencil", 0, flag_sets[f], -1);
     for (int pass = 0; pass < 3; pass++) {
       for (size_t d = 0; d < n; d++) {
-        /* Forwards, then backwards, then every fifth one. */
-        size_t at = pass == 1 ? n - 1 - d : pass == 2 ? (d * 5) % n : d;
+        size_t at = jit_turn_order(pass, d, n);
         jit_outcome got = jit_decode_once(exe, shape, docs[at], strlen(docs[at]));
         char what[200];
         snprintf(what, sizeof what, "decode %s, flags %u, pass %d", docs[at], flag_sets[f], pass);

@@ -282,13 +282,8 @@ END_TEST
  * guess misses and hits): the interpreter's values and errors. */
 static void decodes_in_turn(const vmir_shape *shape, const char *const *docs, size_t n,
                             const char *set) {
-  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
-  opt.fused = true;
-  vmir_error err;
-  vmir_program *prog = vmir_compile_decode_fused(shape, &opt, &err);
-  ck_assert_msg(prog, "%s", err.message);
-  vmir_executable *exe = vmir_executable_new(prog, shape, &err);
-  ck_assert_msg(exe, "%s", err.message);
+  vmir_program *prog;
+  vmir_executable *exe = jit_fused_json_decoder(shape, &prog);
   jit_use(backend(), 0, level_flags(), -1);
   jit_outcome first = jit_decode_once(exe, shape, docs[0], strlen(docs[0]));
   jit_outcome_free(&first);
@@ -296,7 +291,7 @@ static void decodes_in_turn(const vmir_shape *shape, const char *const *docs, si
   uint64_t before = exe_stats(exe).jit_executions;
   for (int pass = 0; pass < 3; pass++) {
     for (size_t d = 0; d < n; d++) {
-      size_t at = pass == 1 ? n - 1 - d : pass == 2 ? (d * 5) % n : d;
+      size_t at = jit_turn_order(pass, d, n);
       jit_use("none", 0, 0, -1);
       jit_outcome want = jit_decode_once(exe, shape, docs[at], strlen(docs[at]));
       jit_use(backend(), 0, level_flags(), -1);

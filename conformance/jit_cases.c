@@ -374,6 +374,21 @@ jit_outcome jit_decode_once(vmir_executable *fused, const vmir_shape *shape, con
 
 /* ---- member-name documents ---------------------------------------------------- */
 
+vmir_executable *jit_fused_json_decoder(const vmir_shape *shape, vmir_program **prog) {
+  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  opt.fused = true;
+  vmir_error err;
+  *prog = vmir_compile_decode_fused(shape, &opt, &err);
+  ck_assert_msg(*prog, "%s", err.message);
+  vmir_executable *exe = vmir_executable_new(*prog, shape, &err);
+  ck_assert_msg(exe, "%s", err.message);
+  return exe;
+}
+
+size_t jit_turn_order(int pass, size_t d, size_t n) {
+  return pass == 1 ? n - 1 - d : pass == 2 ? (d * 5) % n : d;
+}
+
 size_t jit_member_order_docs(const char *const **docs) {
   static const char *const set[] = {
       "{\"id\":1,\"name\":\"a\"}",           "{\"name\":\"b\",\"id\":2}",

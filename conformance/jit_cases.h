@@ -89,6 +89,14 @@ jit_outcome jit_decode_once(vmir_executable *fused, const vmir_shape *shape, con
  *   jit_quoted_name_docs   a shape (text in *shape_text) whose names hold
  *                          a quote and a backslash.
  * Each returns the count and the static array in *docs. */
+/* The fused JSON decode program of `shape` (*prog) and its executable
+ * (asserting success). */
+vmir_executable *jit_fused_json_decoder(const vmir_shape *shape, vmir_program **prog);
+/* Which document pass `pass` (0..2) decodes at step d of n: forwards,
+ * backwards, then every fifth one, so state kept across runs (the
+ * member-name guess) misses and hits. */
+size_t jit_turn_order(int pass, size_t d, size_t n);
+
 size_t jit_member_order_docs(const char *const **docs);
 size_t jit_member_name_docs(const char *const **docs);
 size_t jit_quoted_name_docs(const char **shape_text, const char *const **docs);
