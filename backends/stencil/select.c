@@ -336,13 +336,15 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
   for (uint32_t pc = 0; pc + 1 < n; pc++) {
     if (plans[pc].absorbed) continue;
     const vmir_xinsn *x = &exe->code[pc];
-    /* json-read-key; switch-key (hinted): the guess read in place */
+    /* json-read-key; switch-key (hinted): the guess read in place. The
+     * pair takes the switch-key's guess slot and, like it, dispatches to
+     * its targets (no fall-through continuation). */
     static const uint32_t key_pair[2] = {VMIR_STENCIL_lex_json_read_key,
                                          VMIR_STENCIL_lex_switch_key_hinted};
     if (run_is(exe, plans, pc, key_pair, 2) && vmir_jit_plan_key_in_place(ctx, pc)) {
+      absorb(plans, pc, 2, VMIR_STENCIL_read_key_switch_hinted);
       plans[pc].hint = true;
       plans[pc + 1].hint = false;
-      absorb(plans, pc, 2, VMIR_STENCIL_read_key_switch_hinted);
       plans[pc].cont_pc = VMIR_NO_PC;
       continue;
     }
