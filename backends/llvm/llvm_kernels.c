@@ -220,18 +220,24 @@ WRAPPER(pred_cannot) {
     vm->pc = first ? a : b;                                                    \
     return VMIR_OK;                                                            \
   }
-/* The instruction itself for its lists: a copy whose scalar operands are
- * the constants passed in (so they fold once inlined), its lists read from
- * the running executable. */
+/* Instruction `at` for its lists: a copy whose opcode and scalar operands
+ * are the constants passed in (so they fold once inlined), its lists read
+ * from the running executable. */
+static inline vmir_xinsn insn_as(const vmir_executable *exe, uint32_t at, uint32_t op, uint32_t a,
+                                 uint32_t b, uint32_t c, uint32_t n) {
+  vmir_xinsn in = exe->code[at];
+  in.op = op;
+  in.a = a;
+  in.b = b;
+  in.c = c;
+  in.list_len = n;
+  return in;
+}
+
 #define LEX_D(OP, name)                                                        \
   WRAPPER(name) {                                                              \
     KCTX;                                                                      \
-    vmir_xinsn in = exe->code[pc];                                             \
-    in.op = VMIR_OP_##OP;                                                      \
-    in.a = a;                                                                  \
-    in.b = b;                                                                  \
-    in.c = c;                                                                  \
-    in.list_len = n;                                                           \
+    vmir_xinsn in = insn_as(exe, pc, VMIR_OP_##OP, a, b, c, n);               \
     uint32_t next = pc + 1;                                                    \
     K(vmir_op_##name(k, &in, &next));                                          \
     vm->pc = next;                                                             \
@@ -241,23 +247,11 @@ VMIR_LEX_OPS(LEX_P, LEX_B, LEX_D)
 
 /* ---- member names (VMIR_LLVM_KEY_WRAPPERS) ------------------------------------ */
 
-/* The switch-key at `at`, its scalar operands the constants passed in. */
-static inline vmir_xinsn key_switch(const vmir_executable *exe, uint32_t at, uint32_t a,
-                                    uint32_t b, uint32_t c, uint32_t n) {
-  vmir_xinsn in = exe->code[at];
-  in.op = VMIR_OP_SWITCH_KEY;
-  in.a = a;
-  in.b = b;
-  in.c = c;
-  in.list_len = n;
-  return in;
-}
-
 /* The guess slot is the executable's (exec/executable.h, key_guesses). */
 WRAPPER(switch_key_guessing) {
   KCTX;
   kc.key_hint = &exe->key_guesses[pc];
-  vmir_xinsn in = key_switch(exe, pc, a, b, c, n);
+  vmir_xinsn in = insn_as(exe, pc, VMIR_OP_SWITCH_KEY, a, b, c, n);
   uint32_t next = pc + 1;
   K(vmir_op_switch_key(k, &in, &next));
   vm->pc = next;
@@ -269,7 +263,7 @@ WRAPPER(switch_key_guessing) {
 WRAPPER(read_key_switch) {
   KCTX;
   kc.key_hint = &exe->key_guesses[pc + 1];
-  vmir_xinsn in = key_switch(exe, pc + 1, a, b, c, n);
+  vmir_xinsn in = insn_as(exe, pc + 1, VMIR_OP_SWITCH_KEY, a, b, c, n);
   uint32_t next = pc + 1;
   K(vmir_op_json_read_key_switch(k, &in, &next));
   vm->pc = next;

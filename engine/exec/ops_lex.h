@@ -315,7 +315,7 @@ VMIR_OP_INLINE vmir_status vmir_op_switch_key(vmir_op_ctx *k, const vmir_xinsn *
 
 /* json-read-key at k->pc followed by switch-key `sw` as one step, for
  * generated code that gives the pair a guess slot (k->key_hint; distinct,
- * plain keys: vmir_json_key_is_plain). The guessed name is compared in
+ * plain keys: vmir_sink_name_is_plain). The guessed name is compared in
  * place in the input (vmir_json_read_key_if) and, when it is there, the
  * key needs no lexing and no second comparison. Otherwise the two kernels
  * run as they are. Either way the registers, the cursor, the guess slot

@@ -32,19 +32,10 @@ vmir_status vmir_json_begin_object(vmir_source *src, bool *empty, vmir_error *er
 /* json-read-key: a member name string into *key, then consumes ':'. */
 vmir_status vmir_json_read_key(vmir_source *src, vmir_arena *arena, vmir_str *key,
                                vmir_error *err);
-/* A member name needs no escape and no UTF-8 check when its bytes are
- * printable ASCII other than '"' and '\\': then its JSON text is exactly
- * '"', its bytes, '"'. */
-static inline bool vmir_json_key_is_plain(vmir_str key) {
-  for (size_t i = 0; i < key.len; i++) {
-    uint8_t c = (uint8_t)key.ptr[i];
-    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') return false;
-  }
-  return true;
-}
-
 /* json-read-key when the name ahead (at src->pos, whitespace skipped) is
- * `expected`, a plain key: compared in place in the input, no string
+ * `expected`, a plain name (printable ASCII without '"' or '\\', whose JSON
+ * text is its bytes between quotes: sink/sink_internal.h,
+ * vmir_sink_name_is_plain): compared in place in the input, no string
  * lexing. True with *key pointing into the input and the ':' consumed;
  * false with nothing consumed, and vmir_json_read_key then reads whatever
  * is there and reports any error: so the result is always

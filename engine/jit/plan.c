@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format/json_lex.h"
+#include "sink/sink_internal.h"
 #include "jit/guards.h"
 #include "jit/infer.h"
 
@@ -89,7 +89,7 @@ bool vmir_jit_plan_key_in_place(const vmir_jit_plan *plan, uint32_t pc) {
   if (exe->pcs[pc + 1].insn == 0) return false;
   const vmir_xinsn *sw = &exe->code[pc + 1];
   for (uint32_t i = 0; i < sw->list_len; i++)
-    if (!vmir_json_key_is_plain(exe->strings[sw->keys[i]])) return false;
+    if (!vmir_sink_name_is_plain(exe->strings[sw->keys[i]])) return false;
   return true;
 }
 

@@ -65,7 +65,8 @@ bool vmir_jit_plan_key_guess(const vmir_jit_plan *plan, uint32_t pc);
  * that compares the guessed member name in place in the input
  * (vmir_op_json_read_key_switch): both specialised, the switch-key guesses
  * (vmir_jit_plan_key_guess), nothing enters it but the read-key, and every
- * key is plain (format/json_lex.h, vmir_json_key_is_plain). */
+ * key is plain (sink/sink_internal.h, vmir_sink_name_is_plain: the
+ * writer's test for a name whose JSON text is its bytes). */
 bool vmir_jit_plan_key_in_place(const vmir_jit_plan *plan, uint32_t pc);
 
 /* The capabilities the code really assumes under this plan (a subset of

@@ -250,8 +250,7 @@ static vmir_status write_raw(vmir_json_writer *w, const char *text, size_t n) {
   return VMIR_OK;
 }
 
-/* The text of an integer, float, null or bool into p (room for
- * VMIR_FLOAT_TEXT_MAX bytes); its length. */
+/* The text of a signed integer into p (room for 20 bytes); its length. */
 static size_t int_text(uint8_t *p, int64_t v) {
   /* Magnitude in unsigned arithmetic: -INT64_MIN does not fit an int64. */
   uint64_t mag = v < 0 ? UINT64_C(0) - (uint64_t)v : (uint64_t)v;
