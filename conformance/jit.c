@@ -937,6 +937,39 @@ END_TEST
  * t[verify format.exec.deopt-resume-point]
  * t[verify format.exec.deopt-state-transfer]
  * t[verify format.parse.hotpath-jit-eligibility] */
+/* "{"v":1,"next":" n times, null, then n '}' (malloc'd). */
+static char *chain_doc(size_t n) {
+  char *doc = malloc(n * 16 + 8);
+  ck_assert_ptr_nonnull(doc);
+  size_t at = 0;
+  for (size_t i = 0; i < n; i++) at += (size_t)sprintf(doc + at, "{\"v\":1,\"next\":");
+  at += (size_t)sprintf(doc + at, "null");
+  memset(doc + at, '}', n);
+  doc[at + n] = '\0';
+  return doc;
+}
+
+/* The document depth limit met at fields of known structs (exec/ops.h,
+ * "known structs": the entry's level is worked out from the known struct)
+ * stops generated code exactly where it stops the interpreter: 512 nested
+ * objects decode, 513 fail with the same error, place and path.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.parse.error-build-context] */
+START_TEST(fused_decode_depth_limit_at_known_fields) {
+  NEED_STENCIL();
+  static const char text[] =
+      "(shapes (define node (struct (size 16) (align 8) (field v (offset 0) (shape u64))"
+      " (field next (offset 8) (shape (option nullable node))))) (root node))";
+  vmir_error err;
+  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), "<chain>", &err);
+  ck_assert_msg(set, "%s", err.message);
+  char *docs[3] = {chain_doc(511), chain_doc(512), chain_doc(513)};
+  same_decodes_in_turn(vmir_shape_set_root(set), (const char *const *)docs, 3);
+  for (int i = 0; i < 3; i++) free(docs[i]);
+  vmir_shape_set_free(set);
+}
+END_TEST
+
 START_TEST(fused_decode_forced_deopt) {
   NEED_STENCIL();
   static const char *names[] = {"user", "tree", "adjacent-rect", "all-kinds"};
@@ -1124,6 +1157,62 @@ END_TEST
  * 64-bit FNV-1a collisions between program encodings are rare, not
  * impossible) misses.
  * t[verify format.exec.code-cache-key] */
+/* Field ops compiled for a known struct use what they resolved from it
+ * only while the run's own inferred shape is the current one (exec/ops.h,
+ * "known structs"). Every struct case three ways: its own root; a copy of
+ * the root (same id, another object: nothing known for the run, so the
+ * general kernels); and a second executable compiled from the copy, which
+ * mostly takes the first one's code from the cache and finds its own
+ * shapes.
+ * All three give the interpreter's bytes without deoptimising.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.exec.bounded-memory-access] */
+START_TEST(known_structs_follow_the_run_root) {
+  NEED_STENCIL();
+  const jit_case *cases;
+  size_t n = jit_cases(&cases);
+  size_t structs = 0;
+  for (size_t i = 0; i < n; i++) {
+    const jit_case *c = &cases[i];
+    if (c->shape->kind != VMIR_KIND_STRUCT) continue;
+    structs++;
+    vmir_shape copy = *c->shape;
+    jit_case on_copy = *c;
+    on_copy.shape = &copy;
+    jit_program p = jit_compile_encode(c->shape, VMIR_FORMAT_JSON);
+    jit_program q = jit_compile_encode(&copy, VMIR_FORMAT_JSON);
+    jit_outcome want = jit_reference(&p, c, JIT_SINK_RECORDER, 0);
+    jit_use("stencil", 0, 0, -1);
+    vmir_jit_stats_reset();
+    jit_outcome own = jit_encode(&p, c, JIT_SINK_RECORDER, 0);
+    jit_outcome other_root = jit_encode(&p, &on_copy, JIT_SINK_RECORDER, 0);
+    jit_outcome shared = jit_encode(&q, &on_copy, JIT_SINK_RECORDER, 0);
+    char what[160];
+    snprintf(what, sizeof what, "%s, its own root", c->name);
+    jit_assert_same(&want, &own, what);
+    snprintf(what, sizeof what, "%s, a copy of the root", c->name);
+    jit_assert_same(&want, &other_root, what);
+    snprintf(what, sizeof what, "%s, a second executable sharing the code", c->name);
+    jit_assert_same(&want, &shared, what);
+    /* (A recursive root copied compiles to another program: then the
+     * second executable has code of its own.) */
+    ck_assert_uint_eq(exe_stats(p.exe).jit_executions, 2);
+    ck_assert_uint_eq(exe_stats(q.exe).jit_executions, 1);
+    vmir_jit_stats s;
+    vmir_jit_stats_get(&s);
+    ck_assert_uint_eq(s.compiles + s.cache_hits, 2);
+    if (want.status == VMIR_OK)
+      ck_assert_msg(s.deopts == 0, "%s: %llu deopts", c->name, (unsigned long long)s.deopts);
+    jit_outcome *all[] = {&want, &own, &other_root, &shared};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) jit_outcome_free(all[k]);
+    jit_program_free(&p);
+    jit_program_free(&q);
+    jit_reset();
+  }
+  ck_assert_uint_gt(structs, 3);
+}
+END_TEST
+
 START_TEST(code_cache_compares_identity_not_only_hash) {
   NEED_STENCIL();
   const jit_case *c = jit_case_named("user");
@@ -1501,6 +1590,7 @@ static Suite *jit_suite(void) {
   tcase_add_checked_fixture(dec, setup, teardown);
   tcase_set_timeout(dec, 600);
   tcase_add_test(dec, fused_decode_matches_interpreter);
+  tcase_add_test(dec, fused_decode_depth_limit_at_known_fields);
   tcase_add_test(dec, fused_decode_forced_deopt);
   tcase_add_test(dec, fused_decode_members_in_any_order);
   tcase_add_test(dec, fused_decode_names_read_in_place);
@@ -1516,6 +1606,7 @@ static Suite *jit_suite(void) {
   tcase_add_test(mut, host_predicate_sees_a_copy_only);
   tcase_add_test(mut, mprotect_code_memory_is_sealed);
   tcase_add_test(mut, continuation_out_of_the_program_is_an_execution_error);
+  tcase_add_test(mut, known_structs_follow_the_run_root);
   tcase_add_test(mut, code_cache_compares_identity_not_only_hash);
   tcase_add_test(mut, shape_context_presents_the_run_capabilities);
   tcase_add_test(mut, the_reference_output_is_the_value);

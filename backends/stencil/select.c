@@ -102,6 +102,16 @@ static void lexing(const vmir_jit_plan *ctx, const vmir_xinsn *x, uint32_t pc, v
   }
 }
 
+/* The struct the enter-field at pc stands on, when inferred (and its
+ * field index in range), else NULL: the `known` of its kernels. */
+static const vmir_shape *known_struct(const vmir_jit_plan *ctx, uint32_t pc) {
+  const vmir_shape *s = ctx->shapes ? ctx->shapes[pc] : NULL;
+  if (!s || (s->kind != VMIR_KIND_STRUCT && s->kind != VMIR_KIND_TUPLE) ||
+      ctx->exe->code[pc].a >= s->u.fields.count)
+    return NULL;
+  return s;
+}
+
 void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
   const vmir_executable *exe = ctx->exe;
   const vmir_xinsn *x = &exe->code[pc];
@@ -161,6 +171,7 @@ void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
     case VMIR_OP_ENTER_FIELD:
       p->stencil = VMIR_STENCIL_enter_field;
       p->a = x->a;
+      p->imm = known_struct(ctx, pc) != NULL;
       p->cont_pc = pc + 1;
       return;
     case VMIR_OP_ENTER_VARIANT_FIELD:
@@ -363,6 +374,7 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
           plans[pc].a = exe->code[at].a;
           plans[pc].b = track ? field_a : 0;
           plans[pc].c = track ? field_b : 0;
+          plans[pc].imm = known_struct(ctx, at) != NULL;
           absorb(plans, pc, track ? 5 : 4, track ? tracked : plain);
           continue;
         }
@@ -374,6 +386,16 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
       uint32_t want[3] = {VMIR_STENCIL_enter_field, plans[pc + 1].stencil, VMIR_STENCIL_leave};
       if (fused != VMIR_STENCIL_COUNT && run_is(exe, plans, pc, want, 3)) {
         plans[pc].sink_op = plans[pc + 1].sink_op;
+        /* Known struct: only where the emit-scalar's stencil was chosen
+         * for this very field's shape, so the kind it reads is the field's. */
+        const vmir_shape *s = known_struct(ctx, pc);
+        const vmir_field *f = s ? &s->u.fields.fields[x->a] : NULL;
+        if (f && f->shape == ctx->shapes[pc + 1]) {
+          plans[pc].imm = 1;
+          plans[pc].b = f->offset;
+          /* The level step, as vmir_vm_entry_level takes it for a field. */
+          plans[pc].c = s->kind == VMIR_KIND_STRUCT && (f->flags & VMIR_FIELD_FLATTEN) ? 0 : 1;
+        }
         absorb(plans, pc, 3, fused);
       }
     }

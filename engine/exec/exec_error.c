@@ -64,3 +64,22 @@ vmir_status vmir_exec_host_failed(const vmir_executable *exe, const vmir_vm_stat
                                   vmir_error *err, uint32_t index) {
   return vmir_exec_predicate_failed(exe, vm, err, index, "the host predicate hook reported an error");
 }
+
+vmir_status vmir_exec_field_sink_failed(const vmir_executable *exe, vmir_vm_state *vm,
+                                        vmir_error *err, uint32_t enter_pc, uint32_t index,
+                                        vmir_status st) {
+  /* The sink cannot touch the VM: the current entry is the struct's, and
+   * the fused op made room for one more entry before calling it. */
+  const vmir_path_entry *cur = &vm->path[vm->path_depth - 1];
+  const vmir_field *f = &cur->shape->u.fields.fields[index];
+  vmir_path_entry *e = &vm->path[vm->path_depth];
+  e->level = vmir_vm_entry_level(cur, VMIR_SEG_FIELD, index);
+  e->addr = cur->addr + f->offset;
+  e->shape = f->shape;
+  e->segment = VMIR_SEG_FIELD;
+  e->index = index;
+  e->variant = 0;
+  vm->path_depth++;
+  vm->pc = enter_pc + 1;
+  return vmir_exec_sink_failed(exe, vm, err, st);
+}

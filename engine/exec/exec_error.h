@@ -24,6 +24,16 @@ void vmir_exec_append_path(vmir_error *err, const char *inner);
 vmir_status vmir_exec_sink_failed(const vmir_executable *exe, const vmir_vm_state *vm,
                                   vmir_error *err, vmir_status st);
 
+/* The sink refused the value of field `index` of the current struct or
+ * tuple, read in place by the fused enter-field; emit-scalar; leave
+ * (exec/ops.h, vmir_op_field_scalar): pushes the field's path entry, as
+ * the enter-field would have, so that the error names the field, at the
+ * emit-scalar's pc. Out of line, so that nothing of the fused op has to
+ * stay live across the sink call in generated code. */
+vmir_status vmir_exec_field_sink_failed(const vmir_executable *exe, vmir_vm_state *vm,
+                                        vmir_error *err, uint32_t enter_pc, uint32_t index,
+                                        vmir_status st);
+
 /* The error of predicate `index` that could not be evaluated (`why`),
  * naming the predicate and the field it guards. */
 vmir_status vmir_exec_predicate_failed(const vmir_executable *exe, const vmir_vm_state *vm,

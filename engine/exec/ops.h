@@ -467,12 +467,58 @@ VMIR_OP_INLINE vmir_status vmir_op_field_scalar(vmir_op_ctx *k, vmir_sink *sink,
   if (VMIR_OP_UNLIKELY(!vmir_op_scalar_of(f->shape, addr, kind, size, &sc) || !vmir_op_view_ok(&sc)))
     return VMIR_OP_CHECK;
   st = fn(sink, &sc);
-  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) {
-    /* The error names the field, as after the enter-field. */
-    vmir_op_put_entry(vm, level, addr, f->shape, VMIR_SEG_FIELD, index, 0);
-    vm->pc = k->pc + 1;
-    return vmir_exec_sink_failed(k->exe, vm, k->err, st);
-  }
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK))
+    return vmir_exec_field_sink_failed(k->exe, vm, k->err, k->pc, index, st);
+  return VMIR_OK;
+}
+
+/* ---- known structs ---------------------------------------------------------
+ * Generated code knows, at many program points, the struct the current
+ * value has there (shape inference, jit/infer.h), and resolves the field
+ * it enters when compiling. It passes the run's own inferred shape at the
+ * point as `known` (NULL: nothing known): when the current value is that
+ * very shape object, what was resolved holds and the op needs none of its
+ * lookups through the path, only the depth check; any other shape runs
+ * the general kernel, which checks and reports as always. (What was
+ * resolved holds for every run the code serves: it is shared only by runs
+ * of the same program from a root of the same shape id, and the id hashes
+ * the whole layout, offsets and flags included; inference is a function
+ * of the two.) */
+
+/* enter-field `index` (< the known struct's field count). */
+VMIR_OP_INLINE vmir_status vmir_op_enter_field_known(vmir_op_ctx *k, uint32_t index,
+                                                     const vmir_shape *known) {
+  const vmir_path_entry *cur = VMIR_OP_CUR(k);
+  if (VMIR_OP_UNLIKELY(cur->shape != known)) return vmir_op_enter_field(k, index);
+  const vmir_field *f = &known->u.fields.fields[index];
+  /* vmir_vm_entry_level's rule for a field. */
+  uint32_t level =
+      cur->level + !(known->kind == VMIR_KIND_STRUCT && (f->flags & VMIR_FIELD_FLATTEN));
+  vmir_status st = vmir_op_entry_room(k, level);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
+  vmir_op_put_entry(k->vm, level, cur->addr + f->offset, f->shape, VMIR_SEG_FIELD, index, 0);
+  return VMIR_OK;
+}
+
+/* vmir_op_field_scalar; offset and level_step (0 for a flattened field,
+ * else 1) of field `index` resolved from the known struct, whose field's
+ * shape has the kind (and size) given. */
+VMIR_OP_INLINE vmir_status vmir_op_field_scalar_known(vmir_op_ctx *k, vmir_sink *sink,
+                                                      vmir_sink_scalar_fn fn, uint32_t index,
+                                                      const vmir_shape *known, uint32_t offset,
+                                                      uint32_t level_step, vmir_kind kind,
+                                                      uint32_t size) {
+  const vmir_path_entry *cur = VMIR_OP_CUR(k);
+  if (VMIR_OP_UNLIKELY(cur->shape != known))
+    return vmir_op_field_scalar(k, sink, fn, index, kind, size);
+  vmir_status st = vmir_op_entry_room(k, cur->level + level_step);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
+  vmir_scalar sc;
+  vmir_read_scalar_as(kind, size, cur->addr + offset, &sc);
+  if (VMIR_OP_UNLIKELY(!vmir_op_view_ok(&sc))) return VMIR_OP_CHECK;
+  st = fn(sink, &sc);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK))
+    return vmir_exec_field_sink_failed(k->exe, k->vm, k->err, k->pc, index, st);
   return VMIR_OK;
 }
 

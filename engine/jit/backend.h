@@ -58,6 +58,12 @@ typedef struct vmir_shape_context {
   const vmir_executable *exe;        /* the program bound to `root`, for slow
                                         paths that run one instruction through
                                         the interpreter */
+  /* Per pc, the shape the current value has there by shape inference from
+   * this run's root (jit/infer.h), or NULL: not known, or this run's root
+   * is not the executable's. NULL as a whole: nothing known. Code compiled
+   * with a shape known at a pc compares it with this one before using what
+   * it resolved from it (exec/ops.h, "known structs"). */
+  const vmir_shape *const *known_shapes;
 } vmir_shape_context;
 
 /* Why generated code deoptimised (vmir_scratch.deopt_reason). */

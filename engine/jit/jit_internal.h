@@ -151,6 +151,9 @@ struct vmir_tier {
   uint32_t uses;                 /* capabilities the program could use */
   uint8_t *identity;
   size_t identity_len;
+  /* The shape at each pc by inference from the executable's root: runs
+   * with that root hand it to the code (vmir_shape_context). */
+  const vmir_shape **known_shapes;
   /* Root shape ids for the shape guard (ids hash the whole graph). */
   uint64_t root_id;
   const vmir_shape *last_shape;

@@ -9,6 +9,7 @@
 
 #include "exec/interp.h"
 #include "jit/caps.h"
+#include "jit/infer.h"
 #include "jit/jit_internal.h"
 #include "vmir/text.h"
 
@@ -36,6 +37,7 @@ static void tier_free(vmir_tier_hook *hook) {
   pthread_cond_destroy(&t->compiled);
   pthread_mutex_destroy(&t->lock);
   free(t->identity);
+  free(t->known_shapes);
   free(t->deopts_by_pc);
   free(t);
 }
@@ -82,6 +84,10 @@ static bool program_facts(struct vmir_tier *t, const vmir_executable *exe) {
   t->uses = vmir_jit_program_uses(exe->program);
   t->identity = vmir_program_encode_binary(exe->program, &t->identity_len);
   if (!t->identity) return false;
+  /* Out of memory for the inference leaves the table all NULL. */
+  t->known_shapes = calloc(t->insn_count ? t->insn_count : 1, sizeof *t->known_shapes);
+  if (!t->known_shapes) return false;
+  (void)vmir_stencil_infer_shapes(exe, t->known_shapes);
   t->facts = true;
   return true;
 }
@@ -352,7 +358,8 @@ vmir_status vmir_tier_run(vmir_executable *exe, vmir_vm_state *vm, const void *r
 
   const vmir_program *p = exe->program;
   vmir_shape_context ctx = {.root = shape, .root_shape_id = shape_id_of(t, exe, shape),
-                            .program_abi = p->abi, .caps = vmir_jit_run_caps(vm, io), .exe = exe};
+                            .program_abi = p->abi, .caps = vmir_jit_run_caps(vm, io), .exe = exe,
+                            .known_shapes = shape == exe->root ? t->known_shapes : NULL};
   uint32_t perturb = vmir_jit_perturbed_guards();
   if (perturb) {
     if (perturb & (1u << VMIR_JIT_GUARD_SHAPE_ID)) ctx.root_shape_id ^= 1;

@@ -8,7 +8,7 @@
 #include "stencil.h"
 
 #define FIELD_ENTER(j) \
-  { KERNEL_CTX_AT(j); RUN_AT(j, vmir_op_enter_field(k, OPERAND_A)); }
+  { KERNEL_CTX_AT(j); RUN_AT(j, vmir_op_enter_field_known(k, OPERAND_A, KNOWN_AT(j))); }
 #define FIELD_LEAVE(j) \
   { KERNEL_CTX_AT(j); RUN_AT(j, vmir_op_leave(k)); }
 
@@ -18,8 +18,8 @@
   EMIT_STENCIL(field_scalar_##name,                                           \
     {                                                                         \
       KERNEL_CTX_AT(0);                                                       \
-      RUN_AT(0, vmir_op_field_scalar(k, io, SINK_FN(vmir_sink_scalar_fn, scalar, direct), \
-                                     OPERAND_A, KIND, SIZE));                 \
+      RUN_AT(0, vmir_op_field_scalar_known(k, io, SINK_FN(vmir_sink_scalar_fn, scalar, direct), \
+                                           OPERAND_A, KNOWN_AT(0), OPERAND_B, OPERAND_C, KIND, SIZE)); \
     }                                                                         \
     CONTINUE();)
 
@@ -37,6 +37,7 @@ FIELD_SCALAR_STENCIL(f64, VMIR_KIND_F64, 0)
 FIELD_SCALAR_STENCIL(unit, VMIR_KIND_UNIT, 0)
 FIELD_SCALAR_STENCIL(string, VMIR_KIND_STRING, 0)
 FIELD_SCALAR_STENCIL(bytes, VMIR_KIND_BYTES, 0)
+
 
 /* ---- decode ------------------------------------------------------------------- */
 

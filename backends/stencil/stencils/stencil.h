@@ -66,6 +66,11 @@ static inline __attribute__((always_inline)) uint64_t vmir_launder(uint64_t v) {
 #define PC ((uint32_t)HOLE(_JIT_PC))
 #define IMM HOLE(_JIT_IMM)
 #define IMM2 HOLE(_JIT_IMM2)
+/* Field ops at PC + j: when compiled with the struct there known (IMM
+ * not 0; B and C then hold what select.c resolved from it), this run's
+ * shape at that pc (vmir_shape_context.known_shapes), else NULL. */
+#define KNOWN_AT(j) \
+  (IMM && shapes->known_shapes ? shapes->known_shapes[PC + (j)] : (const vmir_shape *)NULL)
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
