@@ -102,14 +102,24 @@ static void lexing(const vmir_jit_plan *ctx, const vmir_xinsn *x, uint32_t pc, v
   }
 }
 
-/* The struct the enter-field at pc stands on, when inferred (and its
- * field index in range), else NULL: the `known` of its kernels. */
-static const vmir_shape *known_struct(const vmir_jit_plan *ctx, uint32_t pc) {
+/* The field the enter-field at pc enters, when the struct it stands on
+ * is inferred (exec/ops.h, "known structs"), else NULL. */
+static const vmir_field *known_field(const vmir_jit_plan *ctx, uint32_t pc) {
   const vmir_shape *s = ctx->shapes ? ctx->shapes[pc] : NULL;
-  if (!s || (s->kind != VMIR_KIND_STRUCT && s->kind != VMIR_KIND_TUPLE) ||
-      ctx->exe->code[pc].a >= s->u.fields.count)
+  uint32_t index = ctx->exe->code[pc].a;
+  if (!s || (s->kind != VMIR_KIND_STRUCT && s->kind != VMIR_KIND_TUPLE) || index >= s->u.fields.count)
     return NULL;
-  return s;
+  return &s->u.fields.fields[index];
+}
+
+/* The IMM of a field op at pc (stencil.h, KNOWN_FIELD): 0 when nothing is
+ * known, else 1 | level step << 1 | offset << 2, the level step as
+ * vmir_vm_entry_level takes it (0 for a flattened struct field). */
+static uint64_t known_field_imm(const vmir_jit_plan *ctx, uint32_t pc) {
+  const vmir_field *f = known_field(ctx, pc);
+  if (!f) return 0;
+  bool flat = ctx->shapes[pc]->kind == VMIR_KIND_STRUCT && (f->flags & VMIR_FIELD_FLATTEN);
+  return 1 | (uint64_t)!flat << 1 | (uint64_t)f->offset << 2;
 }
 
 void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
@@ -171,7 +181,7 @@ void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
     case VMIR_OP_ENTER_FIELD:
       p->stencil = VMIR_STENCIL_enter_field;
       p->a = x->a;
-      p->imm = known_struct(ctx, pc) != NULL;
+      p->imm = known_field_imm(ctx, pc);
       p->cont_pc = pc + 1;
       return;
     case VMIR_OP_ENTER_VARIANT_FIELD:
@@ -374,7 +384,7 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
           plans[pc].a = exe->code[at].a;
           plans[pc].b = track ? field_a : 0;
           plans[pc].c = track ? field_b : 0;
-          plans[pc].imm = known_struct(ctx, at) != NULL;
+          plans[pc].imm = known_field_imm(ctx, at);
           absorb(plans, pc, track ? 5 : 4, track ? tracked : plain);
           continue;
         }
@@ -388,14 +398,8 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
         plans[pc].sink_op = plans[pc + 1].sink_op;
         /* Known struct: only where the emit-scalar's stencil was chosen
          * for this very field's shape, so the kind it reads is the field's. */
-        const vmir_shape *s = known_struct(ctx, pc);
-        const vmir_field *f = s ? &s->u.fields.fields[x->a] : NULL;
-        if (f && f->shape == ctx->shapes[pc + 1]) {
-          plans[pc].imm = 1;
-          plans[pc].b = f->offset;
-          /* The level step, as vmir_vm_entry_level takes it for a field. */
-          plans[pc].c = s->kind == VMIR_KIND_STRUCT && (f->flags & VMIR_FIELD_FLATTEN) ? 0 : 1;
-        }
+        const vmir_field *f = known_field(ctx, pc);
+        if (f && f->shape == ctx->shapes[pc + 1]) plans[pc].imm = known_field_imm(ctx, pc);
         absorb(plans, pc, 3, fused);
       }
     }

@@ -485,24 +485,25 @@ VMIR_OP_INLINE vmir_status vmir_op_field_scalar(vmir_op_ctx *k, vmir_sink *sink,
  * the whole layout, offsets and flags included; inference is a function
  * of the two.) */
 
-/* enter-field `index` (< the known struct's field count). */
+/* enter-field `index` (< the known struct's field count); offset and
+ * level_step (vmir_vm_entry_level's: 0 for a flattened struct field, else
+ * 1) are the field's, resolved from the known struct. The entry's shape is
+ * read from the struct itself. */
 VMIR_OP_INLINE vmir_status vmir_op_enter_field_known(vmir_op_ctx *k, uint32_t index,
-                                                     const vmir_shape *known) {
+                                                     const vmir_shape *known, uint32_t offset,
+                                                     uint32_t level_step) {
   const vmir_path_entry *cur = VMIR_OP_CUR(k);
   if (VMIR_OP_UNLIKELY(cur->shape != known)) return vmir_op_enter_field(k, index);
-  const vmir_field *f = &known->u.fields.fields[index];
-  /* vmir_vm_entry_level's rule for a field. */
-  uint32_t level =
-      cur->level + !(known->kind == VMIR_KIND_STRUCT && (f->flags & VMIR_FIELD_FLATTEN));
+  uint32_t level = cur->level + level_step;
   vmir_status st = vmir_op_entry_room(k, level);
   if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
-  vmir_op_put_entry(k->vm, level, cur->addr + f->offset, f->shape, VMIR_SEG_FIELD, index, 0);
+  vmir_op_put_entry(k->vm, level, cur->addr + offset, known->u.fields.fields[index].shape,
+                    VMIR_SEG_FIELD, index, 0);
   return VMIR_OK;
 }
 
-/* vmir_op_field_scalar; offset and level_step (0 for a flattened field,
- * else 1) of field `index` resolved from the known struct, whose field's
- * shape has the kind (and size) given. */
+/* vmir_op_field_scalar, likewise; the field's shape has the kind (and
+ * size) given. */
 VMIR_OP_INLINE vmir_status vmir_op_field_scalar_known(vmir_op_ctx *k, vmir_sink *sink,
                                                       vmir_sink_scalar_fn fn, uint32_t index,
                                                       const vmir_shape *known, uint32_t offset,

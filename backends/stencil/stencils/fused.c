@@ -8,7 +8,7 @@
 #include "stencil.h"
 
 #define FIELD_ENTER(j) \
-  { KERNEL_CTX_AT(j); RUN_AT(j, vmir_op_enter_field_known(k, OPERAND_A, KNOWN_AT(j))); }
+  { KERNEL_CTX_AT(j); RUN_AT(j, vmir_op_enter_field_known(k, OPERAND_A, KNOWN_FIELD(j))); }
 #define FIELD_LEAVE(j) \
   { KERNEL_CTX_AT(j); RUN_AT(j, vmir_op_leave(k)); }
 
@@ -19,7 +19,7 @@
     {                                                                         \
       KERNEL_CTX_AT(0);                                                       \
       RUN_AT(0, vmir_op_field_scalar_known(k, io, SINK_FN(vmir_sink_scalar_fn, scalar, direct), \
-                                           OPERAND_A, KNOWN_AT(0), OPERAND_B, OPERAND_C, KIND, SIZE)); \
+                                           OPERAND_A, KNOWN_FIELD(0), KIND, SIZE)); \
     }                                                                         \
     CONTINUE();)
 

@@ -3,10 +3,10 @@
  * any address is formed. t[impl format.exec.bounded-memory-access] */
 #include "stencil.h"
 
-/* enter-field: A = field index, IMM = the struct is known. */
+/* enter-field: A = field index, IMM = what is known (stencil.h). */
 STENCIL vmir_stencil_enter_field(STENCIL_ARGS) {
   KERNEL_CTX;
-  RUN(vmir_op_enter_field_known(k, OPERAND_A, KNOWN_AT(0)));
+  RUN(vmir_op_enter_field_known(k, OPERAND_A, KNOWN_FIELD(0)));
   CONTINUE();
 }
 

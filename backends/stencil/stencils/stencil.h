@@ -66,11 +66,13 @@ static inline __attribute__((always_inline)) uint64_t vmir_launder(uint64_t v) {
 #define PC ((uint32_t)HOLE(_JIT_PC))
 #define IMM HOLE(_JIT_IMM)
 #define IMM2 HOLE(_JIT_IMM2)
-/* Field ops at PC + j: when compiled with the struct there known (IMM
- * not 0; B and C then hold what select.c resolved from it), this run's
- * shape at that pc (vmir_shape_context.known_shapes), else NULL. */
-#define KNOWN_AT(j) \
-  (IMM && shapes->known_shapes ? shapes->known_shapes[PC + (j)] : (const vmir_shape *)NULL)
+/* Field ops whose struct is known (exec/ops.h, "known structs"): IMM is
+ * 0, or 1 | level step << 1 | field offset << 2 (select.c). KNOWN_FIELD(j)
+ * is the op's arguments for instruction PC + j: this run's inferred shape
+ * there (vmir_shape_context.known_shapes) or NULL, the offset, the step. */
+#define KNOWN_FIELD(j)                                                        \
+  (IMM && shapes->known_shapes ? shapes->known_shapes[PC + (j)] : (const vmir_shape *)NULL), \
+      (uint32_t)(IMM >> 2), (uint32_t)((IMM >> 1) & 1)
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
