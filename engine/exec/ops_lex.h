@@ -133,10 +133,10 @@ VMIR_OP_INLINE vmir_status vmir_op_read_value_noted(vmir_op_ctx *k, uint32_t op,
     *first = !flag;                                                            \
     return VMIR_OK;                                                            \
   }
-VMIR_JSON_TWO_WAY(json_begin_object, JSON_BEGIN_OBJECT, vmir_json_begin_object)
-VMIR_JSON_TWO_WAY(json_next_member, JSON_NEXT_MEMBER, vmir_json_next_member)
-VMIR_JSON_TWO_WAY(json_begin_array, JSON_BEGIN_ARRAY, vmir_json_begin_array)
-VMIR_JSON_TWO_WAY(json_next_element, JSON_NEXT_ELEMENT, vmir_json_next_element)
+VMIR_JSON_TWO_WAY(json_begin_object, JSON_BEGIN_OBJECT, vmir_json_begin_object_fast)
+VMIR_JSON_TWO_WAY(json_next_member, JSON_NEXT_MEMBER, vmir_json_next_member_fast)
+VMIR_JSON_TWO_WAY(json_begin_array, JSON_BEGIN_ARRAY, vmir_json_begin_array_fast)
+VMIR_JSON_TWO_WAY(json_next_element, JSON_NEXT_ELEMENT, vmir_json_next_element_fast)
 
 VMIR_OP_INLINE vmir_status vmir_op_json_peek_null(vmir_op_ctx *k, bool *first) {
   *first = vmir_json_peek_null(&k->vm->dec->src);

@@ -63,6 +63,52 @@ vmir_status vmir_json_next_member(vmir_source *src, bool *end, vmir_error *err);
 vmir_status vmir_json_begin_array(vmir_source *src, bool *empty, vmir_error *err);
 /* json-next-element: ',' -> *end false; ']' -> *end true. */
 vmir_status vmir_json_next_element(vmir_source *src, bool *end, vmir_error *err);
+/* The structural tokens with nothing to skip around them, the common case
+ * in compact documents: decided inline, so a decode step pays no call for
+ * a ',' or a bracket. Anything else (whitespace, an error) is left to the
+ * functions above, from the same position: the result is always theirs. */
+static inline vmir_status vmir_json_next_in_fast(vmir_source *src, uint8_t close, bool *end,
+                                                 vmir_error *err,
+                                                 vmir_status (*next)(vmir_source *, bool *,
+                                                                     vmir_error *)) {
+  size_t p = src->pos;
+  if (p < src->len && (src->data[p] == ',' || src->data[p] == close)) {
+    *end = src->data[p] == close;
+    src->pos = p + 1;
+    return VMIR_OK;
+  }
+  return next(src, end, err);
+}
+
+static inline vmir_status vmir_json_begin_fast(vmir_source *src, uint8_t open, uint8_t close,
+                                               bool *empty, vmir_error *err,
+                                               vmir_status (*begin)(vmir_source *, bool *,
+                                                                    vmir_error *)) {
+  size_t p = src->pos;
+  if (p < src->len && src->len - p >= 2 && src->data[p] == open) {
+    uint8_t c = src->data[p + 1];
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+      *empty = c == close;
+      src->pos = p + 1 + *empty;
+      return VMIR_OK;
+    }
+  }
+  return begin(src, empty, err);
+}
+
+static inline vmir_status vmir_json_next_element_fast(vmir_source *src, bool *end, vmir_error *err) {
+  return vmir_json_next_in_fast(src, ']', end, err, vmir_json_next_element);
+}
+static inline vmir_status vmir_json_next_member_fast(vmir_source *src, bool *end, vmir_error *err) {
+  return vmir_json_next_in_fast(src, '}', end, err, vmir_json_next_member);
+}
+static inline vmir_status vmir_json_begin_array_fast(vmir_source *src, bool *empty, vmir_error *err) {
+  return vmir_json_begin_fast(src, '[', ']', empty, err, vmir_json_begin_array);
+}
+static inline vmir_status vmir_json_begin_object_fast(vmir_source *src, bool *empty, vmir_error *err) {
+  return vmir_json_begin_fast(src, '{', '}', empty, err, vmir_json_begin_object);
+}
+
 /* json-peek-null: true (and consumed) when the next token is null; false
  * leaves the cursor before the token. Never fails. */
 bool vmir_json_peek_null(vmir_source *src);
