@@ -99,6 +99,29 @@ START_TEST(test_arena_mark_reset_to) {
 }
 END_TEST
 
+/* In-place growth: only the last allocation, only within its chunk, and
+ * a refusal changes nothing. */
+START_TEST(test_arena_extend) {
+  vmir_arena a;
+  vmir_arena_init(&a, VMIR_ARENA_UNLIMITED);
+  uint8_t *list = vmir_arena_alloc(&a, 64, 8);
+  ck_assert_ptr_nonnull(list);
+  ck_assert(vmir_arena_extend(&a, list, 64, 128));
+  memset(list, 0xCD, 128);
+  uint8_t *next = vmir_arena_alloc(&a, 8, 8);
+  ck_assert_ptr_eq(next, list + 128); /* the extension was taken */
+  /* No longer the last: refused, and the next allocation is unchanged. */
+  ck_assert(!vmir_arena_extend(&a, list, 128, 256));
+  ck_assert(!vmir_arena_extend(&a, next, 8, 4)); /* shrinking is not growth */
+  ck_assert_ptr_eq(vmir_arena_alloc(&a, 8, 8), next + 8);
+  /* Past the chunk: refused. */
+  uint8_t *last = vmir_arena_alloc(&a, 8, 8);
+  ck_assert(!vmir_arena_extend(&a, last, 8, SIZE_MAX / 2));
+  ck_assert_ptr_eq(vmir_arena_alloc(&a, 1, 1), last + 8);
+  vmir_arena_free(&a);
+}
+END_TEST
+
 START_TEST(test_arena_limit) {
   vmir_arena a;
   vmir_arena_init(&a, 64 * 1024);
@@ -1212,6 +1235,7 @@ static Suite *json_lex_suite(void) {
   TCase *arena_tc = tcase_create("arena");
   tcase_add_test(arena_tc, test_arena_alignment_and_chunks);
   tcase_add_test(arena_tc, test_arena_mark_reset_to);
+  tcase_add_test(arena_tc, test_arena_extend);
   tcase_add_test(arena_tc, test_arena_limit);
   suite_add_tcase(s, arena_tc);
 

@@ -565,7 +565,14 @@ static bool reserve_item(vmir_vm_state *vm, vmir_build_frame *f) {
   if (f->len < f->cap) return true;
   uint64_t ncap = f->cap ? f->cap * 2 : 8;
   if (ncap > SIZE_MAX / (f->stride ? f->stride : 1)) return false;
-  uint8_t *items = vmir_arena_alloc(&vm->dec->dec->arena, (size_t)ncap * f->stride, f->shape->align);
+  vmir_arena *arena = &vm->dec->dec->arena;
+  /* The innermost list being built is mostly the arena's last allocation:
+   * then it grows where it is, with no copy. */
+  if (f->cap && vmir_arena_extend(arena, f->items, (size_t)f->cap * f->stride, (size_t)ncap * f->stride)) {
+    f->cap = ncap;
+    return true;
+  }
+  uint8_t *items = vmir_arena_alloc(arena, (size_t)ncap * f->stride, f->shape->align);
   if (!items) return false;
   if (f->len) memcpy(items, f->items, (size_t)f->len * f->stride);
   f->items = items;

@@ -77,6 +77,17 @@ static inline void *vmir_arena_alloc(vmir_arena *a, size_t size, size_t align) {
   return vmir_arena_alloc_slow(a, size, align);
 }
 
+/* Grows the allocation p of `size` bytes to `new_size` in place when it is
+ * the last one made and the current chunk has room; false leaves
+ * everything as it was (allocate and copy instead). */
+static inline bool vmir_arena_extend(vmir_arena *a, void *p, size_t size, size_t new_size) {
+  if (!a->ptr || (uint8_t *)p + size != a->ptr || new_size < size ||
+      new_size - size > (size_t)(a->end - a->ptr))
+    return false;
+  a->ptr += new_size - size;
+  return true;
+}
+
 /* Typed helper: an array of n T, NULL on overflow or failure. */
 #define VMIR_ARENA_NEW_ARRAY(a, T, n)                                        \
   ((n) > SIZE_MAX / sizeof(T) ? (vmir_arena_oversize(a), (T *)NULL)          \
