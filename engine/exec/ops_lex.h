@@ -171,7 +171,7 @@ VMIR_OP_INLINE vmir_status vmir_op_json_read_key(vmir_op_ctx *k) {
   }
 VMIR_JSON_SCALAR(json_read_bool, JSON_READ_BOOL, vmir_json_read_bool(src, &d->scalar, k->err))
 VMIR_JSON_SCALAR(json_read_number, JSON_READ_NUMBER,
-                 vmir_json_read_number(src, &d->dec->arena, &d->scalar, k->err))
+                 vmir_json_lex_number(src, &d->dec->arena, &d->scalar, k->err))
 VMIR_JSON_SCALAR(json_read_string, JSON_READ_STRING,
                  vmir_json_read_string(src, &d->dec->arena, &d->scalar, k->err))
 VMIR_JSON_SCALAR(json_read_null, JSON_READ_NULL, vmir_json_read_null(src, &d->scalar, k->err))

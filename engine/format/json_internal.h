@@ -57,8 +57,4 @@ void vmir_json_unescape(const vmir_source *src, const vmir_json_string *s,
 vmir_status vmir_json_lex_string(vmir_source *src, vmir_arena *arena, bool copy,
                                  vmir_str *out, vmir_error *err);
 
-/* The cursor is at the first byte of a number (no whitespace skipping). */
-vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
-                                 vmir_scalar *out, vmir_error *err);
-
 #endif

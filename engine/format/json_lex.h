@@ -125,6 +125,10 @@ vmir_status vmir_json_read_bool(vmir_source *src, vmir_scalar *out, vmir_error *
  * holds long tokens briefly (released before returning). */
 vmir_status vmir_json_read_number(vmir_source *src, vmir_arena *arena,
                                   vmir_scalar *out, vmir_error *err);
+/* json-read-number with the cursor already at the number's first byte (no
+ * whitespace skipping): the lexing kernel skips it once itself. */
+vmir_status vmir_json_lex_number(vmir_source *src, vmir_arena *arena,
+                                 vmir_scalar *out, vmir_error *err);
 /* json-read-string: VMIR_SCALAR_STRING, unescaped, validated UTF-8. */
 vmir_status vmir_json_read_string(vmir_source *src, vmir_arena *arena,
                                   vmir_scalar *out, vmir_error *err);
