@@ -564,11 +564,11 @@ static bool rd_opt_u64(dec *d, tw_opt_u64 *o) {
 
 static bool rd_indices(dec *d, uint32_t idx[2]) {
   bool end;
-  if (vmir_json_begin_array(&d->src, &end, &d->err) != VMIR_OK || end) return false;
+  if (vmir_json_begin_array_fast(&d->src, &end, &d->err) != VMIR_OK || end) return false;
   if (!rd_u32(d, &idx[0])) return false;
-  if (vmir_json_next_element(&d->src, &end, &d->err) != VMIR_OK || end) return false;
+  if (vmir_json_next_element_fast(&d->src, &end, &d->err) != VMIR_OK || end) return false;
   if (!rd_u32(d, &idx[1])) return false;
-  return vmir_json_next_element(&d->src, &end, &d->err) == VMIR_OK && end;
+  return vmir_json_next_element_fast(&d->src, &end, &d->err) == VMIR_OK && end;
 }
 
 /* A nullable dynamic value: null -> NULL, else the tree in the arena. */
@@ -595,7 +595,7 @@ static bool rd_enum(dec *d, int8_t *tag, const char *const *names, int count) {
     name = sc.as.string;
   } else if (object) {
     bool end;
-    if (vmir_json_begin_object(&d->src, &end, &d->err) != VMIR_OK || end) return false;
+    if (vmir_json_begin_object_fast(&d->src, &end, &d->err) != VMIR_OK || end) return false;
     if (vmir_json_read_key(&d->src, d->a, &name, &d->err) != VMIR_OK) return false;
   } else {
     return false;
@@ -609,7 +609,7 @@ static bool rd_enum(dec *d, int8_t *tag, const char *const *names, int count) {
     vmir_scalar sc;
     bool end;
     if (vmir_json_read_null(&d->src, &sc, &d->err) != VMIR_OK) return false;
-    if (vmir_json_next_member(&d->src, &end, &d->err) != VMIR_OK || !end) return false;
+    if (vmir_json_next_member_fast(&d->src, &end, &d->err) != VMIR_OK || !end) return false;
   }
   return true;
 }
@@ -626,7 +626,7 @@ static void *grow(dec *d, void *items, size_t n, size_t *cap, size_t size, size_
 
 /* Object member loop helpers. */
 #define OBJ_BEGIN(d, end) \
-  if (vmir_json_begin_object(&(d)->src, &(end), &(d)->err) != VMIR_OK) return false
+  if (vmir_json_begin_object_fast(&(d)->src, &(end), &(d)->err) != VMIR_OK) return false
 /* The expected name is compared in place first (every name here is plain
  * ASCII: format/json_lex.h, vmir_json_read_key_if), as generated code
  * does; anything else is read and matched. */
@@ -646,7 +646,7 @@ static void *grow(dec *d, void *items, size_t n, size_t *cap, size_t size, size_
     (hint) = (idx) + 1;                                                           \
   } while (0)
 #define OBJ_NEXT(d, end) \
-  if (vmir_json_next_member(&(d)->src, &(end), &(d)->err) != VMIR_OK) return false
+  if (vmir_json_next_member_fast(&(d)->src, &(end), &(d)->err) != VMIR_OK) return false
 #define ALL(n) ((UINT64_C(1) << (n)) - 1u)
 #define BIT(i) (UINT64_C(1) << (i))
 
@@ -784,7 +784,7 @@ static bool rd_media(dec *d, tw_media *m) {
 #define LIST_READER(fn, T, elem_fn)                                                \
   static bool fn(dec *d, T **ptr, size_t *len) {                                   \
     bool end;                                                                      \
-    if (vmir_json_begin_array(&d->src, &end, &d->err) != VMIR_OK) return false;    \
+    if (vmir_json_begin_array_fast(&d->src, &end, &d->err) != VMIR_OK) return false;    \
     T *items = NULL;                                                               \
     size_t n = 0, cap = 0;                                                         \
     while (!end) {                                                                 \
@@ -794,7 +794,7 @@ static bool rd_media(dec *d, tw_media *m) {
       }                                                                            \
       memset(&items[n], 0, sizeof items[n]);                                       \
       if (!elem_fn(d, &items[n++])) return false;                                  \
-      if (vmir_json_next_element(&d->src, &end, &d->err) != VMIR_OK) return false; \
+      if (vmir_json_next_element_fast(&d->src, &end, &d->err) != VMIR_OK) return false; \
     }                                                                              \
     *ptr = items;                                                                  \
     *len = n;                                                                      \
