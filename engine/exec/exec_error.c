@@ -1,4 +1,5 @@
 #include "exec/exec_error.h"
+#include "exec/ops.h"
 #include "util/error_set.h"
 
 #include <stdarg.h>
@@ -72,14 +73,8 @@ vmir_status vmir_exec_field_sink_failed(const vmir_executable *exe, vmir_vm_stat
    * the fused op made room for one more entry before calling it. */
   const vmir_path_entry *cur = &vm->path[vm->path_depth - 1];
   const vmir_field *f = &cur->shape->u.fields.fields[index];
-  vmir_path_entry *e = &vm->path[vm->path_depth];
-  e->level = vmir_vm_entry_level(cur, VMIR_SEG_FIELD, index);
-  e->addr = cur->addr + f->offset;
-  e->shape = f->shape;
-  e->segment = VMIR_SEG_FIELD;
-  e->index = index;
-  e->variant = 0;
-  vm->path_depth++;
+  vmir_op_put_entry(vm, vmir_vm_entry_level(cur, VMIR_SEG_FIELD, index), cur->addr + f->offset,
+                    f->shape, VMIR_SEG_FIELD, index, 0);
   vm->pc = enter_pc + 1;
   return vmir_exec_sink_failed(exe, vm, err, st);
 }

@@ -38,7 +38,6 @@ FIELD_SCALAR_STENCIL(unit, VMIR_KIND_UNIT, 0)
 FIELD_SCALAR_STENCIL(string, VMIR_KIND_STRING, 0)
 FIELD_SCALAR_STENCIL(bytes, VMIR_KIND_BYTES, 0)
 
-
 /* ---- decode ------------------------------------------------------------------- */
 
 /* A build action as its own stencil calls it (decode.c): the pc first,
