@@ -82,11 +82,12 @@ static struct vmir_tier *tier_of(vmir_executable *exe) {
 static bool program_facts(struct vmir_tier *t, const vmir_executable *exe) {
   if (t->facts) return true;
   t->uses = vmir_jit_program_uses(exe->program);
-  t->identity = vmir_program_encode_binary(exe->program, &t->identity_len);
-  if (!t->identity) return false;
-  /* Out of memory for the inference leaves the table all NULL. */
-  t->known_shapes = calloc(t->insn_count ? t->insn_count : 1, sizeof *t->known_shapes);
-  if (!t->known_shapes) return false;
+  /* (Either may exist from an earlier attempt that ran out of memory.) */
+  if (!t->identity) t->identity = vmir_program_encode_binary(exe->program, &t->identity_len);
+  if (!t->known_shapes)
+    t->known_shapes = calloc(t->insn_count ? t->insn_count : 1, sizeof *t->known_shapes);
+  if (!t->identity || !t->known_shapes) return false;
+  /* Out of memory inside the inference leaves the table all NULL. */
   (void)vmir_stencil_infer_shapes(exe, t->known_shapes);
   t->facts = true;
   return true;
