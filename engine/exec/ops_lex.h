@@ -89,12 +89,10 @@ VMIR_OP_INLINE vmir_status vmir_op_lex_fail(vmir_op_ctx *k, uint32_t op, size_t 
  * (vmir_json_skip_ws_run, the same loop the JSON builtins use). */
 VMIR_OP_INLINE size_t vmir_json_token_offset(const vmir_source *src) {
   size_t p = src->pos;
-#define VMIR_JSON_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
-  if (p < src->len && VMIR_JSON_WS(src->data[p])) {
+  if (p < src->len && vmir_json_is_ws(src->data[p])) {
     p++;
-    if (p < src->len && VMIR_JSON_WS(src->data[p])) p = vmir_json_skip_ws_run(src->data, p + 1, src->len);
+    if (p < src->len && vmir_json_is_ws(src->data[p])) p = vmir_json_skip_ws_run(src->data, p + 1, src->len);
   }
-#undef VMIR_JSON_WS
   return p;
 }
 

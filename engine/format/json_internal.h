@@ -10,11 +10,6 @@
 
 #include "format/json_lex.h"
 
-/* RFC 8259 insignificant whitespace: exactly these four bytes. */
-static inline bool vmir_json_is_ws(uint8_t c) {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
 
 static inline void vmir_json_skip_ws(vmir_source *src) {
   const uint8_t *d = src->data;

@@ -28,15 +28,29 @@ size_t vmir_json_skip_ws_run(const uint8_t *d, size_t p, size_t n) {
   return p;
 }
 
-vmir_status vmir_json_begin_object(vmir_source *src, bool *empty, vmir_error *err) {
+/* ',' -> *end false, `close` -> *end true, both consumed. */
+static vmir_status next_in(vmir_source *src, uint8_t close, bool *end,
+                           const char *what, vmir_error *err) {
   vmir_json_skip_ws(src);
-  if (src->pos >= src->len || src->data[src->pos] != '{')
-    return vmir_source_expected(src, err, src->pos, "'{' to begin an object");
+  if (vmir_json_take_next(src, close, end)) return VMIR_OK;
+  return vmir_source_expected(src, err, src->pos, what);
+}
+
+/* `open` consumed; *empty when `close` follows (consumed too). */
+static vmir_status begin_in(vmir_source *src, uint8_t open, uint8_t close, bool *empty,
+                            const char *what, vmir_error *err) {
+  vmir_json_skip_ws(src);
+  if (src->pos >= src->len || src->data[src->pos] != open)
+    return vmir_source_expected(src, err, src->pos, what);
   src->pos++;
   vmir_json_skip_ws(src);
-  *empty = src->pos < src->len && src->data[src->pos] == '}';
+  *empty = src->pos < src->len && src->data[src->pos] == close;
   if (*empty) src->pos++;
   return VMIR_OK;
+}
+
+vmir_status vmir_json_begin_object(vmir_source *src, bool *empty, vmir_error *err) {
+  return begin_in(src, '{', '}', empty, "'{' to begin an object", err);
 }
 
 vmir_status vmir_json_read_key(vmir_source *src, vmir_arena *arena, vmir_str *key,
@@ -53,34 +67,12 @@ vmir_status vmir_json_read_key(vmir_source *src, vmir_arena *arena, vmir_str *ke
   return VMIR_OK;
 }
 
-/* ',' -> *end false, `close` -> *end true, both consumed. */
-static vmir_status next_in(vmir_source *src, uint8_t close, bool *end,
-                           const char *what, vmir_error *err) {
-  vmir_json_skip_ws(src);
-  if (src->pos < src->len) {
-    uint8_t c = src->data[src->pos];
-    if (c == ',' || c == close) {
-      src->pos++;
-      *end = c == close;
-      return VMIR_OK;
-    }
-  }
-  return vmir_source_expected(src, err, src->pos, what);
-}
-
 vmir_status vmir_json_next_member(vmir_source *src, bool *end, vmir_error *err) {
   return next_in(src, '}', end, "',' or '}' after object member", err);
 }
 
 vmir_status vmir_json_begin_array(vmir_source *src, bool *empty, vmir_error *err) {
-  vmir_json_skip_ws(src);
-  if (src->pos >= src->len || src->data[src->pos] != '[')
-    return vmir_source_expected(src, err, src->pos, "'[' to begin an array");
-  src->pos++;
-  vmir_json_skip_ws(src);
-  *empty = src->pos < src->len && src->data[src->pos] == ']';
-  if (*empty) src->pos++;
-  return VMIR_OK;
+  return begin_in(src, '[', ']', empty, "'[' to begin an array", err);
 }
 
 vmir_status vmir_json_next_element(vmir_source *src, bool *end, vmir_error *err) {

@@ -22,12 +22,17 @@
 #include "vmir/shape.h"
 #include "vmir/sink.h"
 
-/* json-begin-object: consumes '{'; *empty when '}' follows (consumed too). */
+/* RFC 8259 insignificant whitespace: exactly these four bytes. */
+static inline bool vmir_json_is_ws(uint8_t c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
 /* Position of the first non-whitespace byte at or after p (or n): the
  * vectorised loop for long runs such as indentation, out of line so that
  * the inline whitespace checks (and the stencils) stay small. */
 size_t vmir_json_skip_ws_run(const uint8_t *d, size_t p, size_t n);
 
+/* json-begin-object: consumes '{'; *empty when '}' follows (consumed too). */
 vmir_status vmir_json_begin_object(vmir_source *src, bool *empty, vmir_error *err);
 /* json-read-key: a member name string into *key, then consumes ':'. */
 vmir_status vmir_json_read_key(vmir_source *src, vmir_arena *arena, vmir_str *key,
@@ -67,17 +72,22 @@ vmir_status vmir_json_next_element(vmir_source *src, bool *end, vmir_error *err)
  * in compact documents: decided inline, so a decode step pays no call for
  * a ',' or a bracket. Anything else (whitespace, an error) is left to the
  * functions above, from the same position: the result is always theirs. */
+/* The token at the cursor if it is ',' (*end false) or `close` (*end
+ * true), consumed; false, with nothing consumed, for anything else. The
+ * decision of json-next-member and json-next-element after whitespace. */
+static inline bool vmir_json_take_next(vmir_source *src, uint8_t close, bool *end) {
+  size_t p = src->pos;
+  if (p >= src->len || (src->data[p] != ',' && src->data[p] != close)) return false;
+  *end = src->data[p] == close;
+  src->pos = p + 1;
+  return true;
+}
+
 static inline vmir_status vmir_json_next_in_fast(vmir_source *src, uint8_t close, bool *end,
                                                  vmir_error *err,
                                                  vmir_status (*next)(vmir_source *, bool *,
                                                                      vmir_error *)) {
-  size_t p = src->pos;
-  if (p < src->len && (src->data[p] == ',' || src->data[p] == close)) {
-    *end = src->data[p] == close;
-    src->pos = p + 1;
-    return VMIR_OK;
-  }
-  return next(src, end, err);
+  return vmir_json_take_next(src, close, end) ? VMIR_OK : next(src, end, err);
 }
 
 static inline vmir_status vmir_json_begin_fast(vmir_source *src, uint8_t open, uint8_t close,
@@ -87,7 +97,7 @@ static inline vmir_status vmir_json_begin_fast(vmir_source *src, uint8_t open, u
   size_t p = src->pos;
   if (p < src->len && src->len - p >= 2 && src->data[p] == open) {
     uint8_t c = src->data[p + 1];
-    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+    if (!vmir_json_is_ws(c)) {
       *empty = c == close;
       src->pos = p + 1 + *empty;
       return VMIR_OK;
