@@ -933,6 +933,89 @@ START_TEST(fused_decode_names_read_in_place) {
 }
 END_TEST
 
+/* Fields stored by the inline fast paths of generated code
+ * (exec/ops_build_inline.h), the destination's kind known: every kind's
+ * values at and past its range, wrong token kinds, escaped and plain and
+ * empty strings side by side, each decoded in turn under the interpreter
+ * and the stencils with the same value or error. An escaped string, which
+ * the read unescapes into the arena and the store keeps without a second
+ * copy, still owns its bytes: none points into the input, two never
+ * share bytes, and all survive the input being overwritten.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.parse.unsafe-contained] */
+START_TEST(fused_field_stores_of_known_kinds) {
+  NEED_STENCIL();
+  static const char text[] =
+      "(shapes (define k (struct (size 80) (align 8)"
+      " (field a (offset 0) (shape string)) (field b (offset 16) (shape string))"
+      " (field c (offset 32) (shape string)) (field n8 (offset 48) (shape u8))"
+      " (field s8 (offset 49) (shape i8)) (field t (offset 50) (shape bool))"
+      " (field u32 (offset 52) (shape u32)) (field u64 (offset 56) (shape u64))"
+      " (field i32 (offset 64) (shape i32)) (field f (offset 72) (shape f64)))) (root k))";
+  static const char *const docs[] = {
+      "{\"a\":\"x\\/y\",\"b\":\"\\u00e9t\\u00e9\",\"c\":\"\",\"n8\":255,\"s8\":-128,\"t\":true,"
+      "\"u32\":4294967295,\"u64\":18446744073709551615,\"i32\":-2147483648,\"f\":1.5}",
+      "{\"a\":\"plain\",\"b\":\"\\n\",\"c\":\"\\\"q\\\"\",\"n8\":0,\"s8\":127,\"t\":false,"
+      "\"u32\":0,\"u64\":0,\"i32\":2147483647,\"f\":7}",
+      "{\"a\":\"\",\"b\":\"\",\"c\":\"x\",\"n8\":1,\"s8\":0,\"t\":true,\"u32\":1,\"u64\":1,"
+      "\"i32\":-1,\"f\":-0.0}",
+      "{\"a\":\"x\",\"b\":\"y\",\"c\":\"z\",\"n8\":256,\"s8\":0,\"t\":true,\"u32\":1,\"u64\":1,\"i32\":1,\"f\":1}",
+      "{\"a\":\"x\",\"b\":\"y\",\"c\":\"z\",\"n8\":1,\"s8\":-129,\"t\":true,\"u32\":1,\"u64\":1,\"i32\":1,\"f\":1}",
+      "{\"a\":\"x\",\"b\":\"y\",\"c\":\"z\",\"n8\":1,\"s8\":0,\"t\":true,\"u32\":4294967296,\"u64\":1,\"i32\":1,\"f\":1}",
+      "{\"a\":\"x\",\"b\":\"y\",\"c\":\"z\",\"n8\":1,\"s8\":0,\"t\":true,\"u32\":1,\"u64\":-1,\"i32\":1,\"f\":1}",
+      "{\"a\":\"x\",\"b\":\"y\",\"c\":\"z\",\"n8\":1,\"s8\":0,\"t\":true,\"u32\":1,\"u64\":1.5,\"i32\":1,\"f\":1}",
+      "{\"a\":\"x\",\"b\":\"y\",\"c\":\"z\",\"n8\":1,\"s8\":0,\"t\":true,\"u32\":1,\"u64\":1,\"i32\":2147483648,\"f\":1}",
+      "{\"a\":\"x\",\"b\":\"y\",\"c\":\"z\",\"n8\":1,\"s8\":0,\"t\":1,\"u32\":1,\"u64\":1,\"i32\":1,\"f\":1}",
+      "{\"a\":1,\"b\":\"y\",\"c\":\"z\",\"n8\":1,\"s8\":0,\"t\":true,\"u32\":1,\"u64\":1,\"i32\":1,\"f\":1}",
+      "{\"a\":\"x\",\"b\":\"y\",\"c\":\"z\",\"n8\":1,\"s8\":0,\"t\":true,\"u32\":1,\"u64\":1,\"i32\":1,\"f\":\"1\"}",
+      "{\"a\":\"x\",\"b\":\"y\",\"c\":\"z\",\"n8\":1,\"s8\":0,\"t\":true,\"u32\":1,\"u64\":1,\"i32\":1,\"f\":1e400}",
+  };
+  const size_t n = sizeof docs / sizeof docs[0];
+  vmir_error err;
+  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), "<known kinds>", &err);
+  ck_assert_msg(set, "%s", err.message);
+  const vmir_shape *shape = vmir_shape_set_root(set);
+  same_decodes_in_turn(shape, docs, n);
+
+  vmir_program *prog;
+  vmir_executable *exe = jit_fused_json_decoder(shape, &prog);
+  jit_use("stencil", 0, 0, -1);
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  const char *doc = docs[1];
+  size_t len = strlen(doc);
+  char *in = malloc(len);
+  ck_assert_ptr_nonnull(in);
+  for (int run = 0; run < 3; run++) {
+    memcpy(in, doc, len);
+    struct { vmir_str a, b, c; uint8_t rest[32]; } v;
+    memset(&v, 0, sizeof v);
+    ck_assert_int_eq(vmir_decode(exe, in, len, &v, shape, dec, NULL, &err), VMIR_OK);
+    const vmir_str *strs[] = {&v.a, &v.b, &v.c};
+    for (size_t i = 0; i < 3; i++) {
+      ck_assert_msg(strs[i]->ptr + strs[i]->len <= in || strs[i]->ptr >= in + len,
+                    "string %zu points into the input", i);
+      for (size_t j = 0; j < i; j++)
+        ck_assert_msg(strs[i]->ptr + strs[i]->len <= strs[j]->ptr ||
+                          strs[j]->ptr + strs[j]->len <= strs[i]->ptr,
+                      "strings %zu and %zu share bytes", j, i);
+    }
+    memset(in, '#', len);
+    ck_assert_int_eq((int)v.a.len, 5);
+    ck_assert_int_eq(memcmp(v.a.ptr, "plain", 5), 0);
+    ck_assert_int_eq((int)v.b.len, 1);
+    ck_assert_int_eq(v.b.ptr[0], '\n');
+    ck_assert_int_eq((int)v.c.len, 3);
+    ck_assert_int_eq(memcmp(v.c.ptr, "\"q\"", 3), 0);
+  }
+  ck_assert_uint_ge(exe_stats(exe).jit_executions, 3);
+  free(in);
+  vmir_decoder_free(dec);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+  vmir_shape_set_free(set);
+}
+END_TEST
+
 /* Forced deopts at every pc of fused decode programs.
  * t[verify format.exec.deopt-resume-point]
  * t[verify format.exec.deopt-state-transfer]
@@ -1591,6 +1674,7 @@ static Suite *jit_suite(void) {
   tcase_set_timeout(dec, 600);
   tcase_add_test(dec, fused_decode_matches_interpreter);
   tcase_add_test(dec, fused_decode_depth_limit_at_known_fields);
+  tcase_add_test(dec, fused_field_stores_of_known_kinds);
   tcase_add_test(dec, fused_decode_forced_deopt);
   tcase_add_test(dec, fused_decode_members_in_any_order);
   tcase_add_test(dec, fused_decode_names_read_in_place);

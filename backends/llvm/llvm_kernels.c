@@ -278,3 +278,15 @@ WRAPPER(read_key_switch) {
     NEXT(vmir_build_##name(exe, vm, a, b, err));                               \
   }
 VMIR_BUILD_OPS(BUILD)
+
+WRAPPER(build_field_inline) {
+  KCTX;
+  NEXT(vmir_op_build_field(k, a, b));
+}
+
+/* c: the kind inference expects (a constant after inlining, so only its
+ * store is code). Not after a fused read: no string is taken as fresh. */
+WRAPPER(build_store_as) {
+  KCTX;
+  NEXT(vmir_op_build_store_as(k, (vmir_kind)c, false));
+}

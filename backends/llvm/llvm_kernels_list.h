@@ -48,6 +48,14 @@
   X(SWITCH_KEY, switch_key_guessing)                                           \
   X(JSON_READ_KEY, read_key_switch)
 
+/* X(OP, name): build actions through their inline fast paths
+ * (exec/ops_build_inline.h), over the opcode's own wrapper. build-store
+ * gets the destination's kind as inference gives it in c (llvm_lower.c;
+ * VMIR_KIND_COUNT when unknown). */
+#define VMIR_LLVM_BUILD_WRAPPERS(X)                                            \
+  X(BUILD_FIELD, build_field_inline)                                           \
+  X(BUILD_STORE, build_store_as)
+
 /* X(TEST, name): branch-pred of a predicate whose test is VMIR_PRED_TEST. */
 #define VMIR_LLVM_PRED_WRAPPERS(X)                                             \
   X(IS_NONE, pred_is_none)                                                     \
@@ -65,6 +73,7 @@
 VMIR_LLVM_CORE_WRAPPERS(VMIR_LLVM_DECL2)
 VMIR_LLVM_PRED_WRAPPERS(VMIR_LLVM_DECL2)
 VMIR_LLVM_KEY_WRAPPERS(VMIR_LLVM_DECL2)
+VMIR_LLVM_BUILD_WRAPPERS(VMIR_LLVM_DECL2)
 VMIR_LEX_OPS(VMIR_LLVM_DECL2, VMIR_LLVM_DECL2, VMIR_LLVM_DECL2)
 VMIR_BUILD_OPS(VMIR_LLVM_DECL_BUILD)
 #undef VMIR_LLVM_DECL2

@@ -126,16 +126,25 @@ static void continue_after(lower *l, LLVMValueRef st, uint32_t pc, bool direct) 
 }
 
 /* The call of wrapper `name` at pc with the operands of instruction
- * `from` (pc itself, or the switch-key a read-key runs with). */
-static LLVMValueRef call_wrapper(lower *l, uint32_t pc, uint32_t from, const char *name) {
+ * `from` (pc itself, or the switch-key a read-key runs with), c as given. */
+static LLVMValueRef call_wrapper(lower *l, uint32_t pc, uint32_t from, uint32_t c, const char *name) {
   const vmir_xinsn *x = &l->x->code[from];
   LLVMValueRef args[8] = {l->exe, l->vm, l->err, c32(l, pc),
-                          c32(l, x->a), c32(l, x->b), c32(l, x->c), c32(l, x->list_len)};
+                          c32(l, x->a), c32(l, x->b), c32(l, c), c32(l, x->list_len)};
   return LLVMBuildCall2(l->b, l->op_type, callee(l, name, l->op_type), args, 8, "st");
 }
 
-static void lower_wrapper(lower *l, uint32_t pc, const char *name) {
-  LLVMValueRef st = call_wrapper(l, pc, pc, name);
+/* build-store's c: the destination's kind as inference gives it
+ * (llvm_kernels_list.h, VMIR_LLVM_BUILD_WRAPPERS). */
+static uint32_t wrapper_c(lower *l, const vmir_jit_plan *plan, uint32_t pc) {
+  const vmir_xinsn *x = &l->x->code[pc];
+  if (x->op != VMIR_OP_BUILD_STORE) return x->c;
+  const vmir_shape *s = plan->shapes ? plan->shapes[pc] : NULL;
+  return s ? (uint32_t)s->kind : VMIR_KIND_COUNT;
+}
+
+static void lower_wrapper(lower *l, const vmir_jit_plan *plan, uint32_t pc, const char *name) {
+  LLVMValueRef st = call_wrapper(l, pc, pc, wrapper_c(l, plan, pc), name);
   continue_after(l, st, pc, falls_through(&l->x->code[pc]));
 }
 
@@ -144,7 +153,7 @@ static void lower_wrapper(lower *l, uint32_t pc, const char *name) {
  * so the switch on vm->pc lists the switch-key's targets. The switch-key
  * keeps its own block, which nothing reaches but the dispatch switch. */
 static void lower_key_pair(lower *l, uint32_t pc) {
-  LLVMValueRef st = call_wrapper(l, pc, pc + 1, "vmir_llvm_op_read_key_switch");
+  LLVMValueRef st = call_wrapper(l, pc, pc + 1, l->x->code[pc + 1].c, "vmir_llvm_op_read_key_switch");
   continue_after(l, st, pc + 1, false);
 }
 
@@ -271,7 +280,7 @@ bool vmir_llvm_lower(LLVMModuleRef mod, const char *name, const vmir_jit_request
     /* jump only moves the pc: a branch to the target's block. */
     else if (op.kind == VMIR_JIT_OP_SPECIALISED && x->op == VMIR_OP_JUMP && x->a < l.n)
       LLVMBuildBr(l.b, l.blocks[x->a]);
-    else if (wrapper) lower_wrapper(&l, pc, wrapper);
+    else if (wrapper) lower_wrapper(&l, &plan, pc, wrapper);
     else lower_generic(&l, pc);
   }
   lower_dispatch(&l);

@@ -17,6 +17,7 @@ const vmir_llvm_symbol vmir_llvm_symbols[] = {
     VMIR_LLVM_CORE_WRAPPERS(WRAP2)
     VMIR_LLVM_PRED_WRAPPERS(WRAP2)
     VMIR_LLVM_KEY_WRAPPERS(WRAP2)
+    VMIR_LLVM_BUILD_WRAPPERS(WRAP2)
     VMIR_LEX_OPS(WRAP2, WRAP2, WRAP2)
     VMIR_BUILD_OPS(WRAP_BUILD)
 #include "jit/helpers.def"
@@ -25,6 +26,13 @@ const vmir_llvm_symbol vmir_llvm_symbols[] = {
 const size_t vmir_llvm_symbol_count = sizeof vmir_llvm_symbols / sizeof vmir_llvm_symbols[0];
 
 const char *vmir_llvm_op_wrapper(const vmir_executable *exe, const vmir_xinsn *x) {
+  switch ((vmir_opcode)x->op) {
+#define CASE2(OP, name)                                                        \
+  case VMIR_OP_##OP: return "vmir_llvm_op_" #name;
+    VMIR_LLVM_BUILD_WRAPPERS(CASE2)
+    default: break;
+  }
+#undef CASE2
   switch ((vmir_opcode)x->op) {
 #define CASE2(OP, name)                                                        \
   case VMIR_OP_##OP: return "vmir_llvm_op_" #name;

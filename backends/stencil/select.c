@@ -385,6 +385,8 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
           plans[pc].b = track ? field_a : 0;
           plans[pc].c = track ? field_b : 0;
           plans[pc].imm = known_field_imm(ctx, at);
+          const vmir_field *f = known_field(ctx, at);
+          plans[pc].imm2 = f ? f->shape->kind : VMIR_KIND_COUNT;
           absorb(plans, pc, track ? 5 : 4, track ? tracked : plain);
           continue;
         }

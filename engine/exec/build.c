@@ -1,5 +1,7 @@
-/* Build actions: every write into a value being decoded happens here,
- * inside the engine; format builtins only fill registers. The root is built
+/* Build actions: every write into a value being decoded happens here or
+ * in the inline fast paths of build-field and build-store
+ * (exec/ops_build_inline.h), inside the engine; format builtins only fill
+ * registers. The root is built
  * in a zeroed shadow in the arena and copied to the caller's destination by
  * build-commit alone, so a failed decode leaves the destination untouched.
  * t[impl format.parse.unsafe-contained]
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec/build_store.h"
 #include "exec/decode_ops.h"
 #include "exec/exec_error.h"
 #include "exec/ops_build.h"
@@ -105,15 +108,6 @@ static vmir_status out_of_range(const vmir_executable *exe, vmir_vm_state *vm, v
   return fail_at(exe, vm, err, VMIR_E_BUILD, vm->dec->scalar_offset, what);
 }
 
-static void write_uint(uint8_t *p, uint32_t width, uint64_t v) {
-  switch (width) {
-    case 1: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
-    case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
-    case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
-    default: memcpy(p, &v, 8); break;
-  }
-}
-
 /* Where a bad RFC 3339 string is reported: at its offending byte when the
  * input holds the string's bytes literally after the opening quote (no
  * escapes before it), else at the string token. Fused and unfused decode
@@ -165,35 +159,13 @@ static vmir_status store_scalar(const vmir_executable *exe, vmir_vm_state *vm, v
   const vmir_scalar *s = &d->scalar;
   const vmir_shape *shape = CUR->shape;
   uint8_t *p = CUR_W;
+  if (vmir_build_store_plain(shape->kind, shape->size, s, p)) return VMIR_OK;
+  /* The rest: conversions to floating point, copies, and the reports. */
   switch (shape->kind) {
-    case VMIR_KIND_BOOL:
-      if (s->type != VMIR_SCALAR_BOOL) return mismatch(exe, vm, err);
-      p[0] = s->as.boolean ? 1 : 0;
-      return VMIR_OK;
-    case VMIR_KIND_U8: case VMIR_KIND_U16: case VMIR_KIND_U32: case VMIR_KIND_U64: {
-      uint64_t max = shape->size == 8 ? UINT64_MAX : (UINT64_C(1) << (8 * shape->size)) - 1;
-      if (s->type == VMIR_SCALAR_INT) return out_of_range(exe, vm, err);
-      if (s->type != VMIR_SCALAR_UINT) return mismatch(exe, vm, err);
-      if (s->as.u64 > max) return out_of_range(exe, vm, err);
-      write_uint(p, shape->size, s->as.u64);
-      return VMIR_OK;
-    }
-    case VMIR_KIND_I8: case VMIR_KIND_I16: case VMIR_KIND_I32: case VMIR_KIND_I64: {
-      int64_t max = shape->size == 8 ? INT64_MAX : (INT64_C(1) << (8 * shape->size - 1)) - 1;
-      int64_t min = -max - 1;
-      int64_t v;
-      if (s->type == VMIR_SCALAR_UINT) {
-        if (s->as.u64 > (uint64_t)max) return out_of_range(exe, vm, err);
-        v = (int64_t)s->as.u64;
-      } else if (s->type == VMIR_SCALAR_INT) {
-        if (s->as.i64 < min || s->as.i64 > max) return out_of_range(exe, vm, err);
-        v = s->as.i64;
-      } else {
-        return mismatch(exe, vm, err);
-      }
-      write_uint(p, shape->size, (uint64_t)v);
-      return VMIR_OK;
-    }
+    case VMIR_KIND_U8: case VMIR_KIND_U16: case VMIR_KIND_U32: case VMIR_KIND_U64:
+    case VMIR_KIND_I8: case VMIR_KIND_I16: case VMIR_KIND_I32: case VMIR_KIND_I64:
+      if (s->type == VMIR_SCALAR_INT || s->type == VMIR_SCALAR_UINT) return out_of_range(exe, vm, err);
+      return mismatch(exe, vm, err);
     case VMIR_KIND_F32:
     case VMIR_KIND_F64: {
       double v;
@@ -210,8 +182,9 @@ static vmir_status store_scalar(const vmir_executable *exe, vmir_vm_state *vm, v
       }
       return VMIR_OK;
     }
+    case VMIR_KIND_BOOL:
     case VMIR_KIND_UNIT:
-      return s->type == VMIR_SCALAR_NULL ? VMIR_OK : mismatch(exe, vm, err);
+      return mismatch(exe, vm, err);
     case VMIR_KIND_STRING:
     case VMIR_KIND_BYTES: {
       bool str = shape->kind == VMIR_KIND_STRING;
@@ -522,7 +495,7 @@ static vmir_status select_variant(const vmir_executable *exe, vmir_vm_state *vm,
   const vmir_shape *s = CUR->shape;
   if (s->kind != VMIR_KIND_ENUM || v >= s->u.enumeration.count)
     return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "build-select-variant %u invalid here", v);
-  write_uint(CUR_W + s->u.enumeration.tag_offset, s->u.enumeration.tag_width,
+  vmir_build_write_uint(CUR_W + s->u.enumeration.tag_offset, s->u.enumeration.tag_width,
              (uint64_t)s->u.enumeration.variants[v].discriminant);
   return VMIR_OK;
 }

@@ -610,6 +610,7 @@ VMIR_OP_INLINE vmir_status vmir_op_pred_host(vmir_op_ctx *k, uint32_t index, uin
 }
 
 #include "exec/ops_build.h"
+#include "exec/ops_build_inline.h"
 #include "exec/ops_lex.h"
 
 #endif

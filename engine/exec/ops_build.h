@@ -1,6 +1,7 @@
 /* Build kernels (part of exec/ops.h). Every destination write stays in
  * build.c (the only place that holds a writable view of the value being
- * built), so each build action is one small function there, taking its
+ * built) and the inline fast paths of two actions
+ * (exec/ops_build_inline.h), so each build action is one small function there, taking its
  * operands as values; the interpreter and generated code call the action
  * of the opcode directly, with no dispatch on the opcode.
  *

@@ -40,19 +40,32 @@ FIELD_SCALAR_STENCIL(bytes, VMIR_KIND_BYTES, 0)
 
 /* ---- decode ------------------------------------------------------------------- */
 
-/* A build action as its own stencil calls it (decode.c): the pc first,
- * errors name it. */
-#define FIELD_BUILD(j, name, a, b)                                            \
-  {                                                                           \
-    vm->pc = PC + (j);                                                        \
-    vmir_status st_ = vmir_build_##name(shapes->exe, vm, (a), (b), scratch->err); \
-    if (UNLIKELY(st_ != VMIR_OK)) return st_;                                 \
-  }
+/* The build kernels (exec/ops_build_inline.h): build-field B C, and the
+ * build-store right after its read with the destination's kind a
+ * constant, so only that kind's store is code: the one kind a bool or
+ * string read can fill, or after a number the known field's kind (IMM2,
+ * select.c) among the common ones. Any other destination takes the
+ * action. */
+#define FIELD_TRACK(j) \
+  { KERNEL_CTX_AT(j); RUN_AT(j, vmir_op_build_field(k, OPERAND_B, OPERAND_C)); }
+#define STORE_AS(kind) vmir_op_build_store_as(k, kind, true)
+#define STORE_AFTER_json_read_bool STORE_AS(VMIR_KIND_BOOL)
+#define STORE_AFTER_json_read_string STORE_AS(VMIR_KIND_STRING)
+#define STORE_FAST(kind) vmir_op_build_store_fast(k, kind, true)
+#define STORE_AFTER_json_read_number                                          \
+  ((IMM2 == VMIR_KIND_U64   ? STORE_FAST(VMIR_KIND_U64)                       \
+    : IMM2 == VMIR_KIND_I64 ? STORE_FAST(VMIR_KIND_I64)                       \
+    : IMM2 == VMIR_KIND_F64 ? STORE_FAST(VMIR_KIND_F64)                       \
+    : IMM2 == VMIR_KIND_U32 ? STORE_FAST(VMIR_KIND_U32)                       \
+    : IMM2 == VMIR_KIND_I32 ? STORE_FAST(VMIR_KIND_I32)                       \
+                            : false)                                          \
+       ? VMIR_OK                                                              \
+       : STORE_AS(VMIR_KIND_COUNT))
 
 #define FIELD_READ_BODY(j, read)                                              \
   FIELD_ENTER(j)                                                              \
   { KERNEL_CTX_AT((j) + 1); RUN_AT((j) + 1, vmir_op_##read(k)); }            \
-  FIELD_BUILD((j) + 2, store, 0, 0)                                           \
+  { KERNEL_CTX_AT((j) + 2); RUN_AT((j) + 2, STORE_AFTER_##read); }           \
   FIELD_LEAVE((j) + 3)
 
 /* Lexing and build ops need the decode state (decode.c, NEED_DECODE). */
@@ -64,7 +77,7 @@ FIELD_SCALAR_STENCIL(bytes, VMIR_KIND_BYTES, 0)
   }                                                                           \
   STENCIL vmir_stencil_tracked_field_##read(STENCIL_ARGS) {                   \
     if (UNLIKELY(!vm->dec)) DEOPT_CHECK();                                    \
-    FIELD_BUILD(0, field, OPERAND_B, OPERAND_C)                               \
+    FIELD_TRACK(0)                                                            \
     FIELD_READ_BODY(1, read)                                                  \
     CONTINUE();                                                               \
   }

@@ -1,0 +1,81 @@
+/* The inline fast paths of build-field and build-store (part of
+ * exec/ops.h). They do the common case of each action in place, with no
+ * call and no dispatch on the destination's kind, and leave everything
+ * else to the action itself in build.c, which reports: what they decline
+ * has had no effect. build.c's build-store runs vmir_build_store_plain
+ * first too, so the conversions of a scalar into a destination are
+ * written once.
+ *
+ * Why inline: perf showed the out-of-line actions as a sixth of the
+ * stencils' twitter decode, most of it the switch on the destination's
+ * kind (one indirect jump for every field, badly predicted) and the
+ * search for the struct's tracking frame. Generated code that knows the
+ * field's kind (shape inference) passes it as a constant. */
+#ifndef VMIR_EXEC_OPS_BUILD_INLINE_H
+#define VMIR_EXEC_OPS_BUILD_INLINE_H
+
+#include "exec/build_store.h"
+
+/* (included by exec/ops.h after its definitions) */
+
+/* build-field `index`: the struct being built is the innermost tracked
+ * one (build.c searches outwards for the rare others) and the field is
+ * new: its bit is set here. A repeat, or anything unusual, goes to the
+ * action. */
+VMIR_OP_INLINE vmir_status vmir_op_build_field(vmir_op_ctx *k, uint32_t index, uint32_t last_wins) {
+  vmir_decoder *dec = k->vm->dec->dec;
+  const vmir_path_entry *cur = VMIR_OP_CUR(k);
+  if (dec->track_len) {
+    const vmir_track_frame *f = &dec->tracks[dec->track_len - 1];
+    if (f->addr == cur->addr && f->shape == cur->shape && index < f->count) {
+      uint64_t *word = &dec->bits[f->bits + index / 64];
+      uint64_t bit = UINT64_C(1) << (index % 64);
+      if (!(*word & bit)) {
+        *word |= bit;
+        return VMIR_OK;
+      }
+    }
+  }
+  k->vm->pc = k->pc;
+  return vmir_build_field(k->exe, k->vm, index, last_wins, k->err);
+}
+
+/* Whether string s of the scalar register was made by the read just
+ * before, unescaped into the decoder's arena: its bytes are the arena's
+ * last allocation (they end at the bump pointer) and lie outside the
+ * input. Such bytes belong to the value already and need no copy. Only
+ * for a store that directly follows its read (a fused field read), where
+ * nothing else can have allocated in between. */
+VMIR_OP_INLINE bool vmir_op_string_fresh(const vmir_decode_state *d, vmir_str s) {
+  uintptr_t at = (uintptr_t)s.ptr, in = (uintptr_t)d->src.data;
+  return s.len && (const uint8_t *)s.ptr + s.len == d->dec->arena.ptr &&
+         (at < in || at - in >= d->src.len);
+}
+
+/* build-store's fast path where generated code expects a destination of
+ * `kind` (a constant: only its case is code): true when stored, false
+ * with no effect. `fresh_read`: the store directly follows the read of
+ * its scalar (vmir_op_string_fresh). */
+VMIR_OP_INLINE bool vmir_op_build_store_fast(vmir_op_ctx *k, vmir_kind kind, bool fresh_read) {
+  vmir_decode_state *d = k->vm->dec;
+  const vmir_path_entry *cur = VMIR_OP_CUR(k);
+  if (cur->shape->kind != kind) return false;
+  uint8_t *p = (uint8_t *)(uintptr_t)cur->addr;
+  if (kind != VMIR_KIND_STRING) return vmir_build_store_plain(kind, cur->shape->size, &d->scalar, p);
+  if (d->scalar.type != VMIR_SCALAR_STRING || !d->scalar.as.string.len) return false;
+  vmir_str s = d->scalar.as.string;
+  if (!fresh_read || !vmir_op_string_fresh(d, s)) s.ptr = vmir_arena_dup(&d->dec->arena, s.ptr, s.len);
+  /* (a failed copy is the action's to report: it copies again) */
+  if (!s.ptr) return false;
+  memcpy(p, &s, sizeof s);
+  return true;
+}
+
+/* build-store: the fast path for `kind`, else the action. */
+VMIR_OP_INLINE vmir_status vmir_op_build_store_as(vmir_op_ctx *k, vmir_kind kind, bool fresh_read) {
+  if (vmir_op_build_store_fast(k, kind, fresh_read)) return VMIR_OK;
+  k->vm->pc = k->pc;
+  return vmir_build_store(k->exe, k->vm, 0, 0, k->err);
+}
+
+#endif
