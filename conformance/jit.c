@@ -1020,18 +1020,6 @@ END_TEST
  * t[verify format.exec.deopt-resume-point]
  * t[verify format.exec.deopt-state-transfer]
  * t[verify format.parse.hotpath-jit-eligibility] */
-/* "{"v":1,"next":" n times, null, then n '}' (malloc'd). */
-static char *chain_doc(size_t n) {
-  char *doc = malloc(n * 16 + 8);
-  ck_assert_ptr_nonnull(doc);
-  size_t at = 0;
-  for (size_t i = 0; i < n; i++) at += (size_t)sprintf(doc + at, "{\"v\":1,\"next\":");
-  at += (size_t)sprintf(doc + at, "null");
-  memset(doc + at, '}', n);
-  doc[at + n] = '\0';
-  return doc;
-}
-
 /* The document depth limit met at fields of known structs (exec/ops.h,
  * "known structs": the entry's level is worked out from the known struct)
  * stops generated code exactly where it stops the interpreter: 512 nested
@@ -1040,13 +1028,10 @@ static char *chain_doc(size_t n) {
  * t[verify format.parse.error-build-context] */
 START_TEST(fused_decode_depth_limit_at_known_fields) {
   NEED_STENCIL();
-  static const char text[] =
-      "(shapes (define node (struct (size 16) (align 8) (field v (offset 0) (shape u64))"
-      " (field next (offset 8) (shape (option nullable node))))) (root node))";
   vmir_error err;
-  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), "<chain>", &err);
+  vmir_shape_set *set = vmir_shape_text_parse(jit_chain_shape, strlen(jit_chain_shape), "<chain>", &err);
   ck_assert_msg(set, "%s", err.message);
-  char *docs[3] = {chain_doc(511), chain_doc(512), chain_doc(513)};
+  char *docs[3] = {jit_chain_doc(511), jit_chain_doc(512), jit_chain_doc(513)};
   same_decodes_in_turn(vmir_shape_set_root(set), (const char *const *)docs, 3);
   for (int i = 0; i < 3; i++) free(docs[i]);
   vmir_shape_set_free(set);

@@ -332,6 +332,49 @@ START_TEST(decode_member_names) {
 }
 END_TEST
 
+/* Nesting past the native call depth of the LLVM backend
+ * (VMIR_LLVM_NATIVE_DEPTH, 256 calls): each level of the chain is two
+ * calls, so 100 levels stay native, 200 and 512 go on in the interpreter
+ * from the call that would nest deeper (a deopt, counted), and 513 fails
+ * at the document depth limit. Every document gives the interpreter's
+ * value or error.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.exec.deopt-state-transfer] */
+START_TEST(deep_nesting_stays_off_the_native_stack) {
+  NEED_BACKEND();
+  vmir_error err;
+  vmir_shape_set *set = vmir_shape_text_parse(jit_chain_shape, strlen(jit_chain_shape), "<chain>", &err);
+  ck_assert_msg(set, "%s", err.message);
+  const vmir_shape *shape = vmir_shape_set_root(set);
+  char *docs[4] = {jit_chain_doc(100), jit_chain_doc(200), jit_chain_doc(512), jit_chain_doc(513)};
+  decodes_in_turn(shape, (const char *const *)docs, 4, "nested");
+  if (strcmp(backend(), "llvm") == 0) {
+    vmir_program *prog;
+    vmir_executable *exe = jit_fused_json_decoder(shape, &prog);
+    jit_use(backend(), 0, level_flags(), -1);
+    jit_outcome first = jit_decode_once(exe, shape, docs[0], strlen(docs[0]));
+    jit_outcome_free(&first);
+    await_code(exe, "nested");
+    vmir_jit_stats_reset();
+    jit_outcome shallow = jit_decode_once(exe, shape, docs[0], strlen(docs[0]));
+    vmir_jit_stats s;
+    vmir_jit_stats_get(&s);
+    ck_assert_int_eq(shallow.status, VMIR_OK);
+    ck_assert_uint_eq(s.deopts, 0);
+    jit_outcome deep = jit_decode_once(exe, shape, docs[1], strlen(docs[1]));
+    vmir_jit_stats_get(&s);
+    ck_assert_int_eq(deep.status, VMIR_OK);
+    ck_assert_uint_eq(s.deopts, 1);
+    jit_outcome_free(&shallow);
+    jit_outcome_free(&deep);
+    vmir_executable_free(exe);
+    vmir_program_free(prog);
+  }
+  for (int i = 0; i < 4; i++) free(docs[i]);
+  vmir_shape_set_free(set);
+}
+END_TEST
+
 /* ---- cost, memory, availability --------------------------------------------- */
 
 /* The promoting run, and the runs during the compile, stay on the
@@ -518,6 +561,7 @@ static Suite *suite(void) {
   tcase_add_test(dec, fused_decode_matches_interpreter);
   tcase_add_test(dec, fused_decode_forced_deopt);
   tcase_add_test(dec, decode_member_names);
+  tcase_add_test(dec, deep_nesting_stays_off_the_native_stack);
   suite_add_tcase(s, dec);
   TCase *misc = tcase_create("backend");
   tcase_add_checked_fixture(misc, setup, teardown);

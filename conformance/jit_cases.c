@@ -372,6 +372,23 @@ jit_outcome jit_decode_once(vmir_executable *fused, const vmir_shape *shape, con
   return o;
 }
 
+/* ---- nested documents ----------------------------------------------------------- */
+
+const char jit_chain_shape[] =
+    "(shapes (define node (struct (size 16) (align 8) (field v (offset 0) (shape u64))"
+    " (field next (offset 8) (shape (option nullable node))))) (root node))";
+
+char *jit_chain_doc(size_t n) {
+  char *doc = malloc(n * 16 + 8);
+  ck_assert_ptr_nonnull(doc);
+  size_t at = 0;
+  for (size_t i = 0; i < n; i++) at += (size_t)sprintf(doc + at, "{\"v\":1,\"next\":");
+  at += (size_t)sprintf(doc + at, "null");
+  memset(doc + at, '}', n);
+  doc[at + n] = '\0';
+  return doc;
+}
+
 /* ---- member-name documents ---------------------------------------------------- */
 
 vmir_executable *jit_fused_json_decoder(const vmir_shape *shape, vmir_program **prog) {

@@ -77,6 +77,12 @@ jit_outcome jit_reference(const jit_program *p, const jit_case *c, jit_sink sink
 jit_outcome jit_decode_once(vmir_executable *fused, const vmir_shape *shape, const char *in,
                             size_t len);
 
+/* A recursive shape, a struct of a u64 `v` and an optional `next` of
+ * itself, and its document nested n deep: "{"v":1,"next":" n times, null,
+ * then n '}' (malloc'd). */
+extern const char jit_chain_shape[];
+char *jit_chain_doc(size_t n);
+
 /* Fused JSON decode documents for member-name matching in generated code
  * (the switch-key guess, names compared in place), each set meant to be
  * decoded in turn by one executable so that the guess misses and hits:

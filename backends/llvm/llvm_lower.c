@@ -1,16 +1,31 @@
 /* Lowering of the per-op plan to LLVM IR (llvm_lower.h).
  *
- * The function mirrors the stencil chain and the gccjit lowering: the
- * entry guard, then one block per instruction. A planned deopt exit
- * writes vm->pc and the reason and returns VMIR_JIT_DEOPT; a specialised
- * op calls its wrapper (one kernel, llvm_kernels.c) with its operands as
- * constants; a generic one calls the interpreter's one-instruction step.
- * After the call: an error, the end of the run or a failed check leaves
- * through one shared block; otherwise an op that always falls through
- * branches straight to the next block, and any other switches on vm->pc
- * over the successors the program names (after inlining at the opt level
- * the stored pc is a constant and the switch folds to a branch), with the
- * full dispatch switch for the rest (returns, computed targets).
+ * One LLVM function per proc, over the shared VM state, and an entry
+ * function: the entry guard, then the entry proc. Inside a proc the
+ * function mirrors the stencil chain and the gccjit lowering: one block
+ * per instruction. A planned deopt exit writes vm->pc and the reason and
+ * returns VMIR_JIT_DEOPT; a specialised op calls its wrapper (one kernel,
+ * llvm_kernels.c) with its operands as constants; a generic one calls
+ * the interpreter's one-instruction step. After the call: an error, the
+ * end of the run or a failed check leaves through one shared block;
+ * otherwise an op that always falls through branches straight to the
+ * next block, and any other switches on vm->pc over the successors the
+ * program names (after inlining at the opt level the stored pc is a
+ * constant and the switch folds to a branch), with the proc's dispatch
+ * switch for the rest (computed targets).
+ *
+ * call and ret are native: call pushes the VM frame as always (wrapper or
+ * step), then calls the callee's function; ret pops it and returns
+ * VMIR_OK, and the caller goes on where vm->pc says (its next
+ * instruction). Everything else a callee returns (the run's end, a deopt,
+ * an error) passes up unchanged, and the VM state holds the frames, so a
+ * deopt anywhere resumes in the interpreter as from the stencils. Native
+ * calls nest at most VMIR_LLVM_NATIVE_DEPTH deep; a call deeper than that
+ * deopts (before any effect), so a deeply nested document cannot exhaust
+ * the thread's stack. Why per proc: the opt level's time grows faster
+ * than the function's size (one function for twitter's decode took 5 s),
+ * returns need no dispatch on the pc, and small procs are still inlined
+ * where O2 finds it pays.
  *
  * Only program facts become constants (operands, block targets: the code
  * cache key pins the program); anything that points into one executable
@@ -33,19 +48,26 @@ typedef struct lower {
   LLVMContextRef ctx;
   LLVMModuleRef mod;
   LLVMBuilderRef b;
-  LLVMValueRef fn;
-  LLVMTypeRef i8, i32, i64, ptr, op_type;
-  LLVMValueRef shapes, io, scratch, vm;
-  LLVMValueRef exe, err, st;        /* st: the status slot (an alloca) */
-  LLVMBasicBlockRef *blocks, dispatch, finish;
+  LLVMTypeRef i8, i32, i64, ptr, op_type, proc_type;
+  LLVMValueRef *procs;              /* the function of each proc */
+  LLVMBasicBlockRef *blocks;        /* the block of each pc, in its proc's function */
   const vmir_executable *x;
   uint32_t n;
   uint32_t *seen;                   /* successor dedup marks, by pc */
   uint32_t mark;
+  /* the function being lowered */
+  uint32_t proc;
+  LLVMValueRef fn, shapes, io, scratch, vm;
+  LLVMValueRef exe, err, st;        /* st: the status slot (an alloca) */
+  LLVMBasicBlockRef dispatch, finish;
 } lower;
+
+/* How deep native calls nest before a call deopts instead. */
+#define VMIR_LLVM_NATIVE_DEPTH 256
 
 /* The layouts the code touches (vm->pc, scratch, shapes->exe). */
 _Static_assert(offsetof(vmir_vm_state, pc) == 4, "vm layout");
+_Static_assert(sizeof(((vmir_vm_state *)0)->frame_depth) == 4, "vm layout");
 _Static_assert(offsetof(vmir_scratch, err) == 0 && offsetof(vmir_scratch, deopt_reason) == 8 &&
                    offsetof(vmir_scratch, guard_failed) == 12,
                "scratch layout");
@@ -76,9 +98,10 @@ static void deopt(lower *l, uint32_t pc, vmir_deopt_reason reason) {
   LLVMBuildRet(l->b, c32(l, (uint32_t)VMIR_JIT_DEOPT));
 }
 
-/* Adds pc to the switch unless already a case. */
+/* Adds pc to the switch unless already a case or in another proc (whose
+ * blocks are another function's). */
 static void add_case(lower *l, LLVMValueRef sw, uint32_t pc) {
-  if (pc >= l->n || l->seen[pc] == l->mark) return;
+  if (pc >= l->n || l->x->pcs[pc].proc != l->proc || l->seen[pc] == l->mark) return;
   l->seen[pc] = l->mark;
   LLVMAddCase(sw, c32(l, pc), l->blocks[pc]);
 }
@@ -105,7 +128,7 @@ static void continue_after(lower *l, LLVMValueRef st, uint32_t pc, bool direct) 
   LLVMBuildStore(l->b, st, l->st);
   LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntEQ, st, c32(l, VMIR_OK), ""), ok, l->finish);
   LLVMPositionBuilderAtEnd(l->b, ok);
-  if (direct && pc + 1 < l->n) {
+  if (direct && pc + 1 < l->n && l->x->pcs[pc + 1].proc == l->proc) {
     LLVMBuildBr(l->b, l->blocks[pc + 1]);
     return;
   }
@@ -119,9 +142,6 @@ static void continue_after(lower *l, LLVMValueRef st, uint32_t pc, bool direct) 
     if (info->operands[i].type == VMIR_OPERAND_BLOCK) add_case(l, sw, ops[i]);
     if (info->operands[i].type == VMIR_OPERAND_BLOCKS)
       for (uint32_t j = 0; j < x->list_len; j++) add_case(l, sw, x->targets[j]);
-    if (info->operands[i].type == VMIR_OPERAND_PROC && x->op == VMIR_OP_CALL &&
-        ops[i] < l->x->program->proc_count)
-      add_case(l, sw, l->x->proc_entry[ops[i]]);
   }
 }
 
@@ -143,9 +163,47 @@ static uint32_t wrapper_c(lower *l, const vmir_jit_plan *plan, uint32_t pc) {
   return s ? (uint32_t)s->kind : VMIR_KIND_COUNT;
 }
 
+/* After call or ret pushed or popped the VM frame (st: the wrapper's or
+ * the step's status): the native call of the callee, or the native
+ * return. */
+static void call_or_return(lower *l, LLVMValueRef st, uint32_t pc) {
+  const vmir_xinsn *x = &l->x->code[pc];
+  LLVMBasicBlockRef ok = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "");
+  LLVMBuildStore(l->b, st, l->st);
+  LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntEQ, st, c32(l, VMIR_OK), ""), ok, l->finish);
+  LLVMPositionBuilderAtEnd(l->b, ok);
+  if (x->op == VMIR_OP_RET) {
+    LLVMBuildRet(l->b, c32(l, VMIR_OK));
+    return;
+  }
+  LLVMValueRef args[4] = {l->shapes, l->io, l->scratch, l->vm};
+  LLVMValueRef back = LLVMBuildCall2(l->b, l->proc_type, l->procs[x->a], args, 4, "st");
+  continue_after(l, back, pc, false);
+}
+
+/* A call nested VMIR_LLVM_NATIVE_DEPTH deep deopts before its effect. */
+static void native_depth_check(lower *l, uint32_t pc) {
+  LLVMValueRef depth =
+      LLVMBuildLoad2(l->b, l->i32, field(l, l->vm, offsetof(vmir_vm_state, frame_depth)), "depth");
+  LLVMBasicBlockRef deep = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "too_deep");
+  LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "");
+  LLVMValueRef over = LLVMBuildICmp(l->b, LLVMIntUGE, depth, c32(l, VMIR_LLVM_NATIVE_DEPTH), "");
+  LLVMBuildCondBr(l->b, over, deep, go);
+  LLVMPositionBuilderAtEnd(l->b, deep);
+  deopt(l, pc, VMIR_DEOPT_CHECK);
+  LLVMPositionBuilderAtEnd(l->b, go);
+}
+
+static bool calls_or_returns(const lower *l, uint32_t pc) {
+  const vmir_xinsn *x = &l->x->code[pc];
+  return x->op == VMIR_OP_RET || (x->op == VMIR_OP_CALL && x->a < l->x->program->proc_count);
+}
+
 static void lower_wrapper(lower *l, const vmir_jit_plan *plan, uint32_t pc, const char *name) {
+  if (calls_or_returns(l, pc) && l->x->code[pc].op == VMIR_OP_CALL) native_depth_check(l, pc);
   LLVMValueRef st = call_wrapper(l, pc, pc, wrapper_c(l, plan, pc), name);
-  continue_after(l, st, pc, falls_through(&l->x->code[pc]));
+  if (calls_or_returns(l, pc)) call_or_return(l, st, pc);
+  else continue_after(l, st, pc, falls_through(&l->x->code[pc]));
 }
 
 /* json-read-key; switch-key as one wrapper (jit/plan.h,
@@ -158,19 +216,49 @@ static void lower_key_pair(lower *l, uint32_t pc) {
 }
 
 static void lower_generic(lower *l, uint32_t pc) {
+  if (calls_or_returns(l, pc) && l->x->code[pc].op == VMIR_OP_CALL) native_depth_check(l, pc);
   store32(l, l->vm, offsetof(vmir_vm_state, pc), c32(l, pc));
   LLVMTypeRef params[3] = {l->ptr, l->ptr, l->ptr};
   LLVMTypeRef type = LLVMFunctionType(l->i32, params, 3, 0);
   LLVMValueRef args[3] = {l->exe, l->vm, l->err};
   LLVMValueRef st =
       LLVMBuildCall2(l->b, type, callee(l, "vmir_interp_step", type), args, 3, "st");
-  continue_after(l, st, pc, false);
+  if (calls_or_returns(l, pc)) call_or_return(l, st, pc);
+  else continue_after(l, st, pc, false);
 }
 
-/* Entry: the guards (jit/guards.h, out of line), then the entry proc's
- * first instruction through the dispatch switch. A failed guard changes
- * nothing: vm->pc stays at the entry pc. t[impl format.exec.deopt-on-guard-fail] */
-static void lower_entry(lower *l, const vmir_jit_assumptions *assume) {
+static LLVMValueRef bad_pc(lower *l, LLVMValueRef pc) {
+  LLVMTypeRef params[4] = {l->ptr, l->ptr, l->ptr, l->i32};
+  LLVMTypeRef type = LLVMFunctionType(l->i32, params, 4, 0);
+  LLVMValueRef args[4] = {l->exe, l->vm, l->err, pc};
+  return LLVMBuildCall2(l->b, type, callee(l, "vmir_jit_bad_pc", type), args, 4, "");
+}
+
+/* Starts function fn, whose parameters from `first` on are (shapes, io,
+ * scratch, vm): its entry block (before any instruction's), the status
+ * slot, exe and err (read once: neither changes during a run). */
+static void begin_function(lower *l, LLVMValueRef fn, unsigned first) {
+  l->fn = fn;
+  l->shapes = LLVMGetParam(fn, first);
+  l->io = LLVMGetParam(fn, first + 1);
+  l->scratch = LLVMGetParam(fn, first + 2);
+  l->vm = LLVMGetParam(fn, first + 3);
+  LLVMBasicBlockRef head = LLVMGetFirstBasicBlock(fn);
+  LLVMBasicBlockRef entry = head ? LLVMInsertBasicBlockInContext(l->ctx, head, "entry")
+                                 : LLVMAppendBasicBlockInContext(l->ctx, fn, "entry");
+  LLVMPositionBuilderAtEnd(l->b, entry);
+  l->st = LLVMBuildAlloca(l->b, l->i32, "st");
+  l->exe = LLVMBuildLoad2(l->b, l->ptr, field(l, l->shapes, offsetof(vmir_shape_context, exe)), "exe");
+  l->err = LLVMBuildLoad2(l->b, l->ptr, field(l, l->scratch, offsetof(vmir_scratch, err)), "err");
+}
+
+/* The entry function (vmir_jit_entry_fn): the guards (jit/guards.h, out
+ * of line), then the entry proc; its return (the run's end) is VMIR_OK.
+ * A failed guard changes nothing: vm->pc stays at the entry pc.
+ * t[impl format.exec.deopt-on-guard-fail] */
+static void lower_entry(lower *l, LLVMValueRef fn, const vmir_jit_assumptions *assume) {
+  l->proc = l->x->program->entry_proc;
+  begin_function(l, fn, 1);
   LLVMTypeRef params[6] = {l->ptr, l->ptr, l->i64, l->i32, l->i32, l->ptr};
   LLVMTypeRef type = LLVMFunctionType(l->i32, params, 6, 0);
   /* The sink callbacks are never called directly (the backend claims no
@@ -180,47 +268,87 @@ static void lower_entry(lower *l, const vmir_jit_assumptions *assume) {
                           LLVMConstPointerNull(l->ptr)};
   LLVMValueRef failed = LLVMBuildCall2(l->b, type, callee(l, "vmir_jit_entry_guard_call", type),
                                        args, 6, "guard");
-  LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "guard_failed");
-  LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntNE, failed, c32(l, 0), ""), bad, l->dispatch);
+  LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(l->ctx, fn, "guard_failed");
+  LLVMBasicBlockRef run = LLVMAppendBasicBlockInContext(l->ctx, fn, "run");
+  LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntNE, failed, c32(l, 0), ""), bad, run);
   LLVMPositionBuilderAtEnd(l->b, bad);
   store32(l, l->scratch, offsetof(vmir_scratch, guard_failed), failed);
   store32(l, l->scratch, offsetof(vmir_scratch, deopt_reason), c32(l, VMIR_DEOPT_GUARD));
   LLVMBuildRet(l->b, c32(l, (uint32_t)VMIR_JIT_DEOPT));
+
+  LLVMPositionBuilderAtEnd(l->b, run);
+  LLVMValueRef pargs[4] = {l->shapes, l->io, l->scratch, l->vm};
+  LLVMValueRef st = LLVMBuildCall2(l->b, l->proc_type, l->procs[l->proc], pargs, 4, "st");
+  LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(l->ctx, fn, "done");
+  LLVMBasicBlockRef returned = LLVMAppendBasicBlockInContext(l->ctx, fn, "returned_past_entry");
+  LLVMBasicBlockRef other = LLVMAppendBasicBlockInContext(l->ctx, fn, "other");
+  LLVMValueRef sw = LLVMBuildSwitch(l->b, st, other, 2);
+  LLVMAddCase(sw, c32(l, VMIR_STEP_DONE), done);
+  LLVMAddCase(sw, c32(l, VMIR_OK), returned);
+  LLVMPositionBuilderAtEnd(l->b, done);
+  LLVMBuildRet(l->b, c32(l, VMIR_OK));
+  /* (the entry proc's ret ends the run: a return past it names no pc) */
+  LLVMPositionBuilderAtEnd(l->b, returned);
+  LLVMBuildRet(l->b, bad_pc(l, LLVMBuildLoad2(l->b, l->i32, vm_pc(l), "pc")));
+  LLVMPositionBuilderAtEnd(l->b, other);
+  LLVMBuildRet(l->b, st);
 }
 
-/* The switch on vm->pc; a pc no instruction has is the interpreter's
- * execution error (vmir_jit_bad_pc). */
+/* The proc's switch on vm->pc; a pc no instruction of the proc has is
+ * the interpreter's execution error (vmir_jit_bad_pc). */
 static void lower_dispatch(lower *l) {
   LLVMPositionBuilderAtEnd(l->b, l->dispatch);
   LLVMValueRef pc = LLVMBuildLoad2(l->b, l->i32, vm_pc(l), "pc");
   LLVMBasicBlockRef bad = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "bad_pc");
-  LLVMValueRef sw = LLVMBuildSwitch(l->b, pc, bad, l->n);
-  for (uint32_t i = 0; i < l->n; i++) LLVMAddCase(sw, c32(l, i), l->blocks[i]);
+  LLVMValueRef sw = LLVMBuildSwitch(l->b, pc, bad, 8);
+  for (uint32_t i = 0; i < l->n; i++)
+    if (l->x->pcs[i].proc == l->proc) LLVMAddCase(sw, c32(l, i), l->blocks[i]);
   LLVMPositionBuilderAtEnd(l->b, bad);
-  LLVMTypeRef params[4] = {l->ptr, l->ptr, l->ptr, l->i32};
-  LLVMTypeRef type = LLVMFunctionType(l->i32, params, 4, 0);
-  LLVMValueRef args[4] = {l->exe, l->vm, l->err, pc};
-  LLVMBuildRet(l->b, LLVMBuildCall2(l->b, type, callee(l, "vmir_jit_bad_pc", type), args, 4, ""));
+  LLVMBuildRet(l->b, bad_pc(l, pc));
 }
 
-/* A call that did not continue: the run's end, a failed check (deopt at
- * the pc the wrapper left), or an error (returned as is). */
+/* A call that did not continue: the run's end (passed up to the entry
+ * function), a failed check (deopt at the pc the wrapper left), or an
+ * error or a callee's deopt (returned as is). */
 static void lower_finish(lower *l) {
   LLVMPositionBuilderAtEnd(l->b, l->finish);
   LLVMValueRef st = LLVMBuildLoad2(l->b, l->i32, l->st, "st");
-  LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "done");
   LLVMBasicBlockRef check = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "check_failed");
-  LLVMBasicBlockRef error = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "error");
-  LLVMValueRef sw = LLVMBuildSwitch(l->b, st, error, 2);
-  LLVMAddCase(sw, c32(l, VMIR_STEP_DONE), done);
+  LLVMBasicBlockRef other = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "other");
+  LLVMValueRef sw = LLVMBuildSwitch(l->b, st, other, 1);
   LLVMAddCase(sw, c32(l, (uint32_t)VMIR_OP_CHECK), check);
-  LLVMPositionBuilderAtEnd(l->b, done);
-  LLVMBuildRet(l->b, c32(l, VMIR_OK));
   LLVMPositionBuilderAtEnd(l->b, check);
   store32(l, l->scratch, offsetof(vmir_scratch, deopt_reason), c32(l, VMIR_DEOPT_CHECK));
   LLVMBuildRet(l->b, c32(l, (uint32_t)VMIR_JIT_DEOPT));
-  LLVMPositionBuilderAtEnd(l->b, error);
+  LLVMPositionBuilderAtEnd(l->b, other);
   LLVMBuildRet(l->b, st);
+}
+
+/* The instructions of proc l->proc. */
+static void lower_proc(lower *l, const vmir_jit_plan *plan) {
+  begin_function(l, l->procs[l->proc], 0);
+  l->dispatch = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "dispatch");
+  l->finish = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "finish");
+  LLVMBuildBr(l->b, l->blocks[l->x->proc_entry[l->proc]]);
+  const vmir_executable *exe = l->x;
+  for (uint32_t pc = 0; pc < l->n; pc++) {
+    if (exe->pcs[pc].proc != l->proc) continue;
+    LLVMPositionBuilderAtEnd(l->b, l->blocks[pc]);
+    vmir_jit_op_plan op = vmir_jit_plan_op(plan, pc);
+    const vmir_xinsn *x = &exe->code[pc];
+    const char *wrapper = op.kind == VMIR_JIT_OP_SPECIALISED ? vmir_llvm_op_wrapper(exe, x) : NULL;
+    if (wrapper && vmir_jit_plan_key_guess(plan, pc)) wrapper = "vmir_llvm_op_switch_key_guessing";
+    if (op.kind == VMIR_JIT_OP_DEOPT) deopt(l, pc, op.reason);
+    else if (vmir_jit_plan_key_in_place(plan, pc)) lower_key_pair(l, pc);
+    /* jump only moves the pc: a branch to the target's block. */
+    else if (op.kind == VMIR_JIT_OP_SPECIALISED && x->op == VMIR_OP_JUMP && x->a < l->n &&
+             exe->pcs[x->a].proc == l->proc)
+      LLVMBuildBr(l->b, l->blocks[x->a]);
+    else if (wrapper) lower_wrapper(l, plan, pc, wrapper);
+    else lower_generic(l, pc);
+  }
+  lower_dispatch(l);
+  lower_finish(l);
 }
 
 bool vmir_llvm_lower(LLVMModuleRef mod, const char *name, const vmir_jit_request *req,
@@ -230,13 +358,15 @@ bool vmir_llvm_lower(LLVMModuleRef mod, const char *name, const vmir_jit_request
     snprintf(why, why_cap, "out of memory planning the program");
     return false;
   }
-  lower l = {.ctx = LLVMGetModuleContext(mod), .mod = mod, .x = req->exe,
-             .n = req->exe->program->insn_count};
+  const vmir_program *prog = req->exe->program;
+  lower l = {.ctx = LLVMGetModuleContext(mod), .mod = mod, .x = req->exe, .n = prog->insn_count};
   l.blocks = malloc((l.n ? l.n : 1) * sizeof *l.blocks);
   l.seen = calloc(l.n ? l.n : 1, sizeof *l.seen);
-  if (!l.blocks || !l.seen) {
+  l.procs = malloc((prog->proc_count ? prog->proc_count : 1) * sizeof *l.procs);
+  if (!l.blocks || !l.seen || !l.procs) {
     free(l.blocks);
     free(l.seen);
+    free(l.procs);
     vmir_jit_plan_free(&plan);
     snprintf(why, why_cap, "out of memory lowering the program");
     return false;
@@ -247,47 +377,27 @@ bool vmir_llvm_lower(LLVMModuleRef mod, const char *name, const vmir_jit_request
   l.ptr = LLVMPointerTypeInContext(l.ctx, 0);
   LLVMTypeRef op_params[8] = {l.ptr, l.ptr, l.ptr, l.i32, l.i32, l.i32, l.i32, l.i32};
   l.op_type = LLVMFunctionType(l.i32, op_params, 8, 0);
+  /* a proc: (shapes, io, scratch, vm) */
+  LLVMTypeRef proc_params[4] = {l.ptr, l.ptr, l.ptr, l.ptr};
+  l.proc_type = LLVMFunctionType(l.i32, proc_params, 4, 0);
   LLVMTypeRef params[5] = {l.ptr, l.ptr, l.ptr, l.ptr, l.ptr};
-  l.fn = LLVMAddFunction(mod, name, LLVMFunctionType(l.i32, params, 5, 0));
-  l.shapes = LLVMGetParam(l.fn, 1);
-  l.io = LLVMGetParam(l.fn, 2);
-  l.scratch = LLVMGetParam(l.fn, 3);
-  l.vm = LLVMGetParam(l.fn, 4);
+  LLVMValueRef entry_fn = LLVMAddFunction(mod, name, LLVMFunctionType(l.i32, params, 5, 0));
   l.b = LLVMCreateBuilderInContext(l.ctx);
-
-  LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(l.ctx, l.fn, "entry");
-  l.dispatch = LLVMAppendBasicBlockInContext(l.ctx, l.fn, "dispatch");
-  l.finish = LLVMAppendBasicBlockInContext(l.ctx, l.fn, "finish");
-  for (uint32_t pc = 0; pc < l.n; pc++)
-    l.blocks[pc] = LLVMAppendBasicBlockInContext(l.ctx, l.fn, "");
-
-  LLVMPositionBuilderAtEnd(l.b, entry);
-  l.st = LLVMBuildAlloca(l.b, l.i32, "st");
-  /* exe and err are read once: neither changes during a run. */
-  l.exe = LLVMBuildLoad2(l.b, l.ptr, field(&l, l.shapes, offsetof(vmir_shape_context, exe)), "exe");
-  l.err = LLVMBuildLoad2(l.b, l.ptr, field(&l, l.scratch, offsetof(vmir_scratch, err)), "err");
-  lower_entry(&l, assume);
-
-  for (uint32_t pc = 0; pc < l.n; pc++) {
-    LLVMPositionBuilderAtEnd(l.b, l.blocks[pc]);
-    vmir_jit_op_plan op = vmir_jit_plan_op(&plan, pc);
-    const vmir_xinsn *x = &req->exe->code[pc];
-    const char *wrapper = op.kind == VMIR_JIT_OP_SPECIALISED ? vmir_llvm_op_wrapper(req->exe, x)
-                                                              : NULL;
-    if (wrapper && vmir_jit_plan_key_guess(&plan, pc)) wrapper = "vmir_llvm_op_switch_key_guessing";
-    if (op.kind == VMIR_JIT_OP_DEOPT) deopt(&l, pc, op.reason);
-    else if (vmir_jit_plan_key_in_place(&plan, pc)) lower_key_pair(&l, pc);
-    /* jump only moves the pc: a branch to the target's block. */
-    else if (op.kind == VMIR_JIT_OP_SPECIALISED && x->op == VMIR_OP_JUMP && x->a < l.n)
-      LLVMBuildBr(l.b, l.blocks[x->a]);
-    else if (wrapper) lower_wrapper(&l, &plan, pc, wrapper);
-    else lower_generic(&l, pc);
+  char proc_name[64];
+  for (uint32_t p = 0; p < prog->proc_count; p++) {
+    snprintf(proc_name, sizeof proc_name, "proc%u", p);
+    l.procs[p] = LLVMAddFunction(mod, proc_name, l.proc_type);
+    LLVMSetLinkage(l.procs[p], LLVMInternalLinkage);
   }
-  lower_dispatch(&l);
-  lower_finish(&l);
+  for (uint32_t pc = 0; pc < l.n; pc++)
+    l.blocks[pc] = LLVMAppendBasicBlockInContext(l.ctx, l.procs[req->exe->pcs[pc].proc], "");
+
+  lower_entry(&l, entry_fn, assume);
+  for (l.proc = 0; l.proc < prog->proc_count; l.proc++) lower_proc(&l, &plan);
   LLVMDisposeBuilder(l.b);
   free(l.blocks);
   free(l.seen);
+  free(l.procs);
   vmir_jit_plan_free(&plan);
   return true;
 }
