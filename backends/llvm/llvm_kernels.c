@@ -145,10 +145,20 @@ WRAPPER(emit_map_key) {
   vmir_sink *sink = vm->sink;
   NEXT(vmir_op_emit_map_key(k, sink, sink->ops->field_name));
 }
+/* b, c: the scalar's size and kind as inference gives them (llvm_lower.c;
+ * VMIR_KIND_COUNT when unknown), constants the optimiser folds. */
 WRAPPER(emit_scalar) {
   KCTX;
   vmir_sink *sink = vm->sink;
-  NEXT(vmir_op_emit_scalar(k, sink, sink->ops->scalar, VMIR_KIND_COUNT, 0));
+  NEXT(vmir_op_emit_scalar(k, sink, sink->ops->scalar, (vmir_kind)c, b));
+}
+/* enter-field a; emit-scalar; leave (b, c: as for emit-scalar). */
+WRAPPER(field_scalar) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  K(vmir_op_field_scalar(k, sink, sink->ops->scalar, a, (vmir_kind)c, b));
+  vm->pc = pc + 3;
+  return VMIR_OK;
 }
 WRAPPER(emit_null) {
   KCTX;

@@ -56,6 +56,12 @@
   X(BUILD_FIELD, build_field_inline)                                           \
   X(BUILD_STORE, build_store_as)
 
+/* X(OP, name): a run of ops as one wrapper (llvm_lower.c): enter-field A;
+ * emit-scalar; leave at the enter-field's pc, b and c the scalar's size
+ * and kind as inference gives them. */
+#define VMIR_LLVM_FUSED_WRAPPERS(X)                                            \
+  X(ENTER_FIELD, field_scalar)
+
 /* X(TEST, name): branch-pred of a predicate whose test is VMIR_PRED_TEST. */
 #define VMIR_LLVM_PRED_WRAPPERS(X)                                             \
   X(IS_NONE, pred_is_none)                                                     \
@@ -74,6 +80,7 @@ VMIR_LLVM_CORE_WRAPPERS(VMIR_LLVM_DECL2)
 VMIR_LLVM_PRED_WRAPPERS(VMIR_LLVM_DECL2)
 VMIR_LLVM_KEY_WRAPPERS(VMIR_LLVM_DECL2)
 VMIR_LLVM_BUILD_WRAPPERS(VMIR_LLVM_DECL2)
+VMIR_LLVM_FUSED_WRAPPERS(VMIR_LLVM_DECL2)
 VMIR_LEX_OPS(VMIR_LLVM_DECL2, VMIR_LLVM_DECL2, VMIR_LLVM_DECL2)
 VMIR_BUILD_OPS(VMIR_LLVM_DECL_BUILD)
 #undef VMIR_LLVM_DECL2

@@ -146,21 +146,50 @@ static void continue_after(lower *l, LLVMValueRef st, uint32_t pc, bool direct) 
 }
 
 /* The call of wrapper `name` at pc with the operands of instruction
- * `from` (pc itself, or the switch-key a read-key runs with), c as given. */
-static LLVMValueRef call_wrapper(lower *l, uint32_t pc, uint32_t from, uint32_t c, const char *name) {
+ * `from` (pc itself, or the switch-key a read-key runs with), b and c as
+ * given. */
+static LLVMValueRef call_wrapper(lower *l, uint32_t pc, uint32_t from, uint32_t b, uint32_t c,
+                                 const char *name) {
   const vmir_xinsn *x = &l->x->code[from];
   LLVMValueRef args[8] = {l->exe, l->vm, l->err, c32(l, pc),
-                          c32(l, x->a), c32(l, x->b), c32(l, c), c32(l, x->list_len)};
+                          c32(l, x->a), c32(l, b), c32(l, c), c32(l, x->list_len)};
   return LLVMBuildCall2(l->b, l->op_type, callee(l, name, l->op_type), args, 8, "st");
 }
 
-/* build-store's c: the destination's kind as inference gives it
- * (llvm_kernels_list.h, VMIR_LLVM_BUILD_WRAPPERS). */
-static uint32_t wrapper_c(lower *l, const vmir_jit_plan *plan, uint32_t pc) {
-  const vmir_xinsn *x = &l->x->code[pc];
-  if (x->op != VMIR_OP_BUILD_STORE) return x->c;
+/* The size emit-scalar may assume for a scalar of `kind`: fixed for the
+ * integers, 0 (read from the shape) for the rest. */
+static uint32_t scalar_size(vmir_kind kind) {
+  switch (kind) {
+    case VMIR_KIND_U8: case VMIR_KIND_I8: return 1;
+    case VMIR_KIND_U16: case VMIR_KIND_I16: return 2;
+    case VMIR_KIND_U32: case VMIR_KIND_I32: return 4;
+    case VMIR_KIND_U64: case VMIR_KIND_I64: return 8;
+    default: return 0;
+  }
+}
+
+/* The kind inference gives the current value at pc, when it is a scalar
+ * an emit or a store may assume; VMIR_KIND_COUNT otherwise. */
+static vmir_kind inferred_scalar(const vmir_jit_plan *plan, uint32_t pc) {
   const vmir_shape *s = plan->shapes ? plan->shapes[pc] : NULL;
-  return s ? (uint32_t)s->kind : VMIR_KIND_COUNT;
+  return s && s->kind <= VMIR_KIND_BYTES ? s->kind : VMIR_KIND_COUNT;
+}
+
+/* The b and c operands a wrapper gets: the instruction's, but emit-scalar
+ * gets the scalar's size and kind, build-store the destination's kind
+ * (llvm_kernels_list.h). */
+static void wrapper_operands(const vmir_jit_plan *plan, uint32_t pc, uint32_t *b, uint32_t *c) {
+  const vmir_xinsn *x = &plan->exe->code[pc];
+  *b = x->b;
+  *c = x->c;
+  if (x->op == VMIR_OP_EMIT_SCALAR) {
+    vmir_kind kind = inferred_scalar(plan, pc);
+    *b = scalar_size(kind);
+    *c = kind;
+  } else if (x->op == VMIR_OP_BUILD_STORE) {
+    const vmir_shape *s = plan->shapes ? plan->shapes[pc] : NULL;
+    *c = s ? (uint32_t)s->kind : VMIR_KIND_COUNT;
+  }
 }
 
 /* After call or ret pushed or popped the VM frame (st: the wrapper's or
@@ -201,7 +230,9 @@ static bool calls_or_returns(const lower *l, uint32_t pc) {
 
 static void lower_wrapper(lower *l, const vmir_jit_plan *plan, uint32_t pc, const char *name) {
   if (calls_or_returns(l, pc) && l->x->code[pc].op == VMIR_OP_CALL) native_depth_check(l, pc);
-  LLVMValueRef st = call_wrapper(l, pc, pc, wrapper_c(l, plan, pc), name);
+  uint32_t b, c;
+  wrapper_operands(plan, pc, &b, &c);
+  LLVMValueRef st = call_wrapper(l, pc, pc, b, c, name);
   if (calls_or_returns(l, pc)) call_or_return(l, st, pc);
   else continue_after(l, st, pc, falls_through(&l->x->code[pc]));
 }
@@ -211,8 +242,32 @@ static void lower_wrapper(lower *l, const vmir_jit_plan *plan, uint32_t pc, cons
  * so the switch on vm->pc lists the switch-key's targets. The switch-key
  * keeps its own block, which nothing reaches but the dispatch switch. */
 static void lower_key_pair(lower *l, uint32_t pc) {
-  LLVMValueRef st = call_wrapper(l, pc, pc + 1, l->x->code[pc + 1].c, "vmir_llvm_op_read_key_switch");
+  const vmir_xinsn *sw = &l->x->code[pc + 1];
+  LLVMValueRef st = call_wrapper(l, pc, pc + 1, sw->b, sw->c, "vmir_llvm_op_read_key_switch");
   continue_after(l, st, pc + 1, false);
+}
+
+/* enter-field; emit-scalar; leave, in one block, each specialised, the
+ * scalar's kind inferred: one wrapper (llvm_kernels_list.h,
+ * VMIR_LLVM_FUSED_WRAPPERS), then the block after the leave. The two
+ * absorbed instructions keep their blocks for the dispatch switch. */
+static bool field_scalar_run(const lower *l, const vmir_jit_plan *plan, uint32_t pc) {
+  const vmir_executable *exe = l->x;
+  if (pc + 3 >= l->n || exe->code[pc].op != VMIR_OP_ENTER_FIELD ||
+      exe->code[pc + 1].op != VMIR_OP_EMIT_SCALAR || exe->code[pc + 2].op != VMIR_OP_LEAVE ||
+      exe->pcs[pc + 2].block != exe->pcs[pc].block || exe->pcs[pc + 2].proc != exe->pcs[pc].proc ||
+      inferred_scalar(plan, pc + 1) == VMIR_KIND_COUNT)
+    return false;
+  for (uint32_t i = 0; i < 3; i++)
+    if (vmir_jit_plan_op(plan, pc + i).kind != VMIR_JIT_OP_SPECIALISED) return false;
+  return true;
+}
+
+static void lower_field_scalar(lower *l, const vmir_jit_plan *plan, uint32_t pc) {
+  uint32_t size, kind;
+  wrapper_operands(plan, pc + 1, &size, &kind);
+  LLVMValueRef st = call_wrapper(l, pc, pc, size, kind, "vmir_llvm_op_field_scalar");
+  continue_after(l, st, pc + 2, true);
 }
 
 static void lower_generic(lower *l, uint32_t pc) {
@@ -340,6 +395,7 @@ static void lower_proc(lower *l, const vmir_jit_plan *plan) {
     if (wrapper && vmir_jit_plan_key_guess(plan, pc)) wrapper = "vmir_llvm_op_switch_key_guessing";
     if (op.kind == VMIR_JIT_OP_DEOPT) deopt(l, pc, op.reason);
     else if (vmir_jit_plan_key_in_place(plan, pc)) lower_key_pair(l, pc);
+    else if (field_scalar_run(l, plan, pc)) lower_field_scalar(l, plan, pc);
     /* jump only moves the pc: a branch to the target's block. */
     else if (op.kind == VMIR_JIT_OP_SPECIALISED && x->op == VMIR_OP_JUMP && x->a < l->n &&
              exe->pcs[x->a].proc == l->proc)

@@ -18,6 +18,7 @@ const vmir_llvm_symbol vmir_llvm_symbols[] = {
     VMIR_LLVM_PRED_WRAPPERS(WRAP2)
     VMIR_LLVM_KEY_WRAPPERS(WRAP2)
     VMIR_LLVM_BUILD_WRAPPERS(WRAP2)
+    VMIR_LLVM_FUSED_WRAPPERS(WRAP2)
     VMIR_LEX_OPS(WRAP2, WRAP2, WRAP2)
     VMIR_BUILD_OPS(WRAP_BUILD)
 #include "jit/helpers.def"
