@@ -89,6 +89,22 @@ static void await_code(const vmir_executable *exe, const char *what) {
  * the background thread compiles) and a run in generated code both match
  * the interpreter, good values never deopt, and the sink failing at every
  * event gives the interpreter's error (the same compiled code reused). */
+/* Forced deopts in one run of c through the stencil backend with the
+ * deopt forced at pc (the stencil suite checks that they happen where the
+ * run reaches pc); UINT64_MAX when the stencil backend is not built. */
+static uint64_t stencil_forced_deopts(const jit_case *c, jit_sink sink, int64_t pc) {
+  if (!vmir_jit_backend_available("stencil", NULL)) return UINT64_MAX;
+  vmir_jit_config keep = vmir_jit_get_config();
+  jit_program p = jit_compile_encode(c->shape, jit_sink_format(sink));
+  jit_use("stencil", 0, 0, pc);
+  jit_outcome o = jit_encode(&p, c, sink, 0);
+  uint64_t forced = exe_stats(p.exe).deopts_forced;
+  jit_outcome_free(&o);
+  jit_program_free(&p);
+  ck_assert_int_eq(vmir_jit_configure(&keep, NULL), VMIR_OK);
+  return forced;
+}
+
 static void encode_case(const jit_case *c, jit_sink sink, int64_t force_pc) {
   jit_program p = jit_compile_encode(c->shape, jit_sink_format(sink));
   jit_outcome want = jit_reference(&p, c, sink, 0);
@@ -99,11 +115,19 @@ static void encode_case(const jit_case *c, jit_sink sink, int64_t force_pc) {
   jit_outcome first = jit_encode(&p, c, sink, 0);
   jit_assert_same(&want, &first, what);
   await_code(p.exe, what);
-  uint64_t before = exe_stats(p.exe).jit_executions;
+  vmir_jit_stats before = exe_stats(p.exe);
   jit_outcome got = jit_encode(&p, c, sink, 0);
   jit_assert_same(&want, &got, what);
   vmir_jit_stats s = exe_stats(p.exe);
-  ck_assert_msg(s.jit_executions == before + 1, "%s: did not run generated code", what);
+  ck_assert_msg(s.jit_executions == before.jit_executions + 1, "%s: did not run generated code", what);
+  /* A forced deopt happens exactly where the run reaches the pc, as in
+   * the stencils: no op is fused or folded past it. */
+  uint64_t reference = force_pc >= 0 ? stencil_forced_deopts(c, sink, force_pc) : UINT64_MAX;
+  if (reference != UINT64_MAX)
+    ck_assert_msg(s.deopts_forced - before.deopts_forced == reference,
+                  "%s: %llu forced deopts, the stencils %llu", what,
+                  (unsigned long long)(s.deopts_forced - before.deopts_forced),
+                  (unsigned long long)reference);
   if (force_pc < 0 && want.status == VMIR_OK)
     ck_assert_msg(s.deopts == 0, "%s: %llu deopts", what, (unsigned long long)s.deopts);
   if (force_pc < 0 && sink == JIT_SINK_RECORDER) {
