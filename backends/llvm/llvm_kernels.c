@@ -9,6 +9,7 @@
 
 #include "exec/interp.h"
 #include "exec/ops.h"
+#include "jit/backend.h"
 
 /* Generated code never reports failed checks: it deopts and lets the
  * interpreter report them (the `report` flag is a constant false). */
@@ -16,12 +17,20 @@
   vm->pc = pc;                                                                 \
   vmir_op_ctx kc = {.exe = exe, .vm = vm, .err = err, .pc = pc, .report = false}; \
   vmir_op_ctx *k = &kc;                                                        \
-  (void)k; (void)a; (void)b; (void)c; (void)n
+  (void)k; (void)a; (void)b; (void)c; (void)n; (void)shapes
 
 #define WRAPPER(name)                                                          \
   vmir_status vmir_llvm_op_##name(const vmir_executable *exe, vmir_vm_state *vm, \
                                   vmir_error *err, uint32_t pc, uint32_t a, uint32_t b, \
-                                  uint32_t c, uint32_t n)
+                                  uint32_t c, uint32_t n, const vmir_shape_context *shapes)
+
+/* A field op of a known struct (exec/ops.h, "known structs"): `known` is
+ * 0, or 1 | level step << 1 (llvm_lower.c), `offset` the field's offset;
+ * the arguments of the _known kernels for instruction pc: this run's
+ * inferred shape there (or NULL), the offset, the step. */
+#define KNOWN_FIELD(known, offset)                                             \
+  ((known) && shapes->known_shapes ? shapes->known_shapes[pc] : (const vmir_shape *)NULL), \
+      (offset), ((known) >> 1)
 
 #define K(call)                                                                \
   do {                                                                         \
@@ -94,7 +103,8 @@ WRAPPER(loop_next) {
 
 /* ---- navigation ----------------------------------------------------------- */
 
-WRAPPER(enter_field) { KCTX; NEXT(vmir_op_enter_field(k, a)); }
+/* b, c: the known field's offset and 1 | level step << 1, or 0. */
+WRAPPER(enter_field) { KCTX; NEXT(vmir_op_enter_field_known(k, a, KNOWN_FIELD(c, b))); }
 WRAPPER(enter_variant_field) { KCTX; NEXT(vmir_op_enter_variant_field(k, a, b)); }
 WRAPPER(enter_some) { KCTX; NEXT(vmir_op_enter_some(k)); }
 WRAPPER(enter_pointee) { KCTX; NEXT(vmir_op_enter_pointee(k)); }
@@ -152,11 +162,12 @@ WRAPPER(emit_scalar) {
   vmir_sink *sink = vm->sink;
   NEXT(vmir_op_emit_scalar(k, sink, sink->ops->scalar, (vmir_kind)c, b));
 }
-/* enter-field a; emit-scalar; leave (b, c: as for emit-scalar). */
+/* enter-field a; emit-scalar; leave (llvm_kernels_list.h). */
 WRAPPER(field_scalar) {
   KCTX;
   vmir_sink *sink = vm->sink;
-  K(vmir_op_field_scalar(k, sink, sink->ops->scalar, a, (vmir_kind)c, b));
+  K(vmir_op_field_scalar_known(k, sink, sink->ops->scalar, a, KNOWN_FIELD(n, b),
+                               (vmir_kind)(c & 0xff), c >> 8));
   vm->pc = pc + 3;
   return VMIR_OK;
 }

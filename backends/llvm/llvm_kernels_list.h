@@ -4,6 +4,7 @@
 #define VMIR_LLVM_KERNELS_LIST_H
 
 #include "exec/ops.h"
+#include "jit/backend.h"
 
 /* X(OP, name): the wrapper vmir_llvm_op_NAME of opcode VMIR_OP_OP; branch-pred
  * has one wrapper per predicate test (VMIR_LLVM_PRED_WRAPPERS). */
@@ -56,9 +57,10 @@
   X(BUILD_FIELD, build_field_inline)                                           \
   X(BUILD_STORE, build_store_as)
 
-/* X(OP, name): a run of ops as one wrapper (llvm_lower.c): enter-field A;
- * emit-scalar; leave at the enter-field's pc, b and c the scalar's size
- * and kind as inference gives them. */
+/* X(OP, name): a run of ops as one wrapper (llvm_lower.c): enter-field a;
+ * emit-scalar; leave at the enter-field's pc, c the scalar's kind | its
+ * size << 8 as inference gives them, b and n the known field (as for
+ * enter-field, llvm_kernels.c). */
 #define VMIR_LLVM_FUSED_WRAPPERS(X)                                            \
   X(ENTER_FIELD, field_scalar)
 
@@ -73,7 +75,7 @@
 #define VMIR_LLVM_WRAPPER_DECLARE(name)                                        \
   vmir_status vmir_llvm_op_##name(const vmir_executable *exe, vmir_vm_state *vm, \
                                   vmir_error *err, uint32_t pc, uint32_t a, uint32_t b, \
-                                  uint32_t c, uint32_t n);
+                                  uint32_t c, uint32_t n, const vmir_shape_context *shapes);
 #define VMIR_LLVM_DECL2(OP, name) VMIR_LLVM_WRAPPER_DECLARE(name)
 #define VMIR_LLVM_DECL_BUILD(OP, name) VMIR_LLVM_WRAPPER_DECLARE(build_##name)
 VMIR_LLVM_CORE_WRAPPERS(VMIR_LLVM_DECL2)

@@ -62,6 +62,11 @@ typedef struct lower {
   LLVMBasicBlockRef dispatch, finish;
 } lower;
 
+/* The operands a wrapper gets (llvm_kernels.c). */
+typedef struct operands {
+  uint32_t a, b, c, n;
+} operands;
+
 /* How deep native calls nest before a call deopts instead. */
 #define VMIR_LLVM_NATIVE_DEPTH 256
 
@@ -145,15 +150,11 @@ static void continue_after(lower *l, LLVMValueRef st, uint32_t pc, bool direct) 
   }
 }
 
-/* The call of wrapper `name` at pc with the operands of instruction
- * `from` (pc itself, or the switch-key a read-key runs with), b and c as
- * given. */
-static LLVMValueRef call_wrapper(lower *l, uint32_t pc, uint32_t from, uint32_t b, uint32_t c,
-                                 const char *name) {
-  const vmir_xinsn *x = &l->x->code[from];
-  LLVMValueRef args[8] = {l->exe, l->vm, l->err, c32(l, pc),
-                          c32(l, x->a), c32(l, b), c32(l, c), c32(l, x->list_len)};
-  return LLVMBuildCall2(l->b, l->op_type, callee(l, name, l->op_type), args, 8, "st");
+/* The call of wrapper `name` at pc with operands o. */
+static LLVMValueRef call_wrapper(lower *l, uint32_t pc, operands o, const char *name) {
+  LLVMValueRef args[9] = {l->exe, l->vm, l->err, c32(l, pc), c32(l, o.a), c32(l, o.b),
+                          c32(l, o.c), c32(l, o.n), l->shapes};
+  return LLVMBuildCall2(l->b, l->op_type, callee(l, name, l->op_type), args, 9, "st");
 }
 
 /* The size emit-scalar may assume for a scalar of `kind`: fixed for the
@@ -175,21 +176,37 @@ static vmir_kind inferred_scalar(const vmir_jit_plan *plan, uint32_t pc) {
   return s && s->kind <= VMIR_KIND_BYTES ? s->kind : VMIR_KIND_COUNT;
 }
 
-/* The b and c operands a wrapper gets: the instruction's, but emit-scalar
- * gets the scalar's size and kind, build-store the destination's kind
- * (llvm_kernels_list.h). */
-static void wrapper_operands(const vmir_jit_plan *plan, uint32_t pc, uint32_t *b, uint32_t *c) {
+/* 0, or 1 | level step << 1 when the enter-field at pc enters a field of
+ * a known struct (jit/plan.h), with *offset the field's. `scalar`: the
+ * field must be the shape of the emit-scalar after it, whose kind the
+ * known kernel then reads without a check (as the stencils do). */
+static uint32_t known_field(const vmir_jit_plan *plan, uint32_t pc, bool scalar, uint32_t *offset) {
+  const vmir_field *f;
+  uint32_t step;
+  *offset = 0;
+  if (!vmir_jit_plan_known_field(plan, pc, &f, &step)) return 0;
+  if (scalar && f->shape != plan->shapes[pc + 1]) return 0;
+  *offset = f->offset;
+  return 1 | step << 1;
+}
+
+/* The instruction's own operands, but: emit-scalar gets the scalar's size
+ * and kind (b, c), build-store the destination's kind (c), enter-field
+ * the known field (b, c) (llvm_kernels_list.h, llvm_kernels.c). */
+static operands wrapper_operands(const vmir_jit_plan *plan, uint32_t pc) {
   const vmir_xinsn *x = &plan->exe->code[pc];
-  *b = x->b;
-  *c = x->c;
+  operands o = {x->a, x->b, x->c, x->list_len};
   if (x->op == VMIR_OP_EMIT_SCALAR) {
     vmir_kind kind = inferred_scalar(plan, pc);
-    *b = scalar_size(kind);
-    *c = kind;
+    o.b = scalar_size(kind);
+    o.c = kind;
   } else if (x->op == VMIR_OP_BUILD_STORE) {
     const vmir_shape *s = plan->shapes ? plan->shapes[pc] : NULL;
-    *c = s ? (uint32_t)s->kind : VMIR_KIND_COUNT;
+    o.c = s ? (uint32_t)s->kind : VMIR_KIND_COUNT;
+  } else if (x->op == VMIR_OP_ENTER_FIELD) {
+    o.c = known_field(plan, pc, false, &o.b);
   }
+  return o;
 }
 
 /* After call or ret pushed or popped the VM frame (st: the wrapper's or
@@ -230,9 +247,7 @@ static bool calls_or_returns(const lower *l, uint32_t pc) {
 
 static void lower_wrapper(lower *l, const vmir_jit_plan *plan, uint32_t pc, const char *name) {
   if (calls_or_returns(l, pc) && l->x->code[pc].op == VMIR_OP_CALL) native_depth_check(l, pc);
-  uint32_t b, c;
-  wrapper_operands(plan, pc, &b, &c);
-  LLVMValueRef st = call_wrapper(l, pc, pc, b, c, name);
+  LLVMValueRef st = call_wrapper(l, pc, wrapper_operands(plan, pc), name);
   if (calls_or_returns(l, pc)) call_or_return(l, st, pc);
   else continue_after(l, st, pc, falls_through(&l->x->code[pc]));
 }
@@ -243,7 +258,8 @@ static void lower_wrapper(lower *l, const vmir_jit_plan *plan, uint32_t pc, cons
  * keeps its own block, which nothing reaches but the dispatch switch. */
 static void lower_key_pair(lower *l, uint32_t pc) {
   const vmir_xinsn *sw = &l->x->code[pc + 1];
-  LLVMValueRef st = call_wrapper(l, pc, pc + 1, sw->b, sw->c, "vmir_llvm_op_read_key_switch");
+  operands o = {sw->a, sw->b, sw->c, sw->list_len};
+  LLVMValueRef st = call_wrapper(l, pc, o, "vmir_llvm_op_read_key_switch");
   continue_after(l, st, pc + 1, false);
 }
 
@@ -264,9 +280,10 @@ static bool field_scalar_run(const lower *l, const vmir_jit_plan *plan, uint32_t
 }
 
 static void lower_field_scalar(lower *l, const vmir_jit_plan *plan, uint32_t pc) {
-  uint32_t size, kind;
-  wrapper_operands(plan, pc + 1, &size, &kind);
-  LLVMValueRef st = call_wrapper(l, pc, pc, size, kind, "vmir_llvm_op_field_scalar");
+  operands scalar = wrapper_operands(plan, pc + 1);
+  operands o = {l->x->code[pc].a, 0, scalar.c | scalar.b << 8, 0};
+  o.n = known_field(plan, pc, true, &o.b);
+  LLVMValueRef st = call_wrapper(l, pc, o, "vmir_llvm_op_field_scalar");
   continue_after(l, st, pc + 2, true);
 }
 
@@ -431,8 +448,8 @@ bool vmir_llvm_lower(LLVMModuleRef mod, const char *name, const vmir_jit_request
   l.i32 = LLVMInt32TypeInContext(l.ctx);
   l.i64 = LLVMInt64TypeInContext(l.ctx);
   l.ptr = LLVMPointerTypeInContext(l.ctx, 0);
-  LLVMTypeRef op_params[8] = {l.ptr, l.ptr, l.ptr, l.i32, l.i32, l.i32, l.i32, l.i32};
-  l.op_type = LLVMFunctionType(l.i32, op_params, 8, 0);
+  LLVMTypeRef op_params[9] = {l.ptr, l.ptr, l.ptr, l.i32, l.i32, l.i32, l.i32, l.i32, l.ptr};
+  l.op_type = LLVMFunctionType(l.i32, op_params, 9, 0);
   /* a proc: (shapes, io, scratch, vm) */
   LLVMTypeRef proc_params[4] = {l.ptr, l.ptr, l.ptr, l.ptr};
   l.proc_type = LLVMFunctionType(l.i32, proc_params, 4, 0);

@@ -103,23 +103,20 @@ static void lexing(const vmir_jit_plan *ctx, const vmir_xinsn *x, uint32_t pc, v
 }
 
 /* The field the enter-field at pc enters, when the struct it stands on
- * is inferred (exec/ops.h, "known structs"), else NULL. */
+ * is inferred (jit/plan.h), else NULL. */
 static const vmir_field *known_field(const vmir_jit_plan *ctx, uint32_t pc) {
-  const vmir_shape *s = ctx->shapes ? ctx->shapes[pc] : NULL;
-  uint32_t index = ctx->exe->code[pc].a;
-  if (!s || (s->kind != VMIR_KIND_STRUCT && s->kind != VMIR_KIND_TUPLE) || index >= s->u.fields.count)
-    return NULL;
-  return &s->u.fields.fields[index];
+  const vmir_field *f;
+  uint32_t step;
+  return vmir_jit_plan_known_field(ctx, pc, &f, &step) ? f : NULL;
 }
 
 /* The IMM of a field op at pc (stencil.h, KNOWN_FIELD): 0 when nothing is
- * known, else 1 | level step << 1 | offset << 2, the level step as
- * vmir_vm_entry_level takes it (0 for a flattened struct field). */
+ * known, else 1 | level step << 1 | offset << 2. */
 static uint64_t known_field_imm(const vmir_jit_plan *ctx, uint32_t pc) {
-  const vmir_field *f = known_field(ctx, pc);
-  if (!f) return 0;
-  bool flat = ctx->shapes[pc]->kind == VMIR_KIND_STRUCT && (f->flags & VMIR_FIELD_FLATTEN);
-  return 1 | (uint64_t)!flat << 1 | (uint64_t)f->offset << 2;
+  const vmir_field *f;
+  uint32_t step;
+  if (!vmir_jit_plan_known_field(ctx, pc, &f, &step)) return 0;
+  return 1 | (uint64_t)step << 1 | (uint64_t)f->offset << 2;
 }
 
 void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {

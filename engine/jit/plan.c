@@ -71,6 +71,19 @@ static bool keys_distinct(const vmir_executable *exe, const vmir_xinsn *x) {
   return true;
 }
 
+bool vmir_jit_plan_known_field(const vmir_jit_plan *plan, uint32_t pc, const vmir_field **field,
+                               uint32_t *level_step) {
+  const vmir_shape *s = plan->shapes ? plan->shapes[pc] : NULL;
+  uint32_t index = plan->exe->code[pc].a;
+  if (!s || (s->kind != VMIR_KIND_STRUCT && s->kind != VMIR_KIND_TUPLE) || index >= s->u.fields.count)
+    return false;
+  const vmir_field *f = &s->u.fields.fields[index];
+  bool flat = s->kind == VMIR_KIND_STRUCT && (f->flags & VMIR_FIELD_FLATTEN);
+  *field = f;
+  *level_step = !flat;
+  return true;
+}
+
 bool vmir_jit_plan_key_guess(const vmir_jit_plan *plan, uint32_t pc) {
   const vmir_xinsn *x = &plan->exe->code[pc];
   return x->op == VMIR_OP_SWITCH_KEY && x->list_len > 1 &&

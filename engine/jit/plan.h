@@ -69,6 +69,14 @@ bool vmir_jit_plan_key_guess(const vmir_jit_plan *plan, uint32_t pc);
  * writer's test for a name whose JSON text is its bytes). */
 bool vmir_jit_plan_key_in_place(const vmir_jit_plan *plan, uint32_t pc);
 
+/* The field the enter-field (or a run that starts with one) at pc enters,
+ * when inference gives the struct it stands on (exec/ops.h, "known
+ * structs"): true, with the field and the level step of its path entry
+ * (vmir_vm_entry_level's: 0 for a flattened struct field, else 1); false
+ * when nothing is known. */
+bool vmir_jit_plan_known_field(const vmir_jit_plan *plan, uint32_t pc, const vmir_field **field,
+                               uint32_t *level_step);
+
 /* The capabilities the code really assumes under this plan (a subset of
  * req->assume.caps): what its entry guard checks. */
 uint32_t vmir_jit_plan_caps(const vmir_jit_plan *plan);
