@@ -7,6 +7,7 @@
 
 #include "format/msgpack_internal.h"
 #include "format/utf8.h"
+#include "util/big_endian.h"
 
 mp_kind vmir_mp_kind_of(uint8_t b) {
   if (b <= 0x7f) return MP_UINT;
@@ -61,7 +62,13 @@ vmir_status vmir_mp_expected(const vmir_source *src, vmir_error *err, const char
 
 /* Big-endian unsigned integer of n bytes (1, 2, 4 or 8). */
 static uint64_t be(const uint8_t *p, size_t n) {
-  uint64_t v = 0;
+  switch (n) {
+    case 1: return p[0];
+    case 2: return vmir_load_be16(p);
+    case 4: return vmir_load_be32(p);
+    case 8: return vmir_load_be64(p);
+  }
+  uint64_t v = 0; /* (no format has other widths) */
   for (size_t i = 0; i < n; i++) v = (v << 8) | p[i];
   return v;
 }

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/big_endian.h"
+
 #define SECONDS_PER_DAY INT64_C(86400)
 /* 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: what RFC 3339 can write */
 #define RFC3339_MIN_SECONDS INT64_C(-62167219200)
@@ -54,27 +56,17 @@ static unsigned days_in_month(int64_t y, unsigned m) {
 
 /* ---- MessagePack timestamp extension ------------------------------------ */
 
-static void put_be(uint8_t *p, uint64_t v, size_t n) {
-  for (size_t i = 0; i < n; i++) p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-}
-
-static uint64_t get_be(const uint8_t *p, size_t n) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < n; i++) v = (v << 8) | p[i];
-  return v;
-}
-
 size_t vmir_timestamp_to_ext(vmir_timestamp ts, uint8_t out[12]) {
   if (ts.seconds >= 0 && ((uint64_t)ts.seconds >> 34) == 0) {
     if (ts.nanoseconds == 0 && ((uint64_t)ts.seconds >> 32) == 0) {
-      put_be(out, (uint64_t)ts.seconds, 4);                   /* timestamp 32 */
+      vmir_store_be32(out, (uint32_t)ts.seconds);                   /* timestamp 32 */
       return 4;
     }
-    put_be(out, ((uint64_t)ts.nanoseconds << 34) | (uint64_t)ts.seconds, 8);  /* timestamp 64 */
+    vmir_store_be64(out, ((uint64_t)ts.nanoseconds << 34) | (uint64_t)ts.seconds);  /* timestamp 64 */
     return 8;
   }
-  put_be(out, ts.nanoseconds, 4);                               /* timestamp 96 */
-  put_be(out + 4, (uint64_t)ts.seconds, 8);
+  vmir_store_be32(out, ts.nanoseconds);                               /* timestamp 96 */
+  vmir_store_be64(out + 4, (uint64_t)ts.seconds);
   return 12;
 }
 
@@ -83,18 +75,18 @@ bool vmir_timestamp_from_ext(const uint8_t *data, size_t len, vmir_timestamp *ou
   uint64_t nanos;
   switch (len) {
     case 4:
-      out->seconds = (int64_t)get_be(data, 4);
+      out->seconds = (int64_t)vmir_load_be32(data);
       nanos = 0;
       break;
     case 8: {
-      uint64_t v = get_be(data, 8);
+      uint64_t v = vmir_load_be64(data);
       nanos = v >> 34;
       out->seconds = (int64_t)(v & ((UINT64_C(1) << 34) - 1));
       break;
     }
     case 12: {
-      nanos = get_be(data, 4);
-      uint64_t s = get_be(data + 4, 8);
+      nanos = vmir_load_be32(data);
+      uint64_t s = vmir_load_be64(data + 4);
       /* two's complement without an implementation-defined conversion */
       out->seconds = s >> 63 ? -(int64_t)(~s) - 1 : (int64_t)s;
       break;

@@ -22,6 +22,7 @@
 #include "format/timestamp.h"
 #include "sink/event_order.h"
 #include "sink/sink_internal.h"
+#include "util/big_endian.h"
 #include "util/buf.h"
 
 /* Each level's `mark` is the offset of its header, a placeholder while the
@@ -59,18 +60,6 @@ static inline uint8_t *room(vmir_msgpack_writer *w, size_t n) {
   return w->out.data + w->out.len;
 }
 
-/* Big-endian stores (MessagePack is big-endian throughout). */
-static inline void store_be16(uint8_t *p, uint16_t v) {
-  p[0] = (uint8_t)(v >> 8);
-  p[1] = (uint8_t)v;
-}
-static inline void store_be32(uint8_t *p, uint32_t v) {
-  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (24 - 8 * i));
-}
-static inline void store_be64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
 /* A header with a length: the fix form when `fix_base` is given and n fits
  * `fix_max`, else the 8/16/32-bit form (op8 == 0: no 8-bit form, as for
  * arrays and maps). Returns its length (1..5); n must be < 2^32. */
@@ -87,11 +76,11 @@ static size_t length_header(uint8_t *p, uint64_t n, int fix_base, uint64_t fix_m
   }
   if (n <= UINT16_MAX) {
     p[0] = (uint8_t)op16;
-    store_be16(p + 1, (uint16_t)n);
+    vmir_store_be16(p + 1, (uint16_t)n);
     return 3;
   }
   p[0] = (uint8_t)op32;
-  store_be32(p + 1, (uint32_t)n);
+  vmir_store_be32(p + 1, (uint32_t)n);
   return 5;
 }
 
@@ -128,15 +117,15 @@ static vmir_status write_uint(vmir_msgpack_writer *w, uint64_t v) {
     n = 2;
   } else if (v <= UINT16_MAX) {
     p[0] = MP_UINT16;
-    store_be16(p + 1, (uint16_t)v);
+    vmir_store_be16(p + 1, (uint16_t)v);
     n = 3;
   } else if (v <= UINT32_MAX) {
     p[0] = MP_UINT32;
-    store_be32(p + 1, (uint32_t)v);
+    vmir_store_be32(p + 1, (uint32_t)v);
     n = 5;
   } else {
     p[0] = MP_UINT64;
-    store_be64(p + 1, v);
+    vmir_store_be64(p + 1, v);
     n = 9;
   }
   w->out.len += n;
@@ -161,15 +150,15 @@ static vmir_status write_int(vmir_msgpack_writer *w, int64_t v) {
     n = 2;
   } else if (v >= INT16_MIN) {
     p[0] = MP_INT16;
-    store_be16(p + 1, (uint16_t)bits);
+    vmir_store_be16(p + 1, (uint16_t)bits);
     n = 3;
   } else if (v >= INT32_MIN) {
     p[0] = MP_INT32;
-    store_be32(p + 1, (uint32_t)bits);
+    vmir_store_be32(p + 1, (uint32_t)bits);
     n = 5;
   } else {
     p[0] = MP_INT64;
-    store_be64(p + 1, bits);
+    vmir_store_be64(p + 1, bits);
     n = 9;
   }
   w->out.len += n;
@@ -186,13 +175,13 @@ static vmir_status write_float(vmir_msgpack_writer *w, double v, bool is_f32) {
     uint32_t bits;
     memcpy(&bits, &f, sizeof bits);
     p[0] = MP_FLOAT32;
-    store_be32(p + 1, bits);
+    vmir_store_be32(p + 1, bits);
     w->out.len += 5;
   } else {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
     p[0] = MP_FLOAT64;
-    store_be64(p + 1, bits);
+    vmir_store_be64(p + 1, bits);
     w->out.len += 9;
   }
   return VMIR_OK;
