@@ -5,6 +5,7 @@
  * deoptimisation at every program point, the code cache and the safety of
  * generated code. */
 #include <check.h>
+#include <msgpack.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -864,26 +865,29 @@ START_TEST(fused_decode_matches_interpreter) {
 }
 END_TEST
 
-/* Decodes docs[0..n) into `shape` under the interpreter, then under
- * stencil code (fused and unfused code shapes) three times over in
- * different orders, so that state kept across runs (the switch-key guess)
- * misses and hits in turn: the same values or the same errors. */
-static void same_decodes_in_turn(const vmir_shape *shape, const char *const *docs, size_t n) {
+/* Decodes docs[0..n) (lens[d] bytes each) of `format` into `shape` under
+ * the interpreter, then under stencil code (fused and unfused code
+ * shapes) three times over in different orders, so that state kept across
+ * runs (the switch-key guess) misses and hits in turn: the same values or
+ * the same errors. */
+static void same_decodes_of_format(const vmir_shape *shape, vmir_format format,
+                                   const char *const *docs, const size_t *lens, size_t n) {
   static const uint32_t flag_sets[] = {0, VMIR_JIT_FLAG_NO_FUSE};
   vmir_program *prog;
-  vmir_executable *exe = jit_fused_json_decoder(shape, &prog);
+  vmir_executable *exe = jit_fused_decoder(shape, format, &prog);
   jit_outcome *want = calloc(n, sizeof *want);
   ck_assert_ptr_nonnull(want);
   jit_use("none", 0, 0, -1);
-  for (size_t d = 0; d < n; d++) want[d] = jit_decode_once(exe, shape, docs[d], strlen(docs[d]));
+  for (size_t d = 0; d < n; d++) want[d] = jit_decode_once(exe, shape, docs[d], lens[d]);
   for (size_t f = 0; f < sizeof flag_sets / sizeof flag_sets[0]; f++) {
     jit_use("stencil", 0, flag_sets[f], -1);
     for (int pass = 0; pass < 3; pass++) {
       for (size_t d = 0; d < n; d++) {
         size_t at = jit_turn_order(pass, d, n);
-        jit_outcome got = jit_decode_once(exe, shape, docs[at], strlen(docs[at]));
+        jit_outcome got = jit_decode_once(exe, shape, docs[at], lens[at]);
         char what[200];
-        snprintf(what, sizeof what, "decode %s, flags %u, pass %d", docs[at], flag_sets[f], pass);
+        snprintf(what, sizeof what, "decode %s document %zu, flags %u, pass %d",
+                 vmir_format_name(format), at, flag_sets[f], pass);
         jit_assert_same(&want[at], &got, what);
         jit_outcome_free(&got);
       }
@@ -897,6 +901,15 @@ static void same_decodes_in_turn(const vmir_shape *shape, const char *const *doc
   vmir_program_free(prog);
 }
 
+/* The same for JSON texts. */
+static void same_decodes_in_turn(const vmir_shape *shape, const char *const *docs, size_t n) {
+  size_t *lens = calloc(n, sizeof *lens);
+  ck_assert_ptr_nonnull(lens);
+  for (size_t d = 0; d < n; d++) lens[d] = strlen(docs[d]);
+  same_decodes_of_format(shape, VMIR_FORMAT_JSON, docs, lens, n);
+  free(lens);
+}
+
 /* Members in any order, unknown and repeated ones, wrong token kinds, in
  * one sequence of runs of the same code: the switch-key guess (kept across
  * runs) misses and hits in turn, and the fused field stencils fail where
@@ -908,6 +921,84 @@ START_TEST(fused_decode_members_in_any_order) {
   const char *const *docs;
   size_t n = jit_member_order_docs(&docs);
   same_decodes_in_turn(jit_case_named("user")->shape, docs, n);
+}
+END_TEST
+
+/* A MessagePack map from `spec`: members "KEY:VALUE" separated by
+ * spaces, VALUE a string when it starts with '\'', else an integer; a KEY
+ * starting with '8' is the rest in the str8 form (not the writers' fixstr),
+ * with 'b' the rest as a bin. The bytes malloc'd, *len their size. */
+static char *msgpack_members(const char *spec, size_t *len) {
+  msgpack_sbuffer sb;
+  msgpack_sbuffer_init(&sb);
+  msgpack_packer pk;
+  msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+  size_t members = 0;
+  for (const char *c = spec; *c; c++) members += *c == ':';
+  msgpack_pack_map(&pk, members);
+  for (const char *at = spec; *at;) {
+    const char *colon = strchr(at, ':'), *end = strchr(at, ' ');
+    if (!end) end = at + strlen(at);
+    size_t key_len = (size_t)(colon - at);
+    if (at[0] == '8') {
+      const uint8_t head[2] = {0xd9, (uint8_t)(key_len - 1)};
+      msgpack_sbuffer_write(&sb, (const char *)head, 2);
+      msgpack_sbuffer_write(&sb, at + 1, key_len - 1);
+    } else if (at[0] == 'b') {
+      msgpack_pack_bin(&pk, key_len - 1);
+      msgpack_pack_bin_body(&pk, at + 1, key_len - 1);
+    } else {
+      msgpack_pack_str(&pk, key_len);
+      msgpack_pack_str_body(&pk, at, key_len);
+    }
+    if (colon[1] == '\'') {
+      msgpack_pack_str(&pk, (size_t)(end - colon - 2));
+      msgpack_pack_str_body(&pk, colon + 2, (size_t)(end - colon - 2));
+    } else {
+      msgpack_pack_int64(&pk, strtoll(colon + 1, NULL, 10));
+    }
+    at = *end ? end + 1 : end;
+  }
+  *len = sb.size;
+  return sb.data;
+}
+
+/* The MessagePack pair of msgpack-read-key and switch-key compares the
+ * guessed name in place (format/msgpack_lex.h, vmir_msgpack_read_key_if):
+ * members in any order, unknown and repeated ones, names next to the
+ * guessed one, the guessed name in the str8 form or as a bin, wrong value
+ * types, and every truncation of a document: each is the interpreter's
+ * value or error.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.exec.error-propagation] */
+START_TEST(fused_msgpack_members_in_any_order) {
+  NEED_STENCIL();
+  static const char *const specs[] = {
+      "id:1 name:'a",         "name:'b id:2",          "name:'c",
+      "id:3 x:1 name:'d",     "id:4 id:5 name:'e",     "name:'f name:'g id:6",
+      "id:'7 name:8",         "id:9 8name:'h",         "id:10 bname:'i",
+      "id:11 nam:'j",         "id:12 names:'k",        "id:-1 name:'l",
+      "id:13 name:'m name:'n", "id:14 8id:15 name:'o", "id:16 name:'p"};
+  enum { SPECS = sizeof specs / sizeof specs[0] };
+  char *whole[SPECS];
+  size_t whole_len[SPECS];
+  for (size_t d = 0; d < SPECS; d++) whole[d] = msgpack_members(specs[d], &whole_len[d]);
+  const vmir_shape *shape = jit_case_named("user")->shape;
+  same_decodes_of_format(shape, VMIR_FORMAT_MSGPACK, (const char *const *)whole, whole_len, SPECS);
+  /* Every truncation of the last document, after the others have moved
+   * the guess along. */
+  size_t cuts = whole_len[SPECS - 1];
+  const char **cut_docs = calloc(cuts, sizeof *cut_docs);
+  size_t *cut_lens = calloc(cuts, sizeof *cut_lens);
+  ck_assert(cut_docs && cut_lens);
+  for (size_t c = 0; c < cuts; c++) {
+    cut_docs[c] = whole[SPECS - 1];
+    cut_lens[c] = c;
+  }
+  same_decodes_of_format(shape, VMIR_FORMAT_MSGPACK, cut_docs, cut_lens, cuts);
+  free(cut_docs);
+  free(cut_lens);
+  for (size_t d = 0; d < SPECS; d++) free(whole[d]);
 }
 END_TEST
 
@@ -933,6 +1024,25 @@ START_TEST(fused_decode_names_read_in_place) {
 }
 END_TEST
 
+/* A struct with a field of each common kind, for the fused field reads. */
+static const char known_kinds_text[] =
+    "(shapes (define k (struct (size 80) (align 8)"
+    " (field a (offset 0) (shape string)) (field b (offset 16) (shape string))"
+    " (field c (offset 32) (shape string)) (field n8 (offset 48) (shape u8))"
+    " (field s8 (offset 49) (shape i8)) (field t (offset 50) (shape bool))"
+    " (field u32 (offset 52) (shape u32)) (field u64 (offset 56) (shape u64))"
+    " (field i32 (offset 64) (shape i32)) (field f (offset 72) (shape f64)))) (root k))";
+typedef struct known_kinds {
+  vmir_str a, b, c;
+  uint8_t n8;
+  int8_t s8;
+  bool t;
+  uint32_t u32;
+  uint64_t u64;
+  int32_t i32;
+  double f;
+} known_kinds;
+
 /* Fields stored by the inline fast paths of generated code
  * (exec/ops_build_inline.h), the destination's kind known: every kind's
  * values at and past its range, wrong token kinds, escaped and plain and
@@ -945,13 +1055,6 @@ END_TEST
  * t[verify format.parse.unsafe-contained] */
 START_TEST(fused_field_stores_of_known_kinds) {
   NEED_STENCIL();
-  static const char text[] =
-      "(shapes (define k (struct (size 80) (align 8)"
-      " (field a (offset 0) (shape string)) (field b (offset 16) (shape string))"
-      " (field c (offset 32) (shape string)) (field n8 (offset 48) (shape u8))"
-      " (field s8 (offset 49) (shape i8)) (field t (offset 50) (shape bool))"
-      " (field u32 (offset 52) (shape u32)) (field u64 (offset 56) (shape u64))"
-      " (field i32 (offset 64) (shape i32)) (field f (offset 72) (shape f64)))) (root k))";
   static const char *const docs[] = {
       "{\"a\":\"x\\/y\",\"b\":\"\\u00e9t\\u00e9\",\"c\":\"\",\"n8\":255,\"s8\":-128,\"t\":true,"
       "\"u32\":4294967295,\"u64\":18446744073709551615,\"i32\":-2147483648,\"f\":1.5}",
@@ -972,7 +1075,8 @@ START_TEST(fused_field_stores_of_known_kinds) {
   };
   const size_t n = sizeof docs / sizeof docs[0];
   vmir_error err;
-  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), "<known kinds>", &err);
+  vmir_shape_set *set = vmir_shape_text_parse(known_kinds_text, strlen(known_kinds_text),
+                                               "<known kinds>", &err);
   ck_assert_msg(set, "%s", err.message);
   const vmir_shape *shape = vmir_shape_set_root(set);
   same_decodes_in_turn(shape, docs, n);
@@ -1013,6 +1117,105 @@ START_TEST(fused_field_stores_of_known_kinds) {
   vmir_executable_free(exe);
   vmir_program_free(prog);
   vmir_shape_set_free(set);
+}
+END_TEST
+
+static void pack_string(msgpack_packer *pk, const char *text) {
+  size_t n = strlen(text);
+  msgpack_pack_str(pk, n);
+  msgpack_pack_str_body(pk, text, n);
+}
+
+/* A MessagePack document of known_kinds_text: variant 0 in range, 12 at
+ * the other ends, each other one with one member out of range or of
+ * another type. *len its size; the bytes malloc'd. */
+static char *known_kinds_msgpack(int variant, size_t *len) {
+  msgpack_sbuffer sb;
+  msgpack_sbuffer_init(&sb);
+  msgpack_packer pk;
+  msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+  msgpack_pack_map(&pk, 10);
+  pack_string(&pk, "a");
+  if (variant == 8) msgpack_pack_int64(&pk, 1);
+  else pack_string(&pk, "x/y");
+  pack_string(&pk, "b");
+  pack_string(&pk, variant == 12 ? "" : "\xc3\xa9t\xc3\xa9");
+  pack_string(&pk, "c");
+  pack_string(&pk, variant == 12 ? "z" : "");
+  pack_string(&pk, "n8");
+  msgpack_pack_uint64(&pk, variant == 1 ? 256 : variant == 12 ? 0 : 255);
+  pack_string(&pk, "s8");
+  msgpack_pack_int64(&pk, variant == 2 ? -129 : variant == 12 ? 127 : -128);
+  pack_string(&pk, "t");
+  if (variant == 7) msgpack_pack_int64(&pk, 1);
+  else if (variant == 12) msgpack_pack_false(&pk);
+  else msgpack_pack_true(&pk);
+  pack_string(&pk, "u32");
+  msgpack_pack_uint64(&pk, variant == 3 ? UINT64_C(1) << 32 : variant == 12 ? 0 : UINT32_MAX);
+  pack_string(&pk, "u64");
+  if (variant == 4) msgpack_pack_int64(&pk, -1);
+  else if (variant == 5) msgpack_pack_double(&pk, 1.5);
+  else msgpack_pack_uint64(&pk, variant == 12 ? 0 : UINT64_MAX);
+  pack_string(&pk, "i32");
+  msgpack_pack_int64(&pk, variant == 6 ? (int64_t)INT32_MAX + 1 : variant == 12 ? INT32_MAX : INT32_MIN);
+  pack_string(&pk, "f");
+  if (variant == 9) pack_string(&pk, "1");
+  else if (variant == 10) msgpack_pack_float(&pk, 1.5f);
+  else if (variant == 11 || variant == 12) msgpack_pack_uint64(&pk, 7);
+  else msgpack_pack_double(&pk, -0.25);
+  *len = sb.size;
+  return sb.data;
+}
+
+/* The fused MessagePack field reads (bool, number, string) with the store
+ * of the known field's kind inline, as for JSON above: every kind in
+ * range, out of range and of another type, the same values or the same
+ * errors as the interpreter; and the values themselves.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.parse.error-build-context] */
+START_TEST(fused_msgpack_field_stores_of_known_kinds) {
+  NEED_STENCIL();
+  enum { VARIANTS = 13 };
+  char *docs[VARIANTS];
+  size_t lens[VARIANTS];
+  for (int v = 0; v < VARIANTS; v++) docs[v] = known_kinds_msgpack(v, &lens[v]);
+  vmir_error err;
+  vmir_shape_set *set = vmir_shape_text_parse(known_kinds_text, strlen(known_kinds_text),
+                                               "<known kinds>", &err);
+  ck_assert_msg(set, "%s", err.message);
+  const vmir_shape *shape = vmir_shape_set_root(set);
+  same_decodes_of_format(shape, VMIR_FORMAT_MSGPACK, (const char *const *)docs, lens, VARIANTS);
+
+  vmir_program *prog;
+  vmir_executable *exe = jit_fused_decoder(shape, VMIR_FORMAT_MSGPACK, &prog);
+  jit_use("stencil", 0, 0, -1);
+  vmir_decoder *dec = vmir_decoder_new(NULL);
+  for (int run = 0; run < 3; run++) {
+    known_kinds v;
+    memset(&v, 0, sizeof v);
+    ck_assert_int_eq(vmir_decode(exe, docs[0], lens[0], &v, shape, dec, NULL, &err), VMIR_OK);
+    ck_assert(v.a.len == 3 && memcmp(v.a.ptr, "x/y", 3) == 0);
+    ck_assert(v.b.len == 5 && memcmp(v.b.ptr, "\xc3\xa9t\xc3\xa9", 5) == 0);
+    ck_assert_uint_eq(v.c.len, 0);
+    ck_assert_uint_eq(v.n8, 255);
+    ck_assert_int_eq(v.s8, -128);
+    ck_assert(v.t);
+    ck_assert_uint_eq(v.u32, UINT32_MAX);
+    ck_assert(v.u64 == UINT64_MAX);
+    ck_assert_int_eq(v.i32, INT32_MIN);
+    ck_assert(v.f == -0.25);
+    memset(&v, 0, sizeof v);
+    ck_assert_int_eq(vmir_decode(exe, docs[10], lens[10], &v, shape, dec, NULL, &err), VMIR_OK);
+    ck_assert(v.f == 1.5);
+    ck_assert_int_ne(vmir_decode(exe, docs[1], lens[1], &v, shape, dec, NULL, &err), VMIR_OK);
+    ck_assert_msg(strstr(err.path, "n8") != NULL, "error path %s", err.path);
+  }
+  ck_assert_uint_ge(exe_stats(exe).jit_executions, 9);
+  vmir_decoder_free(dec);
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+  vmir_shape_set_free(set);
+  for (int v = 0; v < VARIANTS; v++) free(docs[v]);
 }
 END_TEST
 
@@ -1660,8 +1863,10 @@ static Suite *jit_suite(void) {
   tcase_add_test(dec, fused_decode_matches_interpreter);
   tcase_add_test(dec, fused_decode_depth_limit_at_known_fields);
   tcase_add_test(dec, fused_field_stores_of_known_kinds);
+  tcase_add_test(dec, fused_msgpack_field_stores_of_known_kinds);
   tcase_add_test(dec, fused_decode_forced_deopt);
   tcase_add_test(dec, fused_decode_members_in_any_order);
+  tcase_add_test(dec, fused_msgpack_members_in_any_order);
   tcase_add_test(dec, fused_decode_names_read_in_place);
   suite_add_tcase(s, dec);
   TCase *mut = tcase_create("mutation evidence");

@@ -392,7 +392,12 @@ char *jit_chain_doc(size_t n) {
 /* ---- member-name documents ---------------------------------------------------- */
 
 vmir_executable *jit_fused_json_decoder(const vmir_shape *shape, vmir_program **prog) {
-  vmir_compile_options opt = vmir_compile_options_default(VMIR_FORMAT_JSON);
+  return jit_fused_decoder(shape, VMIR_FORMAT_JSON, prog);
+}
+
+vmir_executable *jit_fused_decoder(const vmir_shape *shape, vmir_format format,
+                                   vmir_program **prog) {
+  vmir_compile_options opt = vmir_compile_options_default(format);
   opt.fused = true;
   vmir_error err;
   *prog = vmir_compile_decode_fused(shape, &opt, &err);

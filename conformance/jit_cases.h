@@ -98,6 +98,9 @@ char *jit_chain_doc(size_t n);
 /* The fused JSON decode program of `shape` (*prog) and its executable
  * (asserting success). */
 vmir_executable *jit_fused_json_decoder(const vmir_shape *shape, vmir_program **prog);
+/* The same in either format. */
+vmir_executable *jit_fused_decoder(const vmir_shape *shape, vmir_format format,
+                                   vmir_program **prog);
 /* Which document pass `pass` (0..2) decodes at step d of n: forwards,
  * backwards, then every fifth one, so state kept across runs (the
  * member-name guess) misses and hits. */

@@ -523,7 +523,10 @@ static bool lower_specialised(lower *l, const vmir_jit_plan *plan, uint32_t pc, 
 #define SINK(member) (direct ? (const void *)direct->member : NULL)
   /* Member names: the plan's variants of read-key and switch-key. */
   if (vmir_jit_plan_key_in_place(plan, pc)) {
-    *oom = !op_dispatch(l, b, vmir_gccjit_op_read_key_switch, pc, &exe->code[pc + 1]);
+    *oom = !op_dispatch(l, b,
+                        x->op == VMIR_OP_MSGPACK_READ_KEY ? vmir_gccjit_op_msgpack_read_key_switch
+                                                          : vmir_gccjit_op_read_key_switch,
+                        pc, &exe->code[pc + 1]);
     return true;
   }
   if (vmir_jit_plan_key_guess(plan, pc)) {

@@ -286,3 +286,10 @@ OP(read_key_switch) {
   *out = pc + 1;
   return ret(vm, pc, vmir_op_json_read_key_switch(k, &exe->code[pc + 1], out));
 }
+OP(msgpack_read_key_switch) {
+  KCTX;
+  NEED_DECODE();
+  kc_.key_hint = &exe->key_guesses[pc + 1];
+  *out = pc + 1;
+  return ret(vm, pc, vmir_op_msgpack_read_key_switch(k, &exe->code[pc + 1], out));
+}

@@ -290,6 +290,15 @@ WRAPPER(read_key_switch) {
   vm->pc = next;
   return VMIR_OK;
 }
+WRAPPER(msgpack_read_key_switch) {
+  KCTX;
+  kc.key_hint = &exe->key_guesses[pc + 1];
+  vmir_xinsn in = insn_as(exe, pc + 1, VMIR_OP_SWITCH_KEY, a, b, c, n);
+  uint32_t next = pc + 1;
+  K(vmir_op_msgpack_read_key_switch(k, &in, &next));
+  vm->pc = next;
+  return VMIR_OK;
+}
 
 /* ---- build actions ----------------------------------------------------------- */
 

@@ -47,7 +47,8 @@
  * with the switch-key's operands). OP: the opcode at pc. */
 #define VMIR_LLVM_KEY_WRAPPERS(X)                                              \
   X(SWITCH_KEY, switch_key_guessing)                                           \
-  X(JSON_READ_KEY, read_key_switch)
+  X(JSON_READ_KEY, read_key_switch)                                            \
+  X(MSGPACK_READ_KEY, msgpack_read_key_switch)
 
 /* X(OP, name): build actions through their inline fast paths
  * (exec/ops_build_inline.h), over the opcode's own wrapper. build-store

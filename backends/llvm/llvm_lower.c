@@ -259,7 +259,10 @@ static void lower_wrapper(lower *l, const vmir_jit_plan *plan, uint32_t pc, cons
 static void lower_key_pair(lower *l, uint32_t pc) {
   const vmir_xinsn *sw = &l->x->code[pc + 1];
   operands o = {sw->a, sw->b, sw->c, sw->list_len};
-  LLVMValueRef st = call_wrapper(l, pc, o, "vmir_llvm_op_read_key_switch");
+  LLVMValueRef st = call_wrapper(l, pc, o,
+                                 l->x->code[pc].op == VMIR_OP_MSGPACK_READ_KEY
+                                     ? "vmir_llvm_op_msgpack_read_key_switch"
+                                     : "vmir_llvm_op_read_key_switch");
   continue_after(l, st, pc + 1, false);
 }
 

@@ -334,7 +334,8 @@ static uint32_t field_scalar_of(uint32_t emit_stencil) {
 #undef F
 }
 
-/* json-read-X -> the fused field stencils of that read (plain, tracked). */
+/* json-read-X or msgpack-read-X -> the fused field stencils of that read
+ * (plain, tracked). */
 static bool field_read_of(uint32_t lex_stencil, uint32_t *plain, uint32_t *tracked) {
 #define R(read)                                          \
   case VMIR_STENCIL_lex_##read:                          \
@@ -343,6 +344,7 @@ static bool field_read_of(uint32_t lex_stencil, uint32_t *plain, uint32_t *track
     return true;
   switch (lex_stencil) {
     R(json_read_bool) R(json_read_number) R(json_read_string)
+    R(msgpack_read_bool) R(msgpack_read_number) R(msgpack_read_string)
     default: return false;
   }
 #undef R
@@ -354,20 +356,25 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
   for (uint32_t pc = 0; pc + 1 < n; pc++) {
     if (plans[pc].absorbed) continue;
     const vmir_xinsn *x = &exe->code[pc];
-    /* json-read-key; switch-key (hinted): the guess read in place. The
+    /* json-read-key (msgpack-read-key); switch-key (hinted): the guess read in place. The
      * pair takes the switch-key's guess slot and, like it, dispatches to
      * its targets (no fall-through continuation). */
     static const uint32_t key_pair[2] = {VMIR_STENCIL_lex_json_read_key,
                                          VMIR_STENCIL_lex_switch_key_hinted};
-    if (run_is(exe, plans, pc, key_pair, 2) && vmir_jit_plan_key_in_place(ctx, pc)) {
-      absorb(plans, pc, 2, VMIR_STENCIL_read_key_switch_hinted);
+    static const uint32_t msgpack_key_pair[2] = {VMIR_STENCIL_lex_msgpack_read_key,
+                                                 VMIR_STENCIL_lex_switch_key_hinted};
+    bool json_pair = run_is(exe, plans, pc, key_pair, 2);
+    if ((json_pair || run_is(exe, plans, pc, msgpack_key_pair, 2)) &&
+        vmir_jit_plan_key_in_place(ctx, pc)) {
+      absorb(plans, pc, 2,
+             json_pair ? VMIR_STENCIL_read_key_switch_hinted : VMIR_STENCIL_msgpack_read_key_switch_hinted);
       plans[pc].hint = true;
       plans[pc + 1].hint = false;
       plans[pc].cont_pc = VMIR_NO_PC;
       continue;
     }
     if (pc + 2 >= n) continue;
-    /* [build-field;] enter-field; json-read-X; build-store; leave */
+    /* [build-field;] enter-field; json-read-X (msgpack-read-X); build-store; leave */
     uint32_t at = x->op == VMIR_OP_BUILD_FIELD ? pc + 1 : pc;
     if (at + 3 < n && exe->code[at].op == VMIR_OP_ENTER_FIELD) {
       uint32_t plain, tracked;

@@ -311,6 +311,15 @@ VMIR_OP_INLINE vmir_status vmir_op_switch_key(vmir_op_ctx *k, const vmir_xinsn *
   return VMIR_OK;
 }
 
+/* The guessed case i matched in place: the slot moves on, *next is its
+ * target. */
+VMIR_OP_INLINE vmir_status vmir_op_key_guess_hit(vmir_op_ctx *k, uint32_t i, uint32_t target,
+                                                 uint32_t *next) {
+  __atomic_store_n(k->key_hint, i + 1, __ATOMIC_RELAXED);
+  *next = target;
+  return VMIR_OK;
+}
+
 /* json-read-key at k->pc followed by switch-key `sw` as one step, for
  * generated code that gives the pair a guess slot (k->key_hint; distinct,
  * plain keys: vmir_sink_name_is_plain). The guessed name is compared in
@@ -326,14 +335,27 @@ VMIR_OP_INLINE vmir_status vmir_op_json_read_key_switch(vmir_op_ctx *k, const vm
   uint32_t i = __atomic_load_n(k->key_hint, __ATOMIC_RELAXED);
   if (i < sw->list_len) {
     src->pos = d->key_offset = vmir_json_token_offset(src);
-    if (vmir_json_read_key_if(src, k->exe->strings[sw->keys[i]], &d->key)) {
-      __atomic_store_n(k->key_hint, i + 1, __ATOMIC_RELAXED);
-      *next = sw->targets[i];
-      return VMIR_OK;
-    }
+    if (vmir_json_read_key_if(src, k->exe->strings[sw->keys[i]], &d->key))
+      return vmir_op_key_guess_hit(k, i, sw->targets[i], next);
     src->pos = entry;
   }
   vmir_status st = vmir_op_json_read_key(k);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
+  return vmir_op_switch_key(k, sw, next);
+}
+
+/* The same pair in MessagePack (vmir_msgpack_read_key_if). */
+VMIR_OP_INLINE vmir_status vmir_op_msgpack_read_key_switch(vmir_op_ctx *k, const vmir_xinsn *sw,
+                                                           uint32_t *next) {
+  vmir_decode_state *d = k->vm->dec;
+  vmir_source *src = &d->src;
+  uint32_t i = __atomic_load_n(k->key_hint, __ATOMIC_RELAXED);
+  if (i < sw->list_len) {
+    d->key_offset = src->pos;
+    if (vmir_msgpack_read_key_if(src, k->exe->strings[sw->keys[i]], &d->key))
+      return vmir_op_key_guess_hit(k, i, sw->targets[i], next);
+  }
+  vmir_status st = vmir_op_msgpack_read_key(k);
   if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
   return vmir_op_switch_key(k, sw, next);
 }

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "format/key_match.h"
 #include "format/source.h"
 #include "util/arena.h"
 #include "vmir/shape.h"
@@ -43,6 +44,24 @@ vmir_status vmir_msgpack_peek_token(vmir_source *src, vmir_token_class *cls,
                                     vmir_error *err);
 /* msgpack-read-key: a str (only) into *key, as a view into the input. */
 vmir_status vmir_msgpack_read_key(vmir_source *src, vmir_str *key, vmir_error *err);
+/* msgpack-read-key when the name ahead is `expected`, a plain name of at
+ * most 31 bytes (printable ASCII: sink/sink_internal.h,
+ * vmir_sink_name_is_plain) in the fixstr form the writers give such a
+ * name: compared in place in the input. True with *key pointing into the
+ * input and the name consumed; false with nothing consumed, and
+ * vmir_msgpack_read_key then reads whatever is there (another form of the
+ * same name included) and reports any error: so the result is always
+ * vmir_msgpack_read_key's. */
+static inline bool vmir_msgpack_read_key_if(vmir_source *src, vmir_str expected, vmir_str *key) {
+  size_t p = src->pos, n = expected.len;
+  if (n > 31 || src->len - p < n + 1 || n > src->string_limit) return false;
+  const uint8_t *d = src->data + p;
+  if (d[0] != (0xa0 | n) || !vmir_key_equal((const char *)d + 1, expected.ptr, n)) return false;
+  key->ptr = (const char *)d + 1;
+  key->len = n;
+  src->pos = p + 1 + n;
+  return true;
+}
 /* msgpack-read-bool. */
 vmir_status vmir_msgpack_read_bool(vmir_source *src, vmir_scalar *out, vmir_error *err);
 /* msgpack-read-number: every int format -> UINT when the value is

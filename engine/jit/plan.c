@@ -93,7 +93,8 @@ bool vmir_jit_plan_key_guess(const vmir_jit_plan *plan, uint32_t pc) {
 
 bool vmir_jit_plan_key_in_place(const vmir_jit_plan *plan, uint32_t pc) {
   const vmir_executable *exe = plan->exe;
-  if (pc + 1 >= exe->program->insn_count || exe->code[pc].op != VMIR_OP_JSON_READ_KEY ||
+  if (pc + 1 >= exe->program->insn_count ||
+      (exe->code[pc].op != VMIR_OP_JSON_READ_KEY && exe->code[pc].op != VMIR_OP_MSGPACK_READ_KEY) ||
       vmir_jit_plan_op(plan, pc).kind != VMIR_JIT_OP_SPECIALISED ||
       !vmir_jit_plan_key_guess(plan, pc + 1))
     return false;

@@ -61,12 +61,13 @@ vmir_jit_op_plan vmir_jit_plan_op(const vmir_jit_plan *plan, uint32_t pc);
  * gives it a guess slot (exec/ops_lex.h, vmir_op_match_hinted). */
 bool vmir_jit_plan_key_guess(const vmir_jit_plan *plan, uint32_t pc);
 
-/* The json-read-key at pc and the switch-key after it run as one kernel
- * that compares the guessed member name in place in the input
- * (vmir_op_json_read_key_switch): both specialised, the switch-key guesses
- * (vmir_jit_plan_key_guess), nothing enters it but the read-key, and every
- * key is plain (sink/sink_internal.h, vmir_sink_name_is_plain: the
- * writer's test for a name whose JSON text is its bytes). */
+/* The json-read-key (or msgpack-read-key) at pc and the switch-key after
+ * it run as one kernel that compares the guessed member name in place in
+ * the input (vmir_op_json_read_key_switch, vmir_op_msgpack_read_key_switch):
+ * both specialised, the switch-key guesses (vmir_jit_plan_key_guess),
+ * nothing enters it but the read-key, and every key is plain
+ * (sink/sink_internal.h, vmir_sink_name_is_plain: the writer's test for a
+ * name whose JSON text is its bytes). */
 bool vmir_jit_plan_key_in_place(const vmir_jit_plan *plan, uint32_t pc);
 
 /* The field the enter-field (or a run that starts with one) at pc enters,

@@ -62,6 +62,16 @@ STENCIL vmir_stencil_read_key_switch_hinted(STENCIL_ARGS) {
   DISPATCH(next);
 }
 
+/* The same pair in MessagePack (vmir_op_msgpack_read_key_switch). */
+STENCIL vmir_stencil_msgpack_read_key_switch_hinted(STENCIL_ARGS) {
+  NEED_DECODE();
+  KERNEL_CTX;
+  kc_.key_hint = (uint32_t *)(uintptr_t)IMM;
+  uint32_t next = PC + 1;
+  RUN(vmir_op_msgpack_read_key_switch(k, &shapes->exe->code[PC + 1], &next));
+  DISPATCH(next);
+}
+
 /* A build action: A and B = its operands. */
 #define BUILD_STENCIL(OP, name)                                               \
   STENCIL vmir_stencil_build_##name(STENCIL_ARGS) {                           \

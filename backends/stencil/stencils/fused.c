@@ -4,7 +4,8 @@
  * its own stencil; op j is instruction PC + j.
  *
  * Encode: enter-field A; emit-scalar (of a known kind); leave.
- * Decode: [build-field B C;] enter-field A; json-read-X; build-store; leave. */
+ * Decode: [build-field B C;] enter-field A; json-read-X or msgpack-read-X;
+ * build-store; leave. */
 #include "stencil.h"
 
 #define FIELD_ENTER(j) \
@@ -51,7 +52,10 @@ FIELD_SCALAR_STENCIL(bytes, VMIR_KIND_BYTES, 0)
 #define STORE_AS(kind) vmir_op_build_store_as(k, kind, true)
 #define STORE_AFTER_json_read_bool STORE_AS(VMIR_KIND_BOOL)
 #define STORE_AFTER_json_read_string STORE_AS(VMIR_KIND_STRING)
+#define STORE_AFTER_msgpack_read_bool STORE_AS(VMIR_KIND_BOOL)
+#define STORE_AFTER_msgpack_read_string STORE_AS(VMIR_KIND_STRING)
 #define STORE_FAST(kind) vmir_op_build_store_fast(k, kind, true)
+#define STORE_AFTER_msgpack_read_number STORE_AFTER_json_read_number
 #define STORE_AFTER_json_read_number                                          \
   ((IMM2 == VMIR_KIND_U64   ? STORE_FAST(VMIR_KIND_U64)                       \
     : IMM2 == VMIR_KIND_I64 ? STORE_FAST(VMIR_KIND_I64)                       \
@@ -85,3 +89,6 @@ FIELD_SCALAR_STENCIL(bytes, VMIR_KIND_BYTES, 0)
 FIELD_READ_STENCIL(json_read_bool)
 FIELD_READ_STENCIL(json_read_number)
 FIELD_READ_STENCIL(json_read_string)
+FIELD_READ_STENCIL(msgpack_read_bool)
+FIELD_READ_STENCIL(msgpack_read_number)
+FIELD_READ_STENCIL(msgpack_read_string)
