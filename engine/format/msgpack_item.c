@@ -9,27 +9,6 @@
 #include "format/utf8.h"
 #include "util/big_endian.h"
 
-mp_kind vmir_mp_kind_of(uint8_t b) {
-  if (b <= 0x7f) return MP_UINT;
-  if (b <= 0x8f) return MP_MAP;
-  if (b <= 0x9f) return MP_ARRAY;
-  if (b <= 0xbf) return MP_STR;
-  if (b >= 0xe0) return MP_INT;
-  switch (b) {
-    case 0xc0: return MP_NIL;
-    case 0xc1: return MP_RESERVED;
-    case 0xc2: case 0xc3: return MP_BOOL;
-    case 0xc4: case 0xc5: case 0xc6: return MP_BIN;
-    case 0xca: case 0xcb: return MP_FLOAT;
-    case 0xcc: case 0xcd: case 0xce: case 0xcf: return MP_UINT;
-    case 0xd0: case 0xd1: case 0xd2: case 0xd3: return MP_INT;
-    case 0xd9: case 0xda: case 0xdb: return MP_STR;
-    case 0xdc: case 0xdd: return MP_ARRAY;
-    case 0xde: case 0xdf: return MP_MAP;
-    default: return MP_EXT;  /* c7..c9, d4..d8 */
-  }
-}
-
 const char *vmir_mp_format_name(uint8_t b) {
   if (b <= 0x7f) return "positive fixint";
   if (b <= 0x8f) return "fixmap";

@@ -4,6 +4,7 @@
  * opcode, and nothing else in the engine knows MessagePack. */
 /* t[impl format.vm.builtins-extension-point] */
 #include "format/msgpack_internal.h"
+#include "format/utf8.h"
 
 /* Checks the leading byte's kind before reading, so a wrong type reports
  * "expected X, found Y" rather than a failure inside Y's payload. */
@@ -12,6 +13,22 @@ static vmir_status read_kind(vmir_source *src, mp_kind want, const char *what,
   if (src->pos < src->len && vmir_mp_kind_of(src->data[src->pos]) == want)
     return vmir_mp_read_item(src, it, err);
   return vmir_mp_expected(src, err, what);
+}
+
+/* A fixstr at the cursor whose bytes are in the input, within the string
+ * limit and valid UTF-8 (the strings and names of most documents):
+ * *s its bytes, consumed. Anything else, errors included, is the item
+ * reader's (false, nothing consumed). */
+static inline bool fixstr_at(vmir_source *src, vmir_str *s) {
+  size_t p = src->pos, bad;
+  if (p >= src->len || (src->data[p] & 0xe0) != 0xa0) return false;
+  size_t n = src->data[p] & 0x1f;
+  if (n >= src->len - p || n > src->string_limit || !vmir_utf8_validate(src->data + p + 1, n, &bad))
+    return false;
+  s->ptr = (const char *)src->data + p + 1;
+  s->len = n;
+  src->pos = p + 1 + n;
+  return true;
 }
 
 vmir_status vmir_msgpack_read_map_header(vmir_source *src, uint64_t *count,
@@ -58,6 +75,7 @@ vmir_status vmir_msgpack_peek_token(vmir_source *src, vmir_token_class *cls,
 }
 
 vmir_status vmir_msgpack_read_key(vmir_source *src, vmir_str *key, vmir_error *err) {
+  if (fixstr_at(src, key)) return VMIR_OK;
   mp_item it;
   vmir_status st = read_kind(src, MP_STR, "a string map key", &it, err);
   if (st != VMIR_OK) return st;
@@ -103,6 +121,11 @@ vmir_status vmir_msgpack_read_number(vmir_source *src, vmir_scalar *out,
 
 vmir_status vmir_msgpack_read_string(vmir_source *src, vmir_scalar *out,
                                      vmir_error *err) {
+  if (fixstr_at(src, &out->as.string)) {
+    out->type = VMIR_SCALAR_STRING;
+    out->is_f32 = false;
+    return VMIR_OK;
+  }
   mp_item it;
   vmir_status st = read_kind(src, MP_STR, "a string", &it, err);
   if (st != VMIR_OK) return st;
