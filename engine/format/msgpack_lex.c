@@ -3,8 +3,11 @@
  * MessagePack part of the closed builtin set: one function per msgpack-*
  * opcode, and nothing else in the engine knows MessagePack. */
 /* t[impl format.vm.builtins-extension-point] */
+#include <string.h>
+
 #include "format/msgpack_internal.h"
 #include "format/utf8.h"
+#include "util/big_endian.h"
 
 /* Checks the leading byte's kind before reading, so a wrong type reports
  * "expected X, found Y" rather than a failure inside Y's payload. */
@@ -31,8 +34,23 @@ static inline bool fixstr_at(vmir_source *src, vmir_str *s) {
   return true;
 }
 
+/* A fixmap or fixarray header at the cursor (0x80 or 0x90 in the high
+ * nibble: `base`) whose count of `per`-byte-minimum members fits in the
+ * rest of the input: *count, consumed. Anything else is the item
+ * reader's (false, nothing consumed). */
+static inline bool fix_container_at(vmir_source *src, uint8_t base, size_t per, uint64_t *count) {
+  size_t p = src->pos;
+  if (p >= src->len || (src->data[p] & 0xf0) != base) return false;
+  size_t n = src->data[p] & 0x0f;
+  if (n * per > src->len - p - 1) return false;
+  *count = n;
+  src->pos = p + 1;
+  return true;
+}
+
 vmir_status vmir_msgpack_read_map_header(vmir_source *src, uint64_t *count,
                                          vmir_error *err) {
+  if (fix_container_at(src, 0x80, 2, count)) return VMIR_OK;
   mp_item it;
   vmir_status st = read_kind(src, MP_MAP, "a map", &it, err);
   if (st == VMIR_OK) *count = it.count;
@@ -41,6 +59,7 @@ vmir_status vmir_msgpack_read_map_header(vmir_source *src, uint64_t *count,
 
 vmir_status vmir_msgpack_read_array_header(vmir_source *src, uint64_t *count,
                                            vmir_error *err) {
+  if (fix_container_at(src, 0x90, 1, count)) return VMIR_OK;
   mp_item it;
   vmir_status st = read_kind(src, MP_ARRAY, "an array", &it, err);
   if (st == VMIR_OK) *count = it.count;
@@ -96,6 +115,32 @@ vmir_status vmir_msgpack_read_bool(vmir_source *src, vmir_scalar *out, vmir_erro
 
 vmir_status vmir_msgpack_read_number(vmir_source *src, vmir_scalar *out,
                                      vmir_error *err) {
+  /* Fixints and whole float64s inline (canada's coordinates, most small
+   * counts); the rest, errors included, through the item reader. */
+  size_t p = src->pos;
+  if (p < src->len) {
+    uint8_t b = src->data[p];
+    out->is_f32 = false;
+    if (b <= 0x7f) {
+      out->type = VMIR_SCALAR_UINT;
+      out->as.u64 = b;
+      src->pos = p + 1;
+      return VMIR_OK;
+    }
+    if (b >= 0xe0) {
+      out->type = VMIR_SCALAR_INT;
+      out->as.i64 = (int64_t)b - 256;
+      src->pos = p + 1;
+      return VMIR_OK;
+    }
+    if (b == 0xcb && src->len - p >= 9) {
+      uint64_t bits = vmir_load_be64(src->data + p + 1);
+      out->type = VMIR_SCALAR_FLOAT;
+      memcpy(&out->as.f64, &bits, sizeof bits);
+      src->pos = p + 9;
+      return VMIR_OK;
+    }
+  }
   if (src->pos < src->len) {
     mp_kind k = vmir_mp_kind_of(src->data[src->pos]);
     if (k == MP_UINT || k == MP_INT || k == MP_FLOAT) {
