@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/msgpack_internal.h"
 #include "format/msgpack_lex.h"
 #include "harness.h"
 #include "lex_checks.h"
@@ -825,6 +826,105 @@ START_TEST(test_error_token_context) {
 }
 END_TEST
 
+/* One reader on buf[0..len) with the string limit `limit`: its status,
+ * and on success its cursor, value and count; on failure its message. */
+typedef struct read_outcome {
+  vmir_status st;
+  size_t pos;
+  vmir_scalar scalar;
+  vmir_str key;
+  uint64_t count;
+  char message[sizeof err.message];
+} read_outcome;
+
+enum reader { READ_NUMBER, READ_STRING, READ_KEY, READ_MAP, READ_ARRAY, READERS };
+
+static read_outcome run_reader(enum reader r, const uint8_t *buf, size_t len, size_t limit) {
+  read_outcome o;
+  memset(&o, 0, sizeof o);
+  vmir_source *s = mp(buf, len);
+  s->string_limit = limit;
+  switch (r) {
+    case READ_NUMBER: o.st = vmir_msgpack_read_number(s, &o.scalar, &err); break;
+    case READ_STRING: o.st = vmir_msgpack_read_string(s, &o.scalar, &err); break;
+    case READ_KEY: o.st = vmir_msgpack_read_key(s, &o.key, &err); break;
+    case READ_MAP: o.st = vmir_msgpack_read_map_header(s, &o.count, &err); break;
+    case READ_ARRAY: o.st = vmir_msgpack_read_array_header(s, &o.count, &err); break;
+    case READERS: break;
+  }
+  o.pos = s->pos;
+  snprintf(o.message, sizeof o.message, "%s", o.st == VMIR_OK ? "" : err.message);
+  return o;
+}
+
+/* The readers' inline paths (a fixstr, fixints, a whole float64, fixmap
+ * and fixarray headers; format/msgpack_lex.c) against the item reader
+ * they stand in for: every leading byte, followed by bytes cut at every
+ * length, valid UTF-8 or not, with a string limit below and above the
+ * fixstr lengths. The reader of the byte's kind gives the item's status,
+ * cursor and value, or its error word for word; the other readers fail
+ * with nothing consumed.
+ * t[verify format.vm.builtins-extension-point] */
+START_TEST(test_inline_paths_match_the_item_reader) {
+  static const mp_kind kind_of_reader[READERS] = {MP_UINT, MP_STR, MP_STR, MP_MAP, MP_ARRAY};
+  uint8_t buf[40];
+  size_t checked = 0;
+  for (int lead = 0; lead < 256; lead++) {
+    for (int bad_utf8 = 0; bad_utf8 < 2; bad_utf8++) {
+      for (size_t limit = 4; limit <= 64; limit += 60) {
+        for (size_t len = 1; len <= sizeof buf; len++) {
+          buf[0] = (uint8_t)lead;
+          for (size_t i = 1; i < sizeof buf; i++) buf[i] = (uint8_t)('a' + i % 26);
+          if (bad_utf8) buf[2] = 0xff;
+          vmir_source *s = mp(buf, len);
+          s->string_limit = limit;
+          mp_item it;
+          vmir_status want = vmir_mp_read_item(s, &it, &err);
+          size_t want_pos = s->pos;
+          char want_message[sizeof err.message];
+          snprintf(want_message, sizeof want_message, "%s", want == VMIR_OK ? "" : err.message);
+          mp_kind kind = vmir_mp_kind_of(buf[0]);
+          for (int r = 0; r < READERS; r++) {
+            read_outcome got = run_reader((enum reader)r, buf, len, limit);
+            bool numeric = kind == MP_UINT || kind == MP_INT || kind == MP_FLOAT;
+            bool mine = r == READ_NUMBER ? numeric : kind == kind_of_reader[r];
+            if (!mine) {
+              ck_assert_msg(got.st != VMIR_OK && got.pos == 0, "reader %d took lead 0x%02x", r, lead);
+              continue;
+            }
+            checked++;
+            ck_assert_msg(got.st == want, "reader %d, lead 0x%02x, %zu bytes: status %d, item %d", r,
+                          lead, len, (int)got.st, (int)want);
+            if (want != VMIR_OK) {
+              ck_assert_str_eq(got.message, want_message);
+              continue;
+            }
+            ck_assert_uint_eq(got.pos, want_pos);
+            if (r == READ_NUMBER && kind == MP_FLOAT) {
+              ck_assert_int_eq(got.scalar.type, VMIR_SCALAR_FLOAT);
+              ck_assert(memcmp(&got.scalar.as.f64, &it.v.f, sizeof it.v.f) == 0);
+              ck_assert_int_eq(got.scalar.is_f32, it.is_f32);
+            } else if (r == READ_NUMBER) {
+              ck_assert_int_eq(got.scalar.type, it.negative ? VMIR_SCALAR_INT : VMIR_SCALAR_UINT);
+              ck_assert(it.negative ? got.scalar.as.i64 == it.v.i : got.scalar.as.u64 == it.v.u);
+            } else if (r == READ_STRING) {
+              ck_assert_ptr_eq(got.scalar.as.string.ptr, (const char *)buf + it.data);
+              ck_assert_uint_eq(got.scalar.as.string.len, it.count);
+            } else if (r == READ_KEY) {
+              ck_assert_ptr_eq(got.key.ptr, (const char *)buf + it.data);
+              ck_assert_uint_eq(got.key.len, it.count);
+            } else {
+              ck_assert_uint_eq(got.count, it.count);
+            }
+          }
+        }
+      }
+    }
+  }
+  ck_assert_uint_gt(checked, 10000);
+}
+END_TEST
+
 static Suite *msgpack_lex_suite(void) {
   Suite *s = suite_create("msgpack_lex");
   TCase *tc = tcase_create("builtins");
@@ -842,6 +942,7 @@ static Suite *msgpack_lex_suite(void) {
   tcase_add_test(tc, test_depth_limit);
   tcase_add_test(tc, test_random_documents_and_truncations);
   tcase_add_test(tc, test_error_token_context);
+  tcase_add_test(tc, test_inline_paths_match_the_item_reader);
   suite_add_tcase(s, tc);
   return s;
 }
