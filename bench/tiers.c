@@ -118,12 +118,14 @@ bool bench_tier_use(const bench_tier *t, int64_t threshold) {
   return vmir_jit_configure(&c, NULL) == VMIR_OK;
 }
 
-/* Compiles claimed (cache misses), and those finished. */
-static void compile_counts(uint64_t *claimed, uint64_t *finished) {
+/* Compiles claimed (cache misses), those finished, and runs that entered
+ * generated code. */
+static void compile_counts(uint64_t *claimed, uint64_t *finished, uint64_t *jit_runs) {
   vmir_jit_stats s;
   vmir_jit_stats_get(&s);
   *claimed = s.cache_misses;
   *finished = s.compiles + s.compile_failures;
+  *jit_runs = s.jit_executions;
 }
 
 bool bench_tier_warm(int (*fn)(void *), void *ctx) {
@@ -132,16 +134,17 @@ bool bench_tier_warm(int (*fn)(void *), void *ctx) {
    * run claims no new compile, waiting (up to 2 min) after each for every
    * claimed compile to finish, so timed runs measure generated code. */
   for (int round = 0; round < 20; round++) {
-    uint64_t claimed_before, claimed, finished;
-    compile_counts(&claimed_before, &finished);
+    uint64_t claimed_before, claimed, finished, jit_before, jit_after;
+    compile_counts(&claimed_before, &finished, &jit_before);
     if (fn(ctx) != 0) return false;
+    compile_counts(&claimed, &finished, &jit_after);
+    /* Done once a run claims nothing and runs generated code. */
+    if (claimed == claimed_before && jit_after > jit_before) return true;
     struct timespec pause = {0, 10 * 1000000L};
-    for (int i = 0; i < 12000; i++) {
-      compile_counts(&claimed, &finished);
-      if (finished >= claimed) break;
+    for (int i = 0; i < 12000 && finished < claimed; i++) {
       nanosleep(&pause, NULL);
+      compile_counts(&claimed, &finished, &jit_after);
     }
-    if (claimed == claimed_before) return true;
   }
-  return true;
+  return false;
 }

@@ -30,7 +30,9 @@ const bench_tier *bench_tier_interp(void);
 bool bench_tier_use(const bench_tier *t, int64_t threshold);
 
 /* Runs fn until the tier in use has compiled everything it claims
- * (background compiles included); false when fn fails. */
+ * (background compiles included) and a run entered generated code; false
+ * when fn fails or no run does (the tier's compile failed or gave up:
+ * timing it would time the interpreter). */
 bool bench_tier_warm(int (*fn)(void *), void *ctx);
 
 #endif
