@@ -48,6 +48,33 @@ static inline bool fix_container_at(vmir_source *src, uint8_t base, size_t per, 
   return true;
 }
 
+/* A fixint or a whole float 64 at the cursor (canada's coordinates, most
+ * small counts): *out, consumed. Anything else is the item reader's
+ * (false, nothing consumed or written). */
+static inline bool number_inline(vmir_source *src, vmir_scalar *out) {
+  size_t p = src->pos;
+  if (p >= src->len) return false;
+  uint8_t b = src->data[p];
+  if (b <= 0x7f) {
+    out->type = VMIR_SCALAR_UINT;
+    out->as.u64 = b;
+    src->pos = p + 1;
+  } else if (b >= 0xe0) {
+    out->type = VMIR_SCALAR_INT;
+    out->as.i64 = (int64_t)b - 256;
+    src->pos = p + 1;
+  } else if (b == 0xcb && src->len - p >= 9) {
+    uint64_t bits = vmir_load_be64(src->data + p + 1);
+    out->type = VMIR_SCALAR_FLOAT;
+    memcpy(&out->as.f64, &bits, sizeof bits);
+    src->pos = p + 9;
+  } else {
+    return false;
+  }
+  out->is_f32 = false;
+  return true;
+}
+
 vmir_status vmir_msgpack_read_map_header(vmir_source *src, uint64_t *count,
                                          vmir_error *err) {
   if (fix_container_at(src, 0x80, 2, count)) return VMIR_OK;
@@ -115,32 +142,7 @@ vmir_status vmir_msgpack_read_bool(vmir_source *src, vmir_scalar *out, vmir_erro
 
 vmir_status vmir_msgpack_read_number(vmir_source *src, vmir_scalar *out,
                                      vmir_error *err) {
-  /* Fixints and whole float64s inline (canada's coordinates, most small
-   * counts); the rest, errors included, through the item reader. */
-  size_t p = src->pos;
-  if (p < src->len) {
-    uint8_t b = src->data[p];
-    out->is_f32 = false;
-    if (b <= 0x7f) {
-      out->type = VMIR_SCALAR_UINT;
-      out->as.u64 = b;
-      src->pos = p + 1;
-      return VMIR_OK;
-    }
-    if (b >= 0xe0) {
-      out->type = VMIR_SCALAR_INT;
-      out->as.i64 = (int64_t)b - 256;
-      src->pos = p + 1;
-      return VMIR_OK;
-    }
-    if (b == 0xcb && src->len - p >= 9) {
-      uint64_t bits = vmir_load_be64(src->data + p + 1);
-      out->type = VMIR_SCALAR_FLOAT;
-      memcpy(&out->as.f64, &bits, sizeof bits);
-      src->pos = p + 9;
-      return VMIR_OK;
-    }
-  }
+  if (number_inline(src, out)) return VMIR_OK;
   if (src->pos < src->len) {
     mp_kind k = vmir_mp_kind_of(src->data[src->pos]);
     if (k == MP_UINT || k == MP_INT || k == MP_FLOAT) {
