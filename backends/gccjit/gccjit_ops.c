@@ -279,17 +279,13 @@ OP(switch_key_guessing) {
   *out = pc + 1;
   return ret(vm, pc, vmir_op_switch_key(k, &exe->code[pc], out));
 }
-OP(read_key_switch) {
-  KCTX;
-  NEED_DECODE();
-  kc_.key_hint = &exe->key_guesses[pc + 1];
-  *out = pc + 1;
-  return ret(vm, pc, vmir_op_json_read_key_switch(k, &exe->code[pc + 1], out));
-}
-OP(msgpack_read_key_switch) {
-  KCTX;
-  NEED_DECODE();
-  kc_.key_hint = &exe->key_guesses[pc + 1];
-  *out = pc + 1;
-  return ret(vm, pc, vmir_op_msgpack_read_key_switch(k, &exe->code[pc + 1], out));
-}
+#define READ_KEY_SWITCH(name, kernel)                                          \
+  OP(name) {                                                                   \
+    KCTX;                                                                      \
+    NEED_DECODE();                                                             \
+    kc_.key_hint = &exe->key_guesses[pc + 1];                                  \
+    *out = pc + 1;                                                             \
+    return ret(vm, pc, kernel(k, &exe->code[pc + 1], out));                    \
+  }
+READ_KEY_SWITCH(read_key_switch, vmir_op_json_read_key_switch)
+READ_KEY_SWITCH(msgpack_read_key_switch, vmir_op_msgpack_read_key_switch)

@@ -279,26 +279,20 @@ WRAPPER(switch_key_guessing) {
   return VMIR_OK;
 }
 
-/* pc: the json-read-key; a, b, c, n: the operands of the switch-key at
- * pc + 1, whose guess slot it uses. */
-WRAPPER(read_key_switch) {
-  KCTX;
-  kc.key_hint = &exe->key_guesses[pc + 1];
-  vmir_xinsn in = insn_as(exe, pc + 1, VMIR_OP_SWITCH_KEY, a, b, c, n);
-  uint32_t next = pc + 1;
-  K(vmir_op_json_read_key_switch(k, &in, &next));
-  vm->pc = next;
-  return VMIR_OK;
-}
-WRAPPER(msgpack_read_key_switch) {
-  KCTX;
-  kc.key_hint = &exe->key_guesses[pc + 1];
-  vmir_xinsn in = insn_as(exe, pc + 1, VMIR_OP_SWITCH_KEY, a, b, c, n);
-  uint32_t next = pc + 1;
-  K(vmir_op_msgpack_read_key_switch(k, &in, &next));
-  vm->pc = next;
-  return VMIR_OK;
-}
+/* pc: the json-read-key (msgpack-read-key); a, b, c, n: the operands of
+ * the switch-key at pc + 1, whose guess slot it uses. */
+#define READ_KEY_SWITCH(name, kernel)                                          \
+  WRAPPER(name) {                                                              \
+    KCTX;                                                                      \
+    kc.key_hint = &exe->key_guesses[pc + 1];                                   \
+    vmir_xinsn in = insn_as(exe, pc + 1, VMIR_OP_SWITCH_KEY, a, b, c, n);      \
+    uint32_t next = pc + 1;                                                    \
+    K(kernel(k, &in, &next));                                                  \
+    vm->pc = next;                                                             \
+    return VMIR_OK;                                                            \
+  }
+READ_KEY_SWITCH(read_key_switch, vmir_op_json_read_key_switch)
+READ_KEY_SWITCH(msgpack_read_key_switch, vmir_op_msgpack_read_key_switch)
 
 /* ---- build actions ----------------------------------------------------------- */
 

@@ -49,28 +49,22 @@ STENCIL vmir_stencil_lex_switch_key_hinted(STENCIL_ARGS) {
   DISPATCH(next);
 }
 
-/* json-read-key; switch-key (hinted, plain keys) as one stencil (select.c
- * fuses the pair): the guessed name compared in place in the input
- * (exec/ops_lex.h, vmir_op_json_read_key_switch). IMM = the guess slot;
- * the switch-key is instruction PC + 1. */
-STENCIL vmir_stencil_read_key_switch_hinted(STENCIL_ARGS) {
-  NEED_DECODE();
-  KERNEL_CTX;
-  kc_.key_hint = (uint32_t *)(uintptr_t)IMM;
-  uint32_t next = PC + 1;
-  RUN(vmir_op_json_read_key_switch(k, &shapes->exe->code[PC + 1], &next));
-  DISPATCH(next);
-}
-
-/* The same pair in MessagePack (vmir_op_msgpack_read_key_switch). */
-STENCIL vmir_stencil_msgpack_read_key_switch_hinted(STENCIL_ARGS) {
-  NEED_DECODE();
-  KERNEL_CTX;
-  kc_.key_hint = (uint32_t *)(uintptr_t)IMM;
-  uint32_t next = PC + 1;
-  RUN(vmir_op_msgpack_read_key_switch(k, &shapes->exe->code[PC + 1], &next));
-  DISPATCH(next);
-}
+/* json-read-key (msgpack-read-key); switch-key (hinted, plain keys) as
+ * one stencil (select.c fuses the pair): the guessed name compared in
+ * place in the input (exec/ops_lex.h, vmir_op_json_read_key_switch,
+ * vmir_op_msgpack_read_key_switch). IMM = the guess slot; the switch-key
+ * is instruction PC + 1. */
+#define READ_KEY_SWITCH_STENCIL(name, kernel)                                 \
+  STENCIL vmir_stencil_##name(STENCIL_ARGS) {                                 \
+    NEED_DECODE();                                                            \
+    KERNEL_CTX;                                                               \
+    kc_.key_hint = (uint32_t *)(uintptr_t)IMM;                                \
+    uint32_t next = PC + 1;                                                   \
+    RUN(kernel(k, &shapes->exe->code[PC + 1], &next));                        \
+    DISPATCH(next);                                                           \
+  }
+READ_KEY_SWITCH_STENCIL(read_key_switch_hinted, vmir_op_json_read_key_switch)
+READ_KEY_SWITCH_STENCIL(msgpack_read_key_switch_hinted, vmir_op_msgpack_read_key_switch)
 
 /* A build action: A and B = its operands. */
 #define BUILD_STENCIL(OP, name)                                               \
