@@ -129,10 +129,11 @@ static void compile_counts(uint64_t *claimed, uint64_t *finished, uint64_t *jit_
 }
 
 bool bench_tier_warm(int (*fn)(void *), void *ctx) {
-  /* Backends that compile on the background thread (libgccjit, LLVM opt)
+  /* Backends that compile on the background thread (libgccjit, LLVM)
    * keep running the interpreter until their code is ready: run until a
-   * run claims no new compile, waiting (up to 2 min) after each for every
-   * claimed compile to finish, so timed runs measure generated code. */
+   * run claims no new compile and enters generated code, waiting (up to
+   * 2 min) after each other run for every claimed compile to finish, so
+   * timed runs measure generated code. */
   for (int round = 0; round < 20; round++) {
     uint64_t claimed_before, claimed, finished, jit_before, jit_after;
     compile_counts(&claimed_before, &finished, &jit_before);

@@ -103,20 +103,16 @@ static void lexing(const vmir_jit_plan *ctx, const vmir_xinsn *x, uint32_t pc, v
 }
 
 /* The field the enter-field at pc enters, when the struct it stands on
- * is inferred (jit/plan.h), else NULL. */
-static const vmir_field *known_field(const vmir_jit_plan *ctx, uint32_t pc) {
+ * is inferred (jit/plan.h), else NULL; *imm the field op's IMM
+ * (stencil.h, KNOWN_FIELD): 0 when nothing is known, else
+ * 1 | level step << 1 | offset << 2. */
+static const vmir_field *known_field(const vmir_jit_plan *ctx, uint32_t pc, uint64_t *imm) {
   const vmir_field *f;
   uint32_t step;
-  return vmir_jit_plan_known_field(ctx, pc, &f, &step) ? f : NULL;
-}
-
-/* The IMM of a field op at pc (stencil.h, KNOWN_FIELD): 0 when nothing is
- * known, else 1 | level step << 1 | offset << 2. */
-static uint64_t known_field_imm(const vmir_jit_plan *ctx, uint32_t pc) {
-  const vmir_field *f;
-  uint32_t step;
-  if (!vmir_jit_plan_known_field(ctx, pc, &f, &step)) return 0;
-  return 1 | (uint64_t)step << 1 | (uint64_t)f->offset << 2;
+  *imm = 0;
+  if (!vmir_jit_plan_known_field(ctx, pc, &f, &step)) return NULL;
+  *imm = 1 | (uint64_t)step << 1 | (uint64_t)f->offset << 2;
+  return f;
 }
 
 void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
@@ -178,7 +174,7 @@ void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
     case VMIR_OP_ENTER_FIELD:
       p->stencil = VMIR_STENCIL_enter_field;
       p->a = x->a;
-      p->imm = known_field_imm(ctx, pc);
+      known_field(ctx, pc, &p->imm);
       p->cont_pc = pc + 1;
       return;
     case VMIR_OP_ENTER_VARIANT_FIELD:
@@ -356,9 +352,9 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
   for (uint32_t pc = 0; pc + 1 < n; pc++) {
     if (plans[pc].absorbed) continue;
     const vmir_xinsn *x = &exe->code[pc];
-    /* json-read-key (msgpack-read-key); switch-key (hinted): the guess read in place. The
-     * pair takes the switch-key's guess slot and, like it, dispatches to
-     * its targets (no fall-through continuation). */
+    /* json-read-key (msgpack-read-key); switch-key (hinted): the guess
+     * read in place. The pair takes the switch-key's guess slot and, like
+     * it, dispatches to its targets (no fall-through continuation). */
     static const uint32_t key_pair[2] = {VMIR_STENCIL_lex_json_read_key,
                                          VMIR_STENCIL_lex_switch_key_hinted};
     static const uint32_t msgpack_key_pair[2] = {VMIR_STENCIL_lex_msgpack_read_key,
@@ -388,8 +384,7 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
           plans[pc].a = exe->code[at].a;
           plans[pc].b = track ? field_a : 0;
           plans[pc].c = track ? field_b : 0;
-          plans[pc].imm = known_field_imm(ctx, at);
-          const vmir_field *f = known_field(ctx, at);
+          const vmir_field *f = known_field(ctx, at, &plans[pc].imm);
           plans[pc].imm2 = f ? f->shape->kind : VMIR_KIND_COUNT;
           absorb(plans, pc, track ? 5 : 4, track ? tracked : plain);
           continue;
@@ -404,8 +399,9 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
         plans[pc].sink_op = plans[pc + 1].sink_op;
         /* Known struct: only where the emit-scalar's stencil was chosen
          * for this very field's shape, so the kind it reads is the field's. */
-        const vmir_field *f = known_field(ctx, pc);
-        if (f && f->shape == ctx->shapes[pc + 1]) plans[pc].imm = known_field_imm(ctx, pc);
+        uint64_t imm;
+        const vmir_field *f = known_field(ctx, pc, &imm);
+        if (f && f->shape == ctx->shapes[pc + 1]) plans[pc].imm = imm;
         absorb(plans, pc, 3, fused);
       }
     }
