@@ -356,6 +356,23 @@ START_TEST(decode_member_names) {
 }
 END_TEST
 
+/* Lists and fixed arrays built by the inline build-push-element
+ * (jit_cases.h, jit_list_docs), under the backend.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.exec.error-propagation] */
+START_TEST(decode_lists_built_in_place) {
+  NEED_BACKEND();
+  const char *text;
+  const char *const *docs;
+  size_t n = jit_list_docs(&text, &docs);
+  vmir_error err;
+  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), "<lists>", &err);
+  ck_assert_msg(set, "%s", err.message);
+  decodes_in_turn(vmir_shape_set_root(set), docs, n, "lists");
+  vmir_shape_set_free(set);
+}
+END_TEST
+
 /* Nesting past the native call depth of the LLVM backend
  * (VMIR_LLVM_NATIVE_DEPTH, 256 calls): each level of the chain is two
  * calls, so 100 levels stay native, 200 and 512 go on in the interpreter
@@ -585,6 +602,7 @@ static Suite *suite(void) {
   tcase_add_test(dec, fused_decode_matches_interpreter);
   tcase_add_test(dec, fused_decode_forced_deopt);
   tcase_add_test(dec, decode_member_names);
+  tcase_add_test(dec, decode_lists_built_in_place);
   tcase_add_test(dec, deep_nesting_stays_off_the_native_stack);
   suite_add_tcase(s, dec);
   TCase *misc = tcase_create("backend");

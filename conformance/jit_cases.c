@@ -451,3 +451,76 @@ size_t jit_quoted_name_docs(const char **shape_text, const char *const **docs) {
   *docs = set;
   return sizeof set / sizeof set[0];
 }
+
+/* "[e(0),e(1),...]" of n elements into b (cap bytes free at b). */
+static char *list_text(char *b, size_t cap, size_t n, const char *fmt) {
+  size_t at = 0;
+  at += (size_t)snprintf(b + at, cap - at, "[");
+  for (size_t i = 0; i < n && at < cap; i++)
+    at += (size_t)snprintf(b + at, cap - at, fmt, i ? "," : "", (unsigned)i, (unsigned)i, (unsigned)i);
+  if (at < cap) snprintf(b + at, cap - at, "]");
+  return b;
+}
+
+size_t jit_list_docs(const char **shape_text, const char *const **docs) {
+  *shape_text =
+      "(shapes"
+      " (define t16 (tuple (size 16) (align 8) (field a (offset 0) (shape f64))"
+      "  (field b (offset 8) (shape f64))))"
+      " (define s12 (struct (size 12) (align 4) (field a (offset 0) (shape u32))"
+      "  (field b (offset 4) (shape u32)) (field c (offset 8) (shape u32))))"
+      " (define s24 (struct (size 24) (align 8) (field a (offset 0) (shape u64))"
+      "  (field b (offset 8) (shape u64)) (field c (offset 16) (shape u64))))"
+      " (define s48 (struct (size 48) (align 8) (field a (offset 0) (shape u64))"
+      "  (field s (offset 8) (shape string)) (field t (offset 24) (shape t16))"
+      "  (field u (offset 40) (shape u8))))"
+      " (define l (struct (size 160) (align 8)"
+      "  (field b (offset 0) (shape (list u8))) (field h (offset 16) (shape (list u16)))"
+      "  (field w (offset 32) (shape (list u64))) (field p (offset 48) (shape (list t16)))"
+      "  (field q (offset 64) (shape (list s24))) (field r (offset 80) (shape (list s12)))"
+      "  (field big (offset 96) (shape (list s48)))"
+      "  (field arr (offset 112) (shape (array (count 3) (size 12) (align 4) (shape u32))))"
+      "  (field nest (offset 128) (shape (list (list u32))))"
+      "  (field s (offset 144) (shape (list string)))))"
+      " (root l))";
+  enum { DOCS = 9, CAP = 16384 };
+  static char text[DOCS][CAP];
+  static const char *set[DOCS];
+  if (!set[0]) {
+    static const size_t lens[] = {0, 1, 9, 17};
+    char parts[10][CAP / 10];
+    for (size_t d = 0; d < 4; d++) {
+      size_t n = lens[d];
+      list_text(parts[0], sizeof parts[0], n, "%s%u");
+      list_text(parts[1], sizeof parts[1], n, "%s%u");
+      list_text(parts[2], sizeof parts[2], n, "%s%u");
+      list_text(parts[3], sizeof parts[3], n, "%s[%u.5,%u]");
+      list_text(parts[4], sizeof parts[4], n, "%s{\"a\":%u,\"b\":%u,\"c\":%u}");
+      list_text(parts[5], sizeof parts[5], n, "%s{\"c\":%u,\"a\":%u,\"b\":%u}");
+      list_text(parts[6], sizeof parts[6], n, "%s{\"a\":%u,\"s\":\"x%u\",\"t\":[%u,-1],\"u\":7}");
+      list_text(parts[7], sizeof parts[7], n, "%s[%u,%u,%u]");
+      list_text(parts[8], sizeof parts[8], n, "%s\"s%u\"");
+      snprintf(text[d], CAP,
+               "{\"b\":%s,\"h\":%s,\"w\":%s,\"p\":%s,\"q\":%s,\"r\":%s,\"big\":%s,"
+               "\"arr\":[1,2,3],\"nest\":%s,\"s\":%s}",
+               parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6], parts[7],
+               parts[8]);
+    }
+    /* a fixed array given four, then two; a bad element after good ones */
+    static const char *const bad[] = {
+        "{\"b\":[1],\"h\":[],\"w\":[],\"p\":[],\"q\":[],\"r\":[],\"big\":[],"
+        "\"arr\":[1,2,3,4],\"nest\":[],\"s\":[]}",
+        "{\"b\":[1],\"h\":[],\"w\":[],\"p\":[],\"q\":[],\"r\":[],\"big\":[],"
+        "\"arr\":[1,2],\"nest\":[],\"s\":[]}",
+        "{\"b\":[1,2,3,4,5,6,7,8,256],\"h\":[],\"w\":[],\"p\":[],\"q\":[],\"r\":[],"
+        "\"big\":[],\"arr\":[1,2,3],\"nest\":[],\"s\":[]}",
+        "{\"b\":[],\"h\":[],\"w\":[],\"p\":[[1,2],[3,4,5]],\"q\":[],\"r\":[],"
+        "\"big\":[],\"arr\":[1,2,3],\"nest\":[[1],[2,\"x\"]],\"s\":[]}",
+        "{\"b\":[],\"h\":[],\"w\":[],\"p\":[],\"q\":[],\"r\":[],\"big\":[],"
+        "\"arr\":[1,2,3],\"nest\":[[1,2,3,4,5,6,7,8,9],[],[1],[2,-3]],\"s\":[]}"};
+    for (size_t d = 0; d < sizeof bad / sizeof bad[0]; d++) snprintf(text[4 + d], CAP, "%s", bad[d]);
+    for (size_t d = 0; d < DOCS; d++) set[d] = text[d];
+  }
+  *docs = set;
+  return DOCS;
+}

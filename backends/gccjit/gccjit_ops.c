@@ -289,3 +289,11 @@ OP(switch_key_guessing) {
   }
 READ_KEY_SWITCH(read_key_switch, vmir_op_json_read_key_switch)
 READ_KEY_SWITCH(msgpack_read_key_switch, vmir_op_msgpack_read_key_switch)
+
+/* build-push-element through its inline fast path (exec/ops_build_inline.h),
+ * the element size the frame's own. */
+OP(build_push_element) {
+  KCTX;
+  NEED_DECODE();
+  return ret(vm, pc, vmir_op_build_push_element(k, 0));
+}

@@ -53,7 +53,7 @@ typedef vmir_status (*vmir_gccjit_op_fn)(const vmir_executable *exe, vmir_vm_sta
   X(emit_begin_struct) X(emit_begin_tuple) X(emit_begin_seq) X(emit_begin_map) X(emit_field_name)           \
   X(emit_map_key) X(emit_scalar) X(emit_null) X(emit_string) X(emit_end)       \
   X(emit_key) X(emit_token) X(switch_key_guessing) X(read_key_switch)          \
-  X(msgpack_read_key_switch)
+  X(msgpack_read_key_switch) X(build_push_element)
 VMIR_GCCJIT_OPS(VMIR_GCCJIT_OP_DECLARE)
 
 /* One per lexing op of VMIR_LEX_OPS (exec/ops_lex.h): vmir_gccjit_op_lex_NAME. */

@@ -308,6 +308,12 @@ WRAPPER(build_field_inline) {
   NEXT(vmir_op_build_field(k, a, b));
 }
 
+/* c: the element size inference expects (0: the frame's own). */
+WRAPPER(build_push_element_inline) {
+  KCTX;
+  NEXT(vmir_op_build_push_element(k, c));
+}
+
 /* c: the kind inference expects (a constant after inlining, so only its
  * store is code). Not after a fused read: no string is taken as fresh. */
 WRAPPER(build_store_as) {

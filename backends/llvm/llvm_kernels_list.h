@@ -53,10 +53,12 @@
 /* X(OP, name): build actions through their inline fast paths
  * (exec/ops_build_inline.h), over the opcode's own wrapper. build-store
  * gets the destination's kind as inference gives it in c (llvm_lower.c;
- * VMIR_KIND_COUNT when unknown). */
+ * VMIR_KIND_COUNT when unknown), build-push-element the element size
+ * (0 when unknown). */
 #define VMIR_LLVM_BUILD_WRAPPERS(X)                                            \
   X(BUILD_FIELD, build_field_inline)                                           \
-  X(BUILD_STORE, build_store_as)
+  X(BUILD_STORE, build_store_as)                                               \
+  X(BUILD_PUSH_ELEMENT, build_push_element_inline)
 
 /* X(OP, name): a run of ops as one wrapper (llvm_lower.c): enter-field a;
  * emit-scalar; leave at the enter-field's pc, c the scalar's kind | its

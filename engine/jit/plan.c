@@ -84,6 +84,12 @@ bool vmir_jit_plan_known_field(const vmir_jit_plan *plan, uint32_t pc, const vmi
   return true;
 }
 
+uint32_t vmir_jit_plan_element_size(const vmir_jit_plan *plan, uint32_t pc) {
+  const vmir_shape *s = plan->shapes ? plan->shapes[pc] : NULL;
+  if (!s || (s->kind != VMIR_KIND_LIST && s->kind != VMIR_KIND_ARRAY)) return 0;
+  return s->u.sequence.element->size;
+}
+
 bool vmir_jit_plan_key_guess(const vmir_jit_plan *plan, uint32_t pc) {
   const vmir_xinsn *x = &plan->exe->code[pc];
   return x->op == VMIR_OP_SWITCH_KEY && x->list_len > 1 &&

@@ -78,6 +78,12 @@ bool vmir_jit_plan_key_in_place(const vmir_jit_plan *plan, uint32_t pc);
 bool vmir_jit_plan_known_field(const vmir_jit_plan *plan, uint32_t pc, const vmir_field **field,
                                uint32_t *level_step);
 
+/* The element size of the list or fixed array the build-push-element at
+ * pc builds, when inference gives it (the inline push zeroes that many
+ * bytes as a constant, and checks the frame's stride is the same); 0 when
+ * nothing is known. */
+uint32_t vmir_jit_plan_element_size(const vmir_jit_plan *plan, uint32_t pc);
+
 /* The capabilities the code really assumes under this plan (a subset of
  * req->assume.caps): what its entry guard checks. */
 uint32_t vmir_jit_plan_caps(const vmir_jit_plan *plan);

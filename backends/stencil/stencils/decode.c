@@ -76,3 +76,12 @@ READ_KEY_SWITCH_STENCIL(msgpack_read_key_switch_hinted, vmir_op_msgpack_read_key
     CONTINUE();                                                               \
   }
 VMIR_BUILD_OPS(BUILD_STENCIL)
+
+/* build-push-element through its inline fast path
+ * (exec/ops_build_inline.h), the element size the frame's own. */
+STENCIL vmir_stencil_build_push_element_inline(STENCIL_ARGS) {
+  NEED_DECODE();
+  KERNEL_CTX;
+  RUN(vmir_op_build_push_element(k, 0));
+  CONTINUE();
+}
