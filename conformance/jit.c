@@ -1057,6 +1057,39 @@ START_TEST(fused_decode_lists_built_in_place) {
 }
 END_TEST
 
+/* Structs built with field tracking, whose begin and end generated code
+ * runs inline (exec/ops_build_inline.h; jit_cases.h, jit_struct_docs):
+ * optional fields absent, a required one absent at either end of a
+ * struct wider than the fast paths take, a tuple and an empty struct,
+ * each decoded in turn under the interpreter and the stencils with the
+ * same value or error.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.exec.error-propagation] */
+START_TEST(fused_decode_structs_tracked_in_place) {
+  NEED_STENCIL();
+  const char *text;
+  const char *const *docs;
+  size_t n = jit_struct_docs(&text, &docs);
+  vmir_error err;
+  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), "<structs>", &err);
+  ck_assert_msg(set, "%s", err.message);
+  const vmir_shape *shape = vmir_shape_set_root(set);
+  /* The first three documents are values, the others errors. */
+  vmir_program *prog;
+  vmir_executable *exe = jit_fused_json_decoder(shape, &prog);
+  jit_use("none", 0, 0, -1);
+  for (size_t d = 0; d < n; d++) {
+    jit_outcome got = jit_decode_once(exe, shape, docs[d], strlen(docs[d]));
+    ck_assert_msg((got.status == VMIR_OK) == (d < 3), "document %zu: %s", d, got.err.message);
+    jit_outcome_free(&got);
+  }
+  vmir_executable_free(exe);
+  vmir_program_free(prog);
+  same_decodes_in_turn(shape, docs, n);
+  vmir_shape_set_free(set);
+}
+END_TEST
+
 /* A struct with a field of each common kind, for the fused field reads. */
 static const char known_kinds_text[] =
     "(shapes (define k (struct (size 80) (align 8)"
@@ -1897,6 +1930,7 @@ static Suite *jit_suite(void) {
   tcase_add_test(dec, fused_decode_depth_limit_at_known_fields);
   tcase_add_test(dec, fused_field_stores_of_known_kinds);
   tcase_add_test(dec, fused_decode_lists_built_in_place);
+  tcase_add_test(dec, fused_decode_structs_tracked_in_place);
   tcase_add_test(dec, fused_msgpack_field_stores_of_known_kinds);
   tcase_add_test(dec, fused_decode_forced_deopt);
   tcase_add_test(dec, fused_decode_members_in_any_order);

@@ -360,16 +360,35 @@ END_TEST
  * (jit_cases.h, jit_list_docs), under the backend.
  * t[verify format.exec.jit-semantic-equivalence]
  * t[verify format.exec.error-propagation] */
+/* docs of the shape `text` (jit_cases.h sets), decoded in turn. */
+static void shape_decodes_in_turn(const char *text, const char *const *docs, size_t n,
+                                  const char *what) {
+  vmir_error err;
+  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), what, &err);
+  ck_assert_msg(set, "%s", err.message);
+  decodes_in_turn(vmir_shape_set_root(set), docs, n, what);
+  vmir_shape_set_free(set);
+}
+
 START_TEST(decode_lists_built_in_place) {
   NEED_BACKEND();
   const char *text;
   const char *const *docs;
   size_t n = jit_list_docs(&text, &docs);
-  vmir_error err;
-  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), "<lists>", &err);
-  ck_assert_msg(set, "%s", err.message);
-  decodes_in_turn(vmir_shape_set_root(set), docs, n, "lists");
-  vmir_shape_set_free(set);
+  shape_decodes_in_turn(text, docs, n, "lists");
+}
+END_TEST
+
+/* Structs whose field tracking the backend's code begins and ends inline
+ * (jit_cases.h, jit_struct_docs).
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.exec.error-propagation] */
+START_TEST(decode_structs_tracked_in_place) {
+  NEED_BACKEND();
+  const char *text;
+  const char *const *docs;
+  size_t n = jit_struct_docs(&text, &docs);
+  shape_decodes_in_turn(text, docs, n, "structs");
 }
 END_TEST
 
@@ -603,6 +622,7 @@ static Suite *suite(void) {
   tcase_add_test(dec, fused_decode_forced_deopt);
   tcase_add_test(dec, decode_member_names);
   tcase_add_test(dec, decode_lists_built_in_place);
+  tcase_add_test(dec, decode_structs_tracked_in_place);
   tcase_add_test(dec, deep_nesting_stays_off_the_native_stack);
   suite_add_tcase(s, dec);
   TCase *misc = tcase_create("backend");

@@ -524,3 +524,61 @@ size_t jit_list_docs(const char **shape_text, const char *const **docs) {
   *docs = set;
   return DOCS;
 }
+
+/* The members "f0":v .. "f64":v of the wide struct, leaving out `skip`
+ * (none when past 64), into b. */
+static const char *wide_members(char *b, size_t cap, unsigned skip) {
+  size_t at = 0;
+  for (unsigned i = 0; i < 65 && at < cap; i++)
+    if (i != skip) at += (size_t)snprintf(b + at, cap - at, "%s\"f%u\":%u", at ? "," : "", i, i);
+  return b;
+}
+
+size_t jit_struct_docs(const char **shape_text, const char *const **docs) {
+  enum { DOCS = 9, CAP = 2048 };
+  static char shape[CAP * 2], text[DOCS][CAP];
+  static const char *set[DOCS];
+  if (!set[0]) {
+    size_t at = (size_t)snprintf(shape, sizeof shape,
+                                 "(shapes"
+                                 " (define o (option flag (size 8) (align 4) (flag-offset 0)"
+                                 "  (payload-offset 4) (shape u32)))"
+                                 " (define t (tuple (size 8) (align 4) (field a (offset 0) (shape u32))"
+                                 "  (field b (offset 4) (shape u32))))"
+                                 " (define z (struct (size 0) (align 1)))"
+                                 " (define w (struct (size 65) (align 1)");
+    for (unsigned i = 0; i < 65; i++)
+      at += (size_t)snprintf(shape + at, sizeof shape - at, " (field f%u (offset %u) (shape u8))", i, i);
+    snprintf(shape + at, sizeof shape - at,
+             "))"
+             " (define s (struct (size 112) (align 4)"
+             "  (field a (offset 0) (shape u32)) (field b (offset 4) (shape o))"
+             "  (field c (offset 12) (shape u32) (flags default))"
+             "  (field d (offset 16) (shape u32) (flags skip))"
+             "  (field e (offset 20) (shape t)) (field z (offset 28) (shape z))"
+             "  (field w (offset 28) (shape w))))"
+             " (root s))");
+    char wide[DOCS][CAP / 2];
+    static const unsigned skips[DOCS] = {99, 99, 99, 99, 0, 64, 99, 99, 99};
+    for (size_t d = 0; d < DOCS; d++) wide_members(wide[d], sizeof wide[d], skips[d]);
+    static const char *const heads[DOCS] = {
+        "\"a\":1,\"b\":2,\"c\":3,\"e\":[4,5],\"z\":{}",
+        "\"a\":1,\"c\":3,\"e\":[4,5],\"z\":{}",
+        "\"e\":[4,5],\"a\":1,\"b\":null,\"z\":{}",
+        "\"b\":2,\"c\":3,\"e\":[4,5],\"z\":{}",
+        "\"a\":1,\"e\":[4,5],\"z\":{}",
+        "\"a\":1,\"e\":[4,5],\"z\":{}",
+        "\"a\":1,\"e\":[4],\"z\":{}",
+        "\"a\":1,\"e\":[4,5],\"z\":{\"q\":1}",
+        "\"a\":1,\"e\":[4,5],\"z\":{}"};
+    for (size_t d = 0; d < DOCS; d++) {
+      /* the last document without the struct's last field, w */
+      if (d == DOCS - 1) snprintf(text[d], CAP, "{%.100s}", heads[d]);
+      else snprintf(text[d], CAP, "{%.100s,\"w\":{%.1000s}}", heads[d], wide[d]);
+      set[d] = text[d];
+    }
+  }
+  *shape_text = shape;
+  *docs = set;
+  return DOCS;
+}

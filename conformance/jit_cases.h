@@ -119,4 +119,13 @@ size_t jit_quoted_name_docs(const char **shape_text, const char *const **docs);
  * The documents are built on the first call and kept. */
 size_t jit_list_docs(const char **shape_text, const char *const **docs);
 
+/* Structs built with field tracking (build-begin-struct and
+ * build-end-struct, whose fast paths generated code runs inline): a shape
+ * (text in *shape_text) with a required field, an option, a default and a
+ * skipped field, a tuple, an empty struct, and a struct of 65 fields (past
+ * the 64 the fast paths take); documents with every field, with optional
+ * ones absent, with a required one absent at either end of the wide
+ * struct, and without the last field. Built on the first call and kept. */
+size_t jit_struct_docs(const char **shape_text, const char *const **docs);
+
 #endif

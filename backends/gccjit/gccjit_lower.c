@@ -533,10 +533,16 @@ static bool lower_specialised(lower *l, const vmir_jit_plan *plan, uint32_t pc, 
     *oom = !op_dispatch(l, b, vmir_gccjit_op_switch_key_guessing, pc, x);
     return true;
   }
-  if (x->op == VMIR_OP_BUILD_PUSH_ELEMENT) {
-    /* through its inline fast path, like the other tiers' code */
-    op_plain(l, b, vmir_gccjit_op_build_push_element, pc, 0, NULL);
+  switch ((vmir_opcode)x->op) {
+    /* through their inline fast paths, like the other tiers' code */
+#define BUILD_INLINE_CASE(OP, name)                                            \
+  case VMIR_OP_##OP:                                                           \
+    op_plain(l, b, vmir_gccjit_op_build_##name, pc, 0, NULL);                  \
     return true;
+    VMIR_BUILD_INLINE_OPS(BUILD_INLINE_CASE)
+#undef BUILD_INLINE_CASE
+    default:
+      break;
   }
   switch ((vmir_opcode)x->op) {
     case VMIR_OP_JUMP:

@@ -290,10 +290,13 @@ OP(switch_key_guessing) {
 READ_KEY_SWITCH(read_key_switch, vmir_op_json_read_key_switch)
 READ_KEY_SWITCH(msgpack_read_key_switch, vmir_op_msgpack_read_key_switch)
 
-/* build-push-element through its inline fast path (exec/ops_build_inline.h),
- * the element size the frame's own. */
-OP(build_push_element) {
-  KCTX;
-  NEED_DECODE();
-  return ret(vm, pc, vmir_op_build_push_element(k, 0));
-}
+/* The build actions' inline fast paths (VMIR_BUILD_INLINE_OPS);
+ * push-element's element size the frame's own. */
+#define BUILD_INLINE(OP_, name)                                                \
+  OP(build_##name) {                                                           \
+    KCTX;                                                                      \
+    NEED_DECODE();                                                             \
+    return ret(vm, pc, vmir_op_build_##name(k, 0));                            \
+  }
+VMIR_BUILD_INLINE_OPS(BUILD_INLINE)
+#undef BUILD_INLINE

@@ -53,8 +53,14 @@ typedef vmir_status (*vmir_gccjit_op_fn)(const vmir_executable *exe, vmir_vm_sta
   X(emit_begin_struct) X(emit_begin_tuple) X(emit_begin_seq) X(emit_begin_map) X(emit_field_name)           \
   X(emit_map_key) X(emit_scalar) X(emit_null) X(emit_string) X(emit_end)       \
   X(emit_key) X(emit_token) X(switch_key_guessing) X(read_key_switch)          \
-  X(msgpack_read_key_switch) X(build_push_element)
+  X(msgpack_read_key_switch)
 VMIR_GCCJIT_OPS(VMIR_GCCJIT_OP_DECLARE)
+
+/* One per VMIR_BUILD_INLINE_OPS (exec/ops_build_inline.h):
+ * vmir_gccjit_op_build_NAME, the action's inline fast path. */
+#define VMIR_GCCJIT_BUILD_DECLARE(OP, name) VMIR_GCCJIT_OP_DECLARE(build_##name)
+VMIR_BUILD_INLINE_OPS(VMIR_GCCJIT_BUILD_DECLARE)
+#undef VMIR_GCCJIT_BUILD_DECLARE
 
 /* One per lexing op of VMIR_LEX_OPS (exec/ops_lex.h): vmir_gccjit_op_lex_NAME. */
 #define VMIR_GCCJIT_LEX_DECLARE(OP, name) VMIR_GCCJIT_OP_DECLARE(lex_##name)

@@ -308,11 +308,15 @@ WRAPPER(build_field_inline) {
   NEXT(vmir_op_build_field(k, a, b));
 }
 
-/* c: the element size inference expects (0: the frame's own). */
-WRAPPER(build_push_element_inline) {
-  KCTX;
-  NEXT(vmir_op_build_push_element(k, c));
-}
+/* c: push-element's element size as inference gives it (0: the frame's
+ * own). */
+#define BUILD_INLINE(OP, name)                                                 \
+  WRAPPER(build_##name##_inline) {                                             \
+    KCTX;                                                                      \
+    NEXT(vmir_op_build_##name(k, c));                                          \
+  }
+VMIR_BUILD_INLINE_OPS(BUILD_INLINE)
+#undef BUILD_INLINE
 
 /* c: the kind inference expects (a constant after inlining, so only its
  * store is code). Not after a fused read: no string is taken as fresh. */

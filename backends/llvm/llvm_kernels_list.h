@@ -54,11 +54,13 @@
  * (exec/ops_build_inline.h), over the opcode's own wrapper. build-store
  * gets the destination's kind as inference gives it in c (llvm_lower.c;
  * VMIR_KIND_COUNT when unknown), build-push-element the element size
- * (0 when unknown). */
+ * (0 when unknown). The NAME_inline ones are VMIR_BUILD_INLINE_OPS's. */
 #define VMIR_LLVM_BUILD_WRAPPERS(X)                                            \
   X(BUILD_FIELD, build_field_inline)                                           \
   X(BUILD_STORE, build_store_as)                                               \
-  X(BUILD_PUSH_ELEMENT, build_push_element_inline)
+  X(BUILD_PUSH_ELEMENT, build_push_element_inline)                             \
+  X(BUILD_BEGIN_STRUCT, build_begin_struct_inline)                             \
+  X(BUILD_END_STRUCT, build_end_struct_inline)
 
 /* X(OP, name): a run of ops as one wrapper (llvm_lower.c): enter-field a;
  * emit-scalar; leave at the enter-field's pc, c the scalar's kind | its

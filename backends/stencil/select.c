@@ -275,11 +275,17 @@ void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
     }
   }
   if (info->family == VMIR_FAMILY_LEXING) return lexing(ctx, x, pc, p);
-  if (x->op == VMIR_OP_BUILD_PUSH_ELEMENT) {
-    /* through its inline fast path */
-    *p = (vmir_plan){.stencil = VMIR_STENCIL_build_push_element_inline, .cont_pc = pc + 1,
-                     .target_pc = VMIR_NO_PC, .string = -1};
+  switch ((vmir_opcode)x->op) {
+    /* through their inline fast paths */
+#define BUILD_INLINE_CASE(OP, name)                                                         \
+  case VMIR_OP_##OP:                                                                        \
+    *p = (vmir_plan){.stencil = VMIR_STENCIL_build_##name##_inline, .cont_pc = pc + 1,      \
+                     .target_pc = VMIR_NO_PC, .string = -1};                                \
     return;
+    VMIR_BUILD_INLINE_OPS(BUILD_INLINE_CASE)
+#undef BUILD_INLINE_CASE
+    default:
+      break;
   }
   switch ((vmir_opcode)x->op) {
 #define BUILD_CASE(OP, name)                   \

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec/build_complete.h"
 #include "exec/build_store.h"
 #include "exec/decode_ops.h"
 #include "exec/exec_error.h"
@@ -341,11 +342,6 @@ static vmir_status build_field(const vmir_executable *exe, vmir_vm_state *vm, co
  * skip-if: the encoder omits a skip-if field exactly when its predicate
  * holds, and the builtin predicates hold for the zero value, so our own
  * output always decodes back. */
-static bool field_optional(const vmir_field *f) {
-  return (f->flags & (VMIR_FIELD_SKIP | VMIR_FIELD_DEFAULT | VMIR_FIELD_SKIP_IF)) ||
-         f->shape->kind == VMIR_KIND_OPTION;
-}
-
 static vmir_status end_struct(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
   vmir_decoder *dec = vm->dec->dec;
   vmir_track_frame *f = find_track(vm);
@@ -359,7 +355,7 @@ static vmir_status end_struct(const vmir_executable *exe, vmir_vm_state *vm, vmi
     uint64_t all = left >= 64 ? UINT64_MAX : (UINT64_C(1) << left) - 1;
     for (uint64_t absent = ~dec->bits[f->bits + w] & all; absent; absent &= absent - 1) {
       uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(absent);
-      if (field_optional(&f->fields[i])) continue;
+      if (vmir_build_field_optional(&f->fields[i])) continue;
       return vmir_exec_fail(exe, vm, err, VMIR_E_BUILD, "missing required field '%s'",
                             vmir_field_wire_name(&f->fields[i]));
     }

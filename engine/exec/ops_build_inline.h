@@ -16,6 +16,7 @@
 #ifndef VMIR_EXEC_OPS_BUILD_INLINE_H
 #define VMIR_EXEC_OPS_BUILD_INLINE_H
 
+#include "exec/build_complete.h"
 #include "exec/build_store.h"
 
 /* (included by exec/ops.h after its definitions) */
@@ -83,6 +84,66 @@ VMIR_OP_INLINE vmir_status vmir_op_build_push_element(vmir_op_ctx *k, uint32_t s
   vm->pc = k->pc;
   return vmir_build_push_element(k->exe, vm, 0, 0, k->err);
 }
+
+/* build-begin-struct: a struct or tuple of at most 64 fields, with room
+ * on the tracking stacks, gets its frame (and its word of seen bits)
+ * here. Enums, wider structs, stack growth and errors go to the action.
+ * `unused`: the operand slot every inline build kernel has
+ * (VMIR_BUILD_INLINE_OPS). */
+VMIR_OP_INLINE vmir_status vmir_op_build_begin_struct(vmir_op_ctx *k, uint32_t unused) {
+  (void)unused;
+  vmir_vm_state *vm = k->vm;
+  vmir_decoder *dec = vm->dec->dec;
+  const vmir_path_entry *cur = VMIR_OP_CUR(k);
+  const vmir_shape *s = cur->shape;
+  if ((s->kind == VMIR_KIND_STRUCT || s->kind == VMIR_KIND_TUPLE) && s->u.fields.count <= 64 &&
+      dec->track_len < dec->track_cap && dec->bits_len < dec->bits_cap) {
+    size_t words = s->u.fields.count != 0;
+    dec->bits[dec->bits_len] = 0;
+    dec->tracks[dec->track_len++] =
+        (vmir_track_frame){.addr = (uint8_t *)(uintptr_t)cur->addr, .shape = s,
+                           .fields = s->u.fields.fields, .count = s->u.fields.count,
+                           .bits = dec->bits_len};
+    dec->bits_len += words;
+    return VMIR_OK;
+  }
+  vm->pc = k->pc;
+  return vmir_build_begin_struct(k->exe, vm, 0, 0, k->err);
+}
+
+/* build-end-struct: the innermost frame is the current struct's, of at
+ * most 64 fields, and every absent field may be absent
+ * (exec/build_complete.h): popped here. A missing required field, and
+ * every other error, go to the action. */
+VMIR_OP_INLINE vmir_status vmir_op_build_end_struct(vmir_op_ctx *k, uint32_t unused) {
+  (void)unused;
+  vmir_vm_state *vm = k->vm;
+  vmir_decoder *dec = vm->dec->dec;
+  const vmir_path_entry *cur = VMIR_OP_CUR(k);
+  if (dec->track_len) {
+    const vmir_track_frame *f = &dec->tracks[dec->track_len - 1];
+    if (f->addr == cur->addr && f->shape == cur->shape && f->count <= 64) {
+      uint64_t absent = f->count ? ~dec->bits[f->bits] & (UINT64_MAX >> (64 - f->count)) : 0;
+      for (; absent; absent &= absent - 1)
+        if (!vmir_build_field_optional(&f->fields[__builtin_ctzll(absent)])) goto action;
+      dec->bits_len = f->bits;
+      dec->track_len--;
+      return VMIR_OK;
+    }
+  }
+action:
+  vm->pc = k->pc;
+  return vmir_build_end_struct(k->exe, vm, 0, 0, k->err);
+}
+
+/* X(OP, name): the build actions whose inline fast path generated code
+ * runs as one kernel, vmir_op_build_NAME(k, operand): the operand is
+ * push-element's element size (0: the frame's own), unused by the
+ * others. */
+#define VMIR_BUILD_INLINE_OPS(X)                                               \
+  X(BUILD_PUSH_ELEMENT, push_element)                                          \
+  X(BUILD_BEGIN_STRUCT, begin_struct)                                          \
+  X(BUILD_END_STRUCT, end_struct)
 
 /* Whether string s of the scalar register was made by the read just
  * before, unescaped into the decoder's arena: its bytes are the arena's

@@ -77,11 +77,13 @@ READ_KEY_SWITCH_STENCIL(msgpack_read_key_switch_hinted, vmir_op_msgpack_read_key
   }
 VMIR_BUILD_OPS(BUILD_STENCIL)
 
-/* build-push-element through its inline fast path
- * (exec/ops_build_inline.h), the element size the frame's own. */
-STENCIL vmir_stencil_build_push_element_inline(STENCIL_ARGS) {
-  NEED_DECODE();
-  KERNEL_CTX;
-  RUN(vmir_op_build_push_element(k, 0));
-  CONTINUE();
-}
+/* The build actions with an inline fast path (exec/ops_build_inline.h,
+ * VMIR_BUILD_INLINE_OPS); push-element's element size the frame's own. */
+#define BUILD_INLINE_STENCIL(OP, name)                                        \
+  STENCIL vmir_stencil_build_##name##_inline(STENCIL_ARGS) {                  \
+    NEED_DECODE();                                                            \
+    KERNEL_CTX;                                                               \
+    RUN(vmir_op_build_##name(k, 0));                                          \
+    CONTINUE();                                                               \
+  }
+VMIR_BUILD_INLINE_OPS(BUILD_INLINE_STENCIL)
