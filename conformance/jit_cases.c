@@ -474,21 +474,25 @@ size_t jit_list_docs(const char **shape_text, const char *const **docs) {
       " (define s48 (struct (size 48) (align 8) (field a (offset 0) (shape u64))"
       "  (field s (offset 8) (shape string)) (field t (offset 24) (shape t16))"
       "  (field u (offset 40) (shape u8))))"
-      " (define l (struct (size 160) (align 8)"
+      " (define l (struct (size 200) (align 8)"
       "  (field b (offset 0) (shape (list u8))) (field h (offset 16) (shape (list u16)))"
       "  (field w (offset 32) (shape (list u64))) (field p (offset 48) (shape (list t16)))"
       "  (field q (offset 64) (shape (list s24))) (field r (offset 80) (shape (list s12)))"
       "  (field big (offset 96) (shape (list s48)))"
       "  (field arr (offset 112) (shape (array (count 3) (size 12) (align 4) (shape u32))))"
       "  (field nest (offset 128) (shape (list (list u32))))"
-      "  (field s (offset 144) (shape (list string)))))"
+      "  (field s (offset 144) (shape (list string)))"
+      "  (field m (offset 160) (shape (map (entry-size 24) (value-offset 16) (shape u32))))"
+      "  (field on (offset 176) (shape (option nullable t16)))"
+      "  (field of (offset 184) (shape (option flag (size 12) (align 4) (flag-offset 0)"
+      "   (payload-offset 4) (shape (array (count 2) (size 8) (align 4) (shape u32))))))))"
       " (root l))";
-  enum { DOCS = 9, CAP = 16384 };
+  enum { DOCS = 10, CAP = 16384 };
   static char text[DOCS][CAP];
   static const char *set[DOCS];
   if (!set[0]) {
     static const size_t lens[] = {0, 1, 9, 17};
-    char parts[10][CAP / 10];
+    char parts[11][CAP / 11];
     for (size_t d = 0; d < 4; d++) {
       size_t n = lens[d];
       list_text(parts[0], sizeof parts[0], n, "%s%u");
@@ -500,11 +504,15 @@ size_t jit_list_docs(const char **shape_text, const char *const **docs) {
       list_text(parts[6], sizeof parts[6], n, "%s{\"a\":%u,\"s\":\"x%u\",\"t\":[%u,-1],\"u\":7}");
       list_text(parts[7], sizeof parts[7], n, "%s[%u,%u,%u]");
       list_text(parts[8], sizeof parts[8], n, "%s\"s%u\"");
+      /* the map's members: the list's brackets become braces */
+      list_text(parts[9], sizeof parts[9], n, "%s\"k%u\":%u");
+      parts[9][0] = '{';
+      parts[9][strlen(parts[9]) - 1] = '}';
       snprintf(text[d], CAP,
                "{\"b\":%s,\"h\":%s,\"w\":%s,\"p\":%s,\"q\":%s,\"r\":%s,\"big\":%s,"
-               "\"arr\":[1,2,3],\"nest\":%s,\"s\":%s}",
+               "\"arr\":[1,2,3],\"nest\":%s,\"s\":%s,\"m\":%s,\"on\":%s,\"of\":%s}",
                parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6], parts[7],
-               parts[8]);
+               parts[8], parts[9], d % 2 ? "[1.5,2]" : "null", d % 2 ? "null" : "[7,8]");
     }
     /* a fixed array given four, then two; a bad element after good ones */
     static const char *const bad[] = {
@@ -517,7 +525,10 @@ size_t jit_list_docs(const char **shape_text, const char *const **docs) {
         "{\"b\":[],\"h\":[],\"w\":[],\"p\":[[1,2],[3,4,5]],\"q\":[],\"r\":[],"
         "\"big\":[],\"arr\":[1,2,3],\"nest\":[[1],[2,\"x\"]],\"s\":[]}",
         "{\"b\":[],\"h\":[],\"w\":[],\"p\":[],\"q\":[],\"r\":[],\"big\":[],"
-        "\"arr\":[1,2,3],\"nest\":[[1,2,3,4,5,6,7,8,9],[],[1],[2,-3]],\"s\":[]}"};
+        "\"arr\":[1,2,3],\"nest\":[[1,2,3,4,5,6,7,8,9],[],[1],[2,-3]],\"s\":[]}",
+        "{\"b\":[],\"h\":[],\"w\":[],\"p\":[],\"q\":[],\"r\":[],\"big\":[],"
+        "\"arr\":[1,2,3],\"nest\":[],\"s\":[],\"m\":{\"a\":1,\"a\":2},\"on\":null,"
+        "\"of\":[1,2]}"};
     for (size_t d = 0; d < sizeof bad / sizeof bad[0]; d++) snprintf(text[4 + d], CAP, "%s", bad[d]);
     for (size_t d = 0; d < DOCS; d++) set[d] = text[d];
   }

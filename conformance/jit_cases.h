@@ -113,9 +113,11 @@ size_t jit_quoted_name_docs(const char **shape_text, const char *const **docs);
 /* Lists and fixed arrays built element by element (build-push-element,
  * whose fast path generated code runs inline: exec/ops_build_inline.h):
  * a shape (text in *shape_text) with lists of elements of 1, 2, 8, 12, 16,
- * 24 and 48 bytes, a fixed array, lists of lists and of strings; documents
- * with 0, 1, 9 and 17 elements (the storage grows at 8 and 16), a fixed
- * array given too many and too few, and a bad element after good ones.
+ * 24 and 48 bytes, a fixed array, lists of lists and of strings, a map,
+ * and options held as a pointer and as a flag; documents with 0, 1, 9 and
+ * 17 elements and members (the storage grows at 8 and 16), a fixed array
+ * given too many and too few, a bad element after good ones, and a
+ * repeated map key.
  * The documents are built on the first call and kept. */
 size_t jit_list_docs(const char **shape_text, const char *const **docs);
 

@@ -60,7 +60,13 @@
   X(BUILD_STORE, build_store_as)                                               \
   X(BUILD_PUSH_ELEMENT, build_push_element_inline)                             \
   X(BUILD_BEGIN_STRUCT, build_begin_struct_inline)                             \
-  X(BUILD_END_STRUCT, build_end_struct_inline)
+  X(BUILD_END_STRUCT, build_end_struct_inline)                                 \
+  X(BUILD_BEGIN_LIST, build_begin_list_inline)                                 \
+  X(BUILD_END_LIST, build_end_list_inline)                                     \
+  X(BUILD_BEGIN_MAP, build_begin_map_inline)                                   \
+  X(BUILD_END_MAP, build_end_map_inline)                                       \
+  X(BUILD_SET_SOME, build_set_some_inline)                                     \
+  X(BUILD_SET_NONE, build_set_none_inline)
 
 /* X(OP, name): a run of ops as one wrapper (llvm_lower.c): enter-field a;
  * emit-scalar; leave at the enter-field's pc, c the scalar's kind | its

@@ -43,16 +43,24 @@ VMIR_OP_INLINE vmir_status vmir_op_build_field(vmir_op_ctx *k, uint32_t index, u
   return vmir_build_field(k->exe, k->vm, index, last_wins, k->err);
 }
 
-/* The n (8 to 32) bytes at p zeroed as two overlapping stores, with no
- * call: the stencils know a stride only at run time, and may not call
- * memset. */
+/* The n (at most 32) bytes at p zeroed by at most two overlapping stores
+ * of one width, with no call: the stencils know a size only at run time,
+ * and may not call memset. */
 VMIR_OP_INLINE void vmir_op_zero_small(uint8_t *p, size_t n) {
   if (n >= 16) {
     memset(p, 0, 16);
     memset(p + n - 16, 0, 16);
-  } else {
+  } else if (n >= 8) {
     memset(p, 0, 8);
     memset(p + n - 8, 0, 8);
+  } else if (n >= 4) {
+    memset(p, 0, 4);
+    memset(p + n - 4, 0, 4);
+  } else if (n >= 2) {
+    memset(p, 0, 2);
+    memset(p + n - 2, 0, 2);
+  } else if (n) {
+    p[0] = 0;
   }
 }
 
@@ -60,8 +68,8 @@ VMIR_OP_INLINE void vmir_op_zero_small(uint8_t *p, size_t n) {
  * build frame, its storage has room, and the path has room: the element is
  * zeroed and entered here. `stride`: the element size generated code
  * expects (a constant, so the zeroing is a few stores), or 0 for the
- * frame's own when it is 8 to 32 bytes. Growing the storage, a frame of
- * another shape, other strides, and every error go to the action. */
+ * frame's own when it is at most 32 bytes. Growing the storage, a frame
+ * of another shape, other strides, and every error go to the action. */
 VMIR_OP_INLINE vmir_status vmir_op_build_push_element(vmir_op_ctx *k, uint32_t stride) {
   vmir_vm_state *vm = k->vm;
   vmir_decoder *dec = vm->dec->dec;
@@ -71,7 +79,7 @@ VMIR_OP_INLINE vmir_status vmir_op_build_push_element(vmir_op_ctx *k, uint32_t s
     uint32_t level = cur->level + 1; /* vmir_vm_entry_level of an element */
     if (f->dest == cur->addr && f->shape == cur->shape && f->len < f->cap &&
         f->shape->kind != VMIR_KIND_MAP &&
-        (stride ? f->stride == stride : f->stride >= 8 && f->stride <= 32) &&
+        (stride ? f->stride == stride : f->stride <= 32) &&
         vm->path_depth < vm->path_cap && (!vm->doc_depth_limit || level <= vm->doc_depth_limit)) {
       uint8_t *item = f->items + f->len * f->stride;
       if (stride) memset(item, 0, stride);
@@ -136,6 +144,106 @@ action:
   return vmir_build_end_struct(k->exe, vm, 0, 0, k->err);
 }
 
+/* build-begin-list and build-begin-map: a list, fixed array or map gets
+ * its build frame here when the frame stack has room (as build.c's
+ * begin_container fills it); growth and errors go to the action. */
+VMIR_OP_INLINE bool vmir_op_begin_container_fast(vmir_op_ctx *k) {
+  vmir_decoder *dec = k->vm->dec->dec;
+  const vmir_path_entry *cur = VMIR_OP_CUR(k);
+  const vmir_shape *s = cur->shape;
+  uint8_t *dest = (uint8_t *)(uintptr_t)cur->addr;
+  if (dec->build_len == dec->build_cap) return false;
+  vmir_build_frame *f = &dec->builds[dec->build_len];
+  if (s->kind == VMIR_KIND_LIST)
+    *f = (vmir_build_frame){.dest = dest, .shape = s, .stride = s->u.sequence.element->size};
+  else if (s->kind == VMIR_KIND_ARRAY)
+    *f = (vmir_build_frame){.dest = dest, .shape = s, .stride = s->u.sequence.element->size,
+                            .items = dest, .cap = s->u.sequence.count};
+  else if (s->kind == VMIR_KIND_MAP)
+    *f = (vmir_build_frame){.dest = dest, .shape = s, .stride = s->u.map.entry_size};
+  else
+    return false;
+  dec->build_len++;
+  return true;
+}
+
+VMIR_OP_INLINE vmir_status vmir_op_build_begin_list(vmir_op_ctx *k, uint32_t unused) {
+  (void)unused;
+  if (vmir_op_begin_container_fast(k)) return VMIR_OK;
+  k->vm->pc = k->pc;
+  return vmir_build_begin_list(k->exe, k->vm, 0, 0, k->err);
+}
+
+VMIR_OP_INLINE vmir_status vmir_op_build_begin_map(vmir_op_ctx *k, uint32_t unused) {
+  (void)unused;
+  if (vmir_op_begin_container_fast(k)) return VMIR_OK;
+  k->vm->pc = k->pc;
+  return vmir_build_begin_map(k->exe, k->vm, 0, 0, k->err);
+}
+
+/* build-end-list and build-end-map: the innermost build frame is the
+ * current value's, and a fixed array has all its elements: the list or
+ * map is written to its destination and the frame dropped here. */
+VMIR_OP_INLINE bool vmir_op_end_container_fast(vmir_op_ctx *k) {
+  vmir_decoder *dec = k->vm->dec->dec;
+  const vmir_path_entry *cur = VMIR_OP_CUR(k);
+  if (!dec->build_len) return false;
+  const vmir_build_frame *f = &dec->builds[dec->build_len - 1];
+  if (f->dest != cur->addr || f->shape != cur->shape) return false;
+  if (f->shape->kind == VMIR_KIND_ARRAY) {
+    if (f->len != f->cap) return false;
+  } else {
+    vmir_list l = {f->len ? f->items : NULL, (size_t)f->len};
+    memcpy(f->dest, &l, sizeof l);
+  }
+  dec->build_len--;
+  return true;
+}
+
+VMIR_OP_INLINE vmir_status vmir_op_build_end_list(vmir_op_ctx *k, uint32_t unused) {
+  (void)unused;
+  if (vmir_op_end_container_fast(k)) return VMIR_OK;
+  k->vm->pc = k->pc;
+  return vmir_build_end_list(k->exe, k->vm, 0, 0, k->err);
+}
+
+VMIR_OP_INLINE vmir_status vmir_op_build_end_map(vmir_op_ctx *k, uint32_t unused) {
+  (void)unused;
+  if (vmir_op_end_container_fast(k)) return VMIR_OK;
+  k->vm->pc = k->pc;
+  return vmir_build_end_map(k->exe, k->vm, 0, 0, k->err);
+}
+
+/* build-set-some and build-set-none of an option held as a flag and an
+ * inline payload of at most 32 bytes: the payload zeroed and the flag
+ * set here. Options held as a pointer (an arena allocation) and errors go
+ * to the action. */
+VMIR_OP_INLINE bool vmir_op_set_flag_option(vmir_op_ctx *k, bool some) {
+  const vmir_path_entry *cur = VMIR_OP_CUR(k);
+  const vmir_shape *s = cur->shape;
+  if (s->kind != VMIR_KIND_OPTION || s->u.option.repr != VMIR_OPTION_FLAG ||
+      s->u.option.payload->size > 32)
+    return false;
+  uint8_t *p = (uint8_t *)(uintptr_t)cur->addr;
+  vmir_op_zero_small(p + s->u.option.payload_offset, s->u.option.payload->size);
+  p[s->u.option.flag_offset] = some;
+  return true;
+}
+
+VMIR_OP_INLINE vmir_status vmir_op_build_set_some(vmir_op_ctx *k, uint32_t unused) {
+  (void)unused;
+  if (vmir_op_set_flag_option(k, true)) return VMIR_OK;
+  k->vm->pc = k->pc;
+  return vmir_build_set_some(k->exe, k->vm, 0, 0, k->err);
+}
+
+VMIR_OP_INLINE vmir_status vmir_op_build_set_none(vmir_op_ctx *k, uint32_t unused) {
+  (void)unused;
+  if (vmir_op_set_flag_option(k, false)) return VMIR_OK;
+  k->vm->pc = k->pc;
+  return vmir_build_set_none(k->exe, k->vm, 0, 0, k->err);
+}
+
 /* X(OP, name): the build actions whose inline fast path generated code
  * runs as one kernel, vmir_op_build_NAME(k, operand): the operand is
  * push-element's element size (0: the frame's own), unused by the
@@ -143,7 +251,13 @@ action:
 #define VMIR_BUILD_INLINE_OPS(X)                                               \
   X(BUILD_PUSH_ELEMENT, push_element)                                          \
   X(BUILD_BEGIN_STRUCT, begin_struct)                                          \
-  X(BUILD_END_STRUCT, end_struct)
+  X(BUILD_END_STRUCT, end_struct)                                              \
+  X(BUILD_BEGIN_LIST, begin_list)                                              \
+  X(BUILD_END_LIST, end_list)                                                  \
+  X(BUILD_BEGIN_MAP, begin_map)                                                \
+  X(BUILD_END_MAP, end_map)                                                    \
+  X(BUILD_SET_SOME, set_some)                                                  \
+  X(BUILD_SET_NONE, set_none)
 
 /* Whether string s of the scalar register was made by the read just
  * before, unescaped into the decoder's arena: its bytes are the arena's
