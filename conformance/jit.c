@@ -1024,36 +1024,40 @@ START_TEST(fused_decode_names_read_in_place) {
 }
 END_TEST
 
-/* Lists and fixed arrays built by the inline build-push-element of
- * generated code (exec/ops_build_inline.h; jit_cases.h, jit_list_docs):
- * element sizes inside and outside its range, storage growing, a fixed
- * array given too many and too few, and bad elements after good ones,
- * each decoded in turn under the interpreter and the stencils with the
- * same value or error.
- * t[verify format.exec.jit-semantic-equivalence]
- * t[verify format.exec.error-propagation] */
-START_TEST(fused_decode_lists_built_in_place) {
-  NEED_STENCIL();
-  const char *text;
+/* The documents of `set` (jit_cases.h): the first `values` of them
+ * decode to values under the interpreter and the others fail; then each
+ * is decoded in turn under the stencils with the same value or error. */
+static void doc_set_in_turn(jit_doc_set *set, size_t values, const char *what) {
   const char *const *docs;
-  size_t n = jit_list_docs(&text, &docs);
-  vmir_error err;
-  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), "<lists>", &err);
-  ck_assert_msg(set, "%s", err.message);
-  const vmir_shape *shape = vmir_shape_set_root(set);
-  /* The first four documents are values, the others errors. */
+  size_t n;
+  vmir_shape_set *shapes = jit_doc_set_open(set, what, &docs, &n);
+  const vmir_shape *shape = vmir_shape_set_root(shapes);
   vmir_program *prog;
   vmir_executable *exe = jit_fused_json_decoder(shape, &prog);
   jit_use("none", 0, 0, -1);
   for (size_t d = 0; d < n; d++) {
     jit_outcome got = jit_decode_once(exe, shape, docs[d], strlen(docs[d]));
-    ck_assert_msg((got.status == VMIR_OK) == (d < 4), "document %zu: %s", d, got.err.message);
+    ck_assert_msg((got.status == VMIR_OK) == (d < values), "%s document %zu: %s", what, d,
+                  got.err.message);
     jit_outcome_free(&got);
   }
   vmir_executable_free(exe);
   vmir_program_free(prog);
   same_decodes_in_turn(shape, docs, n);
-  vmir_shape_set_free(set);
+  vmir_shape_set_free(shapes);
+}
+
+/* Lists and fixed arrays built by the inline build-push-element of
+ * generated code (exec/ops_build_inline.h; jit_cases.h, jit_list_docs):
+ * element sizes inside and outside its range, storage growing, a fixed
+ * array given too many and too few, bad elements after good ones, maps
+ * and options, each decoded in turn under the interpreter and the
+ * stencils with the same value or error.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.exec.error-propagation] */
+START_TEST(fused_decode_lists_built_in_place) {
+  NEED_STENCIL();
+  doc_set_in_turn(jit_list_docs, 4, "<lists>");
 }
 END_TEST
 
@@ -1067,26 +1071,7 @@ END_TEST
  * t[verify format.exec.error-propagation] */
 START_TEST(fused_decode_structs_tracked_in_place) {
   NEED_STENCIL();
-  const char *text;
-  const char *const *docs;
-  size_t n = jit_struct_docs(&text, &docs);
-  vmir_error err;
-  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), "<structs>", &err);
-  ck_assert_msg(set, "%s", err.message);
-  const vmir_shape *shape = vmir_shape_set_root(set);
-  /* The first three documents are values, the others errors. */
-  vmir_program *prog;
-  vmir_executable *exe = jit_fused_json_decoder(shape, &prog);
-  jit_use("none", 0, 0, -1);
-  for (size_t d = 0; d < n; d++) {
-    jit_outcome got = jit_decode_once(exe, shape, docs[d], strlen(docs[d]));
-    ck_assert_msg((got.status == VMIR_OK) == (d < 3), "document %zu: %s", d, got.err.message);
-    jit_outcome_free(&got);
-  }
-  vmir_executable_free(exe);
-  vmir_program_free(prog);
-  same_decodes_in_turn(shape, docs, n);
-  vmir_shape_set_free(set);
+  doc_set_in_turn(jit_struct_docs, 3, "<structs>");
 }
 END_TEST
 

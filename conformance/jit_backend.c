@@ -356,26 +356,22 @@ START_TEST(decode_member_names) {
 }
 END_TEST
 
-/* Lists and fixed arrays built by the inline build-push-element
- * (jit_cases.h, jit_list_docs), under the backend.
- * t[verify format.exec.jit-semantic-equivalence]
- * t[verify format.exec.error-propagation] */
-/* docs of the shape `text` (jit_cases.h sets), decoded in turn. */
-static void shape_decodes_in_turn(const char *text, const char *const *docs, size_t n,
-                                  const char *what) {
-  vmir_error err;
-  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), what, &err);
-  ck_assert_msg(set, "%s", err.message);
-  decodes_in_turn(vmir_shape_set_root(set), docs, n, what);
-  vmir_shape_set_free(set);
+/* The documents of `set` (jit_cases.h), decoded in turn. */
+static void doc_set_in_turn(jit_doc_set *set, const char *what) {
+  const char *const *docs;
+  size_t n;
+  vmir_shape_set *shapes = jit_doc_set_open(set, what, &docs, &n);
+  decodes_in_turn(vmir_shape_set_root(shapes), docs, n, what);
+  vmir_shape_set_free(shapes);
 }
 
+/* Lists, fixed arrays, maps and options built by the inline build
+ * actions (jit_cases.h, jit_list_docs), under the backend.
+ * t[verify format.exec.jit-semantic-equivalence]
+ * t[verify format.exec.error-propagation] */
 START_TEST(decode_lists_built_in_place) {
   NEED_BACKEND();
-  const char *text;
-  const char *const *docs;
-  size_t n = jit_list_docs(&text, &docs);
-  shape_decodes_in_turn(text, docs, n, "lists");
+  doc_set_in_turn(jit_list_docs, "lists");
 }
 END_TEST
 
@@ -385,10 +381,7 @@ END_TEST
  * t[verify format.exec.error-propagation] */
 START_TEST(decode_structs_tracked_in_place) {
   NEED_BACKEND();
-  const char *text;
-  const char *const *docs;
-  size_t n = jit_struct_docs(&text, &docs);
-  shape_decodes_in_turn(text, docs, n, "structs");
+  doc_set_in_turn(jit_struct_docs, "structs");
 }
 END_TEST
 

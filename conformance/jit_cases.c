@@ -593,3 +593,13 @@ size_t jit_struct_docs(const char **shape_text, const char *const **docs) {
   *docs = set;
   return DOCS;
 }
+
+vmir_shape_set *jit_doc_set_open(jit_doc_set *set, const char *what, const char *const **docs,
+                                 size_t *n) {
+  const char *text;
+  *n = set(&text, docs);
+  vmir_error err;
+  vmir_shape_set *shapes = vmir_shape_text_parse(text, strlen(text), what, &err);
+  ck_assert_msg(shapes, "%s: %s", what, err.message);
+  return shapes;
+}

@@ -110,6 +110,13 @@ size_t jit_member_order_docs(const char *const **docs);
 size_t jit_member_name_docs(const char *const **docs);
 size_t jit_quoted_name_docs(const char **shape_text, const char *const **docs);
 
+/* A set of documents with its own shape, as the two below give them. */
+typedef size_t jit_doc_set(const char **shape_text, const char *const **docs);
+/* The set's documents (*docs, *n) and its shapes, parsed (asserting
+ * success; the caller frees them). */
+vmir_shape_set *jit_doc_set_open(jit_doc_set *set, const char *what, const char *const **docs,
+                                 size_t *n);
+
 /* Lists and fixed arrays built element by element (build-push-element,
  * whose fast path generated code runs inline: exec/ops_build_inline.h):
  * a shape (text in *shape_text) with lists of elements of 1, 2, 8, 12, 16,

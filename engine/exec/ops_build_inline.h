@@ -70,7 +70,7 @@ VMIR_OP_INLINE void vmir_op_zero_small(uint8_t *p, size_t n) {
  * expects (a constant, so the zeroing is a few stores), or 0 for the
  * frame's own when it is at most 32 bytes. Growing the storage, a frame
  * of another shape, other strides, and every error go to the action. */
-VMIR_OP_INLINE vmir_status vmir_op_build_push_element(vmir_op_ctx *k, uint32_t stride) {
+VMIR_OP_INLINE bool vmir_op_push_element_fast(vmir_op_ctx *k, uint32_t stride) {
   vmir_vm_state *vm = k->vm;
   vmir_decoder *dec = vm->dec->dec;
   const vmir_path_entry *cur = VMIR_OP_CUR(k);
@@ -86,22 +86,17 @@ VMIR_OP_INLINE vmir_status vmir_op_build_push_element(vmir_op_ctx *k, uint32_t s
       else vmir_op_zero_small(item, f->stride);
       vmir_op_put_entry(vm, level, item, f->shape->u.sequence.element, VMIR_SEG_ELEMENT, f->len, 0);
       f->len++;
-      return VMIR_OK;
+      return true;
     }
   }
-  vm->pc = k->pc;
-  return vmir_build_push_element(k->exe, vm, 0, 0, k->err);
+  return false;
 }
 
 /* build-begin-struct: a struct or tuple of at most 64 fields, with room
  * on the tracking stacks, gets its frame (and its word of seen bits)
- * here. Enums, wider structs, stack growth and errors go to the action.
- * `unused`: the operand slot every inline build kernel has
- * (VMIR_BUILD_INLINE_OPS). */
-VMIR_OP_INLINE vmir_status vmir_op_build_begin_struct(vmir_op_ctx *k, uint32_t unused) {
-  (void)unused;
-  vmir_vm_state *vm = k->vm;
-  vmir_decoder *dec = vm->dec->dec;
+ * here. Enums, wider structs, stack growth and errors go to the action. */
+VMIR_OP_INLINE bool vmir_op_begin_struct_fast(vmir_op_ctx *k) {
+  vmir_decoder *dec = k->vm->dec->dec;
   const vmir_path_entry *cur = VMIR_OP_CUR(k);
   const vmir_shape *s = cur->shape;
   if ((s->kind == VMIR_KIND_STRUCT || s->kind == VMIR_KIND_TUPLE) && s->u.fields.count <= 64 &&
@@ -113,35 +108,30 @@ VMIR_OP_INLINE vmir_status vmir_op_build_begin_struct(vmir_op_ctx *k, uint32_t u
                            .fields = s->u.fields.fields, .count = s->u.fields.count,
                            .bits = dec->bits_len};
     dec->bits_len += words;
-    return VMIR_OK;
+    return true;
   }
-  vm->pc = k->pc;
-  return vmir_build_begin_struct(k->exe, vm, 0, 0, k->err);
+  return false;
 }
 
 /* build-end-struct: the innermost frame is the current struct's, of at
  * most 64 fields, and every absent field may be absent
  * (exec/build_complete.h): popped here. A missing required field, and
  * every other error, go to the action. */
-VMIR_OP_INLINE vmir_status vmir_op_build_end_struct(vmir_op_ctx *k, uint32_t unused) {
-  (void)unused;
-  vmir_vm_state *vm = k->vm;
-  vmir_decoder *dec = vm->dec->dec;
+VMIR_OP_INLINE bool vmir_op_end_struct_fast(vmir_op_ctx *k) {
+  vmir_decoder *dec = k->vm->dec->dec;
   const vmir_path_entry *cur = VMIR_OP_CUR(k);
   if (dec->track_len) {
     const vmir_track_frame *f = &dec->tracks[dec->track_len - 1];
     if (f->addr == cur->addr && f->shape == cur->shape && f->count <= 64) {
       uint64_t absent = f->count ? ~dec->bits[f->bits] & (UINT64_MAX >> (64 - f->count)) : 0;
       for (; absent; absent &= absent - 1)
-        if (!vmir_build_field_optional(&f->fields[__builtin_ctzll(absent)])) goto action;
+        if (!vmir_build_field_optional(&f->fields[__builtin_ctzll(absent)])) return false;
       dec->bits_len = f->bits;
       dec->track_len--;
-      return VMIR_OK;
+      return true;
     }
   }
-action:
-  vm->pc = k->pc;
-  return vmir_build_end_struct(k->exe, vm, 0, 0, k->err);
+  return false;
 }
 
 /* build-begin-list and build-begin-map: a list, fixed array or map gets
@@ -167,20 +157,6 @@ VMIR_OP_INLINE bool vmir_op_begin_container_fast(vmir_op_ctx *k) {
   return true;
 }
 
-VMIR_OP_INLINE vmir_status vmir_op_build_begin_list(vmir_op_ctx *k, uint32_t unused) {
-  (void)unused;
-  if (vmir_op_begin_container_fast(k)) return VMIR_OK;
-  k->vm->pc = k->pc;
-  return vmir_build_begin_list(k->exe, k->vm, 0, 0, k->err);
-}
-
-VMIR_OP_INLINE vmir_status vmir_op_build_begin_map(vmir_op_ctx *k, uint32_t unused) {
-  (void)unused;
-  if (vmir_op_begin_container_fast(k)) return VMIR_OK;
-  k->vm->pc = k->pc;
-  return vmir_build_begin_map(k->exe, k->vm, 0, 0, k->err);
-}
-
 /* build-end-list and build-end-map: the innermost build frame is the
  * current value's, and a fixed array has all its elements: the list or
  * map is written to its destination and the frame dropped here. */
@@ -200,20 +176,6 @@ VMIR_OP_INLINE bool vmir_op_end_container_fast(vmir_op_ctx *k) {
   return true;
 }
 
-VMIR_OP_INLINE vmir_status vmir_op_build_end_list(vmir_op_ctx *k, uint32_t unused) {
-  (void)unused;
-  if (vmir_op_end_container_fast(k)) return VMIR_OK;
-  k->vm->pc = k->pc;
-  return vmir_build_end_list(k->exe, k->vm, 0, 0, k->err);
-}
-
-VMIR_OP_INLINE vmir_status vmir_op_build_end_map(vmir_op_ctx *k, uint32_t unused) {
-  (void)unused;
-  if (vmir_op_end_container_fast(k)) return VMIR_OK;
-  k->vm->pc = k->pc;
-  return vmir_build_end_map(k->exe, k->vm, 0, 0, k->err);
-}
-
 /* build-set-some and build-set-none of an option held as a flag and an
  * inline payload of at most 32 bytes: the payload zeroed and the flag
  * set here. Options held as a pointer (an arena allocation) and errors go
@@ -230,24 +192,30 @@ VMIR_OP_INLINE bool vmir_op_set_flag_option(vmir_op_ctx *k, bool some) {
   return true;
 }
 
-VMIR_OP_INLINE vmir_status vmir_op_build_set_some(vmir_op_ctx *k, uint32_t unused) {
-  (void)unused;
-  if (vmir_op_set_flag_option(k, true)) return VMIR_OK;
-  k->vm->pc = k->pc;
-  return vmir_build_set_some(k->exe, k->vm, 0, 0, k->err);
-}
-
-VMIR_OP_INLINE vmir_status vmir_op_build_set_none(vmir_op_ctx *k, uint32_t unused) {
-  (void)unused;
-  if (vmir_op_set_flag_option(k, false)) return VMIR_OK;
-  k->vm->pc = k->pc;
-  return vmir_build_set_none(k->exe, k->vm, 0, 0, k->err);
-}
+/* vmir_op_build_NAME(k, operand): `fast` (an expression of k and the
+ * operand) when it does the action, else the action itself. The operand
+ * is push-element's element size (0: the frame's own), unused by the
+ * others. */
+#define VMIR_OP_BUILD_FAST_OR_ACTION(name, fast)                               \
+  VMIR_OP_INLINE vmir_status vmir_op_build_##name(vmir_op_ctx *k, uint32_t operand) { \
+    (void)operand;                                                             \
+    if (fast) return VMIR_OK;                                                  \
+    k->vm->pc = k->pc;                                                         \
+    return vmir_build_##name(k->exe, k->vm, 0, 0, k->err);                     \
+  }
+VMIR_OP_BUILD_FAST_OR_ACTION(push_element, vmir_op_push_element_fast(k, operand))
+VMIR_OP_BUILD_FAST_OR_ACTION(begin_struct, vmir_op_begin_struct_fast(k))
+VMIR_OP_BUILD_FAST_OR_ACTION(end_struct, vmir_op_end_struct_fast(k))
+VMIR_OP_BUILD_FAST_OR_ACTION(begin_list, vmir_op_begin_container_fast(k))
+VMIR_OP_BUILD_FAST_OR_ACTION(begin_map, vmir_op_begin_container_fast(k))
+VMIR_OP_BUILD_FAST_OR_ACTION(end_list, vmir_op_end_container_fast(k))
+VMIR_OP_BUILD_FAST_OR_ACTION(end_map, vmir_op_end_container_fast(k))
+VMIR_OP_BUILD_FAST_OR_ACTION(set_some, vmir_op_set_flag_option(k, true))
+VMIR_OP_BUILD_FAST_OR_ACTION(set_none, vmir_op_set_flag_option(k, false))
+#undef VMIR_OP_BUILD_FAST_OR_ACTION
 
 /* X(OP, name): the build actions whose inline fast path generated code
- * runs as one kernel, vmir_op_build_NAME(k, operand): the operand is
- * push-element's element size (0: the frame's own), unused by the
- * others. */
+ * runs as one kernel, vmir_op_build_NAME(k, operand) (above). */
 #define VMIR_BUILD_INLINE_OPS(X)                                               \
   X(BUILD_PUSH_ELEMENT, push_element)                                          \
   X(BUILD_BEGIN_STRUCT, begin_struct)                                          \
