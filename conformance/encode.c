@@ -209,6 +209,54 @@ START_TEST(every_kind_both_formats) {
 }
 END_TEST
 
+/* Field names of every MessagePack header length: up to 31 bytes a fixstr,
+ * from 32 a str8 (generated code writes names it checked at compile time
+ * without a scan: sink/msgpack_writer.c, field_name), and the same text in
+ * JSON. The encode_stencil run of this suite takes that path, and must
+ * give the interpreter's bytes.
+ * t[verify format.exec.jit-semantic-equivalence] */
+START_TEST(field_names_of_every_header_length) {
+  static const unsigned lens[] = {1, 15, 16, 17, 31, 32, 33, 40};
+  enum { N = sizeof lens / sizeof lens[0] };
+  char names[N][41], text[2048], want[1024];
+  size_t at = (size_t)snprintf(text, sizeof text, "(shapes (define s (struct (size %d) (align 1)", N);
+  size_t wat = (size_t)snprintf(want, sizeof want, "{");
+  uint8_t value[N];
+  for (unsigned i = 0; i < N; i++) {
+    for (unsigned j = 0; j < lens[i]; j++) names[i][j] = (char)('a' + (i + j) % 26);
+    names[i][lens[i]] = 0;
+    value[i] = (uint8_t)(i + 1);
+    at += (size_t)snprintf(text + at, sizeof text - at, " (field %s (offset %u) (shape u8))",
+                           names[i], i);
+    wat += (size_t)snprintf(want + wat, sizeof want - wat, "%s\"%s\":%u", i ? "," : "", names[i],
+                            i + 1);
+  }
+  snprintf(text + at, sizeof text - at, ")) (root s))");
+  snprintf(want + wat, sizeof want - wat, "}");
+  vmir_error err;
+  vmir_shape_set *set = vmir_shape_text_parse(text, strlen(text), "<names>", &err);
+  ck_assert_msg(set, "%s", err.message);
+  const vmir_shape *shape = vmir_shape_set_root(set);
+  expect_both(shape, value, want);
+  run r = encode_with(shape, value, VMIR_FORMAT_MSGPACK, &no_env);
+  ck_assert_int_eq(r.status, VMIR_OK);
+  for (unsigned i = 0; i < N; i++) {
+    uint8_t head[2] = {(uint8_t)(0xa0 | lens[i]), 0};
+    size_t h = 1;
+    if (lens[i] > 31) head[0] = 0xd9, head[1] = (uint8_t)lens[i], h = 2;
+    char framed[48];
+    memcpy(framed, head, h);
+    memcpy(framed + h, names[i], lens[i]);
+    bool found = false;
+    for (size_t o = 0; !found && o + h + lens[i] <= r.len; o++)
+      found = memcmp(r.out + o, framed, h + lens[i]) == 0;
+    ck_assert_msg(found, "name of %u bytes not framed as %s", lens[i], h == 1 ? "a fixstr" : "a str8");
+  }
+  free(r.out);
+  vmir_shape_set_free(set);
+}
+END_TEST
+
 /* Extreme integers and floats survive both formats bit for bit. */
 START_TEST(extreme_numbers_round_trip) {
   static const double doubles[] = {0.1, 1.0 / 3, 5e-324, 1.7976931348623157e308, -0.0,
@@ -1141,6 +1189,7 @@ static Suite *encode_suite(void) {
   TCase *tc = tcase_create("encode path");
   tcase_add_test(tc, minimal_example_runs);
   tcase_add_test(tc, every_kind_both_formats);
+  tcase_add_test(tc, field_names_of_every_header_length);
   tcase_add_test(tc, extreme_numbers_round_trip);
   tcase_add_test(tc, non_finite_floats);
   tcase_add_test(tc, large_containers);

@@ -452,7 +452,8 @@ bool vmir_sink_name_is_plain(vmir_str name) {
 }
 
 vmir_sink_name_cb vmir_sink_plain_field_name(const vmir_sink_ops *ops) {
-  return ops->field_name == json_field_name ? json_field_name_plain : NULL;
+  return ops->field_name == json_field_name ? json_field_name_plain
+                                            : vmir_msgpack_plain_field_name(ops);
 }
 
 /* ---- public API -------------------------------------------------------- */

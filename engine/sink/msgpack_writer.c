@@ -24,6 +24,7 @@
 #include "sink/sink_internal.h"
 #include "util/big_endian.h"
 #include "util/buf.h"
+#include "util/short_copy.h"
 
 /* Each level's `mark` is the offset of its header, a placeholder while the
  * length is unknown. */
@@ -199,7 +200,7 @@ static vmir_status write_blob(vmir_msgpack_writer *w, const uint8_t *s, size_t n
   if (!p) return nomem(w);
   size_t h = is_str ? length_header(p, n, MP_FIXSTR, 31, MP_STR8, MP_STR16, MP_STR32)
                     : length_header(p, n, -1, 0, MP_BIN8, MP_BIN16, MP_BIN32);
-  if (n) memcpy(p + h, s, n);
+  vmir_copy_short(p + h, s, n);
   w->out.len += h + n;
   return VMIR_OK;
 }
@@ -298,7 +299,10 @@ static vmir_status mp_begin_map(vmir_sink *sink, uint64_t len) {
 }
 
 /* Map headers hold at most 2^32 - 1 members. */
-static vmir_status mp_field_name(vmir_sink *sink, vmir_str name) {
+/* A field name. `plain`: the caller checked that the name is printable
+ * ASCII (vmir_sink_name_is_plain), so valid UTF-8: a short one is written
+ * as its fixstr header and bytes under one reservation, with no scan. */
+static inline vmir_status field_name(vmir_sink *sink, vmir_str name, bool plain) {
   vmir_msgpack_writer *w = sink->ctx;
   vmir_level *top = NULL;
   vmir_status st = vmir_order_field_name(&w->order, &top);
@@ -306,11 +310,28 @@ static vmir_status mp_field_name(vmir_sink *sink, vmir_str name) {
   if (top->count == UINT32_MAX)
     return FAIL(w, "%s longer than MessagePack's 4294967295 members",
                 vmir_level_kind_name(top->kind));
-  st = write_blob(w, (const uint8_t *)name.ptr, name.len, true, "field name");
-  if (st != VMIR_OK) return st;
+  if (plain && name.len <= 31) {
+    uint8_t *p = room(w, 1 + name.len);
+    if (!p) return nomem(w);
+    p[0] = (uint8_t)(MP_FIXSTR | name.len);
+    vmir_copy_short(p + 1, name.ptr, name.len);
+    w->out.len += 1 + name.len;
+  } else {
+    st = write_blob(w, (const uint8_t *)name.ptr, name.len, true, "field name");
+    if (st != VMIR_OK) return st;
+  }
   top->count++;
   w->order.key_pending = true;
   return VMIR_OK;
+}
+
+static vmir_status mp_field_name(vmir_sink *sink, vmir_str name) {
+  return field_name(sink, name, false);
+}
+
+/* For generated code naming a constant field it checked at compile time. */
+static vmir_status mp_field_name_plain(vmir_sink *sink, vmir_str name) {
+  return field_name(sink, name, true);
 }
 
 /* Unknown length: replace the placeholder by the smallest header for the
@@ -345,6 +366,10 @@ static const vmir_sink_ops msgpack_ops = {
     .scalar = mp_scalar,
     .end = mp_end,
 };
+
+vmir_sink_name_cb vmir_msgpack_plain_field_name(const vmir_sink_ops *ops) {
+  return ops->field_name == mp_field_name ? mp_field_name_plain : NULL;
+}
 
 /* ---- public API -------------------------------------------------------- */
 

@@ -23,6 +23,8 @@
 typedef vmir_status (*vmir_sink_name_cb)(vmir_sink *, vmir_str);
 bool vmir_sink_name_is_plain(vmir_str name);
 vmir_sink_name_cb vmir_sink_plain_field_name(const vmir_sink_ops *ops);
+/* The MessagePack writer's, or NULL (vmir_sink_plain_field_name asks). */
+vmir_sink_name_cb vmir_msgpack_plain_field_name(const vmir_sink_ops *ops);
 
 /* Deepest nesting the writers accept. Deep enough for any real document,
  * small enough that a runaway program fails fast instead of growing the
