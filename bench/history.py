@@ -58,7 +58,10 @@ def _ns(entry, key):
 
 
 def load_bench(path):
-    """{benchmark name: {"cpu": [ns per repetition], "error": msg or None}}."""
+    """{benchmark name: {"cpu": [ns per repetition], "error": msg or None}}.
+
+    A repetition whose timed runs did not all run the tier's code to the
+    end (the counter jit_share below 1) makes the row an error."""
     with open(path) as f:
         data = json.load(f)
     out = {}
@@ -70,6 +73,11 @@ def load_bench(path):
             continue
         if e.get("run_type", "iteration") == "iteration" and "cpu_time" in e:
             row["cpu"].append(_ns(e, "cpu_time"))
+            # vmir-bench's check that the timed runs ran the tier's code
+            share = e.get("jit_share", 1.0)
+            if share < 1.0 and not row["error"]:
+                row["error"] = (f"only {share:.0%} of the timed runs ran the tier's code "
+                                "(the rest ran on the interpreter): not the tier's time")
     return out
 
 

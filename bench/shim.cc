@@ -3,12 +3,13 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <string>
 
 namespace {
 
-void run_workload(benchmark::State &state, vmir_bench_fn setup, vmir_bench_fn fn, void *ctx,
-                  size_t bytes, const std::string &name) {
+void run_workload(benchmark::State &state, vmir_bench_fn setup, vmir_bench_fn fn,
+                  vmir_bench_share_fn share, void *ctx, size_t bytes, const std::string &name) {
   if (setup && setup(ctx) != 0) {
     state.SkipWithError((name + ": setup failed (tier unavailable?)").c_str());
     return;
@@ -20,16 +21,28 @@ void run_workload(benchmark::State &state, vmir_bench_fn setup, vmir_bench_fn fn
     }
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(bytes));
+  if (share && !state.error_occurred()) {
+    double s = share(ctx, static_cast<uint64_t>(state.iterations()));
+    state.counters["jit_share"] = s;
+    if (s < 1.0)
+      std::fprintf(stderr, "bench %s: only %.0f%% of the timed runs ran the tier's code to the end\n",
+                   name.c_str(), 100.0 * s);
+  }
 }
 
 }  // namespace
 
+extern "C" void vmir_bench_add_checked(const char *name, vmir_bench_fn setup, vmir_bench_fn fn,
+                                       vmir_bench_share_fn share, void *ctx, size_t bytes) {
+  std::string n(name);
+  benchmark::RegisterBenchmark(name, [setup, fn, share, ctx, bytes, n](benchmark::State &s) {
+    run_workload(s, setup, fn, share, ctx, bytes, n);
+  })->Unit(benchmark::kMicrosecond);
+}
+
 extern "C" void vmir_bench_add_setup(const char *name, vmir_bench_fn setup, vmir_bench_fn fn,
                                      void *ctx, size_t bytes) {
-  std::string n(name);
-  benchmark::RegisterBenchmark(name, [setup, fn, ctx, bytes, n](benchmark::State &s) {
-    run_workload(s, setup, fn, ctx, bytes, n);
-  })->Unit(benchmark::kMicrosecond);
+  vmir_bench_add_checked(name, setup, fn, nullptr, ctx, bytes);
 }
 
 extern "C" void vmir_bench_add(const char *name, vmir_bench_fn fn, void *ctx, size_t bytes) {

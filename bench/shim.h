@@ -23,6 +23,15 @@ void vmir_bench_add(const char *name, vmir_bench_fn fn, void *ctx, size_t bytes)
 void vmir_bench_add_setup(const char *name, vmir_bench_fn setup, vmir_bench_fn fn, void *ctx,
                           size_t bytes);
 
+/* After the timed runs: the share of them (0 to 1) that ran what the
+ * benchmark means to measure, reported as the counter "jit_share"; a
+ * share below 1 is also written to stderr. */
+typedef double (*vmir_bench_share_fn)(void *ctx, uint64_t runs);
+
+/* vmir_bench_add_setup with a share check (NULL: none). */
+void vmir_bench_add_checked(const char *name, vmir_bench_fn setup, vmir_bench_fn fn,
+                            vmir_bench_share_fn share, void *ctx, size_t bytes);
+
 /* Runs Google Benchmark with the command line (its own flags apply). */
 int vmir_bench_run(int argc, char **argv);
 

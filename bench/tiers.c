@@ -128,6 +128,13 @@ static void compile_counts(uint64_t *claimed, uint64_t *finished, uint64_t *jit_
   *jit_runs = s.jit_executions;
 }
 
+void bench_tier_counts(uint64_t *entered, uint64_t *deopts) {
+  vmir_jit_stats s;
+  vmir_jit_stats_get(&s);
+  *entered = s.jit_executions;
+  *deopts = s.deopts;
+}
+
 bool bench_tier_warm(int (*fn)(void *), void *ctx) {
   /* Backends that compile on the background thread (libgccjit, LLVM)
    * keep running the interpreter until their code is ready: run until a

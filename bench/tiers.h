@@ -35,4 +35,7 @@ bool bench_tier_use(const bench_tier *t, int64_t threshold);
  * timing it would time the interpreter). */
 bool bench_tier_warm(int (*fn)(void *), void *ctx);
 
+/* The process's runs that entered generated code, and its deopts, so far. */
+void bench_tier_counts(uint64_t *entered, uint64_t *deopts);
+
 #endif

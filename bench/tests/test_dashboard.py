@@ -103,6 +103,31 @@ class Page(unittest.TestCase):
         self.assertEqual(data["trends"]["runs"][-1], "20260102T000000Z-bbbbbbbbbbbb")
 
 
+class TimedRunsCheck(unittest.TestCase):
+    """A repetition whose timed runs did not all run the tier's code
+    (vmir-bench's counter jit_share) turns its row into an error."""
+
+    def load(self, shares):
+        rows = [{"run_name": "encode/twitter/vmir-json@stencil", "run_type": "iteration",
+                 "cpu_time": 100.0 + i, "time_unit": "us", "jit_share": s}
+                for i, s in enumerate(shares)]
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump({"benchmarks": rows}, f)
+        try:
+            return history.load_bench(f.name)["encode/twitter/vmir-json@stencil"]
+        finally:
+            os.unlink(f.name)
+
+    def test_all_runs_on_the_tier(self):
+        row = self.load([1.0, 1.0])
+        self.assertIsNone(row["error"])
+        self.assertEqual(len(row["cpu"]), 2)
+
+    def test_a_run_off_the_tier_is_an_error(self):
+        row = self.load([1.0, 0.0])
+        self.assertIn("0% of the timed runs", row["error"])
+
+
 class Svg(unittest.TestCase):
     def test_log_axis(self):
         a = svg.Axis(1, 1000, 0, 300, log=True)
