@@ -501,18 +501,9 @@ static vmir_status select_variant(const vmir_executable *exe, vmir_vm_state *vm,
 static vmir_status begin_container(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
   vmir_decoder *dec = vm->dec->dec;
   const vmir_shape *s = CUR->shape;
-  vmir_build_frame f = {.dest = CUR_W, .shape = s};
-  if (s->kind == VMIR_KIND_LIST) {
-    f.stride = s->u.sequence.element->size;
-  } else if (s->kind == VMIR_KIND_ARRAY) {
-    f.stride = s->u.sequence.element->size;
-    f.items = CUR_W;
-    f.cap = s->u.sequence.count;
-  } else if (s->kind == VMIR_KIND_MAP) {
-    f.stride = s->u.map.entry_size;
-  } else {
+  vmir_build_frame f;
+  if (!vmir_build_frame_begin(s, CUR_W, &f))
     return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "container action on a %s value", vmir_kind_name(s->kind));
-  }
   size_t cap = dec->build_cap;
   vmir_build_frame *builds = vmir_decoder_grow(dec->builds, sizeof *builds, dec->build_len, &cap);
   if (!builds) return nomem(exe, vm, err);
@@ -625,14 +616,9 @@ static vmir_status push_entry(const vmir_executable *exe, vmir_vm_state *vm, boo
 static vmir_status end_container(const vmir_executable *exe, vmir_vm_state *vm, vmir_error *err) {
   vmir_build_frame *f = top_build(vm);
   if (!f) return vmir_exec_fail(exe, vm, err, VMIR_E_EXEC, "container end without its begin");
-  if (f->shape->kind == VMIR_KIND_ARRAY) {
-    if (f->len != f->cap)
-      return vmir_exec_fail(exe, vm, err, VMIR_E_BUILD, "expected %llu elements for a fixed array, found %llu",
-                            (unsigned long long)f->cap, (unsigned long long)f->len);
-  } else {
-    vmir_list l = {f->len ? f->items : NULL, (size_t)f->len};
-    memcpy(f->dest, &l, sizeof l);
-  }
+  if (!vmir_build_frame_end(f))
+    return vmir_exec_fail(exe, vm, err, VMIR_E_BUILD, "expected %llu elements for a fixed array, found %llu",
+                          (unsigned long long)f->cap, (unsigned long long)f->len);
   vm->dec->dec->build_len--;
   return VMIR_OK;
 }

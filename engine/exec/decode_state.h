@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "format/source.h"
 #include "format/value_notes.h"
@@ -67,6 +68,31 @@ typedef struct vmir_build_frame {
   uint32_t stride;
   vmir_keyset keys;             /* maps: the keys built so far */
 } vmir_build_frame;
+
+/* The frame that builds the list, fixed array or map `s` at dest into *f;
+ * false for any other kind. (build.c's begin action and the inline one of
+ * generated code, exec/ops_build_inline.h.) */
+static inline bool vmir_build_frame_begin(const vmir_shape *s, uint8_t *dest, vmir_build_frame *f) {
+  if (s->kind == VMIR_KIND_LIST)
+    *f = (vmir_build_frame){.dest = dest, .shape = s, .stride = s->u.sequence.element->size};
+  else if (s->kind == VMIR_KIND_ARRAY)
+    *f = (vmir_build_frame){.dest = dest, .shape = s, .stride = s->u.sequence.element->size,
+                            .items = dest, .cap = s->u.sequence.count};
+  else if (s->kind == VMIR_KIND_MAP)
+    *f = (vmir_build_frame){.dest = dest, .shape = s, .stride = s->u.map.entry_size};
+  else
+    return false;
+  return true;
+}
+
+/* Ends f: a list or map is written to its destination; false, with
+ * nothing written, for a fixed array short of elements. */
+static inline bool vmir_build_frame_end(const vmir_build_frame *f) {
+  if (f->shape->kind == VMIR_KIND_ARRAY) return f->len == f->cap;
+  vmir_list l = {f->len ? f->items : NULL, (size_t)f->len};
+  memcpy(f->dest, &l, sizeof l);
+  return true;
+}
 
 struct vmir_decoder {
   vmir_arena arena;

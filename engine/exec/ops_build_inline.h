@@ -135,23 +135,14 @@ VMIR_OP_INLINE bool vmir_op_end_struct_fast(vmir_op_ctx *k) {
 }
 
 /* build-begin-list and build-begin-map: a list, fixed array or map gets
- * its build frame here when the frame stack has room (as build.c's
- * begin_container fills it); growth and errors go to the action. */
+ * its build frame here when the frame stack has room; growth and errors
+ * go to the action. */
 VMIR_OP_INLINE bool vmir_op_begin_container_fast(vmir_op_ctx *k) {
   vmir_decoder *dec = k->vm->dec->dec;
   const vmir_path_entry *cur = VMIR_OP_CUR(k);
   const vmir_shape *s = cur->shape;
-  uint8_t *dest = (uint8_t *)(uintptr_t)cur->addr;
-  if (dec->build_len == dec->build_cap) return false;
-  vmir_build_frame *f = &dec->builds[dec->build_len];
-  if (s->kind == VMIR_KIND_LIST)
-    *f = (vmir_build_frame){.dest = dest, .shape = s, .stride = s->u.sequence.element->size};
-  else if (s->kind == VMIR_KIND_ARRAY)
-    *f = (vmir_build_frame){.dest = dest, .shape = s, .stride = s->u.sequence.element->size,
-                            .items = dest, .cap = s->u.sequence.count};
-  else if (s->kind == VMIR_KIND_MAP)
-    *f = (vmir_build_frame){.dest = dest, .shape = s, .stride = s->u.map.entry_size};
-  else
+  if (dec->build_len == dec->build_cap ||
+      !vmir_build_frame_begin(s, (uint8_t *)(uintptr_t)cur->addr, &dec->builds[dec->build_len]))
     return false;
   dec->build_len++;
   return true;
@@ -165,13 +156,7 @@ VMIR_OP_INLINE bool vmir_op_end_container_fast(vmir_op_ctx *k) {
   const vmir_path_entry *cur = VMIR_OP_CUR(k);
   if (!dec->build_len) return false;
   const vmir_build_frame *f = &dec->builds[dec->build_len - 1];
-  if (f->dest != cur->addr || f->shape != cur->shape) return false;
-  if (f->shape->kind == VMIR_KIND_ARRAY) {
-    if (f->len != f->cap) return false;
-  } else {
-    vmir_list l = {f->len ? f->items : NULL, (size_t)f->len};
-    memcpy(f->dest, &l, sizeof l);
-  }
+  if (f->dest != cur->addr || f->shape != cur->shape || !vmir_build_frame_end(f)) return false;
   dec->build_len--;
   return true;
 }
