@@ -296,12 +296,18 @@ VMIR_OP_INLINE uint32_t vmir_op_match(const vmir_executable *exe, const vmir_xin
  * scan. The guess only decides what is compared first: with distinct keys
  * (which the JIT checks before it gives a slot) the first match is the
  * only one, so the result is the scan's. The slot is shared by every run
- * of the code: relaxed atomics, any value is a valid guess. */
+ * of the code: relaxed atomics, any value is a valid guess. After the
+ * last case the guess wraps to the first, where the next object of the
+ * same kind starts. */
+VMIR_OP_INLINE uint32_t vmir_op_next_guess(const vmir_xinsn *in, uint32_t i) {
+  return i + 1 < in->list_len ? i + 1 : 0;
+}
+
 VMIR_OP_INLINE uint32_t vmir_op_match_hinted(vmir_op_ctx *k, const vmir_xinsn *in, vmir_str s) {
   if (!k->key_hint) return vmir_op_match(k->exe, in, s);
   uint32_t i = __atomic_load_n(k->key_hint, __ATOMIC_RELAXED);
   if (i >= in->list_len || !vmir_op_key_is(k->exe, in, i, s)) i = vmir_op_match(k->exe, in, s);
-  __atomic_store_n(k->key_hint, i + 1, __ATOMIC_RELAXED);
+  __atomic_store_n(k->key_hint, vmir_op_next_guess(in, i), __ATOMIC_RELAXED);
   return i;
 }
 
@@ -313,10 +319,10 @@ VMIR_OP_INLINE vmir_status vmir_op_switch_key(vmir_op_ctx *k, const vmir_xinsn *
 
 /* The guessed case i matched in place: the slot moves on, *next is its
  * target. */
-VMIR_OP_INLINE vmir_status vmir_op_key_guess_hit(vmir_op_ctx *k, uint32_t i, uint32_t target,
+VMIR_OP_INLINE vmir_status vmir_op_key_guess_hit(vmir_op_ctx *k, const vmir_xinsn *in, uint32_t i,
                                                  uint32_t *next) {
-  __atomic_store_n(k->key_hint, i + 1, __ATOMIC_RELAXED);
-  *next = target;
+  __atomic_store_n(k->key_hint, vmir_op_next_guess(in, i), __ATOMIC_RELAXED);
+  *next = in->targets[i];
   return VMIR_OK;
 }
 
@@ -336,7 +342,7 @@ VMIR_OP_INLINE vmir_status vmir_op_json_read_key_switch(vmir_op_ctx *k, const vm
   if (i < sw->list_len) {
     src->pos = d->key_offset = vmir_json_token_offset(src);
     if (vmir_json_read_key_if(src, k->exe->strings[sw->keys[i]], &d->key))
-      return vmir_op_key_guess_hit(k, i, sw->targets[i], next);
+      return vmir_op_key_guess_hit(k, sw, i, next);
     src->pos = entry;
   }
   vmir_status st = vmir_op_json_read_key(k);
@@ -353,7 +359,7 @@ VMIR_OP_INLINE vmir_status vmir_op_msgpack_read_key_switch(vmir_op_ctx *k, const
   if (i < sw->list_len) {
     d->key_offset = src->pos;
     if (vmir_msgpack_read_key_if(src, k->exe->strings[sw->keys[i]], &d->key))
-      return vmir_op_key_guess_hit(k, i, sw->targets[i], next);
+      return vmir_op_key_guess_hit(k, sw, i, next);
   }
   vmir_status st = vmir_op_msgpack_read_key(k);
   if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
