@@ -279,20 +279,23 @@ WRAPPER(switch_key_guessing) {
   return VMIR_OK;
 }
 
-/* pc: the json-read-key (msgpack-read-key); a, b, c, n: the operands of
- * the switch-key at pc + 1, whose guess slot it uses. */
-#define READ_KEY_SWITCH(name, kernel)                                          \
-  WRAPPER(name) {                                                              \
-    KCTX;                                                                      \
-    kc.key_hint = &exe->key_guesses[pc + 1];                                   \
-    vmir_xinsn in = insn_as(exe, pc + 1, VMIR_OP_SWITCH_KEY, a, b, c, n);      \
-    uint32_t next = pc + 1;                                                    \
-    K(kernel(k, &in, &next));                                                  \
-    vm->pc = next;                                                             \
-    return VMIR_OK;                                                            \
-  }
-READ_KEY_SWITCH(read_key_switch, vmir_op_json_read_key_switch)
-READ_KEY_SWITCH(msgpack_read_key_switch, vmir_op_msgpack_read_key_switch)
+/* json-read-key; switch-key with the guess kept by generated code
+ * (llvm_lower.c, lower_key_pair). The guessed case's name, a constant of
+ * the module, compared in place: 1 when it was there (the key read), else
+ * 0 with nothing consumed. */
+VMIR_LLVM_KEY_GUESS_DECLARE(read_key_guess) {
+  return vmir_op_json_read_key_guess(vm->dec, (vmir_str){key, len});
+}
+VMIR_LLVM_KEY_GUESS_DECLARE(msgpack_read_key_guess) {
+  return vmir_op_msgpack_read_key_guess(vm->dec, (vmir_str){key, len});
+}
+
+/* Any other key: pc is the json-read-key's (msgpack-read-key's), a, b, c,
+ * n the switch-key's operands, `guess` the code's guess, which the match
+ * tries first and moves on. */
+#define READ_KEY_THEN_SWITCH(name, kernel)                                       VMIR_LLVM_KEY_SWITCH_DECLARE(name) {                                             KCTX;                                                                          kc.key_hint = guess;                                                           vmir_xinsn in = insn_as(exe, pc + 1, VMIR_OP_SWITCH_KEY, a, b, c, n);          uint32_t next = pc + 1;                                                        K(kernel(k, &in, &next));                                                      vm->pc = next;                                                                 return VMIR_OK;                                                              }
+READ_KEY_THEN_SWITCH(read_key_then_switch, vmir_op_json_read_key_then_switch)
+READ_KEY_THEN_SWITCH(msgpack_read_key_then_switch, vmir_op_msgpack_read_key_then_switch)
 
 /* ---- build actions ----------------------------------------------------------- */
 

@@ -41,14 +41,26 @@
   X(EMIT_KEY, emit_key)                                                        \
   X(EMIT_TOKEN, emit_token)
 
-/* X(OP, name): wrappers the plan picks over the opcode's own (jit/plan.h):
- * a switch-key that tries its guess first, and json-read-key; switch-key
- * as one, the guessed name compared in place (called at the read-key's pc
- * with the switch-key's operands). OP: the opcode at pc. */
+/* X(OP, name): a switch-key the plan gives a guess slot (jit/plan.h),
+ * trying its guess first. */
 #define VMIR_LLVM_KEY_WRAPPERS(X)                                              \
-  X(SWITCH_KEY, switch_key_guessing)                                           \
-  X(JSON_READ_KEY, read_key_switch)                                            \
-  X(MSGPACK_READ_KEY, msgpack_read_key_switch)
+  X(SWITCH_KEY, switch_key_guessing)
+
+/* json-read-key; switch-key as one (jit/plan.h, vmir_jit_plan_key_in_place),
+ * the guess kept by the generated code (llvm_lower.c, lower_key_pair):
+ * the in-place compare of one guessed name, and the pair for any other
+ * key (called at the read-key's pc with the switch-key's operands and the
+ * guess's address), per format. */
+#define VMIR_LLVM_KEY_PAIR_WRAPPERS(X)                                         \
+  X(read_key_guess, read_key_then_switch)                                      \
+  X(msgpack_read_key_guess, msgpack_read_key_then_switch)
+#define VMIR_LLVM_KEY_GUESS_DECLARE(name)                                      \
+  uint32_t vmir_llvm_op_##name(vmir_vm_state *vm, const char *key, uint32_t len)
+#define VMIR_LLVM_KEY_SWITCH_DECLARE(name)                                     \
+  vmir_status vmir_llvm_op_##name(const vmir_executable *exe, vmir_vm_state *vm, \
+                                  vmir_error *err, uint32_t pc, uint32_t a, uint32_t b, \
+                                  uint32_t c, uint32_t n, const vmir_shape_context *shapes, \
+                                  uint32_t *guess)
 
 /* X(OP, name): build actions through their inline fast paths
  * (exec/ops_build_inline.h), over the opcode's own wrapper. build-store
@@ -88,6 +100,11 @@
                                   vmir_error *err, uint32_t pc, uint32_t a, uint32_t b, \
                                   uint32_t c, uint32_t n, const vmir_shape_context *shapes);
 #define VMIR_LLVM_DECL2(OP, name) VMIR_LLVM_WRAPPER_DECLARE(name)
+#define VMIR_LLVM_DECL_KEY_PAIR(guess, then_switch)                            \
+  VMIR_LLVM_KEY_GUESS_DECLARE(guess);                                          \
+  VMIR_LLVM_KEY_SWITCH_DECLARE(then_switch);
+VMIR_LLVM_KEY_PAIR_WRAPPERS(VMIR_LLVM_DECL_KEY_PAIR)
+#undef VMIR_LLVM_DECL_KEY_PAIR
 #define VMIR_LLVM_DECL_BUILD(OP, name) VMIR_LLVM_WRAPPER_DECLARE(build_##name)
 VMIR_LLVM_CORE_WRAPPERS(VMIR_LLVM_DECL2)
 VMIR_LLVM_PRED_WRAPPERS(VMIR_LLVM_DECL2)

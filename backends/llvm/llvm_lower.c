@@ -27,10 +27,11 @@
  * returns need no dispatch on the pc, and small procs are still inlined
  * where O2 finds it pays.
  *
- * Only program facts become constants (operands, block targets: the code
- * cache key pins the program); anything that points into one executable
- * (strings, lists, key tables) is read at run time through shapes->exe,
- * because the code is shared by every executable of the program.
+ * Only program facts become constants (operands, block targets, the bytes
+ * of switch-key names: the code cache key pins the program); anything
+ * that points into one executable (strings, lists, key tables) is read at
+ * run time through shapes->exe, because the code is shared by every
+ * executable of the program.
  * t[impl format.exec.jit-semantic-equivalence]
  * t[impl format.exec.deopt-resume-point] */
 #include "llvm_lower.h"
@@ -49,6 +50,7 @@ typedef struct lower {
   LLVMModuleRef mod;
   LLVMBuilderRef b;
   LLVMTypeRef i8, i32, i64, ptr, op_type, proc_type;
+  LLVMTypeRef key_guess_type, key_switch_type; /* VMIR_LLVM_KEY_PAIR_WRAPPERS' */
   LLVMValueRef *procs;              /* the function of each proc */
   LLVMBasicBlockRef *blocks;        /* the block of each pc, in its proc's function */
   const vmir_executable *x;
@@ -59,7 +61,7 @@ typedef struct lower {
   uint32_t proc;
   LLVMValueRef fn, shapes, io, scratch, vm;
   LLVMValueRef exe, err, st;        /* st: the status slot (an alloca) */
-  LLVMBasicBlockRef dispatch, finish;
+  LLVMBasicBlockRef entry, dispatch, finish;
 } lower;
 
 /* The operands a wrapper gets (llvm_kernels.c). */
@@ -254,17 +256,65 @@ static void lower_wrapper(lower *l, const vmir_jit_plan *plan, uint32_t pc, cons
   else continue_after(l, st, pc, falls_through(&l->x->code[pc]));
 }
 
-/* json-read-key; switch-key as one wrapper (jit/plan.h,
- * vmir_jit_plan_key_in_place): it continues where the switch-key would,
- * so the switch on vm->pc lists the switch-key's targets. The switch-key
- * keeps its own block, which nothing reaches but the dispatch switch. */
+/* A variable of the function being lowered, 0 on entry: an alloca in
+ * its entry block (which mem2reg makes an SSA value). */
+static LLVMValueRef local_u32(lower *l, const char *name) {
+  LLVMBasicBlockRef at = LLVMGetInsertBlock(l->b);
+  LLVMPositionBuilderBefore(l->b, LLVMGetBasicBlockTerminator(l->entry));
+  LLVMValueRef v = LLVMBuildAlloca(l->b, l->i32, name);
+  LLVMBuildStore(l->b, c32(l, 0), v);
+  LLVMPositionBuilderAtEnd(l->b, at);
+  return v;
+}
+
+/* json-read-key; switch-key as one (jit/plan.h, vmir_jit_plan_key_in_place;
+ * the kernels of exec/ops_lex.h, vmir_op_json_read_key_switch), with the
+ * guess a variable of the proc's function instead of a slot in memory:
+ * it starts at the first case each time the proc runs, and moves on as
+ * the kernel moves a slot (vmir_op_next_guess). A switch on the guess
+ * picks the in-place compare of that case's name, a constant of the
+ * module (its length a constant too, so the compare folds to a few word
+ * compares), and a hit branches straight to the case's block. Any other
+ * key goes through the pair's kernels as they are, which continue where
+ * the switch-key would: the switch on vm->pc lists its targets. Values,
+ * the cursor and errors are the two ops' whatever the guess. */
 static void lower_key_pair(lower *l, uint32_t pc) {
   const vmir_xinsn *sw = &l->x->code[pc + 1];
-  operands o = {sw->a, sw->b, sw->c, sw->list_len};
-  LLVMValueRef st = call_wrapper(l, pc, o,
-                                 l->x->code[pc].op == VMIR_OP_MSGPACK_READ_KEY
-                                     ? "vmir_llvm_op_msgpack_read_key_switch"
-                                     : "vmir_llvm_op_read_key_switch");
+  bool msgpack = l->x->code[pc].op == VMIR_OP_MSGPACK_READ_KEY;
+  LLVMValueRef guess = local_u32(l, "key_guess");
+  LLVMBasicBlockRef other = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "other_key");
+  LLVMValueRef choice = LLVMBuildSwitch(l->b, LLVMBuildLoad2(l->b, l->i32, guess, "guess"), other,
+                                        sw->list_len);
+  LLVMValueRef compare = callee(l, msgpack ? "vmir_llvm_op_msgpack_read_key_guess"
+                                           : "vmir_llvm_op_read_key_guess",
+                                l->key_guess_type);
+  for (uint32_t i = 0; i < sw->list_len; i++) {
+    uint32_t target = sw->targets[i];
+    if (target >= l->n || l->x->pcs[target].proc != l->proc) continue;
+    LLVMBasicBlockRef try = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "guess");
+    LLVMBasicBlockRef hit = LLVMAppendBasicBlockInContext(l->ctx, l->fn, "guess_hit");
+    LLVMAddCase(choice, c32(l, i), try);
+    LLVMPositionBuilderAtEnd(l->b, try);
+    const vmir_str *name = &l->x->strings[sw->keys[i]];
+    LLVMValueRef text = LLVMAddGlobal(l->mod, LLVMArrayType(l->i8, (unsigned)name->len + 1), "key");
+    LLVMSetInitializer(text, LLVMConstStringInContext(l->ctx, name->ptr, (unsigned)name->len, 0));
+    LLVMSetGlobalConstant(text, 1);
+    LLVMSetLinkage(text, LLVMPrivateLinkage);
+    LLVMSetUnnamedAddress(text, LLVMGlobalUnnamedAddr);
+    LLVMValueRef args[3] = {l->vm, text, c32(l, (uint32_t)name->len)};
+    LLVMValueRef found = LLVMBuildCall2(l->b, l->key_guess_type, compare, args, 3, "found");
+    LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntNE, found, c32(l, 0), ""), hit, other);
+    LLVMPositionBuilderAtEnd(l->b, hit);
+    LLVMBuildStore(l->b, c32(l, i + 1 < sw->list_len ? i + 1 : 0), guess);
+    LLVMBuildBr(l->b, l->blocks[target]);
+  }
+  LLVMPositionBuilderAtEnd(l->b, other);
+  LLVMValueRef args[10] = {l->exe, l->vm, l->err, c32(l, pc), c32(l, sw->a), c32(l, sw->b),
+                           c32(l, sw->c), c32(l, sw->list_len), l->shapes, guess};
+  const char *name = msgpack ? "vmir_llvm_op_msgpack_read_key_then_switch"
+                             : "vmir_llvm_op_read_key_then_switch";
+  LLVMValueRef st = LLVMBuildCall2(l->b, l->key_switch_type, callee(l, name, l->key_switch_type),
+                                   args, 10, "st");
   continue_after(l, st, pc + 1, false);
 }
 
@@ -324,6 +374,7 @@ static void begin_function(lower *l, LLVMValueRef fn, unsigned first) {
   LLVMBasicBlockRef entry = head ? LLVMInsertBasicBlockInContext(l->ctx, head, "entry")
                                  : LLVMAppendBasicBlockInContext(l->ctx, fn, "entry");
   LLVMPositionBuilderAtEnd(l->b, entry);
+  l->entry = entry;
   l->st = LLVMBuildAlloca(l->b, l->i32, "st");
   l->exe = LLVMBuildLoad2(l->b, l->ptr, field(l, l->shapes, offsetof(vmir_shape_context, exe)), "exe");
   l->err = LLVMBuildLoad2(l->b, l->ptr, field(l, l->scratch, offsetof(vmir_scratch, err)), "err");
@@ -455,6 +506,10 @@ bool vmir_llvm_lower(LLVMModuleRef mod, const char *name, const vmir_jit_request
   l.ptr = LLVMPointerTypeInContext(l.ctx, 0);
   LLVMTypeRef op_params[9] = {l.ptr, l.ptr, l.ptr, l.i32, l.i32, l.i32, l.i32, l.i32, l.ptr};
   l.op_type = LLVMFunctionType(l.i32, op_params, 9, 0);
+  LLVMTypeRef key_guess_params[3] = {l.ptr, l.ptr, l.i32};
+  l.key_guess_type = LLVMFunctionType(l.i32, key_guess_params, 3, 0);
+  LLVMTypeRef key_switch_params[10] = {l.ptr, l.ptr, l.ptr, l.i32, l.i32, l.i32, l.i32, l.i32, l.ptr, l.ptr};
+  l.key_switch_type = LLVMFunctionType(l.i32, key_switch_params, 10, 0);
   /* a proc: (shapes, io, scratch, vm) */
   LLVMTypeRef proc_params[4] = {l.ptr, l.ptr, l.ptr, l.ptr};
   l.proc_type = LLVMFunctionType(l.i32, proc_params, 4, 0);

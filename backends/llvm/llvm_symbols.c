@@ -12,11 +12,13 @@
 #define SYM(name) {#name, (void (*)(void))name},
 #define WRAP2(OP, name) SYM(vmir_llvm_op_##name)
 #define WRAP_BUILD(OP, name) SYM(vmir_llvm_op_build_##name)
+#define WRAP_KEY_PAIR(guess, then_switch) SYM(vmir_llvm_op_##guess) SYM(vmir_llvm_op_##then_switch)
 #define HELPER(name) SYM(name)
 const vmir_llvm_symbol vmir_llvm_symbols[] = {
     VMIR_LLVM_CORE_WRAPPERS(WRAP2)
     VMIR_LLVM_PRED_WRAPPERS(WRAP2)
     VMIR_LLVM_KEY_WRAPPERS(WRAP2)
+    VMIR_LLVM_KEY_PAIR_WRAPPERS(WRAP_KEY_PAIR)
     VMIR_LLVM_BUILD_WRAPPERS(WRAP2)
     VMIR_LLVM_FUSED_WRAPPERS(WRAP2)
     VMIR_LEX_OPS(WRAP2, WRAP2, WRAP2)

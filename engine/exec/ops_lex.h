@@ -326,44 +326,65 @@ VMIR_OP_INLINE vmir_status vmir_op_key_guess_hit(vmir_op_ctx *k, const vmir_xins
   return VMIR_OK;
 }
 
-/* json-read-key at k->pc followed by switch-key `sw` as one step, for
- * generated code that gives the pair a guess slot (k->key_hint; distinct,
- * plain keys: vmir_sink_name_is_plain). The guessed name is compared in
- * place in the input (vmir_json_read_key_if) and, when it is there, the
- * key needs no lexing and no second comparison. Otherwise the two kernels
- * run as they are. Either way the registers, the cursor, the guess slot
- * and any error are the two ops'. */
-VMIR_OP_INLINE vmir_status vmir_op_json_read_key_switch(vmir_op_ctx *k, const vmir_xinsn *sw,
-                                                        uint32_t *next) {
-  vmir_decode_state *d = k->vm->dec;
+/* The guessed name `key` (distinct, plain keys: vmir_sink_name_is_plain)
+ * compared in place in the input (vmir_json_read_key_if): true with the
+ * key read as json-read-key reads it (d->key, d->key_offset, the cursor
+ * past the ':'); false with the cursor where it was. */
+VMIR_OP_INLINE bool vmir_op_json_read_key_guess(vmir_decode_state *d, vmir_str key) {
   vmir_source *src = &d->src;
   size_t entry = src->pos;
-  uint32_t i = __atomic_load_n(k->key_hint, __ATOMIC_RELAXED);
-  if (i < sw->list_len) {
-    src->pos = d->key_offset = vmir_json_token_offset(src);
-    if (vmir_json_read_key_if(src, k->exe->strings[sw->keys[i]], &d->key))
-      return vmir_op_key_guess_hit(k, sw, i, next);
-    src->pos = entry;
-  }
+  src->pos = d->key_offset = vmir_json_token_offset(src);
+  if (vmir_json_read_key_if(src, key, &d->key)) return true;
+  src->pos = entry;
+  return false;
+}
+
+/* The same in MessagePack (vmir_msgpack_read_key_if). */
+VMIR_OP_INLINE bool vmir_op_msgpack_read_key_guess(vmir_decode_state *d, vmir_str key) {
+  d->key_offset = d->src.pos;
+  return vmir_msgpack_read_key_if(&d->src, key, &d->key);
+}
+
+/* json-read-key at k->pc, then switch-key `sw`: the two kernels as they
+ * are, for a key that is not the guessed one. */
+VMIR_OP_INLINE vmir_status vmir_op_json_read_key_then_switch(vmir_op_ctx *k, const vmir_xinsn *sw,
+                                                             uint32_t *next) {
   vmir_status st = vmir_op_json_read_key(k);
   if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
   return vmir_op_switch_key(k, sw, next);
 }
 
-/* The same pair in MessagePack (vmir_msgpack_read_key_if). */
-VMIR_OP_INLINE vmir_status vmir_op_msgpack_read_key_switch(vmir_op_ctx *k, const vmir_xinsn *sw,
-                                                           uint32_t *next) {
-  vmir_decode_state *d = k->vm->dec;
-  vmir_source *src = &d->src;
-  uint32_t i = __atomic_load_n(k->key_hint, __ATOMIC_RELAXED);
-  if (i < sw->list_len) {
-    d->key_offset = src->pos;
-    if (vmir_msgpack_read_key_if(src, k->exe->strings[sw->keys[i]], &d->key))
-      return vmir_op_key_guess_hit(k, sw, i, next);
-  }
+VMIR_OP_INLINE vmir_status vmir_op_msgpack_read_key_then_switch(vmir_op_ctx *k,
+                                                                const vmir_xinsn *sw,
+                                                                uint32_t *next) {
   vmir_status st = vmir_op_msgpack_read_key(k);
   if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
   return vmir_op_switch_key(k, sw, next);
+}
+
+/* json-read-key at k->pc followed by switch-key `sw` as one step, for
+ * generated code that gives the pair a guess slot (k->key_hint; distinct,
+ * plain keys: vmir_sink_name_is_plain). The guessed name is compared in
+ * place in the input and, when it is there, the key needs no lexing and
+ * no second comparison. Otherwise the two kernels run as they are. Either
+ * way the registers, the cursor, the guess slot and any error are the two
+ * ops'. */
+VMIR_OP_INLINE vmir_status vmir_op_json_read_key_switch(vmir_op_ctx *k, const vmir_xinsn *sw,
+                                                        uint32_t *next) {
+  uint32_t i = __atomic_load_n(k->key_hint, __ATOMIC_RELAXED);
+  if (i < sw->list_len && vmir_op_json_read_key_guess(k->vm->dec, k->exe->strings[sw->keys[i]]))
+    return vmir_op_key_guess_hit(k, sw, i, next);
+  return vmir_op_json_read_key_then_switch(k, sw, next);
+}
+
+/* The same pair in MessagePack. */
+VMIR_OP_INLINE vmir_status vmir_op_msgpack_read_key_switch(vmir_op_ctx *k, const vmir_xinsn *sw,
+                                                           uint32_t *next) {
+  uint32_t i = __atomic_load_n(k->key_hint, __ATOMIC_RELAXED);
+  if (i < sw->list_len &&
+      vmir_op_msgpack_read_key_guess(k->vm->dec, k->exe->strings[sw->keys[i]]))
+    return vmir_op_key_guess_hit(k, sw, i, next);
+  return vmir_op_msgpack_read_key_then_switch(k, sw, next);
 }
 
 VMIR_OP_INLINE vmir_status vmir_op_switch_string(vmir_op_ctx *k, const vmir_xinsn *in,
