@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "format/json_lex.h"
+#include "format/json_quote.h"
 #include "format/key_match.h"
 #include "sink/sink_internal.h"
 
@@ -20,9 +21,7 @@ static void put_lit(vmir_buf *b, const char *s, size_t n) { vmir_buf_append(b, s
 
 static bool put_str(vmir_buf *b, vmir_str s) {
   size_t bad;
-  if (s.len && !vmir_utf8_validate((const uint8_t *)s.ptr, s.len, &bad)) return false;
-  vmir_buf_put_json_string(b, s.ptr, s.len);
-  return true;
+  return vmir_json_quote(b, (const uint8_t *)s.ptr, s.len, true, 0, &bad) == VMIR_JSON_QUOTED;
 }
 
 static void put_u64(vmir_buf *b, uint64_t v) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "format/json_lex.h"
+#include "format/json_quote.h"
 #include "sink/sink_internal.h"
 
 static const vmir_shape str_list_shape = VMIR_LIST_SHAPE(&vmir_shape_string);
@@ -63,9 +64,7 @@ bool records_generate(records *out, uint32_t n, uint64_t seed, vmir_arena *arena
 
 static bool put_string(vmir_buf *b, vmir_str s) {
   size_t bad;
-  if (!vmir_utf8_validate((const uint8_t *)s.ptr, s.len, &bad)) return false;
-  vmir_buf_put_json_string(b, s.ptr, s.len);
-  return true;
+  return vmir_json_quote(b, (const uint8_t *)s.ptr, s.len, true, 0, &bad) == VMIR_JSON_QUOTED;
 }
 
 static void put_lit(vmir_buf *b, const char *s, size_t n) { vmir_buf_append(b, s, n); }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/json_quote.h"
 #include "shape/shape_internal.h"
 #include "util/buf.h"
 
@@ -243,8 +244,10 @@ static void indent(vmir_buf *b, unsigned n) {
   for (unsigned i = 0; i < n; i++) vmir_buf_putc(b, ' ');
 }
 
+/* Names were checked to be UTF-8 when the shape was built. */
 static void put_string(vmir_buf *b, const char *s) {
-  vmir_buf_put_json_string(b, s, strlen(s));
+  size_t bad;
+  (void)vmir_json_quote(b, (const uint8_t *)s, strlen(s), false, 0, &bad);
 }
 
 /* Field and variant names: a symbol when possible, a plain integer for

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/json_quote.h"
 #include "sink/sink_internal.h"
 #include "util/buf.h"
 
@@ -58,8 +59,8 @@ static void put_hex(vmir_buf *b, const uint8_t *p, size_t n) {
  * #x hex, so the dump stays valid UTF-8 text and loses nothing. */
 static void put_string(vmir_buf *b, const char *s, size_t n) {
   size_t bad;
-  if (vmir_utf8_validate((const uint8_t *)s, n, &bad)) vmir_buf_put_json_string(b, s, n);
-  else put_hex(b, (const uint8_t *)s, n);
+  if (vmir_json_quote(b, (const uint8_t *)s, n, true, 0, &bad) == VMIR_JSON_QUOTE_BAD_UTF8)
+    put_hex(b, (const uint8_t *)s, n);
 }
 
 static vmir_status record_begin(vmir_sink *sink, const char *word, uint64_t len) {

@@ -53,38 +53,6 @@ void vmir_buf_printf(vmir_buf *b, const char *fmt, ...) {
   b->len += (size_t)n;
 }
 
-void vmir_buf_put_json_string(vmir_buf *b, const char *s, size_t n) {
-  static const char hex[] = "0123456789abcdef";
-  vmir_buf_putc(b, '"');
-  size_t run = 0; /* bytes copied through unchanged, flushed in one append */
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    const char *esc = NULL;
-    char u[6];
-    switch (c) {
-      case '"': esc = "\\\""; break;
-      case '\\': esc = "\\\\"; break;
-      case '\n': esc = "\\n"; break;
-      case '\r': esc = "\\r"; break;
-      case '\t': esc = "\\t"; break;
-      case '\b': esc = "\\b"; break;
-      case '\f': esc = "\\f"; break;
-      default:
-        if (c < 0x20) {
-          u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
-          u[4] = hex[c >> 4]; u[5] = hex[c & 15];
-        }
-    }
-    if (!esc && c >= 0x20) { run++; continue; }
-    vmir_buf_append(b, s + i - run, run);
-    run = 0;
-    if (esc) vmir_buf_puts(b, esc);
-    else vmir_buf_append(b, u, 6);
-  }
-  vmir_buf_append(b, s + n - run, run);
-  vmir_buf_putc(b, '"');
-}
-
 char *vmir_buf_take(vmir_buf *b, size_t *len_out) {
   if (!vmir_buf_reserve(b, 1)) { vmir_buf_free(b); return NULL; }
   b->data[b->len] = 0;

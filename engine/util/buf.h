@@ -20,8 +20,6 @@ void vmir_buf_putc(vmir_buf *b, char c);
 void vmir_buf_puts(vmir_buf *b, const char *s);
 void vmir_buf_printf(vmir_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Appends a JSON-escaped, double-quoted string. */
-void vmir_buf_put_json_string(vmir_buf *b, const char *s, size_t n);
 /* Unsigned LEB128, shortest form: writes v into out (up to
  * VMIR_ULEB128_MAX bytes) and returns the length. The one LEB128 writer of
  * the library (binary IR, shape ids). */
