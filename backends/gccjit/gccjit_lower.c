@@ -32,6 +32,7 @@
 #include "jit/guards.h"
 #include "jit/helpers.h"
 #include "jit/plan.h"
+#include "sink/sink_internal.h"
 
 /* The types and values every block uses. */
 typedef struct lower {
@@ -624,9 +625,15 @@ static bool lower_specialised(lower *l, const vmir_jit_plan *plan, uint32_t pc, 
     case VMIR_OP_EMIT_BEGIN_MAP:
       op_plain(l, b, vmir_gccjit_op_emit_begin_map, pc, 0, SINK(begin_map));
       return true;
-    case VMIR_OP_EMIT_FIELD_NAME:
-      op_plain(l, b, vmir_gccjit_op_emit_field_name, pc, x->a, SINK(field_name));
+    case VMIR_OP_EMIT_FIELD_NAME: {
+      /* A name that needs no escape: the sink's copying variant, as the
+       * stencils call it (vmir_sink_plain_field_name). */
+      const void *name_fn = SINK(field_name);
+      vmir_sink_name_cb plain = direct ? vmir_sink_plain_field_name(direct) : NULL;
+      if (plain && vmir_sink_name_is_plain(exe->strings[x->a])) name_fn = (const void *)plain;
+      op_plain(l, b, vmir_gccjit_op_emit_field_name, pc, x->a, name_fn);
       return true;
+    }
     case VMIR_OP_EMIT_MAP_KEY:
       op_plain(l, b, vmir_gccjit_op_emit_map_key, pc, 0, SINK(field_name));
       return true;

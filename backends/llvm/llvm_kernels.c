@@ -144,11 +144,16 @@ WRAPPER(emit_begin_map) {
   vmir_sink *sink = vm->sink;
   NEXT(vmir_op_emit_begin_map(k, sink, sink->ops->begin_map));
 }
-/* Strings come from the running executable's table, never baked in. */
+/* Strings come from the running executable's table, never baked in. b:
+ * 1 when the name needs no escape (llvm_lower.c), which the sink's plain
+ * variant then copies without scanning, where it has one (the code does
+ * not assume the sink: vm->field_name_plain is the run's). */
 WRAPPER(emit_field_name) {
   KCTX;
   vmir_sink *sink = vm->sink;
-  NEXT(vmir_op_emit_name(k, sink, sink->ops->field_name, exe->strings[a]));
+  vmir_sink_name_fn name_fn = sink->ops->field_name;
+  if (b && vm->field_name_plain) name_fn = vm->field_name_plain;
+  NEXT(vmir_op_emit_name(k, sink, name_fn, exe->strings[a]));
 }
 WRAPPER(emit_map_key) {
   KCTX;

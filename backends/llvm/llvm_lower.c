@@ -44,6 +44,7 @@
 #include "exec/ops.h"
 #include "jit/plan.h"
 #include "llvm_kernels.h"
+#include "sink/sink_internal.h"
 
 typedef struct lower {
   LLVMContextRef ctx;
@@ -194,7 +195,8 @@ static uint32_t known_field(const vmir_jit_plan *plan, uint32_t pc, bool scalar,
 
 /* The instruction's own operands, but: emit-scalar gets the scalar's size
  * and kind (b, c), build-store the destination's kind (c), enter-field
- * the known field (b, c), build-push-element the element size (c) (llvm_kernels_list.h, llvm_kernels.c). */
+ * the known field (b, c), build-push-element the element size (c),
+ * emit-field-name whether the name needs no escape (b) (llvm_kernels_list.h, llvm_kernels.c). */
 static operands wrapper_operands(const vmir_jit_plan *plan, uint32_t pc) {
   const vmir_xinsn *x = &plan->exe->code[pc];
   operands o = {x->a, x->b, x->c, x->list_len};
@@ -209,6 +211,8 @@ static operands wrapper_operands(const vmir_jit_plan *plan, uint32_t pc) {
     o.c = known_field(plan, pc, false, &o.b);
   } else if (x->op == VMIR_OP_BUILD_PUSH_ELEMENT) {
     o.c = vmir_jit_plan_element_size(plan, pc);
+  } else if (x->op == VMIR_OP_EMIT_FIELD_NAME) {
+    o.b = vmir_sink_name_is_plain(plan->exe->strings[x->a]);
   }
   return o;
 }

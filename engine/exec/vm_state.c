@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sink/sink_internal.h"
+
 void vmir_vm_state_init(vmir_vm_state *vm, vmir_sink *sink, const vmir_exec_env *env) {
   vm->proc = 0;
   vm->pc = 0;
@@ -14,6 +16,7 @@ void vmir_vm_state_init(vmir_vm_state *vm, vmir_sink *sink, const vmir_exec_env 
   vm->max_depth = (env && env->max_depth) ? env->max_depth : VMIR_DEFAULT_MAX_DEPTH;
   vm->doc_depth_limit = 0;
   vm->sink = sink;
+  vm->field_name_plain = sink ? vmir_sink_plain_field_name(sink->ops) : NULL;
   vm->env = env;
   vm->dec = NULL;
 }

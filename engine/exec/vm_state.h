@@ -66,6 +66,11 @@ typedef struct vmir_vm_state {
   vmir_sink *sink;
   const vmir_exec_env *env;
   struct vmir_decode_state *dec;   /* decode programs only */
+  /* The sink's field_name for names that need no escape, or NULL
+   * (sink/sink_internal.h, vmir_sink_plain_field_name): for generated code
+   * that checked its constant names at compile time but does not assume
+   * which sink it runs with. */
+  vmir_status (*field_name_plain)(vmir_sink *sink, vmir_str name);
 
   vmir_path_entry path_inline[VMIR_INLINE_DEPTH];
   vmir_loop_entry loops_inline[VMIR_INLINE_DEPTH];
