@@ -38,6 +38,23 @@ static vmir_status hook_fails(void *ctx, uint32_t host_id, const vmir_value_view
   return VMIR_E_PREDICATE;
 }
 
+/* Field names that need escapes in JSON (a quote, a backslash, a control
+ * byte, non-ASCII) beside plain ones: generated code may copy only the
+ * plain ones without a scan (sink_internal.h, vmir_sink_plain_field_name). */
+typedef struct named {
+  uint32_t plain, quoted, backslashed, tabbed, accented, last;
+} named;
+static const vmir_field named_fields[] = {
+    VMIR_FIELD(named, plain, &vmir_shape_u32),
+    VMIR_FIELD(named, quoted, &vmir_shape_u32, .rename = "say \"hi\""),
+    VMIR_FIELD(named, backslashed, &vmir_shape_u32, .rename = "C:\\dir"),
+    VMIR_FIELD(named, tabbed, &vmir_shape_u32, .rename = "a\tb"),
+    VMIR_FIELD(named, accented, &vmir_shape_u32, .rename = "caf\xc3\xa9"),
+    VMIR_FIELD(named, last, &vmir_shape_u32),
+};
+static const vmir_shape named_shape = VMIR_STRUCT(named, named_fields);
+static const named names_value = {1, 2, 3, 4, 5, 6};
+
 static const vmir_exec_env host_env = {.host_predicate = keep_odd};
 static const vmir_exec_env failing_env = {.host_predicate = hook_fails};
 
@@ -123,6 +140,7 @@ static void build_cases(void) {
   users[1] = (user){.id = 0, .name = S("")};
   add("user", &user_shape, &users[0], NULL);
   add("user-empty", &user_shape, &users[1], NULL);
+  add("escaped-names", &named_shape, &names_value, NULL);
 
   kinds_full = full_kinds();
   add("all-kinds", &all_kinds_shape, &kinds_full, NULL);
