@@ -672,6 +672,17 @@ run 2 stats -s - -f json
 has "$err" "cannot both come from stdin"
 run 3 stats -s "$tws" -f json "$tmp/none.json"
 has "$err" "none.json: cannot open"
+# VMIR_JIT_LLVM_PERF=1 (docs/jit.md, profiling): the LLVM code still runs,
+# and a jitdump file for `perf inject --jit` appears under JITDUMPDIR.
+# Where LLVM is not built in, the run stays on the interpreter.
+mkdir -p "$tmp/jitdump"
+JITDUMPDIR="$tmp/jitdump" VMIR_JIT_LLVM_PERF=1 \
+  run 0 stats -s "$tws" -f json -n 3 --backend llvm --threshold 0 "$tmp/u.json"
+if grep -q "backend  *llvm, level" "$out"; then
+  has_re "$out" '^  executions +6 \([1-9][0-9]* in generated code\)$'
+  if find "$tmp/jitdump" -name 'jit-*.dump' -size +0 | grep -q .; then ok
+  else bad "no jitdump file under JITDUMPDIR"; fi
+fi
 
 # ---- examples/: the files README.md and docs/cli.md use -------------------
 # The program and the MessagePack document are outputs of the tool; they

@@ -16,7 +16,9 @@
  *
  * W^X: LLJIT links through JITLink's in-process memory manager, which
  * writes code into read+write pages and then makes them read+execute;
- * no page is ever both (checked by conformance/jit_backend.c).
+ * no page is ever both (checked by conformance/jit_backend.c). So does
+ * RuntimeDyld's section memory manager, used instead when profiling
+ * (perf_profiling).
  * t[impl format.exec.jit-optional] */
 #include <pthread.h>
 #include <stdio.h>
@@ -25,9 +27,11 @@
 
 #include <llvm-c/Core.h>
 #include <llvm-c/Error.h>
+#include <llvm-c/ExecutionEngine.h>
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Object.h>
 #include <llvm-c/Orc.h>
+#include <llvm-c/OrcEE.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
@@ -141,6 +145,27 @@ static LLVMTargetMachineRef host_machine(LLVMCodeGenOptLevel level, char *why, s
   return tm;
 }
 
+/* Profiling generated code (VMIR_JIT_LLVM_PERF=1, read when the LLJITs
+ * are made): objects are linked by RuntimeDyld, whose section memory
+ * manager also never leaves a page writable and executable, with LLVM's
+ * perf listener, which writes a jitdump file (JITDUMPDIR, else
+ * $HOME/.debug/jit) that `perf inject --jit` turns into symbols: one per
+ * proc function. Off by default: JITLink is LLVM's maintained linker. */
+static bool perf_profiling(void) {
+  const char *v = getenv("VMIR_JIT_LLVM_PERF");
+  return v && strcmp(v, "1") == 0;
+}
+
+static LLVMOrcObjectLayerRef perf_object_layer(void *ctx, LLVMOrcExecutionSessionRef es,
+                                               const char *triple) {
+  (void)ctx;
+  (void)triple;
+  LLVMOrcObjectLayerRef layer = LLVMOrcCreateRTDyldObjectLinkingLayerWithSectionMemoryManager(es);
+  LLVMJITEventListenerRef perf = LLVMCreatePerfJITEventListener();
+  if (layer && perf) LLVMOrcRTDyldObjectLinkingLayerRegisterJITEventListener(layer, perf);
+  return layer;
+}
+
 static bool make_jit(llvm_jit *j, LLVMCodeGenOptLevel level, char *why, size_t cap) {
   LLVMTargetMachineRef jit_tm = host_machine(level, why, cap);
   if (!jit_tm) return false;
@@ -152,6 +177,7 @@ static bool make_jit(llvm_jit *j, LLVMCodeGenOptLevel level, char *why, size_t c
   LLVMOrcLLJITBuilderRef builder = LLVMOrcCreateLLJITBuilder();
   LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(
       builder, LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(jit_tm));
+  if (perf_profiling()) LLVMOrcLLJITBuilderSetObjectLinkingLayerCreator(builder, perf_object_layer, NULL);
   LLVMErrorRef e = LLVMOrcCreateLLJIT(&j->jit, builder);
   if (!e) e = define_symbols(j->jit);
   if (e) {
