@@ -298,7 +298,16 @@ VMIR_LLVM_KEY_GUESS_DECLARE(msgpack_read_key_guess) {
 /* Any other key: pc is the json-read-key's (msgpack-read-key's), a, b, c,
  * n the switch-key's operands, `guess` the code's guess, which the match
  * tries first and moves on. */
-#define READ_KEY_THEN_SWITCH(name, kernel)                                       VMIR_LLVM_KEY_SWITCH_DECLARE(name) {                                             KCTX;                                                                          kc.key_hint = guess;                                                           vmir_xinsn in = insn_as(exe, pc + 1, VMIR_OP_SWITCH_KEY, a, b, c, n);          uint32_t next = pc + 1;                                                        K(kernel(k, &in, &next));                                                      vm->pc = next;                                                                 return VMIR_OK;                                                              }
+#define READ_KEY_THEN_SWITCH(name, kernel)                                     \
+  VMIR_LLVM_KEY_SWITCH_DECLARE(name) {                                         \
+    KCTX;                                                                      \
+    kc.key_hint = guess;                                                       \
+    vmir_xinsn in = insn_as(exe, pc + 1, VMIR_OP_SWITCH_KEY, a, b, c, n);      \
+    uint32_t next = pc + 1;                                                    \
+    K(kernel(k, &in, &next));                                                  \
+    vm->pc = next;                                                             \
+    return VMIR_OK;                                                            \
+  }
 READ_KEY_THEN_SWITCH(read_key_then_switch, vmir_op_json_read_key_then_switch)
 READ_KEY_THEN_SWITCH(msgpack_read_key_then_switch, vmir_op_msgpack_read_key_then_switch)
 
