@@ -309,7 +309,7 @@ static void lower_key_pair(lower *l, uint32_t pc) {
     LLVMValueRef found = LLVMBuildCall2(l->b, l->key_guess_type, compare, args, 3, "found");
     LLVMBuildCondBr(l->b, LLVMBuildICmp(l->b, LLVMIntNE, found, c32(l, 0), ""), hit, other);
     LLVMPositionBuilderAtEnd(l->b, hit);
-    LLVMBuildStore(l->b, c32(l, i + 1 < sw->list_len ? i + 1 : 0), guess);
+    LLVMBuildStore(l->b, c32(l, vmir_op_next_guess(sw, i)), guess);
     LLVMBuildBr(l->b, l->blocks[target]);
   }
   LLVMPositionBuilderAtEnd(l->b, other);
