@@ -508,6 +508,147 @@ START_TEST(test_plain_field_names) {
 }
 END_TEST
 
+/* ---- a member's name and scalar in one call (sink_internal.h) ---------------- */
+
+/* One writer under test: its sink, its output, its reset. */
+typedef struct named_writer {
+  vmir_json_writer *json;
+  vmir_msgpack_writer *msgpack;
+} named_writer;
+
+static vmir_sink *named_writer_sink(named_writer *w) {
+  return w->json ? vmir_json_writer_sink(w->json) : vmir_msgpack_writer_sink(w->msgpack);
+}
+
+static const uint8_t *named_writer_data(named_writer *w, size_t *len) {
+  return w->json ? vmir_json_writer_data(w->json, len) : vmir_msgpack_writer_data(w->msgpack, len);
+}
+
+static void named_writer_reset(named_writer *w) {
+  if (w->json) vmir_json_writer_reset(w->json);
+  else vmir_msgpack_writer_reset(w->msgpack);
+}
+
+/* The document {"first": 1, name: v} (or, with `outside`, the member at
+ * the top level, which the order rejects), its member written by the
+ * paired callback or by the two calls. The status, *value_failed (the
+ * two calls: whether the scalar's call was the one that failed), the
+ * output and the sink's error text. */
+typedef struct named_result {
+  vmir_status st;
+  bool value_failed;
+  uint8_t out[256];
+  size_t len;
+  char error[128];
+} named_result;
+
+static named_result named_member(named_writer *w, bool paired, vmir_str name, const vmir_scalar *v,
+                                 bool outside) {
+  named_result r = {.st = VMIR_OK};
+  named_writer_reset(w);
+  vmir_sink *sink = named_writer_sink(w);
+  vmir_scalar one = {.type = VMIR_SCALAR_UINT, .as.u64 = 1};
+  if (!outside) {
+    ck_assert_int_eq(sink->ops->begin_struct(sink, 2), VMIR_OK);
+    ck_assert_int_eq(sink->ops->field_name(sink, (vmir_str){"first", 5}), VMIR_OK);
+    ck_assert_int_eq(sink->ops->scalar(sink, &one), VMIR_OK);
+  }
+  if (paired) {
+    vmir_sink_named_scalar_cb named = vmir_sink_plain_named_scalar(sink->ops);
+    ck_assert_ptr_nonnull(named);
+    r.value_failed = !r.value_failed; /* the callback must set it either way */
+    r.st = named(sink, name, v, &r.value_failed);
+  } else {
+    r.st = sink->ops->field_name(sink, name);
+    if (r.st == VMIR_OK) {
+      r.value_failed = true;
+      r.st = sink->ops->scalar(sink, v);
+    }
+  }
+  if (r.st == VMIR_OK && !outside) ck_assert_int_eq(sink->ops->end(sink), VMIR_OK);
+  const uint8_t *data = named_writer_data(w, &r.len);
+  ck_assert_uint_le(r.len, sizeof r.out);
+  memcpy(r.out, data, r.len);
+  if (r.st != VMIR_OK) snprintf(r.error, sizeof r.error, "%s", sink->error);
+  return r;
+}
+
+/* The sinks' paired callback for a member's plain name and scalar value
+ * (what generated code calls for emit-field-name; enter-field;
+ * emit-scalar; leave) gives the bytes of the two calls it stands for, in
+ * compact and pretty JSON and in MessagePack, for every scalar type and
+ * name lengths around the copy's word sizes and MessagePack's fixstr
+ * limit; and fails where they fail, with the same message, saying which
+ * of the two failed: a non-finite float in JSON and invalid UTF-8 are
+ * the value's, a member outside any struct is the name's.
+ * t[verify format.exec.jit-semantic-equivalence] */
+START_TEST(test_named_scalars) {
+  static const uint8_t bytes[] = {0, 255};
+  static const vmir_json_options pretty = {.pretty = true};
+  const vmir_scalar values[] = {
+      {.type = VMIR_SCALAR_NULL},
+      {.type = VMIR_SCALAR_BOOL, .as.boolean = true},
+      {.type = VMIR_SCALAR_BOOL, .as.boolean = false},
+      {.type = VMIR_SCALAR_INT, .as.i64 = INT64_MIN},
+      {.type = VMIR_SCALAR_INT, .as.i64 = -33},
+      {.type = VMIR_SCALAR_INT, .as.i64 = 70000},
+      {.type = VMIR_SCALAR_UINT, .as.u64 = UINT64_MAX},
+      {.type = VMIR_SCALAR_UINT, .as.u64 = 0},
+      {.type = VMIR_SCALAR_FLOAT, .as.f64 = -1.7976931348623157e308},
+      {.type = VMIR_SCALAR_FLOAT, .as.f64 = 0.1, .is_f32 = true},
+      {.type = VMIR_SCALAR_STRING, .as.string = {"say \"hi\"\n", 10}},
+      {.type = VMIR_SCALAR_STRING, .as.string = {"", 0}},
+      {.type = VMIR_SCALAR_BYTES, .as.bytes = {bytes, sizeof bytes}},
+      {.type = VMIR_SCALAR_TIMESTAMP, .as.timestamp = {1, 2}},
+  };
+  const vmir_scalar failing[] = {
+      {.type = VMIR_SCALAR_FLOAT, .as.f64 = NAN},
+      {.type = VMIR_SCALAR_STRING, .as.string = {"bad \xff", 5}},
+  };
+  named_writer writers[3] = {{.json = vmir_json_writer_new(NULL)},
+                             {.json = vmir_json_writer_new(&pretty)},
+                             {.msgpack = vmir_msgpack_writer_new()}};
+  char name_text[40];
+  size_t checked = 0, failures = 0;
+  for (int wi = 0; wi < 3; wi++) {
+    named_writer *w = &writers[wi];
+    for (size_t n = 0; n <= 33; n++) {
+      for (size_t i = 0; i < n; i++) name_text[i] = (char)('a' + (i * 5 + n) % 26);
+      vmir_str name = {name_text, n};
+      for (size_t vi = 0; vi < sizeof values / sizeof values[0]; vi++) {
+        named_result two = named_member(w, false, name, &values[vi], false);
+        named_result one = named_member(w, true, name, &values[vi], false);
+        ck_assert_int_eq(two.st, VMIR_OK);
+        ck_assert_msg(one.st == VMIR_OK && one.len == two.len && memcmp(one.out, two.out, one.len) == 0,
+                      "writer %d, name of %zu bytes, value %zu: status %d, %zu bytes against %zu",
+                      wi, n, vi, (int)one.st, one.len, two.len);
+        checked++;
+      }
+      for (size_t fi = 0; fi < sizeof failing / sizeof failing[0] + 1; fi++) {
+        bool outside = fi == sizeof failing / sizeof failing[0];
+        const vmir_scalar *v = outside ? &values[0] : &failing[fi];
+        named_result two = named_member(w, false, name, v, outside);
+        if (two.st == VMIR_OK) continue; /* NaN is a float in MessagePack */
+        named_result one = named_member(w, true, name, v, outside);
+        ck_assert_int_eq(one.st, two.st);
+        ck_assert_msg(one.value_failed == two.value_failed && one.value_failed == !outside,
+                      "writer %d, failure %zu: value_failed %d, the two calls %d", wi, fi,
+                      one.value_failed, two.value_failed);
+        ck_assert_str_eq(one.error, two.error);
+        ck_assert_uint_eq(one.len, 0);
+        failures++;
+      }
+    }
+  }
+  ck_assert_uint_eq(checked, 3 * 34 * (sizeof values / sizeof values[0]));
+  ck_assert_uint_eq(failures, 34 * (3 + 3 + 2));
+  for (int wi = 0; wi < 3; wi++) {
+    vmir_json_writer_free(writers[wi].json);
+    vmir_msgpack_writer_free(writers[wi].msgpack);
+  }
+}
+END_TEST
+
 static Suite *kernels_suite(void) {
   Suite *s = suite_create("kernels");
   TCase *tc = tcase_create("kernels");
@@ -524,6 +665,7 @@ static Suite *kernels_suite(void) {
   tcase_add_test(tc, test_key_match);
   tcase_add_test(tc, test_short_copy);
   tcase_add_test(tc, test_plain_field_names);
+  tcase_add_test(tc, test_named_scalars);
   suite_add_tcase(s, tc);
   TCase *mut = tcase_create("mutation evidence");
   tcase_add_checked_fixture(mut, setup, teardown);

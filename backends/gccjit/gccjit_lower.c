@@ -534,6 +534,14 @@ static bool lower_specialised(lower *l, const vmir_jit_plan *plan, uint32_t pc, 
     *oom = !op_dispatch(l, b, vmir_gccjit_op_switch_key_guessing, pc, x);
     return true;
   }
+  /* A member's plain name and scalar value: one call of the sink's paired
+   * callback (the assumed sink's, when it has one), then past the leave. */
+  if (vmir_jit_plan_named_field_scalar(plan, pc)) {
+    const void *named = direct ? (const void *)vmir_sink_plain_named_scalar(direct) : NULL;
+    uint64_t a = x->a | scalar_kind(plan, pc + 2) << 32;
+    goto_pc(l, call_op(l, b, vmir_gccjit_op_named_field_scalar, pc, a, named), pc + 4);
+    return true;
+  }
   switch ((vmir_opcode)x->op) {
     /* through their inline fast paths, like the other tiers' code */
 #define BUILD_INLINE_CASE(OP, name)                                            \

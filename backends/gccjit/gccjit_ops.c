@@ -187,25 +187,36 @@ OP(emit_scalar) {
   KCTX;
   vmir_sink_scalar_fn f = SINK_FN(vmir_sink_scalar_fn, scalar);
   switch ((vmir_kind)LO(a)) {
-#define KIND(K, SIZE) \
+#define KIND(name, K, SIZE) \
   case K: return ret(vm, pc, vmir_op_emit_scalar(k, io, f, K, SIZE));
-    KIND(VMIR_KIND_BOOL, 0)
-    KIND(VMIR_KIND_U8, 1)
-    KIND(VMIR_KIND_U16, 2)
-    KIND(VMIR_KIND_U32, 4)
-    KIND(VMIR_KIND_U64, 8)
-    KIND(VMIR_KIND_I8, 1)
-    KIND(VMIR_KIND_I16, 2)
-    KIND(VMIR_KIND_I32, 4)
-    KIND(VMIR_KIND_I64, 8)
-    KIND(VMIR_KIND_F32, 0)
-    KIND(VMIR_KIND_F64, 0)
-    KIND(VMIR_KIND_UNIT, 0)
-    KIND(VMIR_KIND_STRING, 0)
-    KIND(VMIR_KIND_BYTES, 0)
+    VMIR_OP_SCALAR_KINDS(KIND)
 #undef KIND
     default:
       return ret(vm, pc, vmir_op_emit_scalar(k, io, f, VMIR_KIND_COUNT, 0));
+  }
+}
+
+/* emit-field-name; enter-field; emit-scalar; leave at the name's pc
+ * (jit/plan.h, vmir_jit_plan_named_field_scalar): a = the name's string
+ * | the value's kind << 32; the field's index is the enter-field's
+ * operand. fn: the assumed sink's paired callback, else the
+ * run's (vm->named_scalar_plain). */
+OP(named_field_scalar) {
+  KCTX;
+  vmir_sink *sink = io;
+  vmir_sink_named_scalar_cb named = fn ? (vmir_sink_named_scalar_cb)fn : vm->named_scalar_plain;
+  vmir_str name_text = exe->strings[LO(a)];
+  uint32_t index = exe->code[pc + 1].a;
+  switch ((vmir_kind)(HI(a) & 0xff)) {
+#define KIND(name, K, SIZE)                                                                 \
+  case K:                                                                                   \
+    return ret(vm, pc, vmir_op_named_field_scalar(k, sink, named, sink->ops->field_name,   \
+                                                  sink->ops->scalar, name_text, index, NULL, \
+                                                  0, 0, K, SIZE));
+    VMIR_OP_SCALAR_KINDS(KIND)
+#undef KIND
+    default:
+      return ret(vm, pc, VMIR_OP_CHECK);
   }
 }
 

@@ -51,7 +51,7 @@ typedef vmir_status (*vmir_gccjit_op_fn)(const vmir_executable *exe, vmir_vm_sta
   X(enter_element) X(enter_map_value)                                          \
   X(pred_is_none) X(pred_is_empty) X(pred_is_default) X(pred_host)             \
   X(emit_begin_struct) X(emit_begin_tuple) X(emit_begin_seq) X(emit_begin_map) X(emit_field_name)           \
-  X(emit_map_key) X(emit_scalar) X(emit_null) X(emit_string) X(emit_end)       \
+  X(emit_map_key) X(emit_scalar) X(named_field_scalar) X(emit_null) X(emit_string) X(emit_end) \
   X(emit_key) X(emit_token) X(switch_key_guessing) X(read_key_switch)          \
   X(msgpack_read_key_switch)
 VMIR_GCCJIT_OPS(VMIR_GCCJIT_OP_DECLARE)

@@ -176,6 +176,20 @@ WRAPPER(field_scalar) {
   vm->pc = pc + 3;
   return VMIR_OK;
 }
+/* emit-field-name a (a plain name); enter-field; emit-scalar; leave
+ * (llvm_kernels_list.h): b the known field's offset, c the scalar's kind
+ * | its size << 8 | the known field's flags (enter-field's c) << 16, n
+ * the field's index. */
+WRAPPER(named_field_scalar) {
+  KCTX;
+  vmir_sink *sink = vm->sink;
+  const vmir_shape *known = (c >> 16) && shapes->known_shapes ? shapes->known_shapes[pc + 1] : NULL;
+  K(vmir_op_named_field_scalar(k, sink, vm->named_scalar_plain, sink->ops->field_name,
+                               sink->ops->scalar, exe->strings[a], n, known, b, c >> 17,
+                               (vmir_kind)(c & 0xff), (c >> 8) & 0xff));
+  vm->pc = pc + 4;
+  return VMIR_OK;
+}
 WRAPPER(emit_null) {
   KCTX;
   vmir_sink *sink = vm->sink;

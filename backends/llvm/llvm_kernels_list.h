@@ -83,9 +83,11 @@
 /* X(OP, name): a run of ops as one wrapper (llvm_lower.c): enter-field a;
  * emit-scalar; leave at the enter-field's pc, c the scalar's kind | its
  * size << 8 as inference gives them, b and n the known field (as for
- * enter-field, llvm_kernels.c). */
+ * enter-field, llvm_kernels.c); and emit-field-name of a plain name
+ * before such a run, at the name's pc (operands in llvm_kernels.c). */
 #define VMIR_LLVM_FUSED_WRAPPERS(X)                                            \
-  X(ENTER_FIELD, field_scalar)
+  X(ENTER_FIELD, field_scalar)                                                 \
+  X(EMIT_FIELD_NAME, named_field_scalar)
 
 /* X(TEST, name): branch-pred of a predicate whose test is VMIR_PRED_TEST. */
 #define VMIR_LLVM_PRED_WRAPPERS(X)                                             \

@@ -164,10 +164,10 @@ static LLVMValueRef call_wrapper(lower *l, uint32_t pc, operands o, const char *
  * integers, 0 (read from the shape) for the rest. */
 static uint32_t scalar_size(vmir_kind kind) {
   switch (kind) {
-    case VMIR_KIND_U8: case VMIR_KIND_I8: return 1;
-    case VMIR_KIND_U16: case VMIR_KIND_I16: return 2;
-    case VMIR_KIND_U32: case VMIR_KIND_I32: return 4;
-    case VMIR_KIND_U64: case VMIR_KIND_I64: return 8;
+#define SIZE_OF(name, KIND, SIZE) \
+  case KIND: return SIZE;
+    VMIR_OP_SCALAR_KINDS(SIZE_OF)
+#undef SIZE_OF
     default: return 0;
   }
 }
@@ -346,6 +346,18 @@ static void lower_field_scalar(lower *l, const vmir_jit_plan *plan, uint32_t pc)
   continue_after(l, st, pc + 2, true);
 }
 
+/* emit-field-name of a plain name before such a run
+ * (vmir_jit_plan_named_field_scalar): the four as one wrapper. */
+static void lower_named_field_scalar(lower *l, const vmir_jit_plan *plan, uint32_t pc) {
+  operands scalar = wrapper_operands(plan, pc + 2);
+  uint32_t offset = 0;
+  uint32_t known = known_field(plan, pc + 1, true, &offset);
+  operands o = {l->x->code[pc].a, offset, scalar.c | scalar.b << 8 | known << 16,
+                l->x->code[pc + 1].a};
+  LLVMValueRef st = call_wrapper(l, pc, o, "vmir_llvm_op_named_field_scalar");
+  continue_after(l, st, pc + 3, true);
+}
+
 static void lower_generic(lower *l, uint32_t pc) {
   if (calls_or_returns(l, pc) && l->x->code[pc].op == VMIR_OP_CALL) native_depth_check(l, pc);
   store32(l, l->vm, offsetof(vmir_vm_state, pc), c32(l, pc));
@@ -472,6 +484,7 @@ static void lower_proc(lower *l, const vmir_jit_plan *plan) {
     if (wrapper && vmir_jit_plan_key_guess(plan, pc)) wrapper = "vmir_llvm_op_switch_key_guessing";
     if (op.kind == VMIR_JIT_OP_DEOPT) deopt(l, pc, op.reason);
     else if (vmir_jit_plan_key_in_place(plan, pc)) lower_key_pair(l, pc);
+    else if (vmir_jit_plan_named_field_scalar(plan, pc)) lower_named_field_scalar(l, plan, pc);
     else if (field_scalar_run(l, plan, pc)) lower_field_scalar(l, plan, pc);
     /* jump only moves the pc: a branch to the target's block. */
     else if (op.kind == VMIR_JIT_OP_SPECIALISED && x->op == VMIR_OP_JUMP && x->a < l->n &&

@@ -114,7 +114,9 @@ static bool hole_value(const gen *g, uint32_t pc, const vmir_plan *pl, const vmi
     case VMIR_HOLE_SINK_FN:
       if (!g->sink_direct || !pl->sink_op) return false;
       *v = sink_fn(&g->req->assume.sink, pl->sink_op);
-      if (pl->plain_name && vmir_sink_plain_field_name(&g->req->assume.sink))
+      if (pl->named_scalar)
+        *v = (uint64_t)(uintptr_t)vmir_sink_plain_named_scalar(&g->req->assume.sink);
+      else if (pl->plain_name && vmir_sink_plain_field_name(&g->req->assume.sink))
         *v = (uint64_t)(uintptr_t)vmir_sink_plain_field_name(&g->req->assume.sink);
       if (!*v) return false;
       break;

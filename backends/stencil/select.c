@@ -31,10 +31,10 @@ static uint32_t direct_of(uint32_t id) {
   switch (id) {
     D(emit_begin_struct) D(emit_begin_seq_const) D(emit_begin_seq) D(emit_begin_map)
     D(emit_field_name) D(emit_map_key) D(emit_null) D(emit_string) D(emit_end)
-    D(emit_scalar_any) D(emit_scalar_bool) D(emit_scalar_u8) D(emit_scalar_u16) D(emit_scalar_u32)
-    D(emit_scalar_u64) D(emit_scalar_i8) D(emit_scalar_i16) D(emit_scalar_i32)
-    D(emit_scalar_i64) D(emit_scalar_f32) D(emit_scalar_f64) D(emit_scalar_unit)
-    D(emit_scalar_string) D(emit_scalar_bytes)
+    D(emit_scalar_any)
+#define D_SCALAR(name, KIND, SIZE) D(emit_scalar_##name)
+    VMIR_OP_SCALAR_KINDS(D_SCALAR)
+#undef D_SCALAR
     default: return id;
   }
 #undef D
@@ -48,20 +48,10 @@ static void emit(const vmir_jit_plan *ctx, vmir_plan *p, uint32_t id, vmir_sink_
 static uint32_t scalar_stencil(const vmir_shape *s) {
   if (!s) return VMIR_STENCIL_emit_scalar_any;
   switch (s->kind) {
-    case VMIR_KIND_BOOL: return VMIR_STENCIL_emit_scalar_bool;
-    case VMIR_KIND_U8: return VMIR_STENCIL_emit_scalar_u8;
-    case VMIR_KIND_U16: return VMIR_STENCIL_emit_scalar_u16;
-    case VMIR_KIND_U32: return VMIR_STENCIL_emit_scalar_u32;
-    case VMIR_KIND_U64: return VMIR_STENCIL_emit_scalar_u64;
-    case VMIR_KIND_I8: return VMIR_STENCIL_emit_scalar_i8;
-    case VMIR_KIND_I16: return VMIR_STENCIL_emit_scalar_i16;
-    case VMIR_KIND_I32: return VMIR_STENCIL_emit_scalar_i32;
-    case VMIR_KIND_I64: return VMIR_STENCIL_emit_scalar_i64;
-    case VMIR_KIND_F32: return VMIR_STENCIL_emit_scalar_f32;
-    case VMIR_KIND_F64: return VMIR_STENCIL_emit_scalar_f64;
-    case VMIR_KIND_UNIT: return VMIR_STENCIL_emit_scalar_unit;
-    case VMIR_KIND_STRING: return VMIR_STENCIL_emit_scalar_string;
-    case VMIR_KIND_BYTES: return VMIR_STENCIL_emit_scalar_bytes;
+#define KIND(name, KIND, SIZE) \
+  case KIND: return VMIR_STENCIL_emit_scalar_##name;
+    VMIR_OP_SCALAR_KINDS(KIND)
+#undef KIND
     default: return VMIR_STENCIL_emit_scalar_any;
   }
 }
@@ -331,12 +321,25 @@ static void absorb(vmir_plan *plans, uint32_t pc, uint32_t len, uint32_t stencil
 
 /* emit-scalar of a known kind -> the fused field stencil of that kind. */
 static uint32_t field_scalar_of(uint32_t emit_stencil) {
-#define F(kind)                                                                     \
+#define F(kind, KIND, SIZE)                                                         \
   case VMIR_STENCIL_emit_scalar_##kind: return VMIR_STENCIL_field_scalar_##kind;   \
   case VMIR_STENCIL_emit_scalar_##kind##_direct: return VMIR_STENCIL_field_scalar_##kind##_direct;
   switch (emit_stencil) {
-    F(bool) F(u8) F(u16) F(u32) F(u64) F(i8) F(i16) F(i32) F(i64) F(f32) F(f64) F(unit)
-    F(string) F(bytes)
+    VMIR_OP_SCALAR_KINDS(F)
+    default: return VMIR_STENCIL_COUNT;
+  }
+#undef F
+}
+
+/* The fused field stencil of a kind -> the same run after its field's
+ * name. */
+static uint32_t named_field_scalar_of(uint32_t field_stencil) {
+#define F(kind, KIND, SIZE)                                                                 \
+  case VMIR_STENCIL_field_scalar_##kind: return VMIR_STENCIL_named_field_scalar_##kind;   \
+  case VMIR_STENCIL_field_scalar_##kind##_direct:                                           \
+    return VMIR_STENCIL_named_field_scalar_##kind##_direct;
+  switch (field_stencil) {
+    VMIR_OP_SCALAR_KINDS(F)
     default: return VMIR_STENCIL_COUNT;
   }
 #undef F
@@ -417,5 +420,25 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
         absorb(plans, pc, 3, fused);
       }
     }
+  }
+  /* emit-field-name (a plain name); [enter-field; emit-scalar; leave]
+   * fused above: the name joins the run, where the sink writes both in
+   * one call (sink/sink_internal.h, vmir_sink_plain_named_scalar; the
+   * direct variant only when the assumed sink has it). */
+  for (uint32_t pc = 0; pc + 1 < n; pc++) {
+    const vmir_plan *name = &plans[pc], *run = &plans[pc + 1];
+    uint32_t fused = named_field_scalar_of(run->stencil);
+    bool direct = name->stencil == VMIR_STENCIL_emit_field_name_direct;
+    if (name->absorbed || fused == VMIR_STENCIL_COUNT || run->absorbed ||
+        (name->stencil != VMIR_STENCIL_emit_field_name && !direct) ||
+        !vmir_jit_plan_named_field_scalar(ctx, pc) ||
+        (direct && !vmir_sink_plain_named_scalar(&ctx->req->assume.sink)))
+      continue;
+    plans[pc] = *run;
+    plans[pc].stencil = fused;
+    plans[pc].b = exe->code[pc].a;
+    plans[pc].named_scalar = true;
+    plans[pc].cont_pc = run->cont_pc;
+    plans[pc + 1].absorbed = true;
   }
 }

@@ -28,6 +28,7 @@ typedef struct vmir_plan {
   int64_t string;            /* >= 0: IMM/IMM2 = bytes/length of this string */
   bool cases;                /* CASES/COUNT = the instruction's target list */
   bool plain_name;           /* SINK_FN = the sink's plain field-name variant, if any */
+  bool named_scalar;         /* SINK_FN = the sink's plain name-and-scalar callback */
   bool absorbed;             /* run by the fused stencil of an earlier pc: no code */
   bool hint;                 /* IMM = a guess slot of the code object (switch-key);
                               * the patcher numbers the slots in imm */

@@ -33,6 +33,7 @@
 #include "exec/executable.h"
 #include "exec/value_access.h"
 #include "exec/vm_state.h"
+#include "sink/sink_internal.h"
 
 /* A check failed; generated code deopts (never leaves the engine). */
 #define VMIR_OP_CHECK ((vmir_status)1002)
@@ -415,6 +416,26 @@ VMIR_OP_INLINE bool vmir_op_view_ok(const vmir_scalar *sc) {
   return true;
 }
 
+/* X(name, KIND, SIZE): the scalar kinds generated code instantiates the
+ * emit kernels for (a stencil, a case of a wrapper), with the size the
+ * read may assume (the integers' width, checked with the kind; 0: read
+ * from the shape). */
+#define VMIR_OP_SCALAR_KINDS(X)                                                \
+  X(bool, VMIR_KIND_BOOL, 0)                                                   \
+  X(u8, VMIR_KIND_U8, 1)                                                       \
+  X(u16, VMIR_KIND_U16, 2)                                                     \
+  X(u32, VMIR_KIND_U32, 4)                                                     \
+  X(u64, VMIR_KIND_U64, 8)                                                     \
+  X(i8, VMIR_KIND_I8, 1)                                                       \
+  X(i16, VMIR_KIND_I16, 2)                                                     \
+  X(i32, VMIR_KIND_I32, 4)                                                     \
+  X(i64, VMIR_KIND_I64, 8)                                                     \
+  X(f32, VMIR_KIND_F32, 0)                                                     \
+  X(f64, VMIR_KIND_F64, 0)                                                     \
+  X(unit, VMIR_KIND_UNIT, 0)                                                   \
+  X(string, VMIR_KIND_STRING, 0)                                               \
+  X(bytes, VMIR_KIND_BYTES, 0)
+
 /* emit-scalar. kind: VMIR_KIND_COUNT for any scalar kind, or the kind (and
  * size) the program point was compiled for, checked here first. */
 VMIR_OP_INLINE bool vmir_op_scalar_of(const vmir_shape *s, const uint8_t *addr, vmir_kind kind,
@@ -520,6 +541,69 @@ VMIR_OP_INLINE vmir_status vmir_op_field_scalar_known(vmir_op_ctx *k, vmir_sink 
   st = fn(sink, &sc);
   if (VMIR_OP_UNLIKELY(st != VMIR_OK))
     return vmir_exec_field_sink_failed(k->exe, k->vm, k->err, k->pc, index, st);
+  return VMIR_OK;
+}
+
+/* The checks of enter-field index; emit-scalar; leave (of a known struct
+ * or not, as vmir_op_field_scalar_known takes them) and the value they
+ * emit, read in place: VMIR_OK with *sc, or VMIR_OP_CHECK with nothing
+ * changed. Generated code only. */
+VMIR_OP_INLINE vmir_status vmir_op_field_scalar_read(vmir_op_ctx *k, uint32_t index,
+                                                     const vmir_shape *known, uint32_t offset,
+                                                     uint32_t level_step, vmir_kind kind,
+                                                     uint32_t size, vmir_scalar *sc) {
+  const vmir_path_entry *cur = VMIR_OP_CUR(k);
+  uint32_t level;
+  if (__builtin_expect(cur->shape == known, 1)) {
+    level = cur->level + level_step;
+    vmir_read_scalar_as(kind, size, cur->addr + offset, sc);
+  } else {
+    const vmir_field *f = NULL;
+    vmir_status st = vmir_op_field_at(k, index, &f);
+    if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
+    level = vmir_vm_entry_level(cur, VMIR_SEG_FIELD, index);
+    if (VMIR_OP_UNLIKELY(!vmir_op_scalar_of(f->shape, cur->addr + f->offset, kind, size, sc)))
+      return VMIR_OP_CHECK;
+  }
+  vmir_status st = vmir_op_entry_room(k, level);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
+  return VMIR_OP_UNLIKELY(!vmir_op_view_ok(sc)) ? VMIR_OP_CHECK : VMIR_OK;
+}
+
+/* emit-field-name of a plain name (sink/sink_internal.h,
+ * vmir_sink_name_is_plain), then enter-field index; emit-scalar; leave
+ * at k->pc + 1: the four as generated code fuses them (k->pc is the
+ * emit-field-name's), with their effects and errors. Every check comes
+ * before the first effect, so a failed check is VMIR_OP_CHECK at the
+ * emit-field-name with nothing emitted. The sink's paired callback
+ * `named` (vm->named_scalar_plain) writes name and value in one call;
+ * without one (NULL) they are two calls, name_fn then scalar_fn. A
+ * failure of the name is the emit-field-name's error, a failure of the
+ * value the field's (vmir_exec_field_sink_failed), as the interpreter
+ * reports them. Generated code only: k->report is false. */
+VMIR_OP_INLINE vmir_status vmir_op_named_field_scalar(
+    vmir_op_ctx *k, vmir_sink *sink, vmir_sink_named_scalar_cb named, vmir_sink_name_fn name_fn,
+    vmir_sink_scalar_fn scalar_fn, vmir_str name, uint32_t index, const vmir_shape *known,
+    uint32_t offset, uint32_t level_step, vmir_kind kind, uint32_t size) {
+  vmir_scalar sc;
+  vmir_status st = vmir_op_field_scalar_read(k, index, known, offset, level_step, kind, size, &sc);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
+  bool value_failed = false;
+  if (named) {
+    st = named(sink, name, &sc, &value_failed);
+  } else {
+    st = name_fn(sink, name);
+    if (st == VMIR_OK) {
+      value_failed = true;
+      st = scalar_fn(sink, &sc);
+    }
+  }
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) {
+    if (value_failed)
+      return vmir_exec_field_sink_failed(k->exe, k->vm, k->err, k->pc + 1, index, st);
+    k->vm->pc = k->pc;
+    return vmir_exec_sink_failed(k->exe, k->vm, k->err, st);
+  }
   return VMIR_OK;
 }
 

@@ -17,6 +17,7 @@ void vmir_vm_state_init(vmir_vm_state *vm, vmir_sink *sink, const vmir_exec_env 
   vm->doc_depth_limit = 0;
   vm->sink = sink;
   vm->field_name_plain = sink ? vmir_sink_plain_field_name(sink->ops) : NULL;
+  vm->named_scalar_plain = sink ? vmir_sink_plain_named_scalar(sink->ops) : NULL;
   vm->env = env;
   vm->dec = NULL;
 }

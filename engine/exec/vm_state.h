@@ -71,6 +71,10 @@ typedef struct vmir_vm_state {
    * that checked its constant names at compile time but does not assume
    * which sink it runs with. */
   vmir_status (*field_name_plain)(vmir_sink *sink, vmir_str name);
+  /* The sink's plain name and scalar value in one call, or NULL
+   * (sink/sink_internal.h, vmir_sink_plain_named_scalar), likewise. */
+  vmir_status (*named_scalar_plain)(vmir_sink *sink, vmir_str name, const vmir_scalar *value,
+                                    bool *value_failed);
 
   vmir_path_entry path_inline[VMIR_INLINE_DEPTH];
   vmir_loop_entry loops_inline[VMIR_INLINE_DEPTH];

@@ -113,6 +113,23 @@ bool vmir_jit_plan_key_in_place(const vmir_jit_plan *plan, uint32_t pc) {
   return true;
 }
 
+bool vmir_jit_plan_named_field_scalar(const vmir_jit_plan *plan, uint32_t pc) {
+  const vmir_executable *exe = plan->exe;
+  static const uint32_t run[4] = {VMIR_OP_EMIT_FIELD_NAME, VMIR_OP_ENTER_FIELD,
+                                  VMIR_OP_EMIT_SCALAR, VMIR_OP_LEAVE};
+  if (pc + 4 > exe->program->insn_count) return false;
+  for (uint32_t j = 0; j < 4; j++) {
+    if (exe->code[pc + j].op != run[j] ||
+        vmir_jit_plan_op(plan, pc + j).kind != VMIR_JIT_OP_SPECIALISED)
+      return false;
+    /* entered only at the name: no block starts inside the run */
+    if (j > 0 && exe->pcs[pc + j].insn == 0) return false;
+  }
+  const vmir_shape *value = plan->shapes ? plan->shapes[pc + 2] : NULL;
+  return value && value->kind <= VMIR_KIND_BYTES &&
+         vmir_sink_name_is_plain(exe->strings[exe->code[pc].a]);
+}
+
 uint32_t vmir_jit_plan_caps(const vmir_jit_plan *plan) {
   return (plan->sink_direct ? plan->req->assume.caps & VMIR_CAP_SINK_ANY : 0) |
          (plan->host_hook ? VMIR_CAP_HOST_PREDICATE : 0);

@@ -70,6 +70,12 @@ bool vmir_jit_plan_key_guess(const vmir_jit_plan *plan, uint32_t pc);
  * name whose JSON text is its bytes). */
 bool vmir_jit_plan_key_in_place(const vmir_jit_plan *plan, uint32_t pc);
 
+/* emit-field-name; enter-field; emit-scalar; leave at pc may run as one
+ * kernel (exec/ops.h, vmir_op_named_field_scalar): all four specialised,
+ * entered only at the name (one block), the name plain (the sink's
+ * paired callback copies it) and the value's scalar kind inferred. */
+bool vmir_jit_plan_named_field_scalar(const vmir_jit_plan *plan, uint32_t pc);
+
 /* The field the enter-field (or a run that starts with one) at pc enters,
  * when inference gives the struct it stands on (exec/ops.h, "known
  * structs"): true, with the field and the level step of its path entry

@@ -154,41 +154,57 @@ static vmir_status write_bytes(vmir_json_writer *w, const uint8_t *b, size_t n) 
   return VMIR_OK;
 }
 
-/* Numbers, null and booleans: separator and text under one reservation
- * (value_at), VMIR_FLOAT_TEXT_MAX bytes being enough for any of them. */
+/* Numbers, null and booleans: the values whose text is at most
+ * VMIR_FLOAT_TEXT_MAX bytes. */
+static inline bool is_short_scalar(vmir_scalar_type type) {
+  switch (type) {
+    case VMIR_SCALAR_NULL: case VMIR_SCALAR_BOOL: case VMIR_SCALAR_INT: case VMIR_SCALAR_UINT:
+    case VMIR_SCALAR_FLOAT:
+      return true;
+    default: return false;
+  }
+}
+
+static inline bool has_json_form(const vmir_scalar *v) {
+  return v->type != VMIR_SCALAR_FLOAT ||
+         (isfinite(v->as.f64) && (!v->is_f32 || isfinite((float)v->as.f64)));
+}
+
+/* The text of a short scalar with a JSON form at p (VMIR_FLOAT_TEXT_MAX
+ * bytes of room); returns the end of it. */
+static inline uint8_t *short_scalar_text(uint8_t *p, const vmir_scalar *v) {
+  switch (v->type) {
+    case VMIR_SCALAR_NULL: memcpy(p, "null", 4); return p + 4;
+    case VMIR_SCALAR_BOOL:
+      if (v->as.boolean) {
+        memcpy(p, "true", 4);
+        return p + 4;
+      }
+      memcpy(p, "false", 5);
+      return p + 5;
+    case VMIR_SCALAR_INT: return p + int_text(p, v->as.i64);
+    case VMIR_SCALAR_UINT: return p + vmir_sink_format_u64((char *)p, v->as.u64);
+    default: return p + vmir_sink_format_float((char *)p, v->as.f64, v->is_f32);
+  }
+}
+
+static vmir_status fail_no_json_form(vmir_json_writer *w) {
+  return FAIL(w, "non-finite float has no JSON form");
+}
+
+/* Short scalars: separator and text under one reservation (value_at). */
 static vmir_status write_short_scalar(vmir_json_writer *w, const vmir_scalar *v) {
   vmir_status st;
   uint8_t *p = value_at(w, VMIR_FLOAT_TEXT_MAX, &st);
   if (!p) return st;
-  if (v->type == VMIR_SCALAR_FLOAT && (!isfinite(v->as.f64) || (v->is_f32 && !isfinite((float)v->as.f64))))
-    return FAIL(w, "non-finite float has no JSON form");
-  switch (v->type) {
-    case VMIR_SCALAR_NULL: memcpy(p, "null", 4); p += 4; break;
-    case VMIR_SCALAR_BOOL:
-      if (v->as.boolean) {
-        memcpy(p, "true", 4);
-        p += 4;
-      } else {
-        memcpy(p, "false", 5);
-        p += 5;
-      }
-      break;
-    case VMIR_SCALAR_INT: p += int_text(p, v->as.i64); break;
-    case VMIR_SCALAR_UINT: p += vmir_sink_format_u64((char *)p, v->as.u64); break;
-    default: p += vmir_sink_format_float((char *)p, v->as.f64, v->is_f32); break;
-  }
-  value_end(w, p);
+  if (!has_json_form(v)) return fail_no_json_form(w);
+  value_end(w, short_scalar_text(p, v));
   return VMIR_OK;
 }
 
 static vmir_status json_scalar(vmir_sink *sink, const vmir_scalar *v) {
   vmir_json_writer *w = sink->ctx;
-  switch (v->type) {
-    case VMIR_SCALAR_NULL: case VMIR_SCALAR_BOOL: case VMIR_SCALAR_INT: case VMIR_SCALAR_UINT:
-    case VMIR_SCALAR_FLOAT:
-      return write_short_scalar(w, v);
-    default: break;
-  }
+  if (is_short_scalar(v->type)) return write_short_scalar(w, v);
   vmir_status st = before_value(w);
   if (st != VMIR_OK) return st;
   switch (v->type) {
@@ -246,6 +262,18 @@ static vmir_status json_begin_map(vmir_sink *sink, uint64_t len) {
   return begin(sink, VMIR_LEVEL_MAP, len);
 }
 
+/* Compact output of a member's plain name at p (room for name.len + 4
+ * bytes): the comma before any but the first member of top (counting
+ * this one), the quoted name and the colon; returns the end of it. */
+static inline uint8_t *plain_name_text(uint8_t *p, vmir_level *top, vmir_str name) {
+  if (top->count++ > 0) *p++ = ',';
+  p[0] = '"';
+  vmir_copy_short(p + 1, name.ptr, name.len);
+  p[1 + name.len] = '"';
+  p[2 + name.len] = ':';
+  return p + 3 + name.len;
+}
+
 /* A field name. `plain`: the caller checked that the name needs no
  * escape and is valid UTF-8 (vmir_sink_name_is_plain), so it is copied as
  * is instead of scanned: the output is the same. */
@@ -260,12 +288,7 @@ static inline vmir_status field_name(vmir_sink *sink, vmir_str name, bool plain)
     if (name.len > SIZE_MAX - 16) return nomem(w);
     uint8_t *p = room(w, name.len + 4);
     if (!p) return nomem(w);
-    if (top->count++ > 0) *p++ = ',';
-    p[0] = '"';
-    vmir_copy_short(p + 1, name.ptr, name.len);
-    p[1 + name.len] = '"';
-    p[2 + name.len] = ':';
-    w->out.len = (size_t)(p + 3 + name.len - w->out.data);
+    w->out.len = (size_t)(plain_name_text(p, top, name) - w->out.data);
     w->order.key_pending = true;
     return VMIR_OK;
   }
@@ -292,6 +315,44 @@ static vmir_status json_field_name(vmir_sink *sink, vmir_str name) {
 /* For generated code naming a constant field it checked at compile time. */
 static vmir_status json_field_name_plain(vmir_sink *sink, vmir_str name) {
   return field_name(sink, name, true);
+}
+
+/* sink_internal.h, vmir_sink_named_scalar_cb. Compact output, a short
+ * scalar or a string: the order checked once (the name's check; the
+ * value's is then the pending name's), the name and a short value under
+ * one reservation. Anything else, or a failed reservation (each call then
+ * reserves, and fails, on its own), takes the two calls. */
+static vmir_status json_named_scalar_plain(vmir_sink *sink, vmir_str name,
+                                           const vmir_scalar *v, bool *value_failed) {
+  vmir_json_writer *w = sink->ctx;
+  vmir_level *top = NULL;
+  vmir_status st;
+  *value_failed = false;
+  bool short_value = is_short_scalar(v->type);
+  if (w->pretty || name.len > SIZE_MAX / 2 || !(short_value || v->type == VMIR_SCALAR_STRING))
+    goto separate;
+  st = vmir_order_field_name(&w->order, &top);
+  if (st != VMIR_OK) return st;
+  uint8_t *p = room(w, name.len + 4 + (short_value ? VMIR_FLOAT_TEXT_MAX : 0));
+  if (!p) goto separate;
+  p = plain_name_text(p, top, name);
+  *value_failed = true;
+  if (short_value) {
+    if (!has_json_form(v)) return fail_no_json_form(w);
+    p = short_scalar_text(p, v);
+    w->out.len = (size_t)(p - w->out.data);
+  } else {
+    w->out.len = (size_t)(p - w->out.data);
+    st = write_string(w, (const uint8_t *)v->as.string.ptr, v->as.string.len, "string");
+    if (st != VMIR_OK) return st;
+  }
+  vmir_order_after_value(&w->order);
+  return VMIR_OK;
+separate:
+  st = field_name(sink, name, true);
+  if (st != VMIR_OK) return st;
+  *value_failed = true;
+  return json_scalar(sink, v);
 }
 
 static vmir_status json_end(vmir_sink *sink) {
@@ -331,6 +392,11 @@ bool vmir_sink_name_is_plain(vmir_str name) {
 vmir_sink_name_cb vmir_sink_plain_field_name(const vmir_sink_ops *ops) {
   return ops->field_name == json_field_name ? json_field_name_plain
                                             : vmir_msgpack_plain_field_name(ops);
+}
+
+vmir_sink_named_scalar_cb vmir_sink_plain_named_scalar(const vmir_sink_ops *ops) {
+  return ops->field_name == json_field_name ? json_named_scalar_plain
+                                            : vmir_msgpack_plain_named_scalar(ops);
 }
 
 /* ---- public API -------------------------------------------------------- */

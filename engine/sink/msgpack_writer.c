@@ -105,87 +105,100 @@ static vmir_status before_value(vmir_msgpack_writer *w) {
 
 /* ---- scalars ----------------------------------------------------------- */
 
-static vmir_status write_uint(vmir_msgpack_writer *w, uint64_t v) {
-  uint8_t *p = room(w, 9);
-  if (!p) return nomem(w);
-  size_t n;
+/* The smallest form of v at p (room for 9 bytes); returns its length. */
+static size_t uint_at(uint8_t *p, uint64_t v) {
   if (v <= 0x7f) {
     p[0] = (uint8_t)v; /* positive fixint */
-    n = 1;
-  } else if (v <= UINT8_MAX) {
+    return 1;
+  }
+  if (v <= UINT8_MAX) {
     p[0] = MP_UINT8;
     p[1] = (uint8_t)v;
-    n = 2;
-  } else if (v <= UINT16_MAX) {
+    return 2;
+  }
+  if (v <= UINT16_MAX) {
     p[0] = MP_UINT16;
     vmir_store_be16(p + 1, (uint16_t)v);
-    n = 3;
-  } else if (v <= UINT32_MAX) {
+    return 3;
+  }
+  if (v <= UINT32_MAX) {
     p[0] = MP_UINT32;
     vmir_store_be32(p + 1, (uint32_t)v);
-    n = 5;
-  } else {
-    p[0] = MP_UINT64;
-    vmir_store_be64(p + 1, v);
-    n = 9;
+    return 5;
   }
-  w->out.len += n;
-  return VMIR_OK;
+  p[0] = MP_UINT64;
+  vmir_store_be64(p + 1, v);
+  return 9;
 }
 
 /* Non-negative values take the unsigned forms (the smallest, and what other
  * encoders do); negative ones the smallest signed form. Two's complement
  * bytes come from converting to unsigned, which C defines modulo 2^N. */
-static vmir_status write_int(vmir_msgpack_writer *w, int64_t v) {
-  if (v >= 0) return write_uint(w, (uint64_t)v);
-  uint8_t *p = room(w, 9);
-  if (!p) return nomem(w);
+static size_t int_at(uint8_t *p, int64_t v) {
+  if (v >= 0) return uint_at(p, (uint64_t)v);
   uint64_t bits = (uint64_t)v;
-  size_t n;
   if (v >= -32) {
     p[0] = (uint8_t)bits; /* negative fixint 0xe0..0xff */
-    n = 1;
-  } else if (v >= INT8_MIN) {
+    return 1;
+  }
+  if (v >= INT8_MIN) {
     p[0] = MP_INT8;
     p[1] = (uint8_t)bits;
-    n = 2;
-  } else if (v >= INT16_MIN) {
+    return 2;
+  }
+  if (v >= INT16_MIN) {
     p[0] = MP_INT16;
     vmir_store_be16(p + 1, (uint16_t)bits);
-    n = 3;
-  } else if (v >= INT32_MIN) {
+    return 3;
+  }
+  if (v >= INT32_MIN) {
     p[0] = MP_INT32;
     vmir_store_be32(p + 1, (uint32_t)bits);
-    n = 5;
-  } else {
-    p[0] = MP_INT64;
-    vmir_store_be64(p + 1, bits);
-    n = 9;
+    return 5;
   }
-  w->out.len += n;
-  return VMIR_OK;
+  p[0] = MP_INT64;
+  vmir_store_be64(p + 1, bits);
+  return 9;
 }
 
 /* f32 values stay float32 (exact: they were widened from a float); all
  * other floats are float64. NaN and infinities are ordinary floats here. */
-static vmir_status write_float(vmir_msgpack_writer *w, double v, bool is_f32) {
-  uint8_t *p = room(w, 9);
-  if (!p) return nomem(w);
+static size_t float_at(uint8_t *p, double v, bool is_f32) {
   if (is_f32) {
     float f = (float)v;
     uint32_t bits;
     memcpy(&bits, &f, sizeof bits);
     p[0] = MP_FLOAT32;
     vmir_store_be32(p + 1, bits);
-    w->out.len += 5;
-  } else {
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    p[0] = MP_FLOAT64;
-    vmir_store_be64(p + 1, bits);
-    w->out.len += 9;
+    return 5;
   }
-  return VMIR_OK;
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  p[0] = MP_FLOAT64;
+  vmir_store_be64(p + 1, bits);
+  return 9;
+}
+
+/* Null, booleans and numbers: at most SHORT_SCALAR_MAX bytes. */
+#define SHORT_SCALAR_MAX 9
+static inline bool is_short_scalar(vmir_scalar_type type) {
+  switch (type) {
+    case VMIR_SCALAR_NULL: case VMIR_SCALAR_BOOL: case VMIR_SCALAR_INT: case VMIR_SCALAR_UINT:
+    case VMIR_SCALAR_FLOAT:
+      return true;
+    default: return false;
+  }
+}
+
+/* A short scalar at p (room for SHORT_SCALAR_MAX bytes); its length. */
+static inline size_t short_scalar_at(uint8_t *p, const vmir_scalar *v) {
+  switch (v->type) {
+    case VMIR_SCALAR_NULL: *p = MP_NIL; return 1;
+    case VMIR_SCALAR_BOOL: *p = v->as.boolean ? MP_TRUE : MP_FALSE; return 1;
+    case VMIR_SCALAR_INT: return int_at(p, v->as.i64);
+    case VMIR_SCALAR_UINT: return uint_at(p, v->as.u64);
+    default: return float_at(p, v->as.f64, v->is_f32);
+  }
 }
 
 /* str (validated UTF-8) or bin: header + the bytes. */
@@ -230,18 +243,14 @@ static vmir_status mp_scalar(vmir_sink *sink, const vmir_scalar *v) {
   vmir_msgpack_writer *w = sink->ctx;
   vmir_status st = before_value(w);
   if (st != VMIR_OK) return st;
+  if (is_short_scalar(v->type)) {
+    uint8_t *p = room(w, SHORT_SCALAR_MAX);
+    if (!p) return nomem(w);
+    w->out.len += short_scalar_at(p, v);
+    vmir_order_after_value(&w->order);
+    return VMIR_OK;
+  }
   switch (v->type) {
-    case VMIR_SCALAR_NULL:
-    case VMIR_SCALAR_BOOL: {
-      uint8_t *p = room(w, 1);
-      if (!p) return nomem(w);
-      *p = v->type == VMIR_SCALAR_NULL ? MP_NIL : v->as.boolean ? MP_TRUE : MP_FALSE;
-      w->out.len++;
-      break;
-    }
-    case VMIR_SCALAR_INT: st = write_int(w, v->as.i64); break;
-    case VMIR_SCALAR_UINT: st = write_uint(w, v->as.u64); break;
-    case VMIR_SCALAR_FLOAT: st = write_float(w, v->as.f64, v->is_f32); break;
     case VMIR_SCALAR_STRING:
       st = write_blob(w, (const uint8_t *)v->as.string.ptr, v->as.string.len, true,
                       "string");
@@ -334,6 +343,45 @@ static vmir_status mp_field_name_plain(vmir_sink *sink, vmir_str name) {
   return field_name(sink, name, true);
 }
 
+/* sink_internal.h, vmir_sink_named_scalar_cb. A name of up to 31 bytes
+ * (a fixstr) and a short scalar or a string: the order checked once (the
+ * name's check; the value's is then the pending name's), the name and a
+ * short value under one reservation. Anything else, or a failed
+ * reservation (each call then reserves, and fails, on its own), takes the
+ * two calls. */
+static vmir_status mp_named_scalar_plain(vmir_sink *sink, vmir_str name, const vmir_scalar *v,
+                                         bool *value_failed) {
+  vmir_msgpack_writer *w = sink->ctx;
+  vmir_level *top = NULL;
+  vmir_status st;
+  *value_failed = false;
+  bool short_value = is_short_scalar(v->type);
+  if (name.len > 31 || !(short_value || v->type == VMIR_SCALAR_STRING)) goto separate;
+  st = vmir_order_field_name(&w->order, &top);
+  if (st != VMIR_OK) return st;
+  if (top->count == UINT32_MAX) goto separate;
+  uint8_t *p = room(w, 1 + name.len + (short_value ? SHORT_SCALAR_MAX : 0));
+  if (!p) goto separate;
+  p[0] = (uint8_t)(MP_FIXSTR | name.len);
+  vmir_copy_short(p + 1, name.ptr, name.len);
+  top->count++;
+  *value_failed = true;
+  if (short_value) {
+    w->out.len += 1 + name.len + short_scalar_at(p + 1 + name.len, v);
+  } else {
+    w->out.len += 1 + name.len;
+    st = write_blob(w, (const uint8_t *)v->as.string.ptr, v->as.string.len, true, "string");
+    if (st != VMIR_OK) return st;
+  }
+  vmir_order_after_value(&w->order);
+  return VMIR_OK;
+separate:
+  st = field_name(sink, name, true);
+  if (st != VMIR_OK) return st;
+  *value_failed = true;
+  return mp_scalar(sink, v);
+}
+
 /* Unknown length: replace the placeholder by the smallest header for the
  * final count, moving the body back over the bytes it no longer needs. */
 static void backpatch(vmir_msgpack_writer *w, const vmir_level *top) {
@@ -369,6 +417,10 @@ static const vmir_sink_ops msgpack_ops = {
 
 vmir_sink_name_cb vmir_msgpack_plain_field_name(const vmir_sink_ops *ops) {
   return ops->field_name == mp_field_name ? mp_field_name_plain : NULL;
+}
+
+vmir_sink_named_scalar_cb vmir_msgpack_plain_named_scalar(const vmir_sink_ops *ops) {
+  return ops->field_name == mp_field_name ? mp_named_scalar_plain : NULL;
 }
 
 /* ---- public API -------------------------------------------------------- */

@@ -26,6 +26,20 @@ vmir_sink_name_cb vmir_sink_plain_field_name(const vmir_sink_ops *ops);
 /* The MessagePack writer's, or NULL (vmir_sink_plain_field_name asks). */
 vmir_sink_name_cb vmir_msgpack_plain_field_name(const vmir_sink_ops *ops);
 
+/* For generated code that writes a member whose constant name it checked
+ * plain and whose value is a scalar (exec/ops.h,
+ * vmir_op_named_field_scalar): the plain field_name and the scalar as one
+ * call, which checks the event order once and, where it can, reserves the
+ * output for both at once. Output and failures are those of the two calls
+ * in a row; on a failure *value_failed says whether it was the value's
+ * call that failed (the error then names the field), else the name's.
+ * NULL when the sink has none (vmir_sink_plain_named_scalar). */
+typedef vmir_status (*vmir_sink_named_scalar_cb)(vmir_sink *, vmir_str name,
+                                                 const vmir_scalar *value, bool *value_failed);
+vmir_sink_named_scalar_cb vmir_sink_plain_named_scalar(const vmir_sink_ops *ops);
+/* The MessagePack writer's, or NULL (vmir_sink_plain_named_scalar asks). */
+vmir_sink_named_scalar_cb vmir_msgpack_plain_named_scalar(const vmir_sink_ops *ops);
+
 /* Deepest nesting the writers accept. Deep enough for any real document,
  * small enough that a runaway program fails fast instead of growing the
  * nesting stack without bound. */

@@ -3,7 +3,8 @@
  * select.c decides where a run may be fused). Each op is its kernel, as in
  * its own stencil; op j is instruction PC + j.
  *
- * Encode: enter-field A; emit-scalar (of a known kind); leave.
+ * Encode: enter-field A; emit-scalar (of a known kind); leave; and the
+ * same run after the emit-field-name of a plain name.
  * Decode: [build-field B C;] enter-field A; json-read-X or msgpack-read-X;
  * build-store; leave. */
 #include "stencil.h"
@@ -24,20 +25,29 @@
     }                                                                         \
     CONTINUE();)
 
-FIELD_SCALAR_STENCIL(bool, VMIR_KIND_BOOL, 0)
-FIELD_SCALAR_STENCIL(u8, VMIR_KIND_U8, 1)
-FIELD_SCALAR_STENCIL(u16, VMIR_KIND_U16, 2)
-FIELD_SCALAR_STENCIL(u32, VMIR_KIND_U32, 4)
-FIELD_SCALAR_STENCIL(u64, VMIR_KIND_U64, 8)
-FIELD_SCALAR_STENCIL(i8, VMIR_KIND_I8, 1)
-FIELD_SCALAR_STENCIL(i16, VMIR_KIND_I16, 2)
-FIELD_SCALAR_STENCIL(i32, VMIR_KIND_I32, 4)
-FIELD_SCALAR_STENCIL(i64, VMIR_KIND_I64, 8)
-FIELD_SCALAR_STENCIL(f32, VMIR_KIND_F32, 0)
-FIELD_SCALAR_STENCIL(f64, VMIR_KIND_F64, 0)
-FIELD_SCALAR_STENCIL(unit, VMIR_KIND_UNIT, 0)
-FIELD_SCALAR_STENCIL(string, VMIR_KIND_STRING, 0)
-FIELD_SCALAR_STENCIL(bytes, VMIR_KIND_BYTES, 0)
+VMIR_OP_SCALAR_KINDS(FIELD_SCALAR_STENCIL)
+
+/* emit-field-name (a plain name); enter-field; emit-scalar; leave, at the
+ * name's pc: A the field's index, B the name's string (read from the
+ * running executable's table), IMM the known field (of the enter-field
+ * at PC + 1). The sink's paired callback (exec/ops.h,
+ * vmir_op_named_field_scalar) is the patched one in the direct variant,
+ * else the run's. */
+#define NAMED_FIELD_SCALAR_STENCIL(name, KIND, SIZE)                          \
+  EMIT_STENCIL(named_field_scalar_##name,                                     \
+    {                                                                         \
+      KERNEL_CTX_AT(0);                                                       \
+      vmir_sink *sink_ = io;                                                  \
+      vmir_sink_named_scalar_cb named_ =                                      \
+          direct ? (vmir_sink_named_scalar_cb)(uintptr_t)HOLE(_JIT_SINK_FN)   \
+                 : vm->named_scalar_plain;                                    \
+      RUN_AT(0, vmir_op_named_field_scalar(k, sink_, named_, sink_->ops->field_name, \
+                                           sink_->ops->scalar, shapes->exe->strings[OPERAND_B], \
+                                           OPERAND_A, KNOWN_FIELD(1), KIND, SIZE)); \
+    }                                                                         \
+    CONTINUE();)
+
+VMIR_OP_SCALAR_KINDS(NAMED_FIELD_SCALAR_STENCIL)
 
 /* ---- decode ------------------------------------------------------------------- */
 
