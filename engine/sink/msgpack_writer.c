@@ -93,7 +93,7 @@ static size_t container_header(uint8_t *p, vmir_level_kind kind, uint64_t n) {
 /* ---- event order (shared with the JSON writer: event_order.h) ---------- */
 
 /* Array headers hold at most 2^32 - 1 elements. */
-static vmir_status before_value(vmir_msgpack_writer *w) {
+static inline __attribute__((always_inline)) vmir_status before_value(vmir_msgpack_writer *w) {
   vmir_level *seq;
   vmir_status st = vmir_order_before_value(&w->order, &seq);
   if (st != VMIR_OK || !seq) return st;
