@@ -445,6 +445,28 @@ START_TEST(test_string_surrogate_edges) {
 }
 END_TEST
 
+/* The short-ASCII test of vmir_utf8_validate against a byte loop: every
+ * length up to 32, all ASCII, and one byte >= 0x80 at each position (the
+ * overlapping words must cover every byte and none outside the n). */
+START_TEST(test_utf8_short_ascii) {
+  uint8_t buf[48];
+  for (size_t n = 0; n <= 32; n++) {
+    memset(buf, 0xFF, sizeof buf); /* outside the n bytes: never ASCII */
+    memset(buf + 8, 'a', n);
+    ck_assert_msg(vmir_utf8_short_ascii(buf + 8, n), "%zu ASCII bytes", n);
+    size_t bad = 0;
+    ck_assert(vmir_utf8_validate(buf + 8, n, &bad));
+    for (size_t at = 0; at < n; at++) {
+      buf[8 + at] = 0x80;
+      ck_assert_msg(!vmir_utf8_short_ascii(buf + 8, n), "%zu bytes, 0x80 at %zu", n, at);
+      ck_assert(!vmir_utf8_validate(buf + 8, n, &bad));
+      ck_assert_uint_eq(bad, at);
+      buf[8 + at] = 'a';
+    }
+  }
+}
+END_TEST
+
 /* The number lexer and its reference agree (and agree with strtod) at the
  * edges their fast paths and overflow checks hinge on: around 2^64, and
  * significands just above 2^53 with small exponents (not exact doubles).
@@ -661,6 +683,7 @@ static Suite *kernels_suite(void) {
   tcase_add_test(tc, test_print_random);
   tcase_add_test(tc, test_string_random);
   tcase_add_test(tc, test_utf8_blocks);
+  tcase_add_test(tc, test_utf8_short_ascii);
   tcase_add_test(tc, test_escape);
   tcase_add_test(tc, test_key_match);
   tcase_add_test(tc, test_short_copy);

@@ -73,11 +73,43 @@ static inline bool vmir_utf8_validate_bytes(const uint8_t *p, size_t n, size_t *
   return true;
 }
 
-/* vmir_utf8_validate_bytes, with the 32-byte block kernel first for long
- * strings where the CPU has it (only a failure needs the byte-wise pass,
- * for the offset). */
+/* Are the n <= 32 bytes at p all ASCII? Overlapping words that read only
+ * inside the n bytes, one test: the short names and values of most
+ * documents (MessagePack's fixstr holds up to 31) take no loop. */
+static inline bool vmir_utf8_short_ascii(const uint8_t *p, size_t n) {
+  uint64_t a, b, c, d;
+  if (n >= 16) {
+    memcpy(&a, p, 8);
+    memcpy(&b, p + 8, 8);
+    memcpy(&c, p + n - 16, 8);
+    memcpy(&d, p + n - 8, 8);
+    return ((a | b | c | d) & UINT64_C(0x8080808080808080)) == 0;
+  }
+  if (n >= 8) {
+    memcpy(&a, p, 8);
+    memcpy(&b, p + n - 8, 8);
+    return ((a | b) & UINT64_C(0x8080808080808080)) == 0;
+  }
+  uint32_t x = 0, y = 0;
+  if (n >= 4) {
+    memcpy(&x, p, 4);
+    memcpy(&y, p + n - 4, 4);
+  } else if (n > 0) {
+    x = (uint32_t)p[0] | (uint32_t)p[n / 2] << 8 | (uint32_t)p[n - 1] << 16;
+  }
+  return ((x | y) & 0x80808080u) == 0;
+}
+
+/* vmir_utf8_validate_bytes, with the short-ASCII test first for strings
+ * of up to 32 bytes and the 32-byte block kernel first for long ones
+ * where the CPU has it (only a failure needs the byte-wise pass, for the
+ * offset). */
 static inline bool vmir_utf8_validate(const uint8_t *p, size_t n, size_t *bad_at) {
-  if (n >= 32 && vmir_string_blocks_available() && vmir_utf8_valid_blocks(p, n)) return true;
+  if (n <= 32) {
+    if (vmir_utf8_short_ascii(p, n)) return true;
+  } else if (vmir_string_blocks_available() && vmir_utf8_valid_blocks(p, n)) {
+    return true;
+  }
   return vmir_utf8_validate_bytes(p, n, bad_at);
 }
 
