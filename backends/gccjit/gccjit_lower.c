@@ -550,6 +550,9 @@ static bool lower_specialised(lower *l, const vmir_jit_plan *plan, uint32_t pc, 
     return true;
     VMIR_BUILD_INLINE_OPS(BUILD_INLINE_CASE)
 #undef BUILD_INLINE_CASE
+    case VMIR_OP_BUILD_FIELD:
+      op_plain(l, b, vmir_gccjit_op_build_field_inline, pc, x->a | (uint64_t)x->b << 32, NULL);
+      return true;
     default:
       break;
   }

@@ -311,3 +311,10 @@ READ_KEY_SWITCH(msgpack_read_key_switch, vmir_op_msgpack_read_key_switch)
   }
 VMIR_BUILD_INLINE_OPS(BUILD_INLINE)
 #undef BUILD_INLINE
+
+/* build-field likewise (vmir_op_build_field); a = index | last-wins << 32. */
+OP(build_field_inline) {
+  KCTX;
+  NEED_DECODE();
+  return ret(vm, pc, vmir_op_build_field(k, LO(a), HI(a)));
+}

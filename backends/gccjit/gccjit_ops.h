@@ -53,7 +53,7 @@ typedef vmir_status (*vmir_gccjit_op_fn)(const vmir_executable *exe, vmir_vm_sta
   X(emit_begin_struct) X(emit_begin_tuple) X(emit_begin_seq) X(emit_begin_map) X(emit_field_name)           \
   X(emit_map_key) X(emit_scalar) X(named_field_scalar) X(emit_null) X(emit_string) X(emit_end) \
   X(emit_key) X(emit_token) X(switch_key_guessing) X(read_key_switch)          \
-  X(msgpack_read_key_switch)
+  X(msgpack_read_key_switch) X(build_field_inline)
 VMIR_GCCJIT_OPS(VMIR_GCCJIT_OP_DECLARE)
 
 /* One per VMIR_BUILD_INLINE_OPS (exec/ops_build_inline.h):

@@ -274,6 +274,10 @@ void vmir_stencil_select(const vmir_jit_plan *ctx, uint32_t pc, vmir_plan *p) {
     return;
     VMIR_BUILD_INLINE_OPS(BUILD_INLINE_CASE)
 #undef BUILD_INLINE_CASE
+    case VMIR_OP_BUILD_FIELD:
+      *p = (vmir_plan){.stencil = VMIR_STENCIL_build_field_inline, .cont_pc = pc + 1,
+                       .target_pc = VMIR_NO_PC, .string = -1, .a = x->a, .b = x->b};
+      return;
     default:
       break;
   }
@@ -391,7 +395,7 @@ void vmir_stencil_fuse(const vmir_jit_plan *ctx, vmir_plan *plans) {
       uint32_t plain, tracked;
       if (field_read_of(plans[at + 1].stencil, &plain, &tracked) &&
           exe->code[at + 2].a == 0 && exe->code[at + 2].b == 0) {
-        uint32_t want[5] = {VMIR_STENCIL_build_field, VMIR_STENCIL_enter_field,
+        uint32_t want[5] = {VMIR_STENCIL_build_field_inline, VMIR_STENCIL_enter_field,
                             plans[at + 1].stencil, VMIR_STENCIL_build_store, VMIR_STENCIL_leave};
         bool track = at != pc;
         if (run_is(exe, plans, pc, track ? want : want + 1, track ? 5 : 4)) {

@@ -87,3 +87,12 @@ VMIR_BUILD_OPS(BUILD_STENCIL)
     CONTINUE();                                                               \
   }
 VMIR_BUILD_INLINE_OPS(BUILD_INLINE_STENCIL)
+
+/* build-field A B likewise (vmir_op_build_field): the seen bit set in
+ * place when the struct is the innermost tracked one. */
+STENCIL vmir_stencil_build_field_inline(STENCIL_ARGS) {
+  NEED_DECODE();
+  KERNEL_CTX;
+  RUN(vmir_op_build_field(k, OPERAND_A, OPERAND_B));
+  CONTINUE();
+}
