@@ -319,9 +319,9 @@ static vmir_status json_field_name_plain(vmir_sink *sink, vmir_str name) {
 
 /* sink_internal.h, vmir_sink_named_scalar_cb. Compact output, a short
  * scalar or a string: the order checked once (the name's check; the
- * value's is then the pending name's), the name and a short value under
- * one reservation. Anything else, or a failed reservation (each call then
- * reserves, and fails, on its own), takes the two calls. */
+ * value's is then the pending name's), the name and a short value
+ * written into room the buffer already has. Anything else, or too little
+ * room, takes the two calls. */
 static vmir_status json_named_scalar_plain(vmir_sink *sink, vmir_str name,
                                            const vmir_scalar *v, bool *value_failed) {
   vmir_json_writer *w = sink->ctx;
@@ -333,9 +333,11 @@ static vmir_status json_named_scalar_plain(vmir_sink *sink, vmir_str name,
     goto separate;
   st = vmir_order_field_name(&w->order, &top);
   if (st != VMIR_OK) return st;
-  uint8_t *p = room(w, name.len + 4 + (short_value ? VMIR_FLOAT_TEXT_MAX : 0));
-  if (!p) goto separate;
-  p = plain_name_text(p, top, name);
+  /* Room already there, or the two calls: a failed allocation is sticky,
+   * so only they can tell the name's failure from the value's. */
+  size_t need = name.len + 4 + (short_value ? VMIR_FLOAT_TEXT_MAX : 0);
+  if (w->out.failed || need > w->out.cap - w->out.len) goto separate;
+  uint8_t *p = plain_name_text(w->out.data + w->out.len, top, name);
   *value_failed = true;
   if (short_value) {
     if (!has_json_form(v)) return fail_no_json_form(w);

@@ -346,9 +346,8 @@ static vmir_status mp_field_name_plain(vmir_sink *sink, vmir_str name) {
 /* sink_internal.h, vmir_sink_named_scalar_cb. A name of up to 31 bytes
  * (a fixstr) and a short scalar or a string: the order checked once (the
  * name's check; the value's is then the pending name's), the name and a
- * short value under one reservation. Anything else, or a failed
- * reservation (each call then reserves, and fails, on its own), takes the
- * two calls. */
+ * short value written into room the buffer already has. Anything else, or
+ * too little room, takes the two calls. */
 static vmir_status mp_named_scalar_plain(vmir_sink *sink, vmir_str name, const vmir_scalar *v,
                                          bool *value_failed) {
   vmir_msgpack_writer *w = sink->ctx;
@@ -360,8 +359,11 @@ static vmir_status mp_named_scalar_plain(vmir_sink *sink, vmir_str name, const v
   st = vmir_order_field_name(&w->order, &top);
   if (st != VMIR_OK) return st;
   if (top->count == UINT32_MAX) goto separate;
-  uint8_t *p = room(w, 1 + name.len + (short_value ? SHORT_SCALAR_MAX : 0));
-  if (!p) goto separate;
+  /* Room already there, or the two calls: a failed allocation is sticky,
+   * so only they can tell the name's failure from the value's. */
+  size_t need = 1 + name.len + (short_value ? SHORT_SCALAR_MAX : 0);
+  if (w->out.failed || need > w->out.cap - w->out.len) goto separate;
+  uint8_t *p = w->out.data + w->out.len;
   p[0] = (uint8_t)(MP_FIXSTR | name.len);
   vmir_copy_short(p + 1, name.ptr, name.len);
   top->count++;
