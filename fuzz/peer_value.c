@@ -153,13 +153,20 @@ static bool json_equal(const vmir_value *v, json_object *j, char *diff, size_t c
 
 static bool members_equal(const vmir_value *v, json_object *j, char *diff, size_t cap,
                               bool *excluded) {
+  /* json-c keys are C strings: a key holding U+0000 is cut there, so it
+   * may collide with any other member ("a\u0000" replaces "a"). Looked
+   * for before any member is compared, which could fail on the collision
+   * first. */
+  for (size_t i = 0; i < v->as.object.len; i++) {
+    const vmir_str *key = &v->as.object.members[i].key;
+    if (key->len && memchr(key->ptr, 0, key->len)) {
+      *excluded = true;
+      return true;
+    }
+  }
   size_t distinct = 0;
   for (size_t i = 0; i < v->as.object.len; i++) {
     const vmir_member *m = &v->as.object.members[i];
-    if (m->key.len && memchr(m->key.ptr, 0, m->key.len)) {
-      *excluded = true; /* json-c keys are C strings */
-      return true;
-    }
     bool later = false;
     for (size_t k = i + 1; k < v->as.object.len && !later; k++) {
       const vmir_str *o = &v->as.object.members[k].key;
