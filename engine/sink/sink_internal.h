@@ -29,8 +29,8 @@ vmir_sink_name_cb vmir_msgpack_plain_field_name(const vmir_sink_ops *ops);
 /* For generated code that writes a member whose constant name it checked
  * plain and whose value is a scalar (exec/ops.h,
  * vmir_op_named_field_scalar): the plain field_name and the scalar as one
- * call, which checks the event order once and, where it can, reserves the
- * output for both at once. Output and failures are those of the two calls
+ * call, which checks the event order once and, where the output already
+ * has room for both, checks that once too. Output and failures are those of the two calls
  * in a row; on a failure *value_failed says whether it was the value's
  * call that failed (the error then names the field), else the name's.
  * NULL when the sink has none (vmir_sink_plain_named_scalar). */
