@@ -26,9 +26,9 @@ vmir_status vmir_exec_sink_failed(const vmir_executable *exe, const vmir_vm_stat
 
 /* The sink refused the value of field `index` of the current struct or
  * tuple, read in place by the fused enter-field; emit-scalar; leave
- * (exec/ops.h, vmir_op_field_scalar): pushes the field's path entry, as
- * the enter-field would have, so that the error names the field, at the
- * emit-scalar's pc. Out of line, so that nothing of the fused op has to
+ * (exec/ops.h, vmir_op_field_scalar_known): pushes the field's path
+ * entry, as the enter-field would have, so that the error names the
+ * field, at the emit-scalar's pc. Out of line, so that nothing of the fused op has to
  * stay live across the sink call in generated code. */
 vmir_status vmir_exec_field_sink_failed(const vmir_executable *exe, vmir_vm_state *vm,
                                         vmir_error *err, uint32_t enter_pc, uint32_t index,

@@ -463,36 +463,6 @@ VMIR_OP_INLINE vmir_status vmir_op_emit_scalar(vmir_op_ctx *k, vmir_sink *sink,
   return VMIR_OK;
 }
 
-/* enter-field index; emit-scalar; leave: the three as generated code
- * fuses them (k->pc is the enter-field's), with the same effects and
- * errors, but the field's path entry is written only when an error must
- * name it: the value is read at its address and handed to the sink, and
- * nothing else changes. Every check of the three ops (enter-field's own
- * kernels: vmir_op_field_at, vmir_op_entry_room) comes before the one
- * effect (the sink call), so any failed check is VMIR_OP_CHECK at the
- * enter-field with nothing changed, and the interpreter re-runs the three
- * and reports. Generated code only: k->report is false. */
-VMIR_OP_INLINE vmir_status vmir_op_field_scalar(vmir_op_ctx *k, vmir_sink *sink,
-                                                vmir_sink_scalar_fn fn, uint32_t index,
-                                                vmir_kind kind, uint32_t size) {
-  vmir_vm_state *vm = k->vm;
-  const vmir_field *f = NULL;
-  vmir_status st = vmir_op_field_at(k, index, &f);
-  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
-  const vmir_path_entry *cur = VMIR_OP_CUR(k);
-  uint32_t level = vmir_vm_entry_level(cur, VMIR_SEG_FIELD, index);
-  st = vmir_op_entry_room(k, level);
-  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
-  const uint8_t *addr = cur->addr + f->offset;
-  vmir_scalar sc;
-  if (VMIR_OP_UNLIKELY(!vmir_op_scalar_of(f->shape, addr, kind, size, &sc) || !vmir_op_view_ok(&sc)))
-    return VMIR_OP_CHECK;
-  st = fn(sink, &sc);
-  if (VMIR_OP_UNLIKELY(st != VMIR_OK))
-    return vmir_exec_field_sink_failed(k->exe, vm, k->err, k->pc, index, st);
-  return VMIR_OK;
-}
-
 /* ---- known structs ---------------------------------------------------------
  * Generated code knows, at many program points, the struct the current
  * value has there (shape inference, jit/infer.h), and resolves the field
@@ -523,31 +493,12 @@ VMIR_OP_INLINE vmir_status vmir_op_enter_field_known(vmir_op_ctx *k, uint32_t in
   return VMIR_OK;
 }
 
-/* vmir_op_field_scalar, likewise; the field's shape has the kind (and
- * size) given. */
-VMIR_OP_INLINE vmir_status vmir_op_field_scalar_known(vmir_op_ctx *k, vmir_sink *sink,
-                                                      vmir_sink_scalar_fn fn, uint32_t index,
-                                                      const vmir_shape *known, uint32_t offset,
-                                                      uint32_t level_step, vmir_kind kind,
-                                                      uint32_t size) {
-  const vmir_path_entry *cur = VMIR_OP_CUR(k);
-  if (VMIR_OP_UNLIKELY(cur->shape != known))
-    return vmir_op_field_scalar(k, sink, fn, index, kind, size);
-  vmir_status st = vmir_op_entry_room(k, cur->level + level_step);
-  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
-  vmir_scalar sc;
-  vmir_read_scalar_as(kind, size, cur->addr + offset, &sc);
-  if (VMIR_OP_UNLIKELY(!vmir_op_view_ok(&sc))) return VMIR_OP_CHECK;
-  st = fn(sink, &sc);
-  if (VMIR_OP_UNLIKELY(st != VMIR_OK))
-    return vmir_exec_field_sink_failed(k->exe, k->vm, k->err, k->pc, index, st);
-  return VMIR_OK;
-}
-
-/* The checks of enter-field index; emit-scalar; leave (of a known struct
- * or not, as vmir_op_field_scalar_known takes them) and the value they
- * emit, read in place: VMIR_OK with *sc, or VMIR_OP_CHECK with nothing
- * changed. Generated code only. */
+/* The checks of enter-field index; emit-scalar; leave (the enter-field's
+ * own kernels: vmir_op_field_at, vmir_op_entry_room; then the value's
+ * kind) and the value they emit, read in place: VMIR_OK with *sc, or
+ * VMIR_OP_CHECK with nothing changed. `known` as for
+ * vmir_op_enter_field_known; any other shape takes the lookups.
+ * Generated code only: k->report is false. */
 VMIR_OP_INLINE vmir_status vmir_op_field_scalar_read(vmir_op_ctx *k, uint32_t index,
                                                      const vmir_shape *known, uint32_t offset,
                                                      uint32_t level_step, vmir_kind kind,
@@ -568,6 +519,29 @@ VMIR_OP_INLINE vmir_status vmir_op_field_scalar_read(vmir_op_ctx *k, uint32_t in
   vmir_status st = vmir_op_entry_room(k, level);
   if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
   return VMIR_OP_UNLIKELY(!vmir_op_view_ok(sc)) ? VMIR_OP_CHECK : VMIR_OK;
+}
+
+/* enter-field index; emit-scalar; leave: the three as generated code
+ * fuses them (k->pc is the enter-field's), with the same effects and
+ * errors, but the field's path entry is written only when an error must
+ * name it: the value is read at its address and handed to the sink, and
+ * nothing else changes. Every check of the three ops
+ * (vmir_op_field_scalar_read) comes before the one effect (the sink
+ * call), so any failed check is VMIR_OP_CHECK at the enter-field with
+ * nothing changed, and the interpreter re-runs the three and reports.
+ * With a known struct the field's shape has the kind (and size) given. */
+VMIR_OP_INLINE vmir_status vmir_op_field_scalar_known(vmir_op_ctx *k, vmir_sink *sink,
+                                                      vmir_sink_scalar_fn fn, uint32_t index,
+                                                      const vmir_shape *known, uint32_t offset,
+                                                      uint32_t level_step, vmir_kind kind,
+                                                      uint32_t size) {
+  vmir_scalar sc;
+  vmir_status st = vmir_op_field_scalar_read(k, index, known, offset, level_step, kind, size, &sc);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK)) return st;
+  st = fn(sink, &sc);
+  if (VMIR_OP_UNLIKELY(st != VMIR_OK))
+    return vmir_exec_field_sink_failed(k->exe, k->vm, k->err, k->pc, index, st);
+  return VMIR_OK;
 }
 
 /* emit-field-name of a plain name (sink/sink_internal.h,
