@@ -14,9 +14,17 @@
  * as zero bits below the rounding bit; for negative q we give up on
  * anything that looks like a tie. Subnormal results also give up: they are
  * rare, and an exact path handles them. */
+/* newlocale/uselocale are POSIX.1-2008 (the build defines this too). */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include "format/float_parse.h"
 
+#include <locale.h>
+#include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 #include "format/pow10_table.h"
 
@@ -68,4 +76,29 @@ bool vmir_decimal_to_double(uint64_t w, int64_t q, double *out) {
   }
   memcpy(out, &bits, sizeof *out);
   return true;
+}
+
+/* ---- strtod under the C locale ------------------------------------------
+ * The exact path of the number lexer and of its reference twin, once. The
+ * locale object is the only mutable state on the lexers' path; here it
+ * keeps the lexer files free of any (the LLVM backend's kernel bitcode
+ * refuses writable globals, should they ever be compiled into it). */
+
+static locale_t c_numeric;
+static once_flag c_numeric_once = ONCE_FLAG_INIT;
+
+static void init_c_numeric(void) {
+  c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+}
+
+/* uselocale only switches the calling thread, so concurrent decodes do not
+ * interfere. If the C locale object cannot be made (it is built in, so in
+ * practice never), the process locale is used. */
+double vmir_strtod_c(const char *token) {
+  call_once(&c_numeric_once, init_c_numeric);
+  locale_t saved = (locale_t)0;
+  if (c_numeric) saved = uselocale(c_numeric);
+  double v = strtod(token, NULL);
+  if (c_numeric) uselocale(saved);
+  return v;
 }

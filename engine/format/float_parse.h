@@ -11,4 +11,9 @@
  * an exact path. Results beyond the largest double are +infinity. */
 bool vmir_decimal_to_double(uint64_t w, int64_t q, double *out);
 
+/* strtod of a NUL-terminated, grammar-checked token under the "C" numeric
+ * locale (glibc rounds correctly), so that a host program's setlocale()
+ * cannot change the decimal point. The exact path behind both methods. */
+double vmir_strtod_c(const char *token);
+
 #endif

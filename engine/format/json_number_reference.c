@@ -23,43 +23,15 @@
  * range for a double"): a finite document should not decode to a value
  * that JSON cannot write back. Underflow to zero or a subnormal is the
  * correctly rounded result and is accepted. */
-/* newlocale/uselocale are POSIX.1-2008 (the build defines this too). */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L
-#endif
-
 #include <float.h>
-#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
-#include <threads.h>
 
+#include "format/float_parse.h"
 #include "format/json_internal.h"
 #include "format/reference.h"
 
 static bool is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
-
-/* ---- strtod under the C locale ------------------------------------------ */
-
-static locale_t c_numeric;
-static once_flag c_numeric_once = ONCE_FLAG_INIT;
-
-static void init_c_numeric(void) {
-  c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-}
-
-/* strtod of a NUL-terminated, grammar-checked token. uselocale only
- * switches the calling thread, so concurrent decodes do not interfere. If
- * the C locale object cannot be made (it is built in, so in practice
- * never), the process locale is used. */
-static double strtod_c(const char *token) {
-  call_once(&c_numeric_once, init_c_numeric);
-  locale_t saved = (locale_t)0;
-  if (c_numeric) saved = uselocale(c_numeric);
-  double v = strtod(token, NULL);
-  if (c_numeric) uselocale(saved);
-  return v;
-}
 
 /* ---- exact fast paths -----------------------------------------------------
  * Clinger: when the decimal significand m fits in 53 bits and |e| <= 22,
@@ -129,7 +101,7 @@ static vmir_status slow_double(vmir_source *src, vmir_arena *arena, size_t start
   if (len < sizeof small) {
     memcpy(small, src->data + start, len);
     small[len] = '\0';
-    *out = strtod_c(small);
+    *out = vmir_strtod_c(small);
     return VMIR_OK;
   }
   vmir_arena_pos mark = vmir_arena_mark(arena);
@@ -137,7 +109,7 @@ static vmir_status slow_double(vmir_source *src, vmir_arena *arena, size_t start
   if (!big) return vmir_source_arena_failed(src, err, arena, start);
   memcpy(big, src->data + start, len);
   big[len] = '\0';
-  *out = strtod_c(big);
+  *out = vmir_strtod_c(big);
   vmir_arena_reset_to(arena, mark);
   return VMIR_OK;
 }
