@@ -476,6 +476,27 @@ START_TEST(no_writable_executable_mapping) {
 }
 END_TEST
 
+/* A backend built into the library is available, unless the environment
+ * says it may not be (VMIR_TEST_JIT_MAY_BE_UNAVAILABLE=1): every other
+ * test here skips an unavailable backend, so without this a broken probe
+ * (a tool missing, the LLVM backend's kernel bitcode refused by its
+ * checks) would pass the suite untested. */
+START_TEST(built_backend_is_available) {
+  bool built = false;
+  for (size_t i = 0; i < vmir_jit_backend_count(); i++)
+    built |= strcmp(vmir_jit_backend_name(i), backend()) == 0;
+  const char *may = getenv("VMIR_TEST_JIT_MAY_BE_UNAVAILABLE");
+  if (!built || (may && strcmp(may, "1") == 0)) {
+    printf("%s: skipped, backend %s %s\n", __func__, backend(),
+           built ? "may be unavailable here" : "not built in");
+    return;
+  }
+  const char *why = NULL;
+  ck_assert_msg(vmir_jit_backend_available(backend(), &why), "backend %s is built in but unavailable: %s",
+                backend(), why ? why : "(no reason)");
+}
+END_TEST
+
 /* Made unavailable at run time: everything runs on the interpreter with
  * the same results, and the reason is readable.
  * t[verify format.exec.jit-optional] */
@@ -621,6 +642,7 @@ static Suite *suite(void) {
   TCase *misc = tcase_create("backend");
   tcase_add_checked_fixture(misc, setup, teardown);
   tcase_set_timeout(misc, 300);
+  tcase_add_test(misc, built_backend_is_available);
   tcase_add_test(misc, compiles_in_background);
   tcase_add_test(misc, no_writable_executable_mapping);
   tcase_add_test(misc, unavailable_runs_interpreted);

@@ -273,6 +273,14 @@ static void probe(void) {
                                sizeof probe_reason) &&
                compile_trivial(&g.jits[LEVEL_OPT], "vmir_llvm_probe_opt", probe_reason,
                                sizeof probe_reason);
+    /* The opt level's kernel bitcode, checked now (llvm_inline.c): a
+     * bitcode generated code could not link says so here, not as a
+     * compile failure of every program later. */
+    if (probe_ok) {
+      g.inl = vmir_llvm_inline_load(LLVMOrcThreadSafeContextGetContext(g.tsc), probe_reason,
+                                    sizeof probe_reason);
+      probe_ok = g.inl != NULL;
+    }
   }
   pthread_mutex_unlock(&g.lock);
 }

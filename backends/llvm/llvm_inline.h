@@ -1,8 +1,8 @@
 /* The op kernels made visible to the optimiser (the PostgreSQL
  * llvmjit_inline approach, docs/jit.md): the bitcode of llvm_kernels.c,
  * compiled by clang-19 at build time and embedded in the library, parsed
- * once per LLVM context and linked into each opt-level module with its
- * external definitions available_externally and the wrappers
+ * and checked once per LLVM context and linked into each opt-level module
+ * with its external definitions available_externally and the wrappers
  * always-inline, so the pre-pass inlines them and the operands passed as
  * constants fold into the kernels. */
 #ifndef VMIR_LLVM_INLINE_H
