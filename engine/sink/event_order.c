@@ -21,6 +21,52 @@ vmir_status vmir_order_refuse(vmir_event_order *o) {
   return VMIR_E_SINK;
 }
 
+vmir_status vmir_order_before_value_slow(vmir_event_order *o) {
+  if (o->failed) return vmir_order_refuse(o);
+  if (o->depth == 0) {
+    if (o->root_done)
+      return VMIR_ORDER_FAIL(o, "a second top-level value; reset the writer between documents");
+    return VMIR_OK;
+  }
+  vmir_level *top = &o->stack[o->depth - 1];
+  if (top->kind != VMIR_LEVEL_SEQ) {
+    /* t[impl format.ir.sink-field-name-order] */
+    if (!o->key_pending)
+      return VMIR_ORDER_FAIL(o, "value without a field name inside a %s",
+                             vmir_level_kind_name(top->kind));
+    o->key_pending = false;
+    return VMIR_OK;
+  }
+  if (top->count == top->declared)
+    return VMIR_ORDER_FAIL(o, "sequence declared %" PRIu64 " elements but got more",
+                           top->declared);
+  return VMIR_OK;
+}
+
+/* t[impl format.ir.sink-field-name-order] */
+vmir_status vmir_order_field_name_failed(vmir_event_order *o) {
+  if (o->failed) return vmir_order_refuse(o);
+  if (o->depth == 0) return VMIR_ORDER_FAIL(o, "field name outside any struct or map");
+  vmir_level *top = &o->stack[o->depth - 1];
+  if (top->kind == VMIR_LEVEL_SEQ) return VMIR_ORDER_FAIL(o, "field name inside a sequence");
+  if (o->key_pending)
+    return VMIR_ORDER_FAIL(o, "two field names in a row (the first has no value)");
+  return VMIR_ORDER_FAIL(o, "%s declared %" PRIu64 " members but got more",
+                         vmir_level_kind_name(top->kind), top->declared);
+}
+
+/* t[impl format.ir.sink-struct-balance] */
+vmir_status vmir_order_end_failed(vmir_event_order *o) {
+  if (o->failed) return vmir_order_refuse(o);
+  if (o->depth == 0) return VMIR_ORDER_FAIL(o, "end without a matching begin");
+  vmir_level *top = &o->stack[o->depth - 1];
+  if (o->key_pending)
+    return VMIR_ORDER_FAIL(o, "end right after a field name (its value is missing)");
+  return VMIR_ORDER_FAIL(o, "%s declared %" PRIu64 " %s but ended after %" PRIu64,
+                         vmir_level_kind_name(top->kind), top->declared,
+                         vmir_level_member_word(top->kind), top->count);
+}
+
 vmir_status vmir_order_grow(vmir_event_order *o) {
   if (o->depth >= VMIR_SINK_MAX_DEPTH)
     return VMIR_ORDER_FAIL(o, "nesting deeper than %u levels", VMIR_SINK_MAX_DEPTH);
