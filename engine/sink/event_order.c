@@ -21,7 +21,8 @@ vmir_status vmir_order_refuse(vmir_event_order *o) {
   return VMIR_E_SINK;
 }
 
-vmir_status vmir_order_before_value_slow(vmir_event_order *o) {
+/* The whole check, as vmir_order_before_value makes it (*seq NULL on entry). */
+vmir_status vmir_order_before_value_slow(vmir_event_order *o, vmir_level **seq) {
   if (o->failed) return vmir_order_refuse(o);
   if (o->depth == 0) {
     if (o->root_done)
@@ -40,6 +41,7 @@ vmir_status vmir_order_before_value_slow(vmir_event_order *o) {
   if (top->count == top->declared)
     return VMIR_ORDER_FAIL(o, "sequence declared %" PRIu64 " elements but got more",
                            top->declared);
+  *seq = top;
   return VMIR_OK;
 }
 

@@ -59,7 +59,7 @@ vmir_status vmir_order_refuse(vmir_event_order *o);
 /* The checks' failures and the root value, out of line (event_order.c):
  * they give the same answers the inline checks would have, so each inline
  * check is a few loads and one rarely taken branch. */
-vmir_status vmir_order_before_value_slow(vmir_event_order *o);
+vmir_status vmir_order_before_value_slow(vmir_event_order *o, vmir_level **seq);
 vmir_status vmir_order_field_name_failed(vmir_event_order *o);
 vmir_status vmir_order_end_failed(vmir_event_order *o);
 
@@ -69,14 +69,14 @@ vmir_status vmir_order_end_failed(vmir_event_order *o);
  * else they check and write first. Inline: it runs once per value. */
 static inline vmir_status vmir_order_before_value(vmir_event_order *o, vmir_level **seq) {
   *seq = NULL;
-  if (__builtin_expect(o->failed || o->depth == 0, 0)) return vmir_order_before_value_slow(o);
+  if (__builtin_expect(o->failed || o->depth == 0, 0)) return vmir_order_before_value_slow(o, seq);
   vmir_level *top = &o->stack[o->depth - 1];
   if (top->kind != VMIR_LEVEL_SEQ) {
-    if (__builtin_expect(!o->key_pending, 0)) return vmir_order_before_value_slow(o);
+    if (__builtin_expect(!o->key_pending, 0)) return vmir_order_before_value_slow(o, seq);
     o->key_pending = false;
     return VMIR_OK;
   }
-  if (__builtin_expect(top->count == top->declared, 0)) return vmir_order_before_value_slow(o);
+  if (__builtin_expect(top->count == top->declared, 0)) return vmir_order_before_value_slow(o, seq);
   *seq = top;
   return VMIR_OK;
 }
