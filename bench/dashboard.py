@@ -176,6 +176,48 @@ def ratios_section(page, bench, tiers, data):
     data["contestants"] = contestants
 
 
+def peers_section(page, bench, data):
+    """Per workload, operation and format: the fastest vmir program and
+    tier against the fastest peer library measured in the same run (the
+    alternatives a user would pick), as peer time ÷ vmir time, good or bad."""
+    best = {}
+    for name, row in bench.items():
+        p = parse_name(name)
+        if not p or row.get("error") or not row["cpu"]:
+            continue
+        op, wl, impl, tier = p
+        fmt = "MessagePack" if "msgpack" in impl else "JSON"
+        side = "vmir" if impl.startswith("vmir") else "peer" if impl.startswith("peer-") else None
+        if not side:
+            continue
+        label = f"{impl}@{tier}" if tier else impl[len("peer-"):]
+        m = median(row["cpu"])
+        slot = best.setdefault((wl, op, fmt), {})
+        if side not in slot or m < slot[side][1]:
+            slot[side] = (label, m)
+    page.add("<h3>Against the fastest peer</h3>")
+    page.add('<p class="note">For each workload, operation and format, the fastest vmir program and tier '
+             'against the fastest peer library in the same run (median CPU time). The ratio is peer time ÷ '
+             'vmir time: above 1, vmir is faster. Peers do different amounts of work (a DOM parse builds no '
+             'typed value); the table names each one.</p>')
+    page.add('<table class="dash-table"><tr><th>workload</th><th>operation</th><th>format</th>'
+             '<th>fastest vmir</th><th>time</th><th>fastest peer</th><th>time</th><th>peer ÷ vmir</th></tr>')
+    rows = []
+    for (wl, op, fmt), slot in sorted(best.items()):
+        if "vmir" not in slot or "peer" not in slot:
+            continue
+        (vl, vm), (pl, pm) = slot["vmir"], slot["peer"]
+        ratio = pm / vm
+        cls = "good" if ratio >= 1 else "bad"
+        page.add(f"<tr><td>{escape(wl)}</td><td>{escape(op)}</td><td>{fmt}</td><td>{escape(vl)}</td>"
+                 f"<td>{svg.fmt_ns(vm)}</td><td>{escape(pl)}</td><td>{svg.fmt_ns(pm)}</td>"
+                 f'<td class="{cls}">{ratio:.2f}×</td></tr>')
+        rows.append({"workload": wl, "op": op, "format": fmt, "vmir": vl, "vmir_ns": vm,
+                     "peer": pl, "peer_ns": pm, "peer_over_vmir": ratio})
+    page.add("</table>")
+    data["peers"] = rows
+
+
 def compile_section(page, tiers_json, data):
     tiers = [t for t in tier_list(tiers_json) if t["name"] != "interp" and t.get("present")]
     names = [t["name"] for t in tiers]
@@ -511,6 +553,7 @@ def main(argv):
              'taken in the same run, not absolute numbers across machines.</p>')
     status_section(page, args.trace, args.root, data)
     ratios_section(page, run["bench"], tiers, data)
+    peers_section(page, run["bench"], data)
     compile_section(page, run["tiers"], data)
     breakeven_section(page, run["tiers"], data)
     sweep_section(page, run["tiers"], data)

@@ -101,6 +101,19 @@ class Page(unittest.TestCase):
         self.assertNotIn("<script", html)
         self.assertNotIn("http://", html.replace('xmlns="http://www.w3.org/2000/svg"', ""))
         self.assertEqual(data["trends"]["runs"][-1], "20260102T000000Z-bbbbbbbbbbbb")
+        # against the fastest peer: the fastest vmir program and tier and
+        # the fastest peer of the same workload, operation and format
+        self.assertIn("Against the fastest peer", html)
+        bench = history.load_run(run)["bench"]
+        peer_ns = {n.split("/")[-1][len("peer-"):]: dashboard.median(r["cpu"]) for n, r in bench.items()
+                   if n.startswith("decode/twitter/peer-") and r["cpu"]}
+        vmir_ns = min(dashboard.median(r["cpu"]) for n, r in bench.items()
+                      if n.startswith("decode/twitter/vmir-") and "msgpack" not in n and r["cpu"])
+        row = next(r for r in data["peers"] if (r["workload"], r["op"], r["format"]) == ("twitter", "decode", "JSON"))
+        self.assertEqual(row["peer"], min(peer_ns, key=peer_ns.get))
+        self.assertAlmostEqual(row["peer_over_vmir"], min(peer_ns.values()) / vmir_ns)
+        # MessagePack contestants are never compared with JSON peers
+        self.assertFalse(any(r["format"] == "MessagePack" and "msgpack" not in r["peer"] for r in data["peers"]))
 
 
 class TimedRunsCheck(unittest.TestCase):
